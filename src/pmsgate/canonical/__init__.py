@@ -1,0 +1,1 @@
+"""The common data model: what every connector yields and the store keeps."""

@@ -1,0 +1,85 @@
+"""Settings: one class, environment prefix PMSGATE_, safe defaults for the embedded mode.
+
+Embedded mode (no PMSGATE_DATABASE_URL): SQLite files, queue and encryption key live under
+PMSGATE_DATA_DIR. Scale-out mode (PostgreSQL + Redis) refuses to start without an explicit
+PMSGATE_SECRET_KEY, because a key generated on one machine cannot decrypt on another.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PMSGATE_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("./pmsgate-data"), description="Where embedded files live")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite file")
+    redis_url: str | None = Field(default=None, description="Redis queue; default: SQLite queue file")
+    secret_key: str | None = Field(default=None, description="Fernet key for credentials at rest")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = Field(default=None, description="Externally reachable base URL")
+
+    workers: int = Field(default=2, ge=0, le=64, description="In-process worker threads (serve)")
+    run_workers_in_process: bool = True
+
+    rate_limit_per_minute: int = Field(default=150, ge=1)
+    max_request_body_bytes: int = Field(default=1_000_000, ge=1024)
+
+    sync_lookback_days: int = Field(default=365, ge=1, description="Ledger window of a normal sync")
+    back_sync_years: int = Field(default=50, ge=1)
+    sync_page_size: int = Field(default=250, ge=1, le=5000)
+    sync_heartbeat_timeout_seconds: int = Field(default=120, ge=5)
+    sync_overlap_seconds: int = Field(default=300, ge=0, description="Lag window of incremental syncs")
+
+    allow_private_pms_urls: bool = Field(
+        default=True,
+        description="Permit PMS base URLs on loopback/private networks (emulators). Off in scale-out.",
+    )
+    mode: Literal["embedded", "scale-out"] = "embedded"
+
+    @model_validator(mode="after")
+    def _derive_mode(self) -> Settings:
+        if self.database_url and not self.database_url.startswith("sqlite"):
+            self.mode = "scale-out"
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'pmsgate.db').resolve()}"
+
+    @property
+    def queue_path(self) -> Path:
+        return (self.data_dir / "queue.db").resolve()
+
+    def resolved_secret_key(self) -> str:
+        """The Fernet key. Embedded mode keeps a generated one in the data dir (mode 0600)."""
+        if self.secret_key:
+            return self.secret_key
+        if self.mode != "embedded":
+            raise RuntimeError("PMSGATE_SECRET_KEY must be set outside the embedded mode")
+        key_file = self.data_dir / "secret.key"
+        if not key_file.exists():
+            from cryptography.fernet import Fernet
+
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            tmp = key_file.with_suffix(f".{secrets.token_hex(4)}.tmp")
+            tmp.write_bytes(Fernet.generate_key())
+            tmp.chmod(0o600)
+            tmp.replace(key_file)
+        return key_file.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Connectors: one package per vendor, speaking that vendor's native API."""

@@ -1,0 +1,70 @@
+"""The explicit registry of vendors: credentials shape, connector factory, default base URL.
+
+An unknown vendor lists the known ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from pydantic import BaseModel
+
+from pmsgate.canonical.enums import Vendor
+from pmsgate.connectors.base import Connector
+from pmsgate.connectors.http import RetryPolicy
+from pmsgate.connectors.throttle import RequestBudget
+
+
+@dataclass(frozen=True)
+class ConnectorContext:
+    integration_id: str
+    vendor: Vendor
+    base_url: str
+    credentials: dict[str, Any]
+    budget: RequestBudget = field(default_factory=lambda: RequestBudget(10, 1))
+    transport: httpx.BaseTransport | None = None  # tests may route in-process
+    retry: RetryPolicy | None = None
+
+
+@dataclass(frozen=True)
+class VendorDefinition:
+    vendor: Vendor
+    credentials_model: type[BaseModel]
+    factory: Callable[[ConnectorContext], Connector]
+    # The PMS's public base URL; None = the integration must give one (credentials.baseUrl or base_url).
+    default_base_url: Callable[[], str] | None = None
+    docs: str = ""
+
+
+_REGISTRY: dict[Vendor, VendorDefinition] = {}
+
+
+def register(definition: VendorDefinition) -> None:
+    _REGISTRY[definition.vendor] = definition
+
+
+def _load_builtin() -> None:
+    if _REGISTRY:
+        return
+    from pmsgate.connectors import sample  # noqa: F401  (registers SAMPLE1 and SAMPLE2)
+
+
+def definition_for(vendor: Vendor | str) -> VendorDefinition:
+    _load_builtin()
+    try:
+        return _REGISTRY[Vendor(vendor)]
+    except (ValueError, KeyError):
+        known = ", ".join(sorted(v.value for v in _REGISTRY))
+        raise KeyError(f"vendor {vendor!r} has no connector; supported vendors: {known}") from None
+
+
+def supported_vendors() -> list[Vendor]:
+    _load_builtin()
+    return sorted(_REGISTRY, key=lambda v: v.value)
+
+
+def build_connector(context: ConnectorContext) -> Connector:
+    return definition_for(context.vendor).factory(context)

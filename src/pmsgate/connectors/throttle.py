@@ -1,0 +1,76 @@
+"""Request budgets: an integration's `max_request_frequency` per `max_request_cadence`,
+enforced by a token bucket shared by every connector of that integration in this process."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+CADENCE_SECONDS = {"SECOND": 1, "MINUTE": 60, "HOUR": 3600, "DAY": 86400, "WEEK": 604800, "MONTH": 2592000}
+
+
+@dataclass(frozen=True)
+class RequestBudget:
+    requests: float
+    per_seconds: float
+
+    @classmethod
+    def from_integration(cls, frequency: float, cadence: str) -> RequestBudget:
+        # "Requests cannot be made less frequently than once per minute" (the spec).
+        per = CADENCE_SECONDS[cadence]
+        return cls(requests=frequency, per_seconds=per) if frequency / per >= 1 / 60 else cls(1, 60)
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.per_seconds
+
+
+class TokenBucket:
+    def __init__(
+        self,
+        budget: RequestBudget,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.budget = budget
+        self._capacity = max(1.0, budget.requests)
+        self._tokens = self._capacity
+        self._clock = clock
+        self._sleep = sleep
+        self._updated = clock()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> float:
+        """Take one token, sleeping until one is available; returns the seconds waited."""
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = self._clock()
+                self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self.budget.rate)
+                self._updated = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return waited
+                delay = (1 - self._tokens) / self.budget.rate
+            self._sleep(delay)
+            waited += delay
+
+    def pause(self, seconds: float) -> None:
+        """The vendor asked us to back off: drain the bucket for `seconds`."""
+        with self._lock:
+            self._tokens = min(self._tokens, 1 - seconds * self.budget.rate)
+
+
+_buckets: dict[str, TokenBucket] = {}
+_buckets_lock = threading.Lock()
+
+
+def bucket_for(key: str, budget: RequestBudget) -> TokenBucket:
+    with _buckets_lock:
+        bucket = _buckets.get(key)
+        if bucket is None or bucket.budget != budget:
+            bucket = _buckets[key] = TokenBucket(budget)
+        return bucket

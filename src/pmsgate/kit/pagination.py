@@ -1,0 +1,106 @@
+"""List parameters (`offset`, `limit`, `order-by`) and the `{meta, results}` envelope.
+
+`order-by` is `field[:asc|desc][,field[:asc|desc]…]`; each field must be in the endpoint's
+whitelist, and the record id is always the last tie-breaker so pages never overlap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Query
+from pydantic import BaseModel, Field
+
+from pmsgate.errors import BadRequest
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 250
+DEFAULT_ORDER = "created_at:desc"
+
+
+@dataclass(frozen=True)
+class ListParams:
+    offset: int
+    limit: int
+    order_by: tuple[tuple[str, str], ...]
+
+    def checked(self, allowed: Iterable[str]) -> ListParams:
+        allowed_set = set(allowed)
+        for field_name, _ in self.order_by:
+            if field_name not in allowed_set:
+                raise BadRequest.field(
+                    "order-by",
+                    f"cannot order by {field_name!r}; allowed fields: {', '.join(sorted(allowed_set))}",
+                )
+        return self
+
+
+def parse_order_by(raw: str) -> tuple[tuple[str, str], ...]:
+    pairs: list[tuple[str, str]] = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            raise BadRequest.field("order-by", "empty field name")
+        name, _, direction = part.partition(":")
+        direction = (direction or "asc").lower()
+        if direction not in ("asc", "desc"):
+            raise BadRequest.field("order-by", f"direction of {name!r} must be asc or desc")
+        if not name.replace("_", "").isalnum():
+            raise BadRequest.field("order-by", f"{name!r} is not a field name")
+        pairs.append((name, direction))
+    if len(pairs) > 5:
+        raise BadRequest.field("order-by", "at most 5 fields")
+    return tuple(pairs)
+
+
+def list_params(
+    order_by: Annotated[
+        str,
+        Query(
+            alias="order-by",
+            description="Order the results by a field. Optionally include asc or desc preceded by a colon "
+            "(default is asc). Example: ?order-by=updated_at:desc",
+            max_length=200,
+        ),
+    ] = DEFAULT_ORDER,
+    offset: Annotated[int | None, Query(description="Can be used for paginating results")] = 0,
+    limit: Annotated[
+        int | None,
+        Query(description="A number between 1 and 250 to determine the number of results to return"),
+    ] = DEFAULT_LIMIT,
+) -> ListParams:
+    offset = 0 if offset is None else offset
+    limit = DEFAULT_LIMIT if limit is None else limit
+    if offset < 0:
+        raise BadRequest.field("offset", "must be 0 or more")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadRequest.field("limit", f"must be between 1 and {MAX_LIMIT}")
+    return ListParams(offset=offset, limit=limit, order_by=parse_order_by(order_by))
+
+
+class Meta(BaseModel):
+    offset: int = Field(ge=0)
+    limit: int = Field(ge=0, le=MAX_LIMIT)
+    orderBy: list[dict[str, str]]  # noqa: N815  (the contract's spelling)
+    hasMore: bool | None  # noqa: N815
+    total: int = Field(ge=0)
+
+
+def meta(params: ListParams, total: int, returned: int) -> Meta:
+    return Meta(
+        offset=params.offset,
+        limit=params.limit,
+        orderBy=[{name: direction} for name, direction in params.order_by],
+        hasMore=params.offset + returned < total,
+        total=total,
+    )
+
+
+def single_meta() -> Meta:
+    return Meta(offset=0, limit=1, orderBy=[], hasMore=False, total=1)
+
+
+def envelope(params: ListParams, total: int, results: Sequence[Any]) -> dict[str, Any]:
+    return {"meta": meta(params, total, len(results)), "results": results}
