@@ -1,0 +1,111 @@
+"""create_app(): settings, database, queue, middleware, error handlers, routers.
+
+In the embedded mode the same process also hosts the workers, the scheduler and the sample
+PMS emulator (at /_emulators/sample), so one command runs everything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from pmsgate import __version__, handlers
+from pmsgate.config import Settings, get_settings
+from pmsgate.customers.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from pmsgate.kit.db import session_factory
+from pmsgate.middleware import BodyLimitMiddleware, RateLimitHeadersMiddleware
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """Unified API for property-management systems, compatible with Propexo's public API.
+Authenticate with `Authorization: Bearer <API key>`. Lists answer `{meta, results}`."""
+
+
+def _rate_limiter(settings: Settings) -> RateLimiter:
+    return RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    dispatcher: Any = None,
+    run_workers: bool | None = None,
+    mount_sample_emulator: bool = True,
+) -> FastAPI:
+    settings = settings or get_settings()
+    consumer_holder: dict[str, Any] = {}
+
+    if dispatcher is None:
+        from pmsgate.worker.queue import HueyDispatcher, make_huey
+        from pmsgate.writes.tasks import register_write_tasks
+
+        dispatcher = HueyDispatcher(make_huey(settings))
+        register_write_tasks(dispatcher)
+    start_workers = settings.run_workers_in_process if run_workers is None else run_workers
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        huey = getattr(dispatcher, "huey", None)
+        if start_workers and huey is not None and settings.workers > 0:
+            from pmsgate.worker.embedded import start_consumer
+
+            consumer_holder["consumer"] = start_consumer(huey, settings.workers)
+            log.info("started %d in-process workers", settings.workers)
+        yield
+        consumer = consumer_holder.get("consumer")
+        if consumer is not None:
+            consumer.stop(graceful=True)
+
+    app = FastAPI(
+        title="pmsgate",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url="/redoc",
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.sessionmaker = session_factory()
+    app.state.rate_limiter = _rate_limiter(settings)
+    app.state.dispatcher = dispatcher
+
+    handlers.install(app)
+    app.add_middleware(RateLimitHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+
+    from pmsgate.api import routers
+
+    for router in routers():
+        app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    if mount_sample_emulator and settings.mode == "embedded":
+        from pmsgate.emulators.sample import create_sample_app
+        from pmsgate.integrations.connect import EMBEDDED_SAMPLE_PATH
+
+        app.mount(EMBEDDED_SAMPLE_PATH, create_sample_app())
+    _add_security_scheme(app)
+    return app
+
+
+def _add_security_scheme(app: FastAPI) -> None:
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        schema.setdefault("components", {})["securitySchemes"] = {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+        schema["security"] = [{"bearerAuth": []}]
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

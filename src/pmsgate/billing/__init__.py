@@ -1,0 +1,1 @@
+"""Charge codes, financial accounts, charges, payments, recurring charges and fees."""

@@ -1,0 +1,69 @@
+"""`pmsgate serve`, `pmsgate worker`, `pmsgate migrate`."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+console = Console(stderr=True)
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(level=os.environ.get("PMSGATE_LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def migrate() -> None:
+    """Apply database migrations."""
+    from pmsgate.config import get_settings
+    from pmsgate.migrations import upgrade
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.sqlalchemy_url)
+    console.print("database is up to date")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int | None, typer.Option(help="In-process worker threads (0: none)")] = None,
+) -> None:
+    """Run the API (embedded mode: with workers, scheduler and the sample PMS in-process)."""
+    import uvicorn
+
+    os.environ["PMSGATE_HOST"] = host
+    os.environ["PMSGATE_PORT"] = str(port)
+    if workers is not None:
+        os.environ["PMSGATE_WORKERS"] = str(workers)
+    from pmsgate.config import get_settings
+
+    get_settings.cache_clear()
+    _configure_logging()
+    migrate()
+    from pmsgate.app import create_app
+
+    settings = get_settings()
+    console.print(f"pmsgate on http://{host}:{port} ({settings.mode}; data in {settings.data_dir.resolve()})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def worker(
+    threads: Annotated[int, typer.Option(help="Worker threads in this process")] = 4,
+) -> None:
+    """Run a worker process (scale-out: many of these, on many machines)."""
+    from huey.consumer import Consumer
+
+    from pmsgate.config import get_settings
+    from pmsgate.worker.queue import HueyDispatcher, make_huey
+    from pmsgate.writes.tasks import register_write_tasks
+
+    _configure_logging()
+    settings = get_settings()
+    dispatcher = HueyDispatcher(make_huey(settings))
+    register_write_tasks(dispatcher)
+    Consumer(dispatcher.huey, workers=threads, worker_type="thread", periodic=True).run()

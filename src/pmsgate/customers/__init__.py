@@ -1,0 +1,1 @@
+"""Customers, API keys, bearer authentication and per-customer rate limits."""

@@ -1,0 +1,64 @@
+"""Per-customer request limits: a fixed one-minute window.
+
+In-process counters serve the embedded mode; with PMSGATE_REDIS_URL every API process shares
+the counters in Redis, so the limit holds across machines.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+WINDOW_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Usage:
+    limit: int
+    remaining: int
+    reset_in: int  # seconds until the window resets
+
+    @property
+    def exceeded(self) -> bool:
+        return self.remaining < 0
+
+
+class RateLimiter(Protocol):
+    def hit(self, key: str, limit: int) -> Usage: ...
+
+
+class MemoryRateLimiter:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[tuple[str, int], int] = {}
+
+    def hit(self, key: str, limit: int) -> Usage:
+        now = time.time()
+        window = int(now // WINDOW_SECONDS)
+        with self._lock:
+            if len(self._counts) > 10_000:  # drop past windows
+                self._counts = {k: v for k, v in self._counts.items() if k[1] == window}
+            count = self._counts.get((key, window), 0) + 1
+            self._counts[(key, window)] = count
+        reset_in = int((window + 1) * WINDOW_SECONDS - now) + 1
+        return Usage(limit=limit, remaining=limit - count, reset_in=reset_in)
+
+
+class RedisRateLimiter:
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+
+    def hit(self, key: str, limit: int) -> Usage:
+        now = time.time()
+        window = int(now // WINDOW_SECONDS)
+        redis_key = f"pmsgate:ratelimit:{key}:{window}"
+        pipe = self._redis.pipeline()
+        pipe.incr(redis_key)
+        pipe.expire(redis_key, WINDOW_SECONDS * 2)
+        count = int(pipe.execute()[0])
+        reset_in = int((window + 1) * WINDOW_SECONDS - now) + 1
+        return Usage(limit=limit, remaining=limit - count, reset_in=reset_in)

@@ -1,0 +1,2 @@
+"""Admin API of integrations: CRUD, syncs on demand, property configurations, data access,
+job schedules."""

@@ -1,0 +1,54 @@
+"""Building a connector for an integration: decrypted credentials, base URL, request budget."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pmsgate.canonical.enums import Vendor
+from pmsgate.config import get_settings
+from pmsgate.connectors.base import Connector
+from pmsgate.connectors.registry import ConnectorContext, build_connector, definition_for
+from pmsgate.connectors.throttle import RequestBudget
+from pmsgate.kit.crypto import decrypt_json
+from pmsgate.models.integrations import Integration
+
+SAMPLE_VENDORS = frozenset({Vendor.SAMPLE1, Vendor.SAMPLE2})
+EMBEDDED_SAMPLE_PATH = "/_emulators/sample"
+
+
+def embedded_sample_url() -> str:
+    settings = get_settings()
+    root = settings.public_url or f"http://{settings.host}:{settings.port}"
+    return root.rstrip("/") + EMBEDDED_SAMPLE_PATH
+
+
+def resolve_base_url(vendor: Vendor, base_url: str | None, credentials: dict[str, object]) -> str | None:
+    given = credentials.get("baseUrl") or credentials.get("BASE_URL") or base_url
+    if given:
+        return str(given).rstrip("/")
+    definition = definition_for(vendor)
+    if definition.default_base_url is not None:
+        return definition.default_base_url()
+    if vendor in SAMPLE_VENDORS:
+        return embedded_sample_url()
+    return None
+
+
+def context_for(integration: Integration) -> ConnectorContext:
+    credentials = decrypt_json(integration.credentials_encrypted)
+    vendor = Vendor(integration.vendor)
+    base_url = resolve_base_url(vendor, integration.base_url, credentials)
+    if base_url is None:
+        raise RuntimeError(f"integration {integration.id} has no base URL")
+    return ConnectorContext(
+        integration_id=integration.id,
+        vendor=vendor,
+        base_url=base_url,
+        credentials=credentials,
+        budget=RequestBudget.from_integration(integration.max_request_frequency, integration.max_request_cadence),
+    )
+
+
+# Tests swap this to route connectors in-process; production builds from the registry.
+ConnectorBuilder = Callable[[ConnectorContext], Connector]
+default_builder: ConnectorBuilder = build_connector

@@ -1,0 +1,183 @@
+"""HTTP only: the integrations admin API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query
+
+from pmsgate.canonical.enums import Vendor
+from pmsgate.customers.auth import CurrentCustomer
+from pmsgate.errors import NotFound
+from pmsgate.integrations import schemas, service, views
+from pmsgate.integrations.repository import IntegrationRepository
+from pmsgate.kit.deps import DispatcherDep, SessionDep
+from pmsgate.kit.pagination import ListParams, list_params, meta, single_meta
+from pmsgate.sync.service import parse_models, request_sync
+from pmsgate.sync.states import RunKind
+
+router = APIRouter(prefix="/v1/admin/integrations", tags=["admin"])
+Params = Annotated[ListParams, Depends(list_params)]
+_INTEGRATION_ORDER = ("created_at", "updated_at", "name", "vendor", "id", "last_completed_sync")
+
+
+@router.get("/", response_model=schemas.IntegrationList, summary="Get all my integrations")
+def list_integrations(
+    session: SessionDep,
+    customer: CurrentCustomer,
+    params: Params,
+    integration_vendor: Annotated[Vendor | None, Query(description="The integration vendor")] = None,
+    is_archived: Annotated[bool, Query(description="Whether or not to include archived integrations")] = False,
+) -> dict[str, Any]:
+    params = params.checked(_INTEGRATION_ORDER)
+    rows, total = IntegrationRepository.from_session(session).list_owned(
+        customer.id, params, vendor=integration_vendor.value if integration_vendor else None,
+        include_archived=is_archived,
+    )
+    return {"meta": meta(params, total, len(rows)), "results": [views.integration_out(i) for i in rows]}
+
+
+@router.post("/", response_model=schemas.IntegrationCreatedEnvelope, summary="Create an integration")
+def create_integration(
+    body: schemas.IntegrationCreate, session: SessionDep, customer: CurrentCustomer, dispatcher: DispatcherDep
+) -> dict[str, Any]:
+    integration = service.create_integration(session, customer, body, dispatcher)
+    return {"result": views.integration_created(integration)}
+
+
+@router.get("/{integration_id}/", response_model=schemas.IntegrationSingle, summary="Get integration by id")
+def get_integration(integration_id: str, session: SessionDep, customer: CurrentCustomer) -> dict[str, Any]:
+    integration = service.owned(session, customer, integration_id)
+    running = IntegrationRepository.from_session(session).running_integration_ids([integration.id])
+    return {"meta": single_meta(), "results": views.integration_detail(integration, is_running_sync=bool(running))}
+
+
+@router.put("/{integration_id}/", response_model=schemas.IntegrationCreatedEnvelope, summary="Update an integration")
+def update_integration(
+    integration_id: str,
+    body: schemas.IntegrationUpdate,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    dispatcher: DispatcherDep,
+) -> dict[str, Any]:
+    integration = service.owned(session, customer, integration_id)
+    service.update_integration(session, integration, body, dispatcher)
+    return {"result": views.integration_created(integration)}
+
+
+@router.delete("/{integration_id}/", response_model=schemas.SuccessOut, summary="Delete an integration")
+def delete_integration(integration_id: str, session: SessionDep, customer: CurrentCustomer) -> dict[str, Any]:
+    service.archive_integration(session, service.owned(session, customer, integration_id))
+    return {"success": True}
+
+
+def _sync(session: Any, customer: Any, dispatcher: Any, integration_id: str, body: Any, kind: RunKind) -> Any:
+    integration = service.owned(session, customer, integration_id)
+    models = parse_models(body.models_to_sync if body else None)
+    request_sync(session, integration, kind, dispatcher, models)
+    return {"result": {"success": True}}
+
+
+_OptionalSync = Annotated[schemas.SyncRequest | None, Body()]
+
+
+@router.post("/{integration_id}/manual-sync", response_model=schemas.SyncResult,
+             summary="Trigger a manual sync on an integration.")
+def manual_sync(
+    integration_id: str, session: SessionDep, customer: CurrentCustomer, dispatcher: DispatcherDep,
+    body: _OptionalSync = None,
+) -> dict[str, Any]:
+    return _sync(session, customer, dispatcher, integration_id, body, RunKind.MANUAL)  # type: ignore[no-any-return]
+
+
+@router.post("/{integration_id}/back-sync", response_model=schemas.SyncResult,
+             summary="Trigger a backsync on an integration.")
+def back_sync(
+    integration_id: str, session: SessionDep, customer: CurrentCustomer, dispatcher: DispatcherDep,
+    body: _OptionalSync = None,
+) -> dict[str, Any]:
+    return _sync(session, customer, dispatcher, integration_id, body, RunKind.BACK)  # type: ignore[no-any-return]
+
+
+@router.post("/{integration_id}/data-access", response_model=schemas.DataAccessBeganEnvelope,
+             summary="Trigger a data access check on an integration.")
+def start_data_access_check(
+    integration_id: str, session: SessionDep, customer: CurrentCustomer, dispatcher: DispatcherDep
+) -> dict[str, Any]:
+    integration = service.owned(session, customer, integration_id)
+    integration.data_access_check_in_process = True
+    from pmsgate.worker.dispatch import dispatch_after_commit
+
+    dispatch_after_commit(session, lambda: dispatcher.data_access_check(integration_id))
+    return {"result": {"began_data_access": True}}
+
+
+@router.get("/{integration_id}/data-access", response_model=schemas.DataAccessEnvelope,
+            summary="Get data access information for an integration.")
+def get_data_access(integration_id: str, session: SessionDep, customer: CurrentCustomer) -> dict[str, Any]:
+    integration = service.owned(session, customer, integration_id)
+    return {
+        "result": {
+            "models": integration.data_access or {},
+            "last_data_access_check": integration.last_data_access_check,
+            "data_access_check_in_process": integration.data_access_check_in_process,
+        }
+    }
+
+
+@router.get("/{integration_id}/properties", response_model=schemas.PropertyConfigurationList,
+            summary="Get all my property configurations")
+def list_property_configurations(
+    integration_id: str, session: SessionDep, customer: CurrentCustomer, params: Params
+) -> dict[str, Any]:
+    service.owned(session, customer, integration_id)
+    params = params.checked(("created_at", "property_id", "enabled", "id"))
+    rows, total = IntegrationRepository.from_session(session).property_configurations(integration_id, params)
+    return {"meta": meta(params, total, len(rows)), "results": [views.property_configuration_out(r) for r in rows]}
+
+
+@router.put("/{integration_id}/properties/{property_configuration_id}",
+            response_model=schemas.PropertyConfigurationEnvelope, summary="Update a property configuration")
+def update_property_configuration(
+    integration_id: str,
+    property_configuration_id: str,
+    body: schemas.PropertyConfigurationUpdate,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    dispatcher: DispatcherDep,
+) -> dict[str, Any]:
+    integration = service.owned(session, customer, integration_id)
+    repository = IntegrationRepository.from_session(session)
+    configuration = repository.property_configuration(integration_id, property_configuration_id)
+    if configuration is None:
+        raise NotFound.resource("property configuration", property_configuration_id)
+    configuration.enabled = body.enabled
+    state = "enabled" if body.enabled else "disabled"
+    message = f"Ingestion {state}; it applies from the next sync."
+    if body.trigger_integration_resync:
+        request_sync(session, integration, RunKind.MANUAL, dispatcher)
+        message = f"Ingestion {state}; a resync of the integration was queued."
+    return {"results": {**views.property_configuration_out(configuration), "additional_message": message}}
+
+
+@router.get("/{integration_id}/job-schedules/", response_model=schemas.JobScheduleList,
+            summary="Get job schedules by integration id")
+def list_job_schedules(
+    integration_id: str, session: SessionDep, customer: CurrentCustomer, params: Params
+) -> dict[str, Any]:
+    service.owned(session, customer, integration_id)
+    params = params.checked(("created_at", "updated_at", "last_run", "id"))
+    rows, total = IntegrationRepository.from_session(session).schedules(integration_id, params)
+    return {"meta": meta(params, total, len(rows)), "results": [views.job_schedule_out(r) for r in rows]}
+
+
+@router.get("/{integration_id}/job-schedules/{job_schedule_id}/", response_model=schemas.JobScheduleSingle,
+            summary="Get job schedule by id")
+def get_job_schedule(
+    integration_id: str, job_schedule_id: str, session: SessionDep, customer: CurrentCustomer
+) -> dict[str, Any]:
+    service.owned(session, customer, integration_id)
+    schedule = IntegrationRepository.from_session(session).schedule(integration_id, job_schedule_id)
+    if schedule is None:
+        raise NotFound.resource("job schedule", job_schedule_id)
+    return {"meta": single_meta(), "results": views.job_schedule_out(schedule)}

@@ -1,0 +1,214 @@
+"""Request and response bodies of the integrations admin API (the contract's shapes)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pmsgate.canonical.enums import Vendor
+from pmsgate.kit.pagination import Meta
+
+
+class Cadence(StrEnum):
+    MINUTE = "MINUTE"
+    HOUR = "HOUR"
+    DAY = "DAY"
+    WEEK = "WEEK"
+    MONTH = "MONTH"
+    SECOND = "SECOND"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
+class IntegrationCreate(_Strict):
+    integration_vendor: Vendor
+    credentials: dict[str, Any]
+    name: str = Field(min_length=1, max_length=200)
+    system: Literal["PRODUCTION", "SANDBOX"] | None = None
+    sync_frequency: int = Field(default=12, ge=1)
+    sync_cadence: Cadence = Cadence.HOUR
+    max_request_cadence: Cadence = Cadence.SECOND
+    max_request_frequency: float = Field(default=1, ge=1)
+    max_job_concurrency: int = Field(default=1, ge=1, le=100)
+    active: bool = False
+    base_url: str | None = Field(default=None, max_length=2000)
+    new_properties_are_enabled: bool = True
+    based_on_integration_id: str | None = None
+    allow_manual_syncs: bool = True
+    custom_sync_schedule: dict[str, Any] | None = None
+    use_custom_sync_schedule: bool = False
+
+
+class IntegrationUpdate(_Strict):
+    integration_vendor: Vendor | None = None
+    credentials: dict[str, Any] | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    system: Literal["PRODUCTION", "SANDBOX"] | None = None
+    sync_frequency: int | None = Field(default=None, ge=1)
+    sync_cadence: Cadence | None = None
+    max_request_cadence: Cadence | None = None
+    max_request_frequency: float | None = Field(default=None, ge=1)
+    max_job_concurrency: int | None = Field(default=None, ge=1, le=100)
+    active: bool | None = None
+    base_url: str | None = Field(default=None, max_length=2000)
+    new_properties_are_enabled: bool | None = None
+    allow_manual_syncs: bool | None = None
+    custom_sync_schedule: dict[str, Any] | None = None
+    use_custom_sync_schedule: bool | None = None
+
+
+class IntegrationInterface(_Out):
+    interface_name: str
+    enabled: bool
+    version: str | None
+
+
+class ConfigurationMetaData(_Out):
+    last_seen: datetime
+    interface_name: str | None
+    configuration_data: dict[str, Any]
+    custom_data: dict[str, Any] | None
+
+
+class IntegrationBase(_Out):
+    id: str
+    created_at: datetime
+    updated_at: datetime
+    name: str
+    vendor: Vendor
+    active: bool
+    system: Literal["PRODUCTION", "SANDBOX"]
+    sync_frequency: int | None
+    sync_cadence: Cadence | None
+    max_job_concurrency: int
+    max_request_frequency: int
+    max_request_cadence: Cadence
+    base_url: str | None
+    is_archived: bool
+    new_properties_are_enabled: bool
+    allow_manual_syncs: bool = True
+
+
+class IntegrationOut(IntegrationBase):
+    last_completed_sync: datetime | None
+    last_completed_back_sync: datetime | None
+    integration_interfaces: list[IntegrationInterface]
+    models: dict[str, Any]
+    can_authenticate: bool
+    last_data_access_check: datetime | None
+    configuration_meta_data: list[ConfigurationMetaData]
+
+
+class IntegrationDetail(IntegrationOut):
+    is_running_sync: bool
+    is_running_data_access_check: bool
+
+
+class IntegrationCreated(IntegrationBase):
+    customer_id: str
+    ping_results: dict[str, Any]
+    custom_sync_schedule: dict[str, Any] | None = None
+    use_custom_sync_schedule: bool
+
+
+class IntegrationList(_Out):
+    meta: Meta
+    results: list[IntegrationOut]
+
+
+class IntegrationSingle(_Out):
+    meta: Meta
+    results: IntegrationDetail | None
+
+
+class IntegrationCreatedEnvelope(_Out):
+    result: IntegrationCreated
+
+
+class SuccessOut(_Out):
+    success: bool
+
+
+class SyncRequest(_Strict):
+    sync_config_id: str | None = None
+    models_to_sync: list[str] | None = Field(default=None, max_length=50)
+
+
+class SyncResult(_Out):
+    result: SuccessOut
+
+
+class DataAccessBegan(_Out):
+    began_data_access: bool
+
+
+class DataAccessBeganEnvelope(_Out):
+    result: DataAccessBegan
+
+
+class DataAccessInfo(_Out):
+    models: dict[str, Any]
+    last_data_access_check: datetime | None
+    data_access_check_in_process: bool
+
+
+class DataAccessEnvelope(_Out):
+    result: DataAccessInfo
+
+
+class PropertyConfigurationOut(_Out):
+    id: str
+    created_at: datetime
+    integration_id: str
+    property_id: str
+    enabled: bool
+
+
+class PropertyConfigurationList(_Out):
+    meta: Meta
+    results: list[PropertyConfigurationOut]
+
+
+class PropertyConfigurationUpdate(_Strict):
+    enabled: bool
+    trigger_integration_resync: bool = False
+
+
+class PropertyConfigurationUpdated(PropertyConfigurationOut):
+    additional_message: str
+
+
+class PropertyConfigurationEnvelope(_Out):
+    results: PropertyConfigurationUpdated
+
+
+class JobScheduleOut(_Out):
+    id: str
+    integration_id: str
+    created_at: datetime
+    updated_at: datetime
+    job_type: str
+    status: Literal["ACTIVE", "INACTIVE"]
+    last_run: datetime | None
+    sync_frequency: int
+    sync_cadence: Cadence
+    parameters: dict[str, Any]
+
+
+class JobScheduleList(_Out):
+    meta: Meta
+    results: list[JobScheduleOut]
+
+
+class JobScheduleSingle(_Out):
+    meta: Meta
+    results: JobScheduleOut

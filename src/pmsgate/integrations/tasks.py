@@ -1,0 +1,45 @@
+"""`integration.check_data_access`: which models the credentials can read."""
+
+from __future__ import annotations
+
+import logging
+
+from pmsgate.connectors.errors import AuthError, ConnectorError
+from pmsgate.integrations import connect
+from pmsgate.integrations.repository import IntegrationRepository
+from pmsgate.kit.db import session_factory, unit_of_work
+from pmsgate.kit.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def check_data_access(integration_id: str, builder: connect.ConnectorBuilder | None = None) -> None:
+    factory = session_factory()
+    with unit_of_work(factory) as session:
+        integration = IntegrationRepository.from_session(session).get(integration_id)
+        if integration is None or integration.is_archived:
+            return
+        context = connect.context_for(integration)
+    connector = (builder or connect.default_builder)(context)
+    models: dict[str, dict[str, object]] = {}
+    can_authenticate = False
+    try:
+        connector.check_credentials()
+        can_authenticate = True
+        access = connector.data_access()
+        models = {model.value: {"read": allowed} for model, allowed in access.items()}
+    except AuthError as exc:
+        models = {"error": {"message": exc.message}}
+    except ConnectorError as exc:
+        log.warning("data access check of %s failed: %s", integration_id, exc.message)
+        models = {"error": {"message": exc.message}}
+    finally:
+        connector.close()
+    with unit_of_work(factory) as session:
+        integration = IntegrationRepository.from_session(session).get(integration_id)
+        if integration is None:
+            return
+        integration.data_access = models
+        integration.can_authenticate = can_authenticate
+        integration.last_data_access_check = utcnow()
+        integration.data_access_check_in_process = False

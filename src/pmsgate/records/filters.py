@@ -1,0 +1,245 @@
+"""Filters declared as data. Each filter names its query parameter(s), documents them for
+the OpenAPI document, validates the value (400 naming the parameter) and turns it into SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, and_, exists, select
+
+from pmsgate.canonical.enums import Vendor
+from pmsgate.canonical.registry import Model
+from pmsgate.errors import BadRequest
+from pmsgate.kit.timeutil import parse_datetime
+from pmsgate.models.integrations import Integration
+from pmsgate.models.records import RECORD_TABLES
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    description: str
+    annotation: Any = str | None
+
+
+class Filter:
+    params: tuple[Param, ...] = ()
+
+    def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Equals(Filter):
+    param: str
+    description: str
+    column: str | None = None
+    annotation: Any = str | None
+
+    @property
+    def params(self) -> tuple[Param, ...]:  # type: ignore[override]
+        return (Param(self.param, self.description, self.annotation),)
+
+    def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
+        value = values.get(self.param)
+        if value is None:
+            return None
+        return table.c[self.column or self.param] == value
+
+
+@dataclass(frozen=True)
+class VendorIs(Filter):
+    description: str = "The integration vendor associated with the data"
+
+    @property
+    def params(self) -> tuple[Param, ...]:  # type: ignore[override]
+        return (Param("integration_vendor", self.description, Vendor | None),)
+
+    def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
+        value = values.get("integration_vendor")
+        if value is None:
+            return None
+        return Integration.vendor == Vendor(value).value
+
+
+def _as_bool(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    raise BadRequest.field(name, "must be true or false")
+
+
+@dataclass(frozen=True)
+class BoolIs(Filter):
+    param: str
+    description: str
+
+    @property
+    def params(self) -> tuple[Param, ...]:  # type: ignore[override]
+        return (Param(self.param, self.description),)
+
+    def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
+        value = values.get(self.param)
+        if value is None:
+            return None
+        return table.c[self.param] == _as_bool(self.param, value)
+
+
+def parse_date_param(name: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip()[:10]) if len(value.strip()) == 10 else parse_datetime(value).date()
+    except ValueError:
+        raise BadRequest.field(name, "must be a date (YYYY-MM-DD) or an ISO-8601 date-time") from None
+
+
+def parse_datetime_param(name: str, value: str) -> datetime:
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        raise BadRequest.field(name, "must be an ISO-8601 date-time or a date (YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True)
+class DateTimeRange(Filter):
+    """Inclusive range on a date-time column; a date-only end includes that whole day."""
+
+    start: str
+    end: str
+    column: str
+    start_description: str = "The start of the range to search. Inclusive."
+    end_description: str = "The end of the range to search. Inclusive."
+
+    @property
+    def params(self) -> tuple[Param, ...]:  # type: ignore[override]
+        return (Param(self.start, self.start_description), Param(self.end, self.end_description))
+
+    def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
+        column = table.c[self.column]
+        parts = []
+        if (start := values.get(self.start)) is not None:
+            parts.append(column >= parse_datetime_param(self.start, start))
+        if (end := values.get(self.end)) is not None:
+            end_at = parse_datetime_param(self.end, end)
+            if len(end.strip()) == 10:
+                parts.append(column < end_at + timedelta(days=1))
+            else:
+                parts.append(column <= end_at)
+        return and_(*parts) if parts else None
+
+
+_TEN_DIGITS = re.compile(r"^\d{10}$")
+
+
+@dataclass(frozen=True)
+class PhoneIs(Filter):
+    param: str
+    description: str
+
+    @property
+    def params(self) -> tuple[Param, ...]:  # type: ignore[override]
+        return (Param(self.param, self.description),)
+
+    def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
+        value = values.get(self.param)
+        if value is None:
+            return None
+        if not _TEN_DIGITS.match(value):
+            raise BadRequest.field(self.param, "must be a 10 digit phone number")
+        return table.c[self.param] == value
+
+
+@dataclass(frozen=True)
+class LinkedTo(Filter):
+    """Records linked through residents_to_leases (a resident's leases, a lease's residents)."""
+
+    param: str
+    description: str
+    link_column: str  # column of the link row matched against the parameter
+    own_column: str  # column of the link row that points at this table's id
+
+    @property
+    def params(self) -> tuple[Param, ...]:  # type: ignore[override]
+        return (Param(self.param, self.description),)
+
+    def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
+        value = values.get(self.param)
+        if value is None:
+            return None
+        link = RECORD_TABLES[Model.RESIDENTS_TO_LEASES]
+        return exists(
+            select(link.c.id).where(link.c[self.own_column] == table.c.id, link.c[self.link_column] == value)
+        )
+
+
+@dataclass(frozen=True)
+class LeaseMoveDates(Filter):
+    """Lease filters on its residents' move dates, ANDed on a single resident-lease record.
+    When any date filter is given, `resident_id` is not honoured (the contract says so)."""
+
+    @property
+    def params(self) -> tuple[Param, ...]:  # type: ignore[override]
+        fmt = "Format: YYYY-MM-DD. Date filter combinations will act with AND logic on a single record."
+        return (
+            Param("resident_id", "The Propexo unique identifier for the resident. If you use this filter "
+                  "in conjunction with one of the move-in/move-out date filters, it will not be honored "
+                  "and will be overridden by the date filter."),
+            Param("before_move_in_date", f"Filter to residents moving in before this date. {fmt}"),
+            Param("after_move_in_date", f"Filter to residents moving in after this date. {fmt}"),
+            Param("before_move_out_date", f"Filter to residents moving out before this date. {fmt}"),
+            Param("after_move_out_date", f"Filter to residents moving out after this date. {fmt}"),
+            Param("only_null_move_outs", "Filter to only return leases where the move-out date is null",
+                  bool | str | None),
+        )
+
+    def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
+        link = RECORD_TABLES[Model.RESIDENTS_TO_LEASES]
+        conditions: list[ColumnElement[bool]] = []
+        bounds = {
+            "before_move_in_date": (link.c.move_in_date, "<"),
+            "after_move_in_date": (link.c.move_in_date, ">"),
+            "before_move_out_date": (link.c.move_out_date, "<"),
+            "after_move_out_date": (link.c.move_out_date, ">"),
+        }
+        for name, (column, op) in bounds.items():
+            if (raw := values.get(name)) is not None:
+                day = parse_date_param(name, raw)
+                conditions.append(column < day if op == "<" else column > day)
+        only_null = values.get("only_null_move_outs")
+        if only_null is not None and _as_bool("only_null_move_outs", only_null):
+            conditions.append(link.c.move_out_date.is_(None))
+        has_dates = any(values.get(name) is not None for name in bounds)
+        if not has_dates and (resident_id := values.get("resident_id")) is not None:
+            conditions.append(link.c.resident_id == resident_id)
+        if not conditions:
+            return None
+        return exists(select(link.c.id).where(link.c.lease_id == table.c.id, *conditions))
+
+
+@dataclass(frozen=True)
+class RequiresAlso(Filter):
+    """`unit_number` needs `property_id` as well (the contract says so)."""
+
+    param: str
+    column: str
+    needs: str
+    description: str
+
+    @property
+    def params(self) -> tuple[Param, ...]:  # type: ignore[override]
+        return (Param(self.param, self.description),)
+
+    def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
+        value = values.get(self.param)
+        if value is None:
+            return None
+        if values.get(self.needs) is None:
+            raise BadRequest.field(self.param, f"needs the {self.needs} filter as well")
+        return table.c[self.column] == value

@@ -1,0 +1,151 @@
+"""Declaring a record resource (list + get by id) as data.
+
+Each endpoint's filters become documented query parameters; unknown query parameters are
+refused (a mistyped filter must not silently return everything); `order-by` accepts the
+table's scalar columns only.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import JSON
+from sqlalchemy.orm import Session
+
+from pmsgate.canonical.registry import BY_MODEL, Model
+from pmsgate.customers.auth import CurrentCustomer
+from pmsgate.errors import BadRequest, NotFound
+from pmsgate.kit.deps import SessionDep
+from pmsgate.kit.pagination import ListParams, list_params, meta, single_meta
+from pmsgate.models.records import RECORD_TABLES
+from pmsgate.records.filters import Filter
+from pmsgate.records.repository import RecordRepository
+from pmsgate.records.schemas import list_envelope, record_model, single_envelope
+from pmsgate.records.serialize import row_to_dict
+
+Expander = Callable[[Session, list[dict[str, Any]]], None]
+_PAGING = frozenset({"order-by", "offset", "limit"})
+
+
+@dataclass(frozen=True)
+class RecordResource:
+    path: str
+    model: Model
+    id_param: str
+    name: str
+    noun: str
+    filters: tuple[Filter, ...] = ()
+    hidden: frozenset[str] = frozenset()
+    leading: dict[str, Any] = field(default_factory=dict)
+    trailing: dict[str, Any] = field(default_factory=dict)
+    expand: Expander | None = None
+
+    @property
+    def orderable(self) -> frozenset[str]:
+        table = RECORD_TABLES[self.model]
+        return frozenset(
+            c.name for c in table.c if not isinstance(c.type, JSON) and c.name not in self.hidden | {"content_hash"}
+        )
+
+    def serialize(self, session: Session, rows: list[Any]) -> list[dict[str, Any]]:
+        items = [row_to_dict(row, self.hidden) for row in rows]
+        if self.expand is not None:
+            self.expand(session, items)
+        return items
+
+
+def _filter_signature(resource: RecordResource) -> list[inspect.Parameter]:
+    parameters = []
+    for flt in resource.filters:
+        for param in flt.params:
+            parameters.append(
+                inspect.Parameter(
+                    param.name,
+                    inspect.Parameter.KEYWORD_ONLY,
+                    annotation=Annotated[param.annotation, Query(description=param.description)],
+                    default=None,
+                )
+            )
+    return parameters
+
+
+def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
+    spec = BY_MODEL[resource.model]
+    item = record_model(
+        resource.name, spec, hidden=resource.hidden, leading=resource.leading, trailing=resource.trailing
+    )
+    known_params = _PAGING | {p.name for f in resource.filters for p in f.params}
+
+    def list_records(
+        request: Request, session: SessionDep, customer: CurrentCustomer, params: ListParams, **values: Any
+    ) -> JSONResponse:
+        unknown = sorted(set(request.query_params) - known_params)
+        if unknown:
+            raise BadRequest.issues(
+                [{"code": "unrecognized_keys", "path": [k], "message": f"unknown query parameter {k!r}"}
+                 for k in unknown]
+            )
+        params = params.checked(resource.orderable)
+        values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items() if v is not None}
+        table = RECORD_TABLES[resource.model]
+        clauses = [c for f in resource.filters if (c := f.clause(table, values)) is not None]
+        rows, total = RecordRepository.from_session(session, resource.model).list(customer.id, clauses, params)
+        results = resource.serialize(session, rows)
+        body = {"meta": meta(params, total, len(results)).model_dump(), "results": results}
+        return JSONResponse(body)
+
+    list_records.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
+            inspect.Parameter("session", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=SessionDep),
+            inspect.Parameter("customer", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=CurrentCustomer),
+            inspect.Parameter(
+                "params",
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                annotation=Annotated[ListParams, Depends(list_params)],
+            ),
+            *_filter_signature(resource),
+        ]
+    )
+
+    def get_record(session: SessionDep, customer: CurrentCustomer, **path: str) -> JSONResponse:
+        record_id = path[resource.id_param]
+        row = RecordRepository.from_session(session, resource.model).get(customer.id, record_id)
+        if row is None:
+            raise NotFound.resource(resource.noun, record_id)
+        (result,) = resource.serialize(session, [row])
+        return JSONResponse({"meta": single_meta().model_dump(), "results": result})
+
+    get_record.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                resource.id_param,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[str, Path(description="The ID of the resource.", max_length=64)],
+            ),
+            inspect.Parameter("session", inspect.Parameter.KEYWORD_ONLY, annotation=SessionDep),
+            inspect.Parameter("customer", inspect.Parameter.KEYWORD_ONLY, annotation=CurrentCustomer),
+        ]
+    )
+
+    router.add_api_route(
+        resource.path,
+        list_records,
+        methods=["GET"],
+        response_model=list_envelope(f"{resource.name}List", item),
+        summary=f"Get all {resource.noun}s",
+        operation_id=f"list_{resource.model.value}",
+    )
+    router.add_api_route(
+        f"{resource.path.rstrip('/')}/{{{resource.id_param}}}",
+        get_record,
+        methods=["GET"],
+        response_model=single_envelope(f"{resource.name}Single", item),
+        summary=f"Get a {resource.noun} by ID",
+        operation_id=f"get_{resource.model.value}",
+    )

@@ -1,0 +1,1 @@
+"""The sync engine: runs, pages, upserts, checkpoints, diffs."""

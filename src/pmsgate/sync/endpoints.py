@@ -1,0 +1,53 @@
+"""HTTP only: `GET /v1/admin/data-diffs/`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from pmsgate.canonical.enums import Vendor
+from pmsgate.customers.auth import CurrentCustomer
+from pmsgate.kit.deps import SessionDep
+from pmsgate.kit.pagination import ListParams, list_params, meta
+from pmsgate.records.filters import parse_datetime_param
+from pmsgate.sync.repository import SyncRepository
+from pmsgate.sync.schemas import DataDiffList
+
+router = APIRouter(prefix="/v1/admin", tags=["admin"])
+
+
+@router.get("/data-diffs/", response_model=DataDiffList, summary="Get all data diffs")
+def list_data_diffs(
+    session: SessionDep,
+    customer: CurrentCustomer,
+    params: Annotated[ListParams, Depends(list_params)],
+    integration_vendor: Annotated[Vendor | None, Query(description="The integration vendor")] = None,
+    integration_id: Annotated[str | None, Query(description="The integration id")] = None,
+    before: Annotated[str | None, Query(description="Only show data diffs before this timestamp")] = None,
+    after: Annotated[str | None, Query(description="Only show data diffs after this timestamp")] = None,
+) -> dict[str, Any]:
+    params = params.checked(("created_at", "model", "event_type", "id"))
+    rows, total = SyncRepository.from_session(session).list_diffs(
+        customer.id,
+        params,
+        integration_id=integration_id,
+        vendor=integration_vendor.value if integration_vendor else None,
+        before=parse_datetime_param("before", before) if before else None,
+        after=parse_datetime_param("after", after) if after else None,
+    )
+    results = [
+        {
+            "id": diff.id,
+            "model": diff.model,
+            "model_record_id": diff.model_record_id,
+            "event_type": diff.event_type,
+            "data_diff": diff.data_diff,
+            "created_at": diff.created_at,
+            "job_id": diff.job_id,
+            "integration_id": diff.integration_id,
+            "integration_vendor": vendor,
+        }
+        for diff, vendor in rows
+    ]
+    return {"meta": meta(params, total, len(results)), "results": results}

@@ -1,0 +1,269 @@
+"""The sync run: every model in dependency order, page by page, each page committed with its
+checkpoint so a run that dies resumes at the next page.
+
+Per model the connector's errors are contained: a model that fails counts as a failed sub-job
+and the run goes on with the next one (a charge stream failing must not stop payments), except
+for AuthError, which fails the whole run at once. Memory stays flat: one page at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from pmsgate.canonical.registry import SYNC_ORDER, Model, spec_for
+from pmsgate.config import get_settings
+from pmsgate.connectors.base import Connector, Page, ReadRequest
+from pmsgate.connectors.errors import AuthError, ConnectorError
+from pmsgate.integrations import connect
+from pmsgate.integrations.repository import IntegrationRepository
+from pmsgate.kit.db import unit_of_work
+from pmsgate.kit.ids import new_id
+from pmsgate.kit.timeutil import utcnow
+from pmsgate.models.integrations import Integration, PropertyConfiguration
+from pmsgate.models.sync import SyncRun
+from pmsgate.sync.repository import SyncRepository
+from pmsgate.sync.states import RunKind, RunStatus, check_transition
+from pmsgate.sync.upsert import PageStats, UpsertContext, upsert_records
+
+log = logging.getLogger(__name__)
+WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
+
+
+class RunInterrupted(Exception):
+    """Raised by a page hook in tests to simulate a worker dying mid-run."""
+
+
+PageHook = Callable[[Model, int], None]
+
+
+def execute_run(
+    factory: sessionmaker[Session],
+    run_id: str,
+    *,
+    builder: connect.ConnectorBuilder | None = None,
+    page_hook: PageHook | None = None,
+) -> str | None:
+    """Perform (or resume) a sync run. Returns its final status, or None if another worker
+    holds it."""
+    settings = get_settings()
+    now = utcnow()
+    stale_before = now - timedelta(seconds=settings.sync_heartbeat_timeout_seconds)
+    with unit_of_work(factory) as session:
+        repository = SyncRepository.from_session(session)
+        if not repository.claim(run_id, f"{WORKER_NAME}:{threading.get_ident()}", now, stale_before):
+            return None
+        run = repository.get(run_id)
+        assert run is not None
+        integration = IntegrationRepository.from_session(session).get(run.integration_id)
+        assert integration is not None
+        context = connect.context_for(integration)
+        snapshot = _RunSnapshot.of(run, integration)
+
+    connector = (builder or connect.default_builder)(context)
+    try:
+        final = _run_models(factory, snapshot, connector, page_hook)
+    finally:
+        connector.close()
+    return final
+
+
+class _RunSnapshot:
+    """What the run needs from its rows, read once so no ORM object outlives its session."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+    run_id: str
+    integration_id: str
+    kind: str
+    models: list[str]
+    window_start: datetime | None
+    modified_since: datetime | None
+    is_first_sync: bool
+    checkpoint: dict[str, Any] | None
+    started_at: datetime
+
+    @classmethod
+    def of(cls, run: SyncRun, integration: Integration) -> _RunSnapshot:
+        return cls(
+            run_id=run.id,
+            integration_id=integration.id,
+            kind=run.kind,
+            models=list(run.models),
+            window_start=run.window_start,
+            modified_since=run.modified_since,
+            is_first_sync=run.is_first_sync,
+            checkpoint=dict(run.checkpoint) if run.checkpoint else None,
+            started_at=run.started_at or utcnow(),
+        )
+
+
+def _run_models(
+    factory: sessionmaker[Session], snap: _RunSnapshot, connector: Connector, page_hook: PageHook | None
+) -> str:
+    settings = get_settings()
+    supported = connector.supported_models()
+    ordered = [m for m in SYNC_ORDER if m.value in snap.models]
+    resume_model = snap.checkpoint.get("model") if snap.checkpoint else None
+    start_index = next((i for i, m in enumerate(ordered) if m.value == resume_model), 0)
+    if snap.checkpoint and resume_model is None:  # every model was done before the worker died
+        start_index = len(ordered)
+    fatal: str | None = None
+
+    for model in ordered[start_index:]:
+        token = snap.checkpoint.get("token") if snap.checkpoint and model.value == resume_model else None
+        if model not in supported:
+            _finish_model(factory, snap.run_id, model, ok=True, note="not offered by this vendor")
+            continue
+        disabled = _disabled(factory, snap.integration_id)
+        request = ReadRequest(
+            model=model,
+            modified_since=snap.modified_since,
+            window_start=snap.window_start if spec_for(model).windowed else None,
+            resume_token=token,
+            page_size=settings.sync_page_size,
+        )
+        try:
+            for number, page in enumerate(connector.stream(request), start=1):
+                _commit_page(factory, snap, model, page, disabled)
+                if page_hook is not None:
+                    page_hook(model, number)
+            _finish_model(factory, snap.run_id, model, ok=True)
+        except AuthError as exc:
+            fatal = exc.message
+            _finish_model(factory, snap.run_id, model, ok=False, note=exc.message)
+            break
+        except ConnectorError as exc:
+            log.warning("sync %s: model %s failed: %s", snap.run_id, model, exc.message)
+            _finish_model(factory, snap.run_id, model, ok=False, note=exc.message)
+    return _finish_run(factory, snap, fatal)
+
+
+def _disabled(factory: sessionmaker[Session], integration_id: str) -> frozenset[str]:
+    """Ids of the properties whose data is not ingested (admin property configurations)."""
+    with unit_of_work(factory) as session:
+        x_ids = IntegrationRepository.from_session(session).disabled_x_property_ids(integration_id)
+    spec = spec_for(Model.PROPERTIES)
+    return frozenset(spec.id_for(integration_id, x) for x in x_ids)
+
+
+def _commit_page(
+    factory: sessionmaker[Session],
+    snap: _RunSnapshot,
+    model: Model,
+    page: Page,
+    disabled: frozenset[str],
+) -> None:
+    now = utcnow()
+    with unit_of_work(factory) as session:
+        ctx = UpsertContext(
+            integration_id=snap.integration_id,
+            now=now,
+            job_id=snap.run_id,
+            record_diffs=not snap.is_first_sync,
+            disabled_property_ids=disabled,
+        )
+        stats = upsert_records(session, ctx, page.records)
+        if stats.new_property_ids:
+            _configure_new_properties(session, snap.integration_id, stats, now)
+        run = SyncRepository.from_session(session).get(snap.run_id)
+        assert run is not None
+        run.checkpoint = {"model": model.value, "token": page.resume_token}
+        run.heartbeat_at = now
+        run.counts = _merge_counts(run.counts, stats, page)
+        if page.skipped:
+            run.errors = [*run.errors, *({"model": model.value, **s} for s in page.skipped)][-200:]
+
+
+def _configure_new_properties(session: Session, integration_id: str, stats: PageStats, now: datetime) -> None:
+    repository = IntegrationRepository.from_session(session)
+    integration = repository.get(integration_id)
+    assert integration is not None
+    ids = [pid for pid, _ in stats.new_property_ids]
+    known = repository.known_property_ids(integration_id, ids)
+    for property_id, x_id in stats.new_property_ids:
+        if property_id not in known:
+            repository.add(
+                PropertyConfiguration(
+                    id=new_id("pcfg"),
+                    integration_id=integration_id,
+                    property_id=property_id,
+                    x_property_id=x_id,
+                    enabled=integration.new_properties_are_enabled,
+                    created_at=now,
+                )
+            )
+
+
+def _merge_counts(counts: dict[str, Any], stats: PageStats, page: Page) -> dict[str, Any]:
+    merged = {model: dict(values) for model, values in (counts or {}).items()}
+    for kind in ("new", "updated", "unchanged", "skipped"):
+        for model, count in getattr(stats, kind).items():
+            merged.setdefault(str(model), {}).setdefault(kind, 0)
+            merged[str(model)][kind] += count
+    if page.skipped:
+        for item in page.skipped:
+            key = str(item.get("model", "malformed"))
+            merged.setdefault(key, {}).setdefault("malformed", 0)
+            merged[key]["malformed"] += 1
+    return merged
+
+
+def _finish_model(
+    factory: sessionmaker[Session], run_id: str, model: Model, *, ok: bool, note: str | None = None
+) -> None:
+    with unit_of_work(factory) as session:
+        run = SyncRepository.from_session(session).get(run_id)
+        assert run is not None
+        next_models = [m for m in SYNC_ORDER if m.value in run.models]
+        index = next_models.index(model)
+        following = next_models[index + 1].value if index + 1 < len(next_models) else None
+        run.checkpoint = {"model": following, "token": None}
+        run.heartbeat_at = utcnow()
+        if ok:
+            run.successful_job_count += 1
+        else:
+            run.failed_job_count += 1
+            run.errors = [*run.errors, {"model": model.value, "error": note}][-200:]
+        if note and ok:
+            run.counts = {**run.counts, model.value: {"note": note}}
+
+
+def _finish_run(factory: sessionmaker[Session], snap: _RunSnapshot, fatal: str | None) -> str:
+    now = utcnow()
+    with unit_of_work(factory) as session:
+        run = SyncRepository.from_session(session).get(snap.run_id)
+        integration = IntegrationRepository.from_session(session).get(snap.integration_id)
+        assert run is not None and integration is not None
+        if fatal:
+            status = RunStatus.FAILED
+        elif run.failed_job_count and not run.successful_job_count:
+            status = RunStatus.FAILED
+        elif run.failed_job_count:
+            status = RunStatus.PARTIAL
+        else:
+            status = RunStatus.COMPLETED
+        check_transition(run.status, status)
+        run.status = status
+        run.finished_at = now
+        run.error = fatal or ("; ".join(e.get("error") or "" for e in run.errors if e.get("error"))[:2000] or None)
+        if fatal:
+            integration.can_authenticate = False
+        if status in (RunStatus.COMPLETED, RunStatus.PARTIAL):
+            integration.can_authenticate = True
+            if run.kind == RunKind.BACK:
+                integration.last_completed_back_sync = now
+            integration.last_completed_sync = now
+            if status == RunStatus.COMPLETED and set(run.models) >= {m.value for m in SYNC_ORDER}:
+                # The next incremental sync asks for changes since this run started.
+                integration.last_sync_cursor = snap.started_at
+            integration.first_sync_completed = True
+        return status.value

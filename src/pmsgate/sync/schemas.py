@@ -1,0 +1,30 @@
+"""Response shapes of the data-diff endpoint."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from pmsgate.canonical.enums import Vendor
+from pmsgate.kit.pagination import Meta
+
+
+class DataDiffOut(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    id: str
+    model: str
+    model_record_id: str
+    event_type: Literal["NEW", "UPDATE"]
+    data_diff: dict[str, Any]
+    created_at: datetime
+    job_id: str | None
+    integration_id: str
+    integration_vendor: Vendor
+
+
+class DataDiffList(BaseModel):
+    meta: Meta
+    results: list[DataDiffOut]

@@ -1,0 +1,1 @@
+"""Properties, units, residents and leases (read endpoints)."""

@@ -1,0 +1,42 @@
+"""How services hand work to the workers. Services call a Dispatcher after commit; the queue
+behind it is a SQLite file (embedded) or Redis (scale-out). The database row of each job is
+the truth; the queue only carries ids, so a lost queue message is recovered by the reaper."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from pmsgate.kit.db import after_commit
+
+
+class Dispatcher(Protocol):
+    def sync_run(self, run_id: str) -> None: ...
+
+    def data_access_check(self, integration_id: str) -> None: ...
+
+    def write_job(self, job_id: str) -> None: ...
+
+
+def dispatch_after_commit(session: Session, send: object) -> None:
+    """`send` is a zero-argument callable that enqueues; it runs only once the data is durable."""
+    after_commit(session, send)  # type: ignore[arg-type]
+
+
+class RecordingDispatcher:
+    """Collects what would be enqueued; for tests and tools that run jobs themselves."""
+
+    def __init__(self) -> None:
+        self.sync_runs: list[str] = []
+        self.data_access_checks: list[str] = []
+        self.write_jobs: list[str] = []
+
+    def sync_run(self, run_id: str) -> None:
+        self.sync_runs.append(run_id)
+
+    def data_access_check(self, integration_id: str) -> None:
+        self.data_access_checks.append(integration_id)
+
+    def write_job(self, job_id: str) -> None:
+        self.write_jobs.append(job_id)

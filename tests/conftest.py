@@ -1,0 +1,65 @@
+"""Shared fixtures: a real database (SQLite file or PostgreSQL, chosen by PMSGATE_TEST_DB),
+migrated once per session; isolation by giving each test its own customer, exactly as the
+product isolates its tenants.
+
+PMSGATE_TEST_DB=sqlite (default) | postgres. The PostgreSQL run creates and drops its own
+database on 127.0.0.1:5432 (trust auth, user postgres), or on PMSGATE_TEST_PG_URL's server.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+_BACKEND = os.environ.get("PMSGATE_TEST_DB", "sqlite")
+_DATA_DIR = Path(tempfile.mkdtemp(prefix="pmsgate-test-"))
+_PG_ADMIN_URL = os.environ.get("PMSGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+_PG_DB = f"pmsgate_test_{secrets.token_hex(4)}"
+
+os.environ["PMSGATE_DATA_DIR"] = str(_DATA_DIR)
+os.environ["PMSGATE_SECRET_KEY"] = Fernet.generate_key().decode()
+os.environ.pop("PMSGATE_REDIS_URL", None)
+if _BACKEND == "postgres":
+    os.environ["PMSGATE_DATABASE_URL"] = _PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{_PG_DB}"
+elif _BACKEND == "sqlite":
+    os.environ.pop("PMSGATE_DATABASE_URL", None)
+else:
+    raise RuntimeError(f"PMSGATE_TEST_DB must be sqlite or postgres, not {_BACKEND!r}")
+
+pytest_plugins = ["tests.fixtures.api", "tests.fixtures.sample"]
+
+
+def _pg_admin(statement: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(_PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(statement))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database() -> Iterator[str]:
+    from pmsgate.config import get_settings
+    from pmsgate.migrations import upgrade
+
+    if _BACKEND == "postgres":
+        _pg_admin(f'CREATE DATABASE "{_PG_DB}"')
+    url = get_settings().sqlalchemy_url
+    upgrade(url)
+    yield url
+    from pmsgate.kit.db import get_engine
+
+    get_engine().dispose()
+    if _BACKEND == "postgres":
+        _pg_admin(f'DROP DATABASE IF EXISTS "{_PG_DB}" WITH (FORCE)')
+
+
+def pytest_report_header() -> str:
+    return f"pmsgate test database: {_BACKEND}"
