@@ -5,7 +5,7 @@ An unknown vendor lists the known ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ from pmsgate.canonical.enums import Vendor
 from pmsgate.connectors.base import Connector
 from pmsgate.connectors.http import RetryPolicy
 from pmsgate.connectors.throttle import RequestBudget
+from pmsgate.connectors.writes import OperationRules, WriteOperation
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class VendorDefinition:
     factory: Callable[[ConnectorContext], Connector]
     # The PMS's public base URL; None = the integration must give one (credentials.baseUrl or base_url).
     default_base_url: Callable[[], str] | None = None
+    # Declared statically so a write is validated at request time, without calling the PMS.
+    write_rules: Mapping[WriteOperation, OperationRules] = field(default_factory=dict)
     docs: str = ""
 
 

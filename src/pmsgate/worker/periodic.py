@@ -46,7 +46,15 @@ def reap(dispatcher: Dispatcher) -> int:
             stale_before=now - timedelta(seconds=settings.sync_heartbeat_timeout_seconds),
             queued_before=now - timedelta(seconds=settings.sync_heartbeat_timeout_seconds),
         )
+        from pmsgate.writes.repository import WriteRepository
+
+        lost_writes = WriteRepository.from_session(session).stale_or_lost(
+            now - timedelta(seconds=settings.sync_heartbeat_timeout_seconds)
+        )
     for run_id in lost:
         log.warning("re-delivering sync run %s", run_id)
         dispatcher.sync_run(run_id)
-    return len(lost)
+    for job_id in lost_writes:
+        log.warning("re-delivering write job %s", job_id)
+        dispatcher.write_job(job_id)
+    return len(lost) + len(lost_writes)

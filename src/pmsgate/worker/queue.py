@@ -32,8 +32,9 @@ class HueyDispatcher:
         huey.periodic_task(crontab(minute="*"), name="scheduler.tick")(lambda: tick(self))
         huey.periodic_task(crontab(minute="*"), name="jobs.reap")(lambda: reap(self))
 
-    def register_write_task(self, function: Any) -> None:
-        self._write_job = self.huey.task(name="write.execute")(function)
+    def register_write_task(self, task: Any) -> None:
+        """Writes register themselves (with their retry policy) to keep this module small."""
+        self._write_job = task
 
     def sync_run(self, run_id: str) -> None:
         self._sync_run(run_id)

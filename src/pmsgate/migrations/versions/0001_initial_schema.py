@@ -1,8 +1,8 @@
-"""initial schema: customers, integrations, records, sync
+"""initial schema
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 23:53:40.453659
+Create Date: 2026-11-24 23:57:39.165451
 """
 
 from __future__ import annotations
@@ -939,11 +939,119 @@ def upgrade() -> None:
         batch_op.create_index("ix_units_property_id", ["property_id"], unique=False)
         batch_op.create_index("ix_units_unit_type_id", ["unit_type_id"], unique=False)
 
+    op.create_table(
+        "write_jobs",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("root_job_id", sa.String(length=40), nullable=False),
+        sa.Column("parent_job_id", sa.String(length=40), nullable=True),
+        sa.Column("customer_id", sa.String(length=40), nullable=False),
+        sa.Column("integration_id", sa.String(length=40), nullable=False),
+        sa.Column("vendor", sa.String(length=32), nullable=False),
+        sa.Column("operation", sa.String(length=40), nullable=False),
+        sa.Column("write_category", sa.String(length=40), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("phase", sa.String(length=16), nullable=False),
+        sa.Column(
+            "parameters",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "native",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("marker", sa.String(length=64), nullable=False),
+        sa.Column("target_record_id", sa.String(length=40), nullable=True),
+        sa.Column("idempotency_key", sa.String(length=255), nullable=True),
+        sa.Column("request_hash", sa.String(length=64), nullable=True),
+        sa.Column(
+            "errors",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_record_id", sa.String(length=40), nullable=True),
+        sa.Column("created_x_id", sa.String(length=200), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("heartbeat_at", pmsgate.kit.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("finished_at", pmsgate.kit.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("created_at", pmsgate.kit.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", pmsgate.kit.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["customer_id"],
+            ["customers.id"],
+            name=op.f("fk_write_jobs_customer_id_customers"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["integration_id"],
+            ["integrations.id"],
+            name=op.f("fk_write_jobs_integration_id_integrations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_write_jobs")),
+        sa.UniqueConstraint(
+            "customer_id", "idempotency_key", name=op.f("uq_write_jobs_customer_id_idempotency_key")
+        ),
+    )
+    with op.batch_alter_table("write_jobs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_write_jobs_integration_id"), ["integration_id"], unique=False)
+        batch_op.create_index("ix_write_jobs_root", ["root_job_id"], unique=False)
+        batch_op.create_index("ix_write_jobs_status_heartbeat", ["status", "heartbeat_at"], unique=False)
+
+    op.create_table(
+        "job_logs",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("job_id", sa.String(length=40), nullable=False),
+        sa.Column("root_job_id", sa.String(length=40), nullable=False),
+        sa.Column("parent_job_id", sa.String(length=40), nullable=True),
+        sa.Column("customer_id", sa.String(length=40), nullable=False),
+        sa.Column("integration_id", sa.String(length=40), nullable=False),
+        sa.Column("vendor", sa.String(length=32), nullable=False),
+        sa.Column("job_type", sa.String(length=40), nullable=False),
+        sa.Column("write_category", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column(
+            "parameters",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "exchanges",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_at", pmsgate.kit.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["job_id"], ["write_jobs.id"], name=op.f("fk_job_logs_job_id_write_jobs"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job_logs")),
+    )
+    with op.batch_alter_table("job_logs", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_job_logs_integration_created", ["integration_id", "created_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_job_logs_job_id"), ["job_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("job_logs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_job_logs_job_id"))
+        batch_op.drop_index("ix_job_logs_integration_created")
+
+    op.drop_table("job_logs")
+    with op.batch_alter_table("write_jobs", schema=None) as batch_op:
+        batch_op.drop_index("ix_write_jobs_status_heartbeat")
+        batch_op.drop_index("ix_write_jobs_root")
+        batch_op.drop_index(batch_op.f("ix_write_jobs_integration_id"))
+
+    op.drop_table("write_jobs")
     with op.batch_alter_table("units", schema=None) as batch_op:
         batch_op.drop_index("ix_units_unit_type_id")
         batch_op.drop_index("ix_units_property_id")

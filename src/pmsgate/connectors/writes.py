@@ -1,0 +1,82 @@
+"""The write half of the connector interface.
+
+The write service validates a generic request against the vendor's declared rules, resolves
+pmsgate ids to the vendor's keys, and hands the connector a `WriteRequest`. The connector
+builds the native call, performs it (never retrying a non-idempotent call whose outcome is
+unknown) and says what it created. Before a job that may already have reached the PMS is sent
+again, `find_written` looks it up by its `marker` (sent as the vendor's reference number).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
+
+from pmsgate.canonical.records import CanonicalRecord
+from pmsgate.canonical.registry import Model
+
+
+class WriteOperation(StrEnum):
+    CREATE_RESIDENT_CHARGE = "CREATE_RESIDENT_CHARGE"
+    CREATE_RESIDENT_CREDIT = "CREATE_RESIDENT_CREDIT"
+    CREATE_RESIDENT_PAYMENT = "CREATE_RESIDENT_PAYMENT"
+    CREATE_RECURRING_CHARGE = "CREATE_RECURRING_CHARGE"
+    UPDATE_RECURRING_CHARGE = "UPDATE_RECURRING_CHARGE"
+
+
+# The common model a write's record lands in (credits are charges with a negative amount).
+OPERATION_MODEL: dict[WriteOperation, Model] = {
+    WriteOperation.CREATE_RESIDENT_CHARGE: Model.RESIDENT_CHARGES,
+    WriteOperation.CREATE_RESIDENT_CREDIT: Model.RESIDENT_CHARGES,
+    WriteOperation.CREATE_RESIDENT_PAYMENT: Model.RESIDENT_PAYMENTS,
+    WriteOperation.CREATE_RECURRING_CHARGE: Model.RECURRING_RESIDENT_CHARGES,
+    WriteOperation.UPDATE_RECURRING_CHARGE: Model.RECURRING_RESIDENT_CHARGES,
+}
+
+
+@dataclass(frozen=True)
+class OperationRules:
+    """What a vendor accepts for one operation, in generic field names."""
+
+    required: frozenset[str]
+    optional: frozenset[str] = frozenset()
+    returns_id: bool = True
+    # field -> check returning a problem ("must be greater than 0") or None
+    constraints: Mapping[str, Callable[[Any], str | None]] = field(default_factory=dict)
+    notes: str = ""
+
+    @property
+    def accepted(self) -> frozenset[str]:
+        return self.required | self.optional | {"integration_id"}
+
+
+@dataclass(frozen=True)
+class WriteRequest:
+    """A validated write. `fields` holds the generic body's values with pmsgate ids replaced by
+    the vendor's keys (`x_lease_id`, `x_resident_id`, `x_charge_code_id`,
+    `x_financial_account_id`, `x_property_id`, `x_unit_id`, and for updates `x_id`)."""
+
+    operation: WriteOperation
+    fields: Mapping[str, Any]
+    marker: str  # our reference, unique per job; the vendor stores it as the reference number
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    x_id: str | None  # None when the vendor does not return the created id
+    records: Sequence[CanonicalRecord] = field(default_factory=tuple)  # read back, if the vendor allows
+
+
+@runtime_checkable
+class WritingConnector(Protocol):
+    def write(self, request: WriteRequest) -> WriteOutcome:
+        """Perform the native call(s). Raises VendorRejected, OutcomeUnknown, or a retriable error
+        that certainly left nothing behind."""
+
+    def find_written(self, request: WriteRequest) -> list[str]:
+        """x_ids of records at the PMS carrying this request's marker (reconciliation)."""
+
+    def read_back(self, operation: WriteOperation, x_id: str) -> Sequence[CanonicalRecord]:
+        """The record (with its child records) as the PMS now has it."""

@@ -1,0 +1,209 @@
+"""Performing a write job against the PMS, exactly once as far as the PMS can tell.
+
+    PENDING ──claim──> RUNNING ──> SUCCESS | FAILURE
+                          │
+                          └─(worker died: heartbeat stale)─> RUNNING again, phase says where:
+                              NOT_SENT  nothing reached the PMS: send
+                              SENDING   it may have: reconcile by marker first, send only if absent
+                              SENT      the PMS answered: finish bookkeeping only
+
+Phase SENDING is committed before the call leaves, so a crash at any point is recoverable.
+A job whose outcome cannot be established ends in FAILURE saying so, never a silent SUCCESS.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from pmsgate.canonical.registry import spec_for
+from pmsgate.config import get_settings
+from pmsgate.connectors.errors import ConnectorError, OutcomeUnknown, PermanentError
+from pmsgate.connectors.writes import OPERATION_MODEL, WriteOperation, WriteOutcome, WriteRequest
+from pmsgate.integrations import connect
+from pmsgate.integrations.repository import IntegrationRepository
+from pmsgate.kit.db import unit_of_work
+from pmsgate.kit.ids import new_id
+from pmsgate.kit.timeutil import utcnow
+from pmsgate.models.jobs import JobLog, WriteJob
+from pmsgate.sync.upsert import UpsertContext, upsert_records
+from pmsgate.writes.repository import WriteRepository
+
+log = logging.getLogger(__name__)
+MAX_SEND_ATTEMPTS = 3
+NO_ID_NOTE = "Due to PMS limitations, the ID of the created record cannot be retrieved. This will be found on the next data sync."
+
+
+class RetryLater(Exception):
+    """The PMS was busy (rate limited, down) and certainly did nothing: run the job again later."""
+
+
+def execute_write(
+    factory: sessionmaker[Session],
+    job_id: str,
+    *,
+    builder: connect.ConnectorBuilder | None = None,
+) -> str | None:
+    settings = get_settings()
+    now = utcnow()
+    with unit_of_work(factory) as session:
+        repository = WriteRepository.from_session(session)
+        stale_before = now - timedelta(seconds=settings.sync_heartbeat_timeout_seconds)
+        if not repository.claim(job_id, now, stale_before):
+            return None
+        job = repository.get(job_id)
+        integration = IntegrationRepository.from_session(session).get(job.integration_id) if job else None
+        assert job is not None and integration is not None
+        context = connect.context_for(integration)
+        request = WriteRequest(operation=WriteOperation(job.operation), fields=dict(job.native), marker=job.marker)
+        phase, attempts = job.phase, job.attempts
+
+    connector: Any = (builder or connect.default_builder)(context)
+    http = getattr(connector, "http", None)
+    if http is not None:
+        http.record_exchanges = True
+    try:
+        return _perform(factory, job_id, connector, request, phase, attempts)
+    finally:
+        connector.close()
+
+
+def _perform(
+    factory: sessionmaker[Session], job_id: str, connector: Any, request: WriteRequest, phase: str, attempts: int
+) -> str:
+    outcome: WriteOutcome | None = None
+    try:
+        if phase == "SENDING":
+            outcome = _reconcile(connector, request)
+        if outcome is None and phase != "SENT":
+            if attempts > MAX_SEND_ATTEMPTS:
+                return _fail(factory, job_id, connector, "gave up after repeated attempts; the PMS has no record "
+                                                         "of this write")
+            _set_phase(factory, job_id, "SENDING")
+            try:
+                outcome = connector.write(request)
+            except OutcomeUnknown as exc:
+                outcome = _reconcile(connector, request)
+                if outcome is None:
+                    # Not at the PMS: the call was lost before it acted; send once more now.
+                    log.warning("write %s: %s; not found at the PMS, sending again", job_id, exc.message)
+                    outcome = connector.write(request)
+        return _succeed(factory, job_id, connector, request, outcome)
+    except OutcomeUnknown as exc:
+        return _fail(factory, job_id, connector, f"the outcome of this write at the PMS is unknown: {exc.message}")
+    except PermanentError as exc:
+        return _fail(factory, job_id, connector, exc.message)
+    except ConnectorError as exc:
+        if exc.retriable:
+            _log_attempt(factory, job_id, connector, "FAILURE", exc.message)
+            _set_pending(factory, job_id, exc.message)
+            raise RetryLater(exc.message) from exc
+        return _fail(factory, job_id, connector, exc.message)
+
+
+def _reconcile(connector: Any, request: WriteRequest) -> WriteOutcome | None:
+    try:
+        found = connector.find_written(request)
+    except ConnectorError as exc:
+        raise OutcomeUnknown(f"cannot look the write up at the PMS: {exc.message}") from exc
+    if len(found) > 1:
+        raise OutcomeUnknown(f"the PMS holds {len(found)} records with reference {request.marker}")
+    if not found:
+        return None
+    return WriteOutcome(x_id=found[0])
+
+
+def _set_phase(factory: sessionmaker[Session], job_id: str, phase: str) -> None:
+    with unit_of_work(factory) as session:
+        job = WriteRepository.from_session(session).get(job_id)
+        assert job is not None
+        job.phase = phase
+        job.heartbeat_at = utcnow()
+
+
+def _set_pending(factory: sessionmaker[Session], job_id: str, message: str) -> None:
+    with unit_of_work(factory) as session:
+        job = WriteRepository.from_session(session).get(job_id)
+        assert job is not None
+        job.status = "PENDING"
+        job.note = message
+
+
+def _succeed(
+    factory: sessionmaker[Session], job_id: str, connector: Any, request: WriteRequest, outcome: WriteOutcome | None
+) -> str:
+    operation = request.operation
+    x_id = outcome.x_id if outcome else None
+    if operation is WriteOperation.UPDATE_RECURRING_CHARGE:
+        x_id = str(request.fields["x_id"])
+    records = list(outcome.records) if outcome and outcome.records else []
+    if x_id and not records:
+        try:
+            records = list(connector.read_back(operation, x_id))
+        except ConnectorError as exc:  # the write happened; the next sync will bring the record
+            log.warning("write %s: read-back failed: %s", job_id, exc.message)
+    now = utcnow()
+    with unit_of_work(factory) as session:
+        job = WriteRepository.from_session(session).get(job_id)
+        assert job is not None
+        if records:
+            upsert_records(session, UpsertContext(job.integration_id, now, job.id, record_diffs=True), records)
+        job.status = "SUCCESS"
+        job.phase = "SENT"
+        job.errors = []
+        job.created_x_id = x_id
+        model_spec = spec_for(OPERATION_MODEL[operation])
+        if x_id and operation is not WriteOperation.UPDATE_RECURRING_CHARGE:
+            job.created_record_id = model_spec.id_for(job.integration_id, x_id)
+        job.note = None if x_id else NO_ID_NOTE
+        job.finished_at = now
+        _add_log(session, job, connector, "SUCCESS", job.note)
+    return "SUCCESS"
+
+
+def _fail(factory: sessionmaker[Session], job_id: str, connector: Any, message: str) -> str:
+    with unit_of_work(factory) as session:
+        job = WriteRepository.from_session(session).get(job_id)
+        assert job is not None
+        job.status = "FAILURE"
+        job.errors = [message]
+        job.finished_at = utcnow()
+        _add_log(session, job, connector, "FAILURE", message)
+    return "FAILURE"
+
+
+def _log_attempt(factory: sessionmaker[Session], job_id: str, connector: Any, status: str, message: str) -> None:
+    with unit_of_work(factory) as session:
+        job = WriteRepository.from_session(session).get(job_id)
+        assert job is not None
+        _add_log(session, job, connector, status, message)
+
+
+def _add_log(session: Session, job: WriteJob, connector: Any, status: str, message: str | None) -> None:
+    http = getattr(connector, "http", None)
+    exchanges = [asdict(e) for e in (http.exchanges if http is not None else [])]
+    if http is not None:
+        http.exchanges = []
+    session.add(
+        JobLog(
+            id=new_id("log"),
+            job_id=job.id,
+            root_job_id=job.root_job_id,
+            parent_job_id=job.parent_job_id,
+            customer_id=job.customer_id,
+            integration_id=job.integration_id,
+            vendor=job.vendor,
+            job_type=job.operation,
+            write_category=job.write_category,
+            name=job.operation.replace("_", " ").title(),
+            status=status,
+            parameters=job.parameters,
+            exchanges=exchanges,
+            error=message if status == "FAILURE" else None,
+            created_at=utcnow(),
+        )
+    )

@@ -1,0 +1,105 @@
+"""All SQL of write jobs and job logs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from pmsgate.models.integrations import Integration
+from pmsgate.models.jobs import JobLog, WriteJob
+
+
+class WriteRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @classmethod
+    def from_session(cls, session: Session) -> WriteRepository:
+        return cls(session)
+
+    def add(self, *objects: object) -> None:
+        self.session.add_all(objects)
+
+    def get(self, job_id: str) -> WriteJob | None:
+        return self.session.get(WriteJob, job_id)
+
+    def owned(self, customer_id: str, job_id: str) -> WriteJob | None:
+        return self.session.scalars(
+            select(WriteJob).where(WriteJob.id == job_id, WriteJob.customer_id == customer_id)
+        ).first()
+
+    def by_idempotency_key(self, customer_id: str, key: str) -> WriteJob | None:
+        return self.session.scalars(
+            select(WriteJob).where(WriteJob.customer_id == customer_id, WriteJob.idempotency_key == key)
+        ).first()
+
+    def latest_in_chain(self, root_job_id: str) -> WriteJob | None:
+        return self.session.scalars(
+            select(WriteJob).where(WriteJob.root_job_id == root_job_id).order_by(WriteJob.created_at.desc(),
+                                                                                 WriteJob.id.desc())
+        ).first()
+
+    def claim(self, job_id: str, now: datetime, stale_before: datetime) -> bool:
+        result = self.session.execute(
+            update(WriteJob)
+            .where(
+                WriteJob.id == job_id,
+                or_(
+                    WriteJob.status == "PENDING",
+                    and_(WriteJob.status == "RUNNING", WriteJob.heartbeat_at < stale_before),
+                ),
+            )
+            .values(status="RUNNING", heartbeat_at=now, attempts=WriteJob.attempts + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    def stale_or_lost(self, stale_before: datetime) -> list[str]:
+        return list(
+            self.session.scalars(
+                select(WriteJob.id).where(
+                    or_(
+                        and_(WriteJob.status == "RUNNING", WriteJob.heartbeat_at < stale_before),
+                        and_(WriteJob.status == "PENDING", WriteJob.created_at < stale_before),
+                    )
+                )
+            )
+        )
+
+    def log(self, log_id: str, customer_id: str) -> JobLog | None:
+        return self.session.scalars(
+            select(JobLog).where(JobLog.id == log_id, JobLog.customer_id == customer_id)
+        ).first()
+
+    def logs(
+        self,
+        customer_id: str,
+        *,
+        since: datetime | None,
+        integration_id: str | None,
+        status: str | None,
+        write_category: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[Sequence[tuple[JobLog, str]], int]:
+        query = (
+            select(JobLog, Integration.vendor)
+            .join(Integration, Integration.id == JobLog.integration_id)
+            .where(JobLog.customer_id == customer_id)
+        )
+        if since is not None:
+            query = query.where(JobLog.created_at >= since)
+        if integration_id:
+            query = query.where(JobLog.integration_id == integration_id)
+        if status:
+            query = query.where(JobLog.status == status)
+        if write_category:
+            query = query.where(JobLog.write_category == write_category)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = self.session.execute(
+            query.order_by(JobLog.created_at.desc(), JobLog.id.desc()).offset(offset).limit(limit)
+        ).all()
+        return [(row[0], row[1]) for row in rows], int(total)

@@ -1,0 +1,195 @@
+"""Accepting writes: validate now, store the job PENDING and enqueue it in the same unit of
+work, answer at once. An Idempotency-Key returns the same job for the same request and 409
+for a different one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pmsgate.canonical.enums import Vendor
+from pmsgate.connectors.writes import OPERATION_MODEL, WriteOperation
+from pmsgate.errors import BadRequest, Conflict, NotFound
+from pmsgate.integrations.repository import IntegrationRepository
+from pmsgate.kit.ids import new_id
+from pmsgate.kit.timeutil import utcnow
+from pmsgate.models.customers import Customer
+from pmsgate.models.integrations import Integration
+from pmsgate.models.jobs import WriteJob
+from pmsgate.records.repository import RecordRepository
+from pmsgate.worker.dispatch import Dispatcher, dispatch_after_commit
+from pmsgate.writes.schemas import echo
+from pmsgate.writes.validation import validate_write
+
+WRITE_CATEGORY = {
+    # The contract's write categories; a credit is a charge with a negative amount.
+    WriteOperation.CREATE_RESIDENT_CHARGE: "resident_charges",
+    WriteOperation.CREATE_RESIDENT_CREDIT: "resident_charges",
+    WriteOperation.CREATE_RESIDENT_PAYMENT: "resident_payments",
+    WriteOperation.CREATE_RECURRING_CHARGE: "recurring_resident_charges",
+    WriteOperation.UPDATE_RECURRING_CHARGE: "recurring_resident_charges",
+}
+MAX_IDEMPOTENCY_KEY = 255
+
+
+@dataclass(frozen=True)
+class Accepted:
+    job: WriteJob
+    data: dict[str, Any]
+
+
+def _request_hash(operation: WriteOperation, target: str | None, body: BaseModel, ignore: bool) -> str:
+    canonical = json.dumps(
+        {"op": operation.value, "target": target, "ignore": ignore, "body": body.model_dump(mode="json",
+                                                                                          exclude_unset=True)},
+        sort_keys=True,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _integration(session: Session, customer: Customer, integration_id: str) -> Integration:
+    integration = IntegrationRepository.from_session(session).get_owned(customer.id, integration_id)
+    if integration is None:
+        raise NotFound.resource("integration", integration_id)
+    return integration
+
+
+def submit_write(
+    session: Session,
+    customer: Customer,
+    operation: WriteOperation,
+    body: BaseModel,
+    dispatcher: Dispatcher,
+    *,
+    ignore_unknown_fields: bool = False,
+    idempotency_key: str | None = None,
+    target_record_id: str | None = None,
+    vendor_path: Vendor | None = None,
+) -> Accepted:
+    from pmsgate.writes.repository import WriteRepository
+
+    repository = WriteRepository.from_session(session)
+    request_hash = _request_hash(operation, target_record_id, body, ignore_unknown_fields)
+    if idempotency_key is not None:
+        if not 1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
+            raise BadRequest.field("Idempotency-Key", f"must be 1 to {MAX_IDEMPOTENCY_KEY} characters")
+        previous = repository.by_idempotency_key(customer.id, idempotency_key)
+        if previous is not None:
+            return _replay(previous, request_hash)
+
+    native_extra: dict[str, Any] = {}
+    if target_record_id is not None:
+        target = RecordRepository.from_session(session, OPERATION_MODEL[operation]).get(customer.id, target_record_id)
+        if target is None:
+            raise NotFound.resource("recurring resident charge", target_record_id)
+        integration = _integration(session, customer, target["integration_id"])
+        native_extra = {"x_id": target["x_id"], "x_lease_id": target["x_lease_id"],
+                        "x_property_id": target["x_property_id"]}
+    else:
+        integration = _integration(session, customer, body.integration_id)  # type: ignore[attr-defined]
+    vendor = Vendor(integration.vendor)
+    if vendor_path is not None and vendor_path != vendor:
+        raise BadRequest.field("integration_id", f"integration {integration.id} is a {vendor.value} integration, "
+                                                 f"not {vendor_path.value}")
+    validated = validate_write(
+        session, integration.id, vendor, operation, body, ignore_unknown_fields=ignore_unknown_fields
+    )
+    job_id = new_id("job")
+    data = echo(body, stripped=validated.stripped)
+    if target_record_id is not None:
+        data["recurring_resident_charge_id"] = target_record_id
+    job = WriteJob(
+        id=job_id,
+        root_job_id=job_id,
+        customer_id=customer.id,
+        integration_id=integration.id,
+        vendor=vendor.value,
+        operation=operation.value,
+        write_category=WRITE_CATEGORY[operation],
+        status="PENDING",
+        parameters=data,
+        native={**validated.native, **native_extra},
+        marker=_marker(job_id),
+        target_record_id=target_record_id,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+        errors=[],
+    )
+    try:
+        with session.begin_nested():
+            repository.add(job)
+    except IntegrityError:  # the same key raced us
+        previous = repository.by_idempotency_key(customer.id, idempotency_key or "")
+        if previous is None:
+            raise
+        return _replay(previous, request_hash)
+    dispatch_after_commit(session, lambda: dispatcher.write_job(job_id))
+    return Accepted(job=job, data=data)
+
+
+def _marker(job_id: str) -> str:
+    """Our reference at the PMS: short, unique, recognisable."""
+    return "PMSG-" + job_id.split("_", 1)[1][:16].upper()
+
+
+def _replay(previous: WriteJob, request_hash: str) -> Accepted:
+    if previous.request_hash != request_hash:
+        raise Conflict(
+            "this Idempotency-Key was used for a different request",
+            details={"issues": [{"code": "idempotency_conflict", "path": ["Idempotency-Key"],
+                                 "message": f"already used for job {previous.root_job_id}"}]},
+        )
+    return Accepted(job=previous, data=previous.parameters)
+
+
+def retry(session: Session, customer: Customer, root_job_id: str, dispatcher: Dispatcher) -> WriteJob:
+    from pmsgate.writes.repository import WriteRepository
+
+    repository = WriteRepository.from_session(session)
+    root = repository.owned(customer.id, root_job_id)
+    if root is None or root.root_job_id != root.id:
+        raise NotFound.resource("write job", root_job_id)
+    latest = repository.latest_in_chain(root.id)
+    assert latest is not None
+    if latest.status != "FAILURE":
+        raise BadRequest.field("root_job_id", f"only failed write operations can be retried; it is {latest.status}")
+    job_id = new_id("job")
+    job = WriteJob(
+        id=job_id,
+        root_job_id=root.id,
+        parent_job_id=latest.id,
+        customer_id=customer.id,
+        integration_id=latest.integration_id,
+        vendor=latest.vendor,
+        operation=latest.operation,
+        write_category=latest.write_category,
+        status="PENDING",
+        parameters=latest.parameters,
+        native=latest.native,
+        marker=_marker(job_id),
+        target_record_id=latest.target_record_id,
+        errors=[],
+        created_at=utcnow(),
+    )
+    repository.add(job)
+    dispatch_after_commit(session, lambda: dispatcher.write_job(job_id))
+    return job
+
+
+def status_of(session: Session, customer: Customer, root_job_id: str) -> dict[str, Any]:
+    from pmsgate.writes.repository import WriteRepository
+
+    repository = WriteRepository.from_session(session)
+    root = repository.owned(customer.id, root_job_id)
+    if root is None:
+        raise NotFound.resource("write job", root_job_id)
+    latest = repository.latest_in_chain(root.root_job_id) or root
+    status = {"SUCCESS": "SUCCESS", "FAILURE": "FAILURE"}.get(latest.status, "PENDING")
+    return {"write_status": status, "errors": list(latest.errors or []), "created_record_id": latest.created_record_id}
+
