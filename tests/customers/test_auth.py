@@ -51,7 +51,8 @@ def test_rate_limit_answers_429_with_retry_after(app: FastAPI) -> None:
 
 
 def test_oversized_bodies_are_refused(client: TestClient) -> None:
-    response = client.post("/v1/admin/integrations/", content=b"x" * 2_000_000,
-                           headers={"content-type": "application/json"})
+    response = client.post(
+        "/v1/admin/integrations/", content=b"x" * 2_000_000, headers={"content-type": "application/json"}
+    )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"

@@ -39,7 +39,9 @@ def test_credentials_are_encrypted_at_rest(client: TestClient) -> None:
         assert "hunter2" not in row.credentials_encrypted
 
 
-def test_an_active_integration_starts_its_first_sync_at_once(client: TestClient, dispatcher: RecordingDispatcher) -> None:
+def test_an_active_integration_starts_its_first_sync_at_once(
+    client: TestClient, dispatcher: RecordingDispatcher
+) -> None:
     result = create(client, active=True)
     assert len(dispatcher.sync_runs) == 1
     detail = client.get(f"/v1/admin/integrations/{result['id']}/").json()["results"]
@@ -59,7 +61,10 @@ def test_bad_bodies_name_the_field(client: TestClient) -> None:
         ({"max_job_concurrency": 101}, ["max_job_concurrency"]),
         ({"credentials": {"unknownField": "x"}}, ["credentials", "unknownField"]),
         ({"surprise": 1}, ["surprise"]),
-        ({"integration_vendor": "ENTRATA", "credentials": {"apiKey": "k", "companyId": "c"}}, ["integration_vendor"]),
+        (
+            {"integration_vendor": "ENTRATA", "credentials": {"apiKey": "k", "companyId": "c"}},
+            ["integration_vendor"],
+        ),
         ({"credentials": {"baseUrl": "ftp://example.com"}}, ["credentials", "baseUrl"]),
         ({"use_custom_sync_schedule": True}, ["custom_sync_schedule"]),
     ]
@@ -117,9 +122,13 @@ def test_other_customers_integrations_are_invisible(app: FastAPI, client: TestCl
         assert other.get("/v1/admin/integrations/").json()["results"] == []
 
 
-def test_manual_and_back_sync_queue_one_run_at_a_time(client: TestClient, dispatcher: RecordingDispatcher) -> None:
+def test_manual_and_back_sync_queue_one_run_at_a_time(
+    client: TestClient, dispatcher: RecordingDispatcher
+) -> None:
     created = create(client)
-    response = client.post(f"/v1/admin/integrations/{created['id']}/manual-sync", json={"models_to_sync": ["leases"]})
+    response = client.post(
+        f"/v1/admin/integrations/{created['id']}/manual-sync", json={"models_to_sync": ["leases"]}
+    )
     assert response.json() == {"result": {"success": True}}
     assert client.post(f"/v1/admin/integrations/{created['id']}/back-sync").status_code == 200
     assert len(dispatcher.sync_runs) == 1  # the second request found the live run
@@ -127,17 +136,27 @@ def test_manual_and_back_sync_queue_one_run_at_a_time(client: TestClient, dispat
 
 def test_unknown_models_to_sync_are_refused(client: TestClient) -> None:
     created = create(client)
-    response = client.post(f"/v1/admin/integrations/{created['id']}/manual-sync", json={"models_to_sync": ["pets"]})
+    response = client.post(
+        f"/v1/admin/integrations/{created['id']}/manual-sync", json={"models_to_sync": ["pets"]}
+    )
     assert response.status_code == 400
     assert response.json()["error"]["details"]["issues"][0]["path"] == ["models_to_sync", 0]
 
 
 def test_custom_schedule_is_validated(client: TestClient) -> None:
-    schedule = {"type": "WEEK_BASED", "timezone": "America/Chicago",
-                "interval": {"MONDAY": {"slots": [{"start": "09:00", "end": "08:00", "sync_frequency": 1,
-                                                   "sync_cadence": "HOUR"}]}}}
-    response = client.post("/v1/admin/integrations/",
-                           json={**SAMPLE, "custom_sync_schedule": schedule, "use_custom_sync_schedule": True})
+    schedule = {
+        "type": "WEEK_BASED",
+        "timezone": "America/Chicago",
+        "interval": {
+            "MONDAY": {
+                "slots": [{"start": "09:00", "end": "08:00", "sync_frequency": 1, "sync_cadence": "HOUR"}]
+            }
+        },
+    }
+    response = client.post(
+        "/v1/admin/integrations/",
+        json={**SAMPLE, "custom_sync_schedule": schedule, "use_custom_sync_schedule": True},
+    )
     assert response.status_code == 400
     assert response.json()["error"]["details"]["issues"][0]["path"][-1] == "end"
 

@@ -107,6 +107,12 @@ FEES = RecordResource(
 )
 
 router = APIRouter(tags=["billing-and-payments"])
-for _resource in (CHARGE_CODES, FINANCIAL_ACCOUNTS, RESIDENT_CHARGES, RESIDENT_PAYMENTS, RECURRING_RESIDENT_CHARGES,
-                  FEES):
+for _resource in (
+    CHARGE_CODES,
+    FINANCIAL_ACCOUNTS,
+    RESIDENT_CHARGES,
+    RESIDENT_PAYMENTS,
+    RECURRING_RESIDENT_CHARGES,
+    FEES,
+):
     add_record_routes(router, _resource)

@@ -56,7 +56,9 @@ class ModelSpec:
         for column, ref in self.references.items():
             x_value = getattr(record, ref.x_field)
             values[column] = (
-                None if x_value is None else stable_id(PREFIXES[ref.target], integration_id, ref.target, x_value)
+                None
+                if x_value is None
+                else stable_id(PREFIXES[ref.target], integration_id, ref.target, x_value)
             )
         return values
 
@@ -132,7 +134,11 @@ SPECS: tuple[ModelSpec, ...] = (
         },
         synced_directly=False,
     ),
-    _spec(Model.CHARGE_CODES, r.ChargeCodeRecord, references={"property_id": _PROPERTY, "location_id": _LOCATION}),
+    _spec(
+        Model.CHARGE_CODES,
+        r.ChargeCodeRecord,
+        references={"property_id": _PROPERTY, "location_id": _LOCATION},
+    ),
     _spec(
         Model.FINANCIAL_ACCOUNTS,
         r.FinancialAccountRecord,

@@ -23,7 +23,9 @@ def _session():  # type: ignore[no-untyped-def]
 @app.command("create")
 def create(
     name: Annotated[str, typer.Argument(help="Customer name")],
-    rate_limit: Annotated[int | None, typer.Option(help="Requests per minute (default from settings)")] = None,
+    rate_limit: Annotated[
+        int | None, typer.Option(help="Requests per minute (default from settings)")
+    ] = None,
 ) -> None:
     """Create a customer; its new API key is the last line of output (shown once)."""
     from pmsgate.customers.service import create_customer

@@ -13,8 +13,10 @@ console = Console(stderr=True)
 
 
 def _configure_logging() -> None:
-    logging.basicConfig(level=os.environ.get("PMSGATE_LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("PMSGATE_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
 def migrate() -> None:

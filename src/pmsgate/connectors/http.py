@@ -171,8 +171,12 @@ class VendorHttp:
                 raise AuthError(f"the PMS refused the credentials ({status}): {message}", status_code=status)
             if status >= 500:
                 if not idempotent and status != 503:
-                    raise OutcomeUnknown(f"the PMS failed with {status} after receiving the request: {message}")
-                self._give_up_or_wait(attempt, TransientError(f"PMS error {status}: {message}", status_code=status))
+                    raise OutcomeUnknown(
+                        f"the PMS failed with {status} after receiving the request: {message}"
+                    )
+                self._give_up_or_wait(
+                    attempt, TransientError(f"PMS error {status}: {message}", status_code=status)
+                )
                 continue
             error_class = PermanentError if idempotent else VendorRejected
             raise error_class(f"the PMS rejected the request ({status}): {message}", status_code=status)

@@ -37,6 +37,8 @@ class VendorDefinition:
     factory: Callable[[ConnectorContext], Connector]
     # The PMS's public base URL; None = the integration must give one (credentials.baseUrl or base_url).
     default_base_url: Callable[[], str] | None = None
+    # The vendor's documented request limit: used when an integration does not set its own.
+    default_budget: RequestBudget = field(default_factory=lambda: RequestBudget(1, 1))
     # Declared statically so a write is validated at request time, without calling the PMS.
     write_rules: Mapping[WriteOperation, OperationRules] = field(default_factory=dict)
     docs: str = ""

@@ -45,7 +45,9 @@ def context_for(integration: Integration) -> ConnectorContext:
         vendor=vendor,
         base_url=base_url,
         credentials=credentials,
-        budget=RequestBudget.from_integration(integration.max_request_frequency, integration.max_request_cadence),
+        budget=RequestBudget.from_integration(
+            integration.max_request_frequency, integration.max_request_cadence
+        ),
     )
 
 

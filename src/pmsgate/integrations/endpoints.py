@@ -27,11 +27,15 @@ def list_integrations(
     customer: CurrentCustomer,
     params: Params,
     integration_vendor: Annotated[Vendor | None, Query(description="The integration vendor")] = None,
-    is_archived: Annotated[bool, Query(description="Whether or not to include archived integrations")] = False,
+    is_archived: Annotated[
+        bool, Query(description="Whether or not to include archived integrations")
+    ] = False,
 ) -> dict[str, Any]:
     params = params.checked(_INTEGRATION_ORDER)
     rows, total = IntegrationRepository.from_session(session).list_owned(
-        customer.id, params, vendor=integration_vendor.value if integration_vendor else None,
+        customer.id,
+        params,
+        vendor=integration_vendor.value if integration_vendor else None,
         include_archived=is_archived,
     )
     return {"meta": meta(params, total, len(rows)), "results": [views.integration_out(i) for i in rows]}
@@ -49,10 +53,15 @@ def create_integration(
 def get_integration(integration_id: str, session: SessionDep, customer: CurrentCustomer) -> dict[str, Any]:
     integration = service.owned(session, customer, integration_id)
     running = IntegrationRepository.from_session(session).running_integration_ids([integration.id])
-    return {"meta": single_meta(), "results": views.integration_detail(integration, is_running_sync=bool(running))}
+    return {
+        "meta": single_meta(),
+        "results": views.integration_detail(integration, is_running_sync=bool(running)),
+    }
 
 
-@router.put("/{integration_id}/", response_model=schemas.IntegrationCreatedEnvelope, summary="Update an integration")
+@router.put(
+    "/{integration_id}/", response_model=schemas.IntegrationCreatedEnvelope, summary="Update an integration"
+)
 def update_integration(
     integration_id: str,
     body: schemas.IntegrationUpdate,
@@ -81,26 +90,41 @@ def _sync(session: Any, customer: Any, dispatcher: Any, integration_id: str, bod
 _OptionalSync = Annotated[schemas.SyncRequest | None, Body()]
 
 
-@router.post("/{integration_id}/manual-sync", response_model=schemas.SyncResult,
-             summary="Trigger a manual sync on an integration.")
+@router.post(
+    "/{integration_id}/manual-sync",
+    response_model=schemas.SyncResult,
+    summary="Trigger a manual sync on an integration.",
+)
 def manual_sync(
-    integration_id: str, session: SessionDep, customer: CurrentCustomer, dispatcher: DispatcherDep,
+    integration_id: str,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    dispatcher: DispatcherDep,
     body: _OptionalSync = None,
 ) -> dict[str, Any]:
     return _sync(session, customer, dispatcher, integration_id, body, RunKind.MANUAL)  # type: ignore[no-any-return]
 
 
-@router.post("/{integration_id}/back-sync", response_model=schemas.SyncResult,
-             summary="Trigger a backsync on an integration.")
+@router.post(
+    "/{integration_id}/back-sync",
+    response_model=schemas.SyncResult,
+    summary="Trigger a backsync on an integration.",
+)
 def back_sync(
-    integration_id: str, session: SessionDep, customer: CurrentCustomer, dispatcher: DispatcherDep,
+    integration_id: str,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    dispatcher: DispatcherDep,
     body: _OptionalSync = None,
 ) -> dict[str, Any]:
     return _sync(session, customer, dispatcher, integration_id, body, RunKind.BACK)  # type: ignore[no-any-return]
 
 
-@router.post("/{integration_id}/data-access", response_model=schemas.DataAccessBeganEnvelope,
-             summary="Trigger a data access check on an integration.")
+@router.post(
+    "/{integration_id}/data-access",
+    response_model=schemas.DataAccessBeganEnvelope,
+    summary="Trigger a data access check on an integration.",
+)
 def start_data_access_check(
     integration_id: str, session: SessionDep, customer: CurrentCustomer, dispatcher: DispatcherDep
 ) -> dict[str, Any]:
@@ -112,8 +136,11 @@ def start_data_access_check(
     return {"result": {"began_data_access": True}}
 
 
-@router.get("/{integration_id}/data-access", response_model=schemas.DataAccessEnvelope,
-            summary="Get data access information for an integration.")
+@router.get(
+    "/{integration_id}/data-access",
+    response_model=schemas.DataAccessEnvelope,
+    summary="Get data access information for an integration.",
+)
 def get_data_access(integration_id: str, session: SessionDep, customer: CurrentCustomer) -> dict[str, Any]:
     integration = service.owned(session, customer, integration_id)
     return {
@@ -125,19 +152,28 @@ def get_data_access(integration_id: str, session: SessionDep, customer: CurrentC
     }
 
 
-@router.get("/{integration_id}/properties", response_model=schemas.PropertyConfigurationList,
-            summary="Get all my property configurations")
+@router.get(
+    "/{integration_id}/properties",
+    response_model=schemas.PropertyConfigurationList,
+    summary="Get all my property configurations",
+)
 def list_property_configurations(
     integration_id: str, session: SessionDep, customer: CurrentCustomer, params: Params
 ) -> dict[str, Any]:
     service.owned(session, customer, integration_id)
     params = params.checked(("created_at", "property_id", "enabled", "id"))
     rows, total = IntegrationRepository.from_session(session).property_configurations(integration_id, params)
-    return {"meta": meta(params, total, len(rows)), "results": [views.property_configuration_out(r) for r in rows]}
+    return {
+        "meta": meta(params, total, len(rows)),
+        "results": [views.property_configuration_out(r) for r in rows],
+    }
 
 
-@router.put("/{integration_id}/properties/{property_configuration_id}",
-            response_model=schemas.PropertyConfigurationEnvelope, summary="Update a property configuration")
+@router.put(
+    "/{integration_id}/properties/{property_configuration_id}",
+    response_model=schemas.PropertyConfigurationEnvelope,
+    summary="Update a property configuration",
+)
 def update_property_configuration(
     integration_id: str,
     property_configuration_id: str,
@@ -155,13 +191,16 @@ def update_property_configuration(
     state = "enabled" if body.enabled else "disabled"
     message = f"Ingestion {state}; it applies from the next sync."
     if body.trigger_integration_resync:
-        request_sync(session, integration, RunKind.MANUAL, dispatcher)
+        request_sync(session, integration, RunKind.MANUAL, dispatcher, full=True)
         message = f"Ingestion {state}; a resync of the integration was queued."
     return {"results": {**views.property_configuration_out(configuration), "additional_message": message}}
 
 
-@router.get("/{integration_id}/job-schedules/", response_model=schemas.JobScheduleList,
-            summary="Get job schedules by integration id")
+@router.get(
+    "/{integration_id}/job-schedules/",
+    response_model=schemas.JobScheduleList,
+    summary="Get job schedules by integration id",
+)
 def list_job_schedules(
     integration_id: str, session: SessionDep, customer: CurrentCustomer, params: Params
 ) -> dict[str, Any]:
@@ -171,8 +210,11 @@ def list_job_schedules(
     return {"meta": meta(params, total, len(rows)), "results": [views.job_schedule_out(r) for r in rows]}
 
 
-@router.get("/{integration_id}/job-schedules/{job_schedule_id}/", response_model=schemas.JobScheduleSingle,
-            summary="Get job schedule by id")
+@router.get(
+    "/{integration_id}/job-schedules/{job_schedule_id}/",
+    response_model=schemas.JobScheduleSingle,
+    summary="Get job schedule by id",
+)
 def get_job_schedule(
     integration_id: str, job_schedule_id: str, session: SessionDep, customer: CurrentCustomer
 ) -> dict[str, Any]:

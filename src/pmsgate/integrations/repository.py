@@ -29,8 +29,12 @@ class IntegrationRepository:
     def add(self, *objects: object) -> None:
         self.session.add_all(objects)
 
-    def get_owned(self, customer_id: str, integration_id: str, *, include_archived: bool = False) -> Integration | None:
-        query = select(Integration).where(Integration.id == integration_id, Integration.customer_id == customer_id)
+    def get_owned(
+        self, customer_id: str, integration_id: str, *, include_archived: bool = False
+    ) -> Integration | None:
+        query = select(Integration).where(
+            Integration.id == integration_id, Integration.customer_id == customer_id
+        )
         if not include_archived:
             query = query.where(Integration.is_archived.is_(False))
         return self.session.scalars(query).first()
@@ -68,10 +72,13 @@ class IntegrationRepository:
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         return self.session.scalars(_ordered(query, PropertyConfiguration, params)).all(), int(total)
 
-    def property_configuration(self, integration_id: str, configuration_id: str) -> PropertyConfiguration | None:
+    def property_configuration(
+        self, integration_id: str, configuration_id: str
+    ) -> PropertyConfiguration | None:
         return self.session.scalars(
             select(PropertyConfiguration).where(
-                PropertyConfiguration.integration_id == integration_id, PropertyConfiguration.id == configuration_id
+                PropertyConfiguration.integration_id == integration_id,
+                PropertyConfiguration.id == configuration_id,
             )
         ).first()
 
@@ -79,7 +86,8 @@ class IntegrationRepository:
         return set(
             self.session.scalars(
                 select(PropertyConfiguration.x_property_id).where(
-                    PropertyConfiguration.integration_id == integration_id, PropertyConfiguration.enabled.is_(False)
+                    PropertyConfiguration.integration_id == integration_id,
+                    PropertyConfiguration.enabled.is_(False),
                 )
             )
         )
@@ -102,11 +110,15 @@ class IntegrationRepository:
 
     def schedule(self, integration_id: str, schedule_id: str) -> JobSchedule | None:
         return self.session.scalars(
-            select(JobSchedule).where(JobSchedule.integration_id == integration_id, JobSchedule.id == schedule_id)
+            select(JobSchedule).where(
+                JobSchedule.integration_id == integration_id, JobSchedule.id == schedule_id
+            )
         ).first()
 
     def schedule_of(self, integration_id: str) -> JobSchedule | None:
-        return self.session.scalars(select(JobSchedule).where(JobSchedule.integration_id == integration_id)).first()
+        return self.session.scalars(
+            select(JobSchedule).where(JobSchedule.integration_id == integration_id)
+        ).first()
 
     def due_schedules(self, now: object, limit: int = 100) -> Sequence[JobSchedule]:
         return self.session.scalars(

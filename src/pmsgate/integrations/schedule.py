@@ -1,4 +1,4 @@
-"""When an integration syncs next: every `sync_frequency` × `sync_cadence`, or inside the
+"""When an integration syncs next: every `sync_frequency` times `sync_cadence`, or inside the
 slots of a custom weekly schedule (each slot with its own frequency, in the schedule's zone)."""
 
 from __future__ import annotations
@@ -12,8 +12,14 @@ from pmsgate.errors import BadRequest
 
 DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 ZONES = (
-    "UTC", "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-    "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu",
+    "UTC",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
 )
 MIN_INTERVAL = timedelta(minutes=1)
 

@@ -36,8 +36,9 @@ class IntegrationCreate(_Strict):
     system: Literal["PRODUCTION", "SANDBOX"] | None = None
     sync_frequency: int = Field(default=12, ge=1)
     sync_cadence: Cadence = Cadence.HOUR
-    max_request_cadence: Cadence = Cadence.SECOND
-    max_request_frequency: float = Field(default=1, ge=1)
+    # Unset: the vendor's documented limit (1 per second when it documents none).
+    max_request_cadence: Cadence | None = None
+    max_request_frequency: float | None = Field(default=None, ge=1)
     max_job_concurrency: int = Field(default=1, ge=1, le=100)
     active: bool = False
     base_url: str | None = Field(default=None, max_length=2000)

@@ -32,7 +32,9 @@ def _vendor_definition(vendor: Vendor) -> Any:
         return definition_for(vendor)
     except KeyError:
         known = ", ".join(v.value for v in supported_vendors())
-        raise BadRequest.field("integration_vendor", f"{vendor.value} has no connector yet; supported: {known}") from None
+        raise BadRequest.field(
+            "integration_vendor", f"{vendor.value} has no connector yet; supported: {known}"
+        ) from None
 
 
 def validate_credentials(vendor: Vendor, credentials: dict[str, Any]) -> dict[str, Any]:
@@ -80,14 +82,26 @@ def create_integration(
         template = repository.get_owned(customer.id, body.based_on_integration_id)
         if template is None:
             raise NotFound.resource("integration", body.based_on_integration_id)
-        for key in ("sync_frequency", "sync_cadence", "max_request_frequency", "max_request_cadence",
-                    "max_job_concurrency", "new_properties_are_enabled", "use_custom_sync_schedule",
-                    "custom_sync_schedule"):
+        for key in (
+            "sync_frequency",
+            "sync_cadence",
+            "max_request_frequency",
+            "max_request_cadence",
+            "max_job_concurrency",
+            "new_properties_are_enabled",
+            "use_custom_sync_schedule",
+            "custom_sync_schedule",
+        ):
             values.setdefault(key, getattr(template, key))
     merged = IntegrationCreate.model_validate({**body.model_dump(), **values})
     _check_schedule(merged)
     credentials = validate_credentials(merged.integration_vendor, merged.credentials)
     base_url = _checked_base_url(merged.integration_vendor, merged.base_url, credentials)
+    budget = _vendor_definition(merged.integration_vendor).default_budget
+    frequency = merged.max_request_frequency or budget.requests
+    cadence = (
+        merged.max_request_cadence.value if merged.max_request_cadence else _cadence_of(budget.per_seconds)
+    )
     now = utcnow()
     integration = Integration(
         id=new_id("intg"),
@@ -100,8 +114,8 @@ def create_integration(
         base_url=base_url,
         sync_frequency=merged.sync_frequency,
         sync_cadence=merged.sync_cadence.value,
-        max_request_frequency=int(merged.max_request_frequency),
-        max_request_cadence=merged.max_request_cadence.value,
+        max_request_frequency=int(frequency),
+        max_request_cadence=cadence,
         max_job_concurrency=merged.max_job_concurrency,
         new_properties_are_enabled=merged.new_properties_are_enabled,
         use_custom_sync_schedule=merged.use_custom_sync_schedule,
@@ -130,6 +144,12 @@ def create_integration(
     return integration
 
 
+def _cadence_of(seconds: float) -> str:
+    from pmsgate.connectors.throttle import CADENCE_SECONDS
+
+    return next((name for name, length in CADENCE_SECONDS.items() if length == seconds), "SECOND")
+
+
 def _next_run(integration: Integration, now: Any) -> Any:
     custom = integration.custom_sync_schedule if integration.use_custom_sync_schedule else None
     return schedules.next_run(now, integration.sync_frequency, integration.sync_cadence, custom)
@@ -141,8 +161,17 @@ def update_integration(
     changes = body.model_dump(exclude_unset=True)
     if "integration_vendor" in changes and changes["integration_vendor"] != integration.vendor:
         raise BadRequest.field("integration_vendor", "cannot change the vendor of an integration")
-    for key in ("sync_frequency", "sync_cadence", "max_request_cadence", "active", "new_properties_are_enabled",
-                "use_custom_sync_schedule", "max_job_concurrency", "name", "system"):
+    for key in (
+        "sync_frequency",
+        "sync_cadence",
+        "max_request_cadence",
+        "active",
+        "new_properties_are_enabled",
+        "use_custom_sync_schedule",
+        "max_job_concurrency",
+        "name",
+        "system",
+    ):
         if key in changes and changes[key] is None:
             raise BadRequest.field(key, "must not be null")
     _check_schedule(body)
@@ -150,10 +179,12 @@ def update_integration(
     vendor = Vendor(integration.vendor)
     if "credentials" in changes:
         credentials = validate_credentials(vendor, changes.pop("credentials"))
-        integration.base_url = _checked_base_url(vendor, changes.get("base_url", integration.base_url), credentials)
+        integration.base_url = _checked_base_url(
+            vendor, changes.get("base_url", integration.base_url), credentials
+        )
         integration.credentials_encrypted = encrypt_json(credentials)
         integration.can_authenticate = False
-    elif "base_url" in changes and changes["base_url"]:
+    elif changes.get("base_url"):
         changes["base_url"] = check_outbound_url(
             "base_url", changes["base_url"], allow_private=get_settings().allow_private_pms_urls
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+
 import pmsgate.models  # noqa: F401  (registers every table)
 from pmsgate.kit.db import make_engine
 from pmsgate.models.base import Base
@@ -12,8 +13,12 @@ target_metadata = Base.metadata
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

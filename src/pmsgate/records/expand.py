@@ -127,4 +127,3 @@ def aliases(**names: str) -> Any:
                 item[alias] = item[source]
 
     return expand
-

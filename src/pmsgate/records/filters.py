@@ -95,7 +95,11 @@ class BoolIs(Filter):
 
 def parse_date_param(name: str, value: str) -> date:
     try:
-        return date.fromisoformat(value.strip()[:10]) if len(value.strip()) == 10 else parse_datetime(value).date()
+        return (
+            date.fromisoformat(value.strip()[:10])
+            if len(value.strip()) == 10
+            else parse_datetime(value).date()
+        )
     except ValueError:
         raise BadRequest.field(name, "must be a date (YYYY-MM-DD) or an ISO-8601 date-time") from None
 
@@ -188,15 +192,21 @@ class LeaseMoveDates(Filter):
     def params(self) -> tuple[Param, ...]:  # type: ignore[override]
         fmt = "Format: YYYY-MM-DD. Date filter combinations will act with AND logic on a single record."
         return (
-            Param("resident_id", "The Propexo unique identifier for the resident. If you use this filter "
-                  "in conjunction with one of the move-in/move-out date filters, it will not be honored "
-                  "and will be overridden by the date filter."),
+            Param(
+                "resident_id",
+                "The Propexo unique identifier for the resident. If you use this filter "
+                "in conjunction with one of the move-in/move-out date filters, it will not be honored "
+                "and will be overridden by the date filter.",
+            ),
             Param("before_move_in_date", f"Filter to residents moving in before this date. {fmt}"),
             Param("after_move_in_date", f"Filter to residents moving in after this date. {fmt}"),
             Param("before_move_out_date", f"Filter to residents moving out before this date. {fmt}"),
             Param("after_move_out_date", f"Filter to residents moving out after this date. {fmt}"),
-            Param("only_null_move_outs", "Filter to only return leases where the move-out date is null",
-                  bool | str | None),
+            Param(
+                "only_null_move_outs",
+                "Filter to only return leases where the move-out date is null",
+                bool | str | None,
+            ),
         )
 
     def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:

@@ -16,7 +16,9 @@ from pmsgate.models.records import RECORD_TABLES
 
 def visible_integrations(customer_id: str) -> Any:
     """Integrations a customer may read: its own, not archived."""
-    return select(Integration.id).where(Integration.customer_id == customer_id, Integration.is_archived.is_(False))
+    return select(Integration.id).where(
+        Integration.customer_id == customer_id, Integration.is_archived.is_(False)
+    )
 
 
 class RecordRepository:
@@ -47,13 +49,13 @@ class RecordRepository:
         ]
         order.append(self.table.c.id.asc())  # tie-breaker: pages never overlap
         rows = self.session.execute(query.order_by(*order).offset(params.offset).limit(params.limit))
-        total = self.session.execute(
-            self._base(customer_id, [func.count()]).where(*clauses)
-        ).scalar_one()
+        total = self.session.execute(self._base(customer_id, [func.count()]).where(*clauses)).scalar_one()
         return list(rows.mappings()), int(total)
 
     def get(self, customer_id: str, record_id: str) -> RowMapping | None:
-        query = self._base(customer_id, [*self.table.c, Integration.vendor]).where(self.table.c.id == record_id)
+        query = self._base(customer_id, [*self.table.c, Integration.vendor]).where(
+            self.table.c.id == record_id
+        )
         return self.session.execute(query).mappings().first()
 
     def by_column(self, column: str, values: Sequence[str]) -> list[RowMapping]:
@@ -63,5 +65,7 @@ class RecordRepository:
         return list(self.session.execute(query).mappings())
 
     def exists_in_integration(self, integration_id: str, record_id: str) -> RowMapping | None:
-        query = select(self.table).where(self.table.c.id == record_id, self.table.c.integration_id == integration_id)
+        query = select(self.table).where(
+            self.table.c.id == record_id, self.table.c.integration_id == integration_id
+        )
         return self.session.execute(query).mappings().first()

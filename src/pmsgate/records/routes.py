@@ -49,7 +49,9 @@ class RecordResource:
     def orderable(self) -> frozenset[str]:
         table = RECORD_TABLES[self.model]
         return frozenset(
-            c.name for c in table.c if not isinstance(c.type, JSON) and c.name not in self.hidden | {"content_hash"}
+            c.name
+            for c in table.c
+            if not isinstance(c.type, JSON) and c.name not in self.hidden | {"content_hash"}
         )
 
     def serialize(self, session: Session, rows: list[Any]) -> list[dict[str, Any]]:
@@ -87,14 +89,18 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
         unknown = sorted(set(request.query_params) - known_params)
         if unknown:
             raise BadRequest.issues(
-                [{"code": "unrecognized_keys", "path": [k], "message": f"unknown query parameter {k!r}"}
-                 for k in unknown]
+                [
+                    {"code": "unrecognized_keys", "path": [k], "message": f"unknown query parameter {k!r}"}
+                    for k in unknown
+                ]
             )
         params = params.checked(resource.orderable)
         values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items() if v is not None}
         table = RECORD_TABLES[resource.model]
         clauses = [c for f in resource.filters if (c := f.clause(table, values)) is not None]
-        rows, total = RecordRepository.from_session(session, resource.model).list(customer.id, clauses, params)
+        rows, total = RecordRepository.from_session(session, resource.model).list(
+            customer.id, clauses, params
+        )
         results = resource.serialize(session, rows)
         body = {"meta": meta(params, total, len(results)).model_dump(), "results": results}
         return JSONResponse(body)
@@ -103,7 +109,9 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
         [
             inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
             inspect.Parameter("session", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=SessionDep),
-            inspect.Parameter("customer", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=CurrentCustomer),
+            inspect.Parameter(
+                "customer", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=CurrentCustomer
+            ),
             inspect.Parameter(
                 "params",
                 inspect.Parameter.POSITIONAL_OR_KEYWORD,

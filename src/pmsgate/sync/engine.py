@@ -243,9 +243,7 @@ def _finish_run(factory: sessionmaker[Session], snap: _RunSnapshot, fatal: str |
         run = SyncRepository.from_session(session).get(snap.run_id)
         integration = IntegrationRepository.from_session(session).get(snap.integration_id)
         assert run is not None and integration is not None
-        if fatal:
-            status = RunStatus.FAILED
-        elif run.failed_job_count and not run.successful_job_count:
+        if fatal or (run.failed_job_count and not run.successful_job_count):
             status = RunStatus.FAILED
         elif run.failed_job_count:
             status = RunStatus.PARTIAL
@@ -254,7 +252,9 @@ def _finish_run(factory: sessionmaker[Session], snap: _RunSnapshot, fatal: str |
         check_transition(run.status, status)
         run.status = status
         run.finished_at = now
-        run.error = fatal or ("; ".join(e.get("error") or "" for e in run.errors if e.get("error"))[:2000] or None)
+        run.error = fatal or (
+            "; ".join(e.get("error") or "" for e in run.errors if e.get("error"))[:2000] or None
+        )
         if fatal:
             integration.can_authenticate = False
         if status in (RunStatus.COMPLETED, RunStatus.PARTIAL):

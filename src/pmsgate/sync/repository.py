@@ -81,7 +81,9 @@ class SyncRepository:
 
     def runs_of(self, integration_id: str, limit: int = 20) -> Sequence[SyncRun]:
         return self.session.scalars(
-            select(SyncRun).where(SyncRun.integration_id == integration_id).order_by(SyncRun.created_at.desc())
+            select(SyncRun)
+            .where(SyncRun.integration_id == integration_id)
+            .order_by(SyncRun.created_at.desc())
             .limit(limit)
         ).all()
 
@@ -126,8 +128,14 @@ class SyncRepository:
             self.session.execute(DataDiff.__table__.insert(), diffs)
 
     def list_diffs(
-        self, customer_id: str, params: ListParams, *, integration_id: str | None, vendor: str | None,
-        before: datetime | None, after: datetime | None,
+        self,
+        customer_id: str,
+        params: ListParams,
+        *,
+        integration_id: str | None,
+        vendor: str | None,
+        before: datetime | None,
+        after: datetime | None,
     ) -> tuple[list[tuple[DataDiff, str]], int]:
         query = (
             select(DataDiff, Integration.vendor)
@@ -147,5 +155,7 @@ class SyncRepository:
             getattr(DataDiff, name).desc() if d == "desc" else getattr(DataDiff, name).asc()
             for name, d in params.order_by
         ]
-        rows = self.session.execute(query.order_by(*order, DataDiff.id).offset(params.offset).limit(params.limit))
+        rows = self.session.execute(
+            query.order_by(*order, DataDiff.id).offset(params.offset).limit(params.limit)
+        )
         return [(row[0], row[1]) for row in rows], int(total)

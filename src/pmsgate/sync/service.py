@@ -30,7 +30,9 @@ def parse_models(names: Sequence[str] | None) -> list[Model]:
         model = _MODEL_ALIASES.get(str(name).lower())
         if model is None:
             known = ", ".join(m.value for m in SYNC_ORDER)
-            raise BadRequest.field(["models_to_sync", index], f"unknown model {name!r}; known models: {known}")
+            raise BadRequest.field(
+                ["models_to_sync", index], f"unknown model {name!r}; known models: {known}"
+            )
         chosen.append(model)
     return [m for m in SYNC_ORDER if m in chosen]
 
@@ -41,8 +43,11 @@ def request_sync(
     kind: RunKind,
     dispatcher: Dispatcher,
     models: Sequence[Model] | None = None,
+    *,
+    full: bool = False,
 ) -> SyncRun:
-    """Queue a run, or return the integration's live run if one exists already."""
+    """Queue a run, or return the integration's live run if one exists already. `full` asks
+    for every record instead of the changes since the last sync (after enabling a property)."""
     repository = SyncRepository.from_session(session)
     live = repository.live_run(integration.id)
     if live is not None:
@@ -56,7 +61,7 @@ def request_sync(
         window_start = now - timedelta(days=settings.sync_lookback_days)
         modified_since = (
             None
-            if first or integration.last_sync_cursor is None
+            if first or full or integration.last_sync_cursor is None
             else integration.last_sync_cursor - timedelta(seconds=settings.sync_overlap_seconds)
         )
     run = SyncRun(

@@ -30,7 +30,9 @@ LIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 ALLOWED: dict[RunStatus, frozenset[RunStatus]] = {
     RunStatus.QUEUED: frozenset({RunStatus.RUNNING, RunStatus.CANCELLED}),
-    RunStatus.RUNNING: frozenset({RunStatus.RUNNING, RunStatus.COMPLETED, RunStatus.PARTIAL, RunStatus.FAILED}),
+    RunStatus.RUNNING: frozenset(
+        {RunStatus.RUNNING, RunStatus.COMPLETED, RunStatus.PARTIAL, RunStatus.FAILED}
+    ),
     RunStatus.COMPLETED: frozenset(),
     RunStatus.PARTIAL: frozenset(),
     RunStatus.FAILED: frozenset(),

@@ -116,7 +116,9 @@ def upsert_records(session: Session, ctx: UpsertContext, records: Sequence[Canon
     return stats
 
 
-def _diff(ctx: UpsertContext, model: Model, record_id: str, event: str, data: dict[str, Any]) -> dict[str, Any]:
+def _diff(
+    ctx: UpsertContext, model: Model, record_id: str, event: str, data: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "id": new_id("diff"),
         "integration_id": ctx.integration_id,

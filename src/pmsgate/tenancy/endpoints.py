@@ -50,8 +50,13 @@ UNITS = RecordResource(
         _PROPERTY,
         _INTEGRATION,
         VendorIs(),
-        RequiresAlso("unit_number", "number", "property_id",
-                     "The number of the unit. When using this, the Propexo `property_id` filter must be added as well."),
+        RequiresAlso(
+            "unit_number",
+            "number",
+            "property_id",
+            "The number of the unit. When using this, the Propexo `property_id` filter must be added "
+            "as well.",
+        ),
     ),
     hidden=frozenset({"x_location_id", "location_id"}),
 )
@@ -99,9 +104,13 @@ LEASES = RecordResource(
         VendorIs(),
         Equals("status_normalized", "The normalized status for the lease", annotation=LeaseStatus | None),
         Equals("status_raw", "The raw status associated with the lease"),
-        RequiresAlso("unit_number", "unit_number", "property_id",
-                     "The unit number of the lease. When using this, the Propexo `property_id` filter must be "
-                     "added as well."),
+        RequiresAlso(
+            "unit_number",
+            "unit_number",
+            "property_id",
+            "The unit number of the lease. When using this, the Propexo `property_id` filter must be "
+            "added as well.",
+        ),
     ),
     hidden=frozenset({"x_location_id", "location_id"}),
     trailing={"residents_meta_data": (list[expand.LeaseResidentMeta], ...)},
@@ -109,7 +118,12 @@ LEASES = RecordResource(
 )
 
 router = APIRouter()
-for _resource, _tag in ((PROPERTIES, "properties"), (UNITS, "units"), (RESIDENTS, "residents"), (LEASES, "leases")):
+for _resource, _tag in (
+    (PROPERTIES, "properties"),
+    (UNITS, "units"),
+    (RESIDENTS, "residents"),
+    (LEASES, "leases"),
+):
     _sub = APIRouter(tags=[_tag])
     add_record_routes(_sub, _resource)
     router.include_router(_sub)

@@ -14,7 +14,13 @@ class EmbeddedConsumer(Consumer):  # type: ignore[misc]
 
 
 def start_consumer(huey: Huey, workers: int) -> EmbeddedConsumer:
-    consumer = EmbeddedConsumer(huey, workers=workers, worker_type="thread", periodic=True,
-                                check_worker_health=True, scheduler_interval=1)
+    consumer = EmbeddedConsumer(
+        huey,
+        workers=workers,
+        worker_type="thread",
+        periodic=True,
+        check_worker_health=True,
+        scheduler_interval=1,
+    )
     consumer.start()
     return consumer

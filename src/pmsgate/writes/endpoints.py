@@ -26,70 +26,153 @@ generic = APIRouter(tags=["billing-and-payments"])
 admin = APIRouter(prefix="/v1/admin", tags=["admin"])
 
 
-def _accept(session: Any, customer: Any, dispatcher: Any, operation: WriteOperation, body: BaseModel,
-            ignore: bool, key: str | None, target: str | None = None) -> dict[str, Any]:
+def _accept(
+    session: Any,
+    customer: Any,
+    dispatcher: Any,
+    operation: WriteOperation,
+    body: BaseModel,
+    ignore: bool,
+    key: str | None,
+    target: str | None = None,
+) -> dict[str, Any]:
     accepted = service.submit_write(
-        session, customer, operation, body, dispatcher,
-        ignore_unknown_fields=ignore, idempotency_key=key, target_record_id=target,
+        session,
+        customer,
+        operation,
+        body,
+        dispatcher,
+        ignore_unknown_fields=ignore,
+        idempotency_key=key,
+        target_record_id=target,
     )
     return {"job_id": accepted.job.root_job_id, "data": accepted.data}
 
 
 @generic.post("/v1/resident-charges/", response_model=schemas.WriteAccepted, summary="Create resident charge")
 def create_resident_charge(
-    body: schemas.ResidentChargeCreate, session: SessionDep, customer: CurrentCustomer, dispatcher: DispatcherDep,
-    ignore_unknown_fields: IgnoreUnknown = False, idempotency_key: IdempotencyKey = None,
+    body: schemas.ResidentChargeCreate,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    dispatcher: DispatcherDep,
+    ignore_unknown_fields: IgnoreUnknown = False,
+    idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
-    return _accept(session, customer, dispatcher, WriteOperation.CREATE_RESIDENT_CHARGE, body,
-                   ignore_unknown_fields, idempotency_key)
+    return _accept(
+        session,
+        customer,
+        dispatcher,
+        WriteOperation.CREATE_RESIDENT_CHARGE,
+        body,
+        ignore_unknown_fields,
+        idempotency_key,
+    )
 
 
 @generic.post("/v1/resident-credits/", response_model=schemas.WriteAccepted, summary="Create resident credit")
 def create_resident_credit(
-    body: schemas.ResidentCreditCreate, session: SessionDep, customer: CurrentCustomer, dispatcher: DispatcherDep,
-    ignore_unknown_fields: IgnoreUnknown = False, idempotency_key: IdempotencyKey = None,
+    body: schemas.ResidentCreditCreate,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    dispatcher: DispatcherDep,
+    ignore_unknown_fields: IgnoreUnknown = False,
+    idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
-    return _accept(session, customer, dispatcher, WriteOperation.CREATE_RESIDENT_CREDIT, body,
-                   ignore_unknown_fields, idempotency_key)
+    return _accept(
+        session,
+        customer,
+        dispatcher,
+        WriteOperation.CREATE_RESIDENT_CREDIT,
+        body,
+        ignore_unknown_fields,
+        idempotency_key,
+    )
 
 
-@generic.post("/v1/resident-payments/", response_model=schemas.WriteAccepted, summary="Create resident payment")
+@generic.post(
+    "/v1/resident-payments/", response_model=schemas.WriteAccepted, summary="Create resident payment"
+)
 def create_resident_payment(
-    body: schemas.ResidentPaymentCreate, session: SessionDep, customer: CurrentCustomer, dispatcher: DispatcherDep,
-    ignore_unknown_fields: IgnoreUnknown = False, idempotency_key: IdempotencyKey = None,
+    body: schemas.ResidentPaymentCreate,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    dispatcher: DispatcherDep,
+    ignore_unknown_fields: IgnoreUnknown = False,
+    idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
-    return _accept(session, customer, dispatcher, WriteOperation.CREATE_RESIDENT_PAYMENT, body,
-                   ignore_unknown_fields, idempotency_key)
+    return _accept(
+        session,
+        customer,
+        dispatcher,
+        WriteOperation.CREATE_RESIDENT_PAYMENT,
+        body,
+        ignore_unknown_fields,
+        idempotency_key,
+    )
 
 
-@generic.post("/v1/recurring-resident-charges/", response_model=schemas.WriteAccepted,
-              summary="Create a recurring resident charge")
+@generic.post(
+    "/v1/recurring-resident-charges/",
+    response_model=schemas.WriteAccepted,
+    summary="Create a recurring resident charge",
+)
 def create_recurring_resident_charge(
-    body: schemas.RecurringChargeCreate, session: SessionDep, customer: CurrentCustomer, dispatcher: DispatcherDep,
-    ignore_unknown_fields: IgnoreUnknown = False, idempotency_key: IdempotencyKey = None,
+    body: schemas.RecurringChargeCreate,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    dispatcher: DispatcherDep,
+    ignore_unknown_fields: IgnoreUnknown = False,
+    idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
-    return _accept(session, customer, dispatcher, WriteOperation.CREATE_RECURRING_CHARGE, body,
-                   ignore_unknown_fields, idempotency_key)
+    return _accept(
+        session,
+        customer,
+        dispatcher,
+        WriteOperation.CREATE_RECURRING_CHARGE,
+        body,
+        ignore_unknown_fields,
+        idempotency_key,
+    )
 
 
-@generic.put("/v1/recurring-resident-charges/{recurring_resident_charge_id}", response_model=schemas.WriteAccepted,
-             summary="Update a recurring resident charge")
+@generic.put(
+    "/v1/recurring-resident-charges/{recurring_resident_charge_id}",
+    response_model=schemas.WriteAccepted,
+    summary="Update a recurring resident charge",
+)
 def update_recurring_resident_charge(
-    recurring_resident_charge_id: str, body: schemas.RecurringChargeUpdate, session: SessionDep,
-    customer: CurrentCustomer, dispatcher: DispatcherDep,
-    ignore_unknown_fields: IgnoreUnknown = False, idempotency_key: IdempotencyKey = None,
+    recurring_resident_charge_id: str,
+    body: schemas.RecurringChargeUpdate,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    dispatcher: DispatcherDep,
+    ignore_unknown_fields: IgnoreUnknown = False,
+    idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
-    return _accept(session, customer, dispatcher, WriteOperation.UPDATE_RECURRING_CHARGE, body,
-                   ignore_unknown_fields, idempotency_key, target=recurring_resident_charge_id)
+    return _accept(
+        session,
+        customer,
+        dispatcher,
+        WriteOperation.UPDATE_RECURRING_CHARGE,
+        body,
+        ignore_unknown_fields,
+        idempotency_key,
+        target=recurring_resident_charge_id,
+    )
 
 
-@admin.get("/write-status/{root_job_id}", response_model=schemas.WriteStatus,
-           summary="Check the status of a write operation")
+@admin.get(
+    "/write-status/{root_job_id}",
+    response_model=schemas.WriteStatus,
+    summary="Check the status of a write operation",
+)
 def write_status(root_job_id: str, session: SessionDep, customer: CurrentCustomer) -> dict[str, Any]:
     return service.status_of(session, customer, root_job_id)
 
 
-@admin.post("/retry-write/{root_job_id}", response_model=schemas.RetryAccepted, summary="Retry a write operation")
+@admin.post(
+    "/retry-write/{root_job_id}", response_model=schemas.RetryAccepted, summary="Retry a write operation"
+)
 def retry_write(
     root_job_id: str, session: SessionDep, customer: CurrentCustomer, dispatcher: DispatcherDep
 ) -> dict[str, Any]:

@@ -35,7 +35,10 @@ from pmsgate.writes.repository import WriteRepository
 
 log = logging.getLogger(__name__)
 MAX_SEND_ATTEMPTS = 3
-NO_ID_NOTE = "Due to PMS limitations, the ID of the created record cannot be retrieved. This will be found on the next data sync."
+NO_ID_NOTE = (
+    "Due to PMS limitations, the ID of the created record cannot be retrieved. "
+    "This will be found on the next data sync."
+)
 
 
 class RetryLater(Exception):
@@ -59,7 +62,9 @@ def execute_write(
         integration = IntegrationRepository.from_session(session).get(job.integration_id) if job else None
         assert job is not None and integration is not None
         context = connect.context_for(integration)
-        request = WriteRequest(operation=WriteOperation(job.operation), fields=dict(job.native), marker=job.marker)
+        request = WriteRequest(
+            operation=WriteOperation(job.operation), fields=dict(job.native), marker=job.marker
+        )
         phase, attempts = job.phase, job.attempts
 
     connector: Any = (builder or connect.default_builder)(context)
@@ -73,7 +78,12 @@ def execute_write(
 
 
 def _perform(
-    factory: sessionmaker[Session], job_id: str, connector: Any, request: WriteRequest, phase: str, attempts: int
+    factory: sessionmaker[Session],
+    job_id: str,
+    connector: Any,
+    request: WriteRequest,
+    phase: str,
+    attempts: int,
 ) -> str:
     outcome: WriteOutcome | None = None
     try:
@@ -81,8 +91,12 @@ def _perform(
             outcome = _reconcile(connector, request)
         if outcome is None and phase != "SENT":
             if attempts > MAX_SEND_ATTEMPTS:
-                return _fail(factory, job_id, connector, "gave up after repeated attempts; the PMS has no record "
-                                                         "of this write")
+                return _fail(
+                    factory,
+                    job_id,
+                    connector,
+                    "gave up after repeated attempts; the PMS has no record of this write",
+                )
             _set_phase(factory, job_id, "SENDING")
             try:
                 outcome = connector.write(request)
@@ -94,7 +108,9 @@ def _perform(
                     outcome = connector.write(request)
         return _succeed(factory, job_id, connector, request, outcome)
     except OutcomeUnknown as exc:
-        return _fail(factory, job_id, connector, f"the outcome of this write at the PMS is unknown: {exc.message}")
+        return _fail(
+            factory, job_id, connector, f"the outcome of this write at the PMS is unknown: {exc.message}"
+        )
     except PermanentError as exc:
         return _fail(factory, job_id, connector, exc.message)
     except ConnectorError as exc:
@@ -134,7 +150,11 @@ def _set_pending(factory: sessionmaker[Session], job_id: str, message: str) -> N
 
 
 def _succeed(
-    factory: sessionmaker[Session], job_id: str, connector: Any, request: WriteRequest, outcome: WriteOutcome | None
+    factory: sessionmaker[Session],
+    job_id: str,
+    connector: Any,
+    request: WriteRequest,
+    outcome: WriteOutcome | None,
 ) -> str:
     operation = request.operation
     x_id = outcome.x_id if outcome else None
@@ -151,7 +171,9 @@ def _succeed(
         job = WriteRepository.from_session(session).get(job_id)
         assert job is not None
         if records:
-            upsert_records(session, UpsertContext(job.integration_id, now, job.id, record_diffs=True), records)
+            upsert_records(
+                session, UpsertContext(job.integration_id, now, job.id, record_diffs=True), records
+            )
         job.status = "SUCCESS"
         job.phase = "SENT"
         job.errors = []
@@ -176,7 +198,9 @@ def _fail(factory: sessionmaker[Session], job_id: str, connector: Any, message: 
     return "FAILURE"
 
 
-def _log_attempt(factory: sessionmaker[Session], job_id: str, connector: Any, status: str, message: str) -> None:
+def _log_attempt(
+    factory: sessionmaker[Session], job_id: str, connector: Any, status: str, message: str
+) -> None:
     with unit_of_work(factory) as session:
         job = WriteRepository.from_session(session).get(job_id)
         assert job is not None

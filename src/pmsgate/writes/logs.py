@@ -25,8 +25,12 @@ from pmsgate.writes.repository import WriteRepository
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 LINK_SECONDS = 300
-TIME_RANGES = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1),
-               "month": timedelta(days=31)}
+TIME_RANGES = {
+    "hour": timedelta(hours=1),
+    "day": timedelta(days=1),
+    "week": timedelta(weeks=1),
+    "month": timedelta(days=31),
+}
 WriteCategory = Literal["recurring_resident_charges", "resident_charges", "resident_payments"]
 
 
@@ -81,13 +85,22 @@ def write_logs(
     offset: Annotated[int | None, Query(ge=0, description="Number of records to skip")] = 0,
     time_range: Annotated[Literal["hour", "day", "week", "month"] | None, Query()] = None,
     integration_id: Annotated[str | None, Query(description="Filter logs by integration ID")] = None,
-    status: Annotated[Literal["SUCCESS", "FAILURE"] | None, Query(description="Filter logs by status")] = None,
-    write_category: Annotated[WriteCategory | None, Query(description="Filter logs by write category")] = None,
+    status: Annotated[
+        Literal["SUCCESS", "FAILURE"] | None, Query(description="Filter logs by status")
+    ] = None,
+    write_category: Annotated[
+        WriteCategory | None, Query(description="Filter logs by write category")
+    ] = None,
 ) -> dict[str, Any]:
     since = utcnow() - TIME_RANGES[time_range] if time_range else None
     rows, _total = WriteRepository.from_session(session).logs(
-        customer.id, since=since, integration_id=integration_id, status=status, write_category=write_category,
-        offset=offset or 0, limit=limit,
+        customer.id,
+        since=since,
+        integration_id=integration_id,
+        status=status,
+        write_category=write_category,
+        offset=offset or 0,
+        limit=limit,
     )
     logs = [
         {
@@ -140,10 +153,15 @@ def _signature(job_log_id: str, expires: int) -> str:
     return hmac.new(key, f"{job_log_id}:{expires}".encode(), hashlib.sha256).hexdigest()
 
 
-@router.get("/job-logs/{job_log_id}/data", status_code=302, response_class=RedirectResponse,
-            summary="Get a link to the job log raw request and response data of a write job.")
-def job_log_data_link(job_log_id: str, request: Request, session: SessionDep,
-                      customer: CurrentCustomer) -> RedirectResponse:
+@router.get(
+    "/job-logs/{job_log_id}/data",
+    status_code=302,
+    response_class=RedirectResponse,
+    summary="Get a link to the job log raw request and response data of a write job.",
+)
+def job_log_data_link(
+    job_log_id: str, request: Request, session: SessionDep, customer: CurrentCustomer
+) -> RedirectResponse:
     _owned_log(session, customer, job_log_id)
     expires = int(time.time()) + LINK_SECONDS
     url = request.url_for("job_log_raw", job_log_id=job_log_id).include_query_params(
@@ -158,4 +176,9 @@ def job_log_raw(job_log_id: str, expires: int, signature: str, session: SessionD
     log = session.get(JobLog, job_log_id) if valid else None
     if log is None:
         raise NotFound("this link is invalid or has expired")
-    return {"job_log_id": log.id, "job_id": log.job_id, "parameters": log.parameters, "exchanges": log.exchanges}
+    return {
+        "job_log_id": log.id,
+        "job_id": log.job_id,
+        "parameters": log.parameters,
+        "exchanges": log.exchanges,
+    }

@@ -38,8 +38,9 @@ class WriteRepository:
 
     def latest_in_chain(self, root_job_id: str) -> WriteJob | None:
         return self.session.scalars(
-            select(WriteJob).where(WriteJob.root_job_id == root_job_id).order_by(WriteJob.created_at.desc(),
-                                                                                 WriteJob.id.desc())
+            select(WriteJob)
+            .where(WriteJob.root_job_id == root_job_id)
+            .order_by(WriteJob.created_at.desc(), WriteJob.id.desc())
         ).first()
 
     def claim(self, job_id: str, now: datetime, stale_before: datetime) -> bool:

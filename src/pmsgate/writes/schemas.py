@@ -20,7 +20,9 @@ def _date_or_datetime(value: str) -> str:
 
 
 DateTimeString = Annotated[
-    str, Field(max_length=40, description="ISO-8601 date-time or YYYY-MM-DD"), AfterValidator(_date_or_datetime)
+    str,
+    Field(max_length=40, description="ISO-8601 date-time or YYYY-MM-DD"),
+    AfterValidator(_date_or_datetime),
 ]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Text = Annotated[str, Field(max_length=2000)]
@@ -141,7 +143,9 @@ class WriteAccepted(BaseModel):
 
 
 class WriteStatus(BaseModel):
-    write_status: str = Field(json_schema_extra={"enum": ["SUCCESS", "PARTIAL_SUCCESS", "FAILURE", "PENDING"]})
+    write_status: str = Field(
+        json_schema_extra={"enum": ["SUCCESS", "PARTIAL_SUCCESS", "FAILURE", "PENDING"]}
+    )
     errors: list[str]
     created_record_id: str | None
 

@@ -46,8 +46,12 @@ class Accepted:
 
 def _request_hash(operation: WriteOperation, target: str | None, body: BaseModel, ignore: bool) -> str:
     canonical = json.dumps(
-        {"op": operation.value, "target": target, "ignore": ignore, "body": body.model_dump(mode="json",
-                                                                                          exclude_unset=True)},
+        {
+            "op": operation.value,
+            "target": target,
+            "ignore": ignore,
+            "body": body.model_dump(mode="json", exclude_unset=True),
+        },
         sort_keys=True,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -85,18 +89,25 @@ def submit_write(
 
     native_extra: dict[str, Any] = {}
     if target_record_id is not None:
-        target = RecordRepository.from_session(session, OPERATION_MODEL[operation]).get(customer.id, target_record_id)
+        target = RecordRepository.from_session(session, OPERATION_MODEL[operation]).get(
+            customer.id, target_record_id
+        )
         if target is None:
             raise NotFound.resource("recurring resident charge", target_record_id)
         integration = _integration(session, customer, target["integration_id"])
-        native_extra = {"x_id": target["x_id"], "x_lease_id": target["x_lease_id"],
-                        "x_property_id": target["x_property_id"]}
+        native_extra = {
+            "x_id": target["x_id"],
+            "x_lease_id": target["x_lease_id"],
+            "x_property_id": target["x_property_id"],
+        }
     else:
         integration = _integration(session, customer, body.integration_id)  # type: ignore[attr-defined]
     vendor = Vendor(integration.vendor)
     if vendor_path is not None and vendor_path != vendor:
-        raise BadRequest.field("integration_id", f"integration {integration.id} is a {vendor.value} integration, "
-                                                 f"not {vendor_path.value}")
+        raise BadRequest.field(
+            "integration_id",
+            f"integration {integration.id} is a {vendor.value} integration, not {vendor_path.value}",
+        )
     validated = validate_write(
         session, integration.id, vendor, operation, body, ignore_unknown_fields=ignore_unknown_fields
     )
@@ -142,8 +153,15 @@ def _replay(previous: WriteJob, request_hash: str) -> Accepted:
     if previous.request_hash != request_hash:
         raise Conflict(
             "this Idempotency-Key was used for a different request",
-            details={"issues": [{"code": "idempotency_conflict", "path": ["Idempotency-Key"],
-                                 "message": f"already used for job {previous.root_job_id}"}]},
+            details={
+                "issues": [
+                    {
+                        "code": "idempotency_conflict",
+                        "path": ["Idempotency-Key"],
+                        "message": f"already used for job {previous.root_job_id}",
+                    }
+                ]
+            },
         )
     return Accepted(job=previous, data=previous.parameters)
 
@@ -158,7 +176,9 @@ def retry(session: Session, customer: Customer, root_job_id: str, dispatcher: Di
     latest = repository.latest_in_chain(root.id)
     assert latest is not None
     if latest.status != "FAILURE":
-        raise BadRequest.field("root_job_id", f"only failed write operations can be retried; it is {latest.status}")
+        raise BadRequest.field(
+            "root_job_id", f"only failed write operations can be retried; it is {latest.status}"
+        )
     job_id = new_id("job")
     job = WriteJob(
         id=job_id,
@@ -191,5 +211,8 @@ def status_of(session: Session, customer: Customer, root_job_id: str) -> dict[st
         raise NotFound.resource("write job", root_job_id)
     latest = repository.latest_in_chain(root.root_job_id) or root
     status = {"SUCCESS": "SUCCESS", "FAILURE": "FAILURE"}.get(latest.status, "PENDING")
-    return {"write_status": status, "errors": list(latest.errors or []), "created_record_id": latest.created_record_id}
-
+    return {
+        "write_status": status,
+        "errors": list(latest.errors or []),
+        "created_record_id": latest.created_record_id,
+    }

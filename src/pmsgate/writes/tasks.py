@@ -23,4 +23,3 @@ def register_write_tasks(dispatcher: Any) -> None:
         return
     task = huey.task(name="write.execute", retries=8, retry_delay=15)(run_write)
     dispatcher.register_write_task(task)
-

@@ -64,15 +64,20 @@ def validate_write(
 ) -> ValidatedWrite:
     rules = rules_for(vendor, operation)
     if rules is None:
-        raise BadRequest.field("integration_id", unsupported_message(vendor, operation), code="unsupported_operation")
+        raise BadRequest.field(
+            "integration_id", unsupported_message(vendor, operation), code="unsupported_operation"
+        )
     given = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     refused = sorted(set(given) - rules.accepted)
     if refused and not ignore_unknown_fields:
         raise BadRequest.issues(
             [
-                {"code": "unsupported_field", "path": [name],
-                 "message": f"{vendor.value} does not accept {name!r} for this operation "
-                            "(send ?ignore_unknown_fields=true to drop it)"}
+                {
+                    "code": "unsupported_field",
+                    "path": [name],
+                    "message": f"{vendor.value} does not accept {name!r} for this operation "
+                    "(send ?ignore_unknown_fields=true to drop it)",
+                }
                 for name in refused
             ]
         )
@@ -81,8 +86,14 @@ def validate_write(
     missing = sorted(rules.required - set(given))
     if missing:
         raise BadRequest.issues(
-            [{"code": "required", "path": [name], "message": f"{vendor.value} requires {name!r} for this operation"}
-             for name in missing]
+            [
+                {
+                    "code": "required",
+                    "path": [name],
+                    "message": f"{vendor.value} requires {name!r} for this operation",
+                }
+                for name in missing
+            ]
         )
     issues = []
     for name, check in rules.constraints.items():
@@ -104,8 +115,13 @@ def resolve_references(session: Session, integration_id: str, given: dict[str, A
         model, x_key = REFERENCES[name]
         row = RecordRepository.from_session(session, model).exists_in_integration(integration_id, value)
         if row is None:
-            issues.append({"code": "not_found", "path": [name],
-                           "message": f"no {model.value} record {value!r} in this integration"})
+            issues.append(
+                {
+                    "code": "not_found",
+                    "path": [name],
+                    "message": f"no {model.value} record {value!r} in this integration",
+                }
+            )
             continue
         native[x_key] = row["x_id"]
         if model is Model.LEASES:

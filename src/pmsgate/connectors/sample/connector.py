@@ -1,0 +1,132 @@
+"""The SAMPLE connector: reads SamplePMS v2 (the built-in emulator, or any server speaking it).
+
+Paging follows the API's opaque cursor; the resume token is `{"cursor": <next>}`, so a stream
+resumed from a committed page's token continues exactly after it. Incremental reads pass
+`changedSince` (inclusive) and, for ledger streams, `postedFrom` (see `connectors.base`).
+A native record that cannot be mapped is reported in `Page.skipped`, never fatal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC
+from typing import Any
+
+from pmsgate.canonical.records import CanonicalRecord
+from pmsgate.canonical.registry import Model
+from pmsgate.connectors.base import Page, ReadRequest
+from pmsgate.connectors.errors import AuthError, PermanentError, TransientError
+from pmsgate.connectors.http import VendorHttp
+from pmsgate.connectors.registry import ConnectorContext
+from pmsgate.connectors.sample.credentials import CREDENTIALS_BY_VENDOR
+from pmsgate.connectors.sample.session import TokenSession, fault_message
+from pmsgate.connectors.sample.streams import MAX_PAGE_SIZE, PARENT_OF, STREAMS, Stream
+from pmsgate.connectors.throttle import TokenBucket, bucket_for
+from pmsgate.kit.timeutil import iso
+
+
+class SampleConnector:
+    def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
+        """`bucket` overrides the integration's shared request budget (tests pass one that
+        does not sleep)."""
+        self.vendor = context.vendor
+        credentials = CREDENTIALS_BY_VENDOR[context.vendor].model_validate(context.credentials)
+        if not context.base_url:
+            raise PermanentError("SamplePMS needs a base URL (the integration's baseUrl)")
+        self.http = VendorHttp(
+            context.base_url,
+            bucket=bucket or bucket_for(context.integration_id, context.budget),
+            headers={"Accept": "application/json"},
+            retry=context.retry,
+            secrets=credentials.secrets(),
+            transport=context.transport,
+            error_message=fault_message,
+        )
+        self.session = TokenSession(self.http, credentials.login_body())
+
+    def supported_models(self) -> frozenset[Model]:
+        return frozenset(STREAMS) | frozenset(PARENT_OF)
+
+    def check_credentials(self) -> None:
+        self.session.login()
+
+    def data_access(self) -> dict[Model, bool]:
+        access: dict[Model, bool] = {}
+        for model, stream in STREAMS.items():
+            try:
+                self.session.get(stream.path, {"pageSize": 1})
+                allowed = True
+            except AuthError as exc:
+                if exc.status_code != 403:  # the login itself is refused: nothing is readable
+                    return dict.fromkeys(self.supported_models(), False)
+                allowed = False
+            except PermanentError:
+                allowed = False
+            access[model] = allowed
+            access.update(dict.fromkeys(stream.children, allowed))
+        return access
+
+    def stream(self, request: ReadRequest) -> Iterator[Page]:
+        stream = STREAMS.get(request.model)
+        if stream is None:
+            parent = PARENT_OF.get(request.model)
+            hint = f"; it arrives inside {parent.value} pages" if parent else ""
+            raise PermanentError(f"SamplePMS has no {request.model.value} stream{hint}")
+        params = self._params(stream, request)
+        if params is None:  # only properties this PMS cannot have: nothing to read
+            yield Page(records=[], resume_token=None)
+            return
+        cursor = (request.resume_token or {}).get("cursor")
+        while True:
+            body = self.session.get(stream.path, {**params, "cursor": cursor} if cursor else params)
+            data, cursor = _page_parts(body)
+            records, skipped = _map_page(stream, data)
+            yield Page(records=records, resume_token={"cursor": cursor} if cursor else None, skipped=skipped)
+            if not cursor:
+                return
+
+    def close(self) -> None:
+        self.http.close()
+
+    @staticmethod
+    def _params(stream: Stream, request: ReadRequest) -> dict[str, Any] | None:
+        params: dict[str, Any] = {"pageSize": max(1, min(MAX_PAGE_SIZE, request.page_size))}
+        if request.modified_since is not None:
+            params[stream.changed_param] = iso(request.modified_since)
+        if stream.window_param and request.window_start is not None:
+            day = request.window_start.astimezone(UTC).date()
+            params[stream.window_param] = f"{day.month:02d}/{day.day:02d}/{day.year:04d}"
+        if request.x_property_ids is not None:
+            site_ids = sorted((x for x in request.x_property_ids if x.isdigit()), key=int)
+            if not site_ids:
+                return None
+            params[stream.property_param] = ",".join(site_ids)
+        return params
+
+
+def _page_parts(body: Any) -> tuple[list[Any], str | None]:
+    if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+        raise TransientError("the PMS answered a list request without a data array")
+    paging = body.get("paging") or {}
+    cursor = paging.get("next") if isinstance(paging, dict) else None
+    return body["data"], cursor if isinstance(cursor, str) and cursor else None
+
+
+def _map_page(stream: Stream, data: list[Any]) -> tuple[Sequence[CanonicalRecord], list[dict[str, Any]]]:
+    records: list[CanonicalRecord] = []
+    skipped: list[dict[str, Any]] = []
+    for raw in data:
+        native_id = raw.get(stream.id_field) if isinstance(raw, dict) else None
+        try:
+            if not isinstance(raw, dict):
+                raise ValueError(f"a {type(raw).__name__}, not an object")
+            records.extend(stream.mapper(raw))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # pydantic's errors are ValueErrors
+            skipped.append(
+                {
+                    "model": stream.model.value,
+                    "x_id": None if native_id is None else str(native_id),
+                    "reason": str(exc) or type(exc).__name__,
+                }
+            )
+    return records, skipped

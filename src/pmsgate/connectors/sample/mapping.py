@@ -1,0 +1,386 @@
+"""SamplePMS native records -> canonical records. Pure functions, no I/O.
+
+Native conventions handled here: integer ids (ours are strings), MM/DD/YYYY dates, timestamps
+with a Chicago offset (stored as UTC), decimal-string money (cents plus the raw string).
+Native fields a canonical record has no place for go to `custom_data` under their native name,
+computed from the declared `_MAPPED` sets so a new vendor field is kept rather than dropped.
+A record that cannot be mapped raises MappingError (a ValueError); the connector skips it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmsgate.canonical import records as r
+from pmsgate.canonical.enums import Frequency, LeaseStatus, ResidentType
+from pmsgate.connectors.sample.fields import (
+    MappingError,
+    Native,
+    bathrooms,
+    custom,
+    ident,
+    midnight_utc,
+    money,
+    optional_ident,
+    required,
+    us_date,
+    utc,
+)
+from pmsgate.kit.money import cents_to_decimal_str
+
+__all__ = [
+    "FREQUENCY",
+    "LEASE_STATUS",
+    "PAYMENT_METHOD",
+    "MappingError",
+    "map_charge",
+    "map_fee",
+    "map_gl_account",
+    "map_ledger_code",
+    "map_receipt",
+    "map_recurring",
+    "map_site",
+    "map_space",
+    "map_tenancy",
+    "map_tenant",
+]
+
+LEASE_STATUS = {
+    "current": LeaseStatus.ACTIVE,
+    "notice": LeaseStatus.ACTIVE,
+    "future": LeaseStatus.PENDING,
+    "past": LeaseStatus.INACTIVE,
+    "evicted": LeaseStatus.EVICTED,
+}
+FREQUENCY = {"day": Frequency.DAILY, "week": Frequency.WEEKLY, "month": Frequency.MONTHLY}
+PAYMENT_METHOD = {
+    "ach": "ACH",
+    "check": "CHECK",
+    "card": "CREDIT_CARD",
+    "cash": "CASH",
+    "money_order": "MONEY_ORDER",
+}
+
+
+# -- places -----------------------------------------------------------------------------------
+
+_MAPPED: dict[str, frozenset[str]] = {
+    "site": frozenset(
+        {"siteId", "siteName", "siteCode", "addr", "active", "unitCount", "builtYear", "manager", "createdOn"}
+    ),
+    "space": frozenset({"spaceId", "siteId", "label", "beds", "baths", "sqft", "marketRent", "vacant"}),
+    "tenant": frozenset(
+        {"tenantId", "siteId", "given", "family", "middle", "email", "altEmail", "mobile", "homePhone"}
+        | {"birthDate", "balance", "employee", "pets", "vehicles"}
+    ),
+    "tenancy": frozenset(
+        {"tenancyId", "siteId", "spaceId", "state", "from", "to", "moveIn", "moveOut", "rent", "deposit"}
+        | {"dueDay", "balance", "signedOn", "occupants"}
+    ),
+    "code": frozenset({"codeId", "siteId", "code", "label", "debitAccount", "creditAccount"}),
+    "account": frozenset({"accountId", "siteId", "number", "title", "status"}),
+    "charge": frozenset(
+        {"chargeId", "siteId", "tenancyId", "tenantId", "spaceId", "codeId", "accountId", "amount", "open"}
+        | {"postedOn", "dueOn", "period", "memo", "ref", "source"}
+    ),
+    "receipt": frozenset(
+        {"receiptId", "siteId", "tenancyId", "tenantId", "spaceId", "accountId", "amount", "method"}
+        | {"postedOn", "period", "memo", "ref", "appliedTo"}
+    ),
+    "recurring": frozenset(
+        {"recurringId", "siteId", "tenancyId", "codeId", "accountId", "amount", "every", "dueDay"}
+        | {"startsOn", "endsOn", "active", "memo", "ref"}
+    ),
+    "fee": frozenset({"feeId", "siteId", "spaceId", "codeId", "label", "amount"}),
+}
+
+
+def map_site(raw: Native) -> r.PropertyRecord:
+    addr = raw.get("addr") or {}
+    manager = raw.get("manager") or {}
+    return r.PropertyRecord(
+        x_id=ident(raw, "siteId"),
+        x_created_at=utc(raw.get("createdOn"), "createdOn"),
+        name=raw.get("siteName"),
+        code=raw.get("siteCode"),
+        street_address_1=addr.get("line1"),
+        street_address_2=addr.get("line2"),
+        address_1=addr.get("line1"),
+        address_2=addr.get("line2"),
+        city=addr.get("city"),
+        state=addr.get("region"),
+        zip=addr.get("postal"),
+        country=addr.get("country"),
+        is_active=raw.get("active"),
+        number_of_units=raw.get("unitCount"),
+        year_built=raw.get("builtYear"),
+        manager_name=manager.get("name"),
+        manager_email=manager.get("email"),
+        manager_phone_1=manager.get("phone"),
+        manager_phone_1_type="WORK" if manager.get("phone") else None,  # the site office's line
+        custom_data=custom(raw, _MAPPED["site"]),
+    )
+
+
+def map_space(raw: Native) -> r.UnitRecord:
+    full, half = bathrooms(raw.get("baths"))
+    beds = raw.get("beds")
+    return r.UnitRecord(
+        x_id=ident(raw, "spaceId"),
+        x_property_id=ident(raw, "siteId"),
+        number=raw.get("label"),
+        bedrooms=None if beds is None else str(beds),
+        bathrooms=None if raw.get("baths") is None else str(raw["baths"]),
+        bathrooms_full=full,
+        bathrooms_half=half,
+        square_feet=raw.get("sqft"),
+        rent_amount_market_in_cents=money(raw.get("marketRent"), "marketRent")[0],
+        is_vacant=raw.get("vacant"),
+        custom_data=custom(raw, _MAPPED["space"]),
+    )
+
+
+# -- people -----------------------------------------------------------------------------------
+
+
+_PET_FIELDS = frozenset({"petId", "name", "kind", "breed", "weightLbs"})
+_VEHICLE_FIELDS = frozenset({"vehicleId", "make", "model", "color", "year", "plate", "plateState"})
+
+
+def _pet(raw: Native) -> dict[str, Any]:
+    """A pet in the API's shape: every documented key present, unknown ones null."""
+    return {
+        "x_id": ident(raw, "petId"),
+        "name": raw.get("name"),
+        "type": raw.get("kind"),
+        "breed": raw.get("breed"),
+        "gender_raw": None,
+        "age_in_years": None,
+        "weight_in_pounds": raw.get("weightLbs"),
+        "is_fixed": None,
+        "is_service_animal": None,
+        "notes": None,
+        "custom_data": custom(raw, _PET_FIELDS),
+    }
+
+
+def _vehicle(raw: Native) -> dict[str, Any]:
+    return {
+        "x_id": ident(raw, "vehicleId"),
+        "make": raw.get("make"),
+        "model": raw.get("model"),
+        "color": raw.get("color"),
+        "year": None if raw.get("year") is None else str(raw["year"]),  # the API's year is a string
+        "license_plate_number": raw.get("plate"),
+        "license_plate_state": raw.get("plateState"),
+        "notes": None,
+        "custom_data": custom(raw, _VEHICLE_FIELDS),
+    }
+
+
+def map_tenant(raw: Native) -> r.ResidentRecord:
+    mobile, home = raw.get("mobile"), raw.get("homePhone")
+    return r.ResidentRecord(
+        x_id=ident(raw, "tenantId"),
+        x_property_id=ident(raw, "siteId"),
+        first_name=raw.get("given"),
+        last_name=raw.get("family"),
+        middle_name=raw.get("middle"),
+        email_1=raw.get("email"),
+        email_2=raw.get("altEmail"),
+        phone_1=mobile,
+        phone_1_type="MOBILE" if mobile else None,
+        phone_2=home,
+        phone_2_type="HOME" if home else None,
+        date_of_birth=us_date(raw.get("birthDate"), "birthDate"),
+        balance_in_cents=money(raw.get("balance"), "balance")[0],
+        is_employee=raw.get("employee"),
+        pets=[_pet(p) for p in raw.get("pets") or []],
+        vehicles=[_vehicle(v) for v in raw.get("vehicles") or []],
+        custom_data=custom(raw, _MAPPED["tenant"]),
+    )
+
+
+def map_tenancy(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
+    """The lease, then one residents-to-leases link per occupant."""
+    lease_id, site_id = ident(raw, "tenancyId"), ident(raw, "siteId")
+    state = raw.get("state")
+    occupants = raw.get("occupants") or []
+    head = next((o for o in occupants if o.get("role") == "head"), None)
+    move_in, move_out = us_date(raw.get("moveIn"), "moveIn"), us_date(raw.get("moveOut"), "moveOut")
+    upcoming = state == "future"  # before move-in the dates are plans, not facts
+    leaving = state in ("current", "notice")
+    rent = money(raw.get("rent"), "rent")
+    deposit = money(raw.get("deposit"), "deposit")
+    balance = money(raw.get("balance"), "balance")
+    lease = r.LeaseRecord(
+        x_id=lease_id,
+        x_property_id=site_id,
+        x_unit_id=optional_ident(raw, "spaceId"),
+        x_resident_id=None if head is None else ident(head, "tenantId"),
+        status=state,
+        status_raw=state,
+        status_normalized=LEASE_STATUS.get(state or "", LeaseStatus.OTHER).value,
+        start_date=us_date(raw.get("from"), "from"),
+        end_date=us_date(raw.get("to"), "to"),
+        scheduled_move_in_date=move_in if upcoming else None,
+        realized_move_in_date=None if upcoming else move_in,
+        scheduled_move_out_date=move_out if leaving else None,
+        realized_move_out_date=None if leaving or upcoming else move_out,
+        rent_amount_in_cents=rent[0],
+        deposit_amount=deposit[1],
+        deposit_amount_in_cents=deposit[0],
+        rent_due_day=raw.get("dueDay"),
+        balance_amount_in_cents=balance[0],
+        balance_amount_raw=balance[1],
+        signature_date=us_date(raw.get("signedOn"), "signedOn"),
+        custom_data=custom(raw, _MAPPED["tenancy"]),
+    )
+    links = [_occupant(o, lease_id, site_id) for o in occupants]
+    return [lease, *links]
+
+
+def _occupant(raw: Native, lease_id: str, site_id: str) -> r.ResidentLeaseRecord:
+    tenant_id, role = ident(raw, "tenantId"), raw.get("role")
+    return r.ResidentLeaseRecord(
+        x_id=f"{lease_id}:{tenant_id}",
+        x_property_id=site_id,
+        x_lease_id=lease_id,
+        x_resident_id=tenant_id,
+        x_resident_type=role,
+        resident_type_normalized=(ResidentType.PRIMARY if role == "head" else ResidentType.OTHER).value,
+        move_in_date=us_date(raw.get("moveIn"), "moveIn"),
+        move_out_date=us_date(raw.get("moveOut"), "moveOut"),
+        notice_date=us_date(raw.get("noticeOn"), "noticeOn"),
+    )
+
+
+# -- books ------------------------------------------------------------------------------------
+
+
+def map_ledger_code(raw: Native) -> r.ChargeCodeRecord:
+    return r.ChargeCodeRecord(
+        x_id=ident(raw, "codeId"),
+        x_property_id=ident(raw, "siteId"),
+        name=raw.get("code"),
+        description=raw.get("label"),
+        debit_gl_account=raw.get("debitAccount"),
+        credit_gl_account=raw.get("creditAccount"),
+        custom_data=custom(raw, _MAPPED["code"]),
+    )
+
+
+def map_gl_account(raw: Native) -> r.FinancialAccountRecord:
+    return r.FinancialAccountRecord(
+        x_id=ident(raw, "accountId"),
+        x_property_id=ident(raw, "siteId"),
+        name=raw.get("title"),
+        account_number=raw.get("number"),
+        status_raw=raw.get("status"),
+        custom_data=custom(raw, _MAPPED["account"]),
+    )
+
+
+def map_charge(raw: Native) -> r.ResidentChargeRecord:
+    amount, open_ = money(required(raw, "amount"), "amount"), money(raw.get("open"), "open")
+    paid = None if amount[0] is None or open_[0] is None else amount[0] - open_[0]
+    return r.ResidentChargeRecord(
+        x_id=ident(raw, "chargeId"),
+        x_property_id=ident(raw, "siteId"),
+        x_lease_id=optional_ident(raw, "tenancyId"),
+        x_resident_id=optional_ident(raw, "tenantId"),
+        x_unit_id=optional_ident(raw, "spaceId"),
+        x_charge_code_id=optional_ident(raw, "codeId"),
+        x_gl_account_id=optional_ident(raw, "accountId"),
+        amount_in_cents=amount[0],
+        amount_raw=amount[1],
+        amount_open_in_cents=open_[0],
+        amount_open_raw=open_[1],
+        amount_paid_in_cents=paid,
+        amount_paid_raw=None if paid is None else cents_to_decimal_str(paid),
+        is_open=None if open_[0] is None else open_[0] != 0,
+        transaction_date=midnight_utc(raw.get("postedOn"), "postedOn"),
+        due_date=us_date(raw.get("dueOn"), "dueOn"),
+        post_month=raw.get("period"),
+        description=raw.get("memo"),
+        reference_number=raw.get("ref"),
+        transaction_source=raw.get("source"),
+        custom_data=custom(raw, _MAPPED["charge"]),
+    )
+
+
+def map_receipt(raw: Native) -> list[r.ResidentPaymentRecord | r.AllocationRecord]:
+    """The payment, then one allocation per charge it was applied to."""
+    receipt_id, site_id = ident(raw, "receiptId"), ident(raw, "siteId")
+    amount, method = money(required(raw, "amount"), "amount"), raw.get("method")
+    payment = r.ResidentPaymentRecord(
+        x_id=receipt_id,
+        x_property_id=site_id,
+        x_lease_id=optional_ident(raw, "tenancyId"),
+        x_resident_id=optional_ident(raw, "tenantId"),
+        x_unit_id=optional_ident(raw, "spaceId"),
+        x_gl_account_id=optional_ident(raw, "accountId"),
+        amount_in_cents=amount[0],
+        amount_raw=amount[1],
+        payment_method_raw=method,
+        payment_method_normalized=None if method is None else PAYMENT_METHOD.get(method, "OTHER"),
+        transaction_date=midnight_utc(raw.get("postedOn"), "postedOn"),
+        post_month=raw.get("period"),
+        description=raw.get("memo"),
+        reference_number=raw.get("ref"),
+        custom_data=custom(raw, _MAPPED["receipt"]),
+    )
+    allocations = [
+        _allocation(a, receipt_id, site_id, optional_ident(raw, "accountId"))
+        for a in raw.get("appliedTo") or []
+    ]
+    return [payment, *allocations]
+
+
+def _allocation(raw: Native, receipt_id: str, site_id: str, account_id: str | None) -> r.AllocationRecord:
+    amount = money(required(raw, "amount"), "appliedTo.amount")
+    return r.AllocationRecord(
+        x_id=ident(raw, "allocationId"),
+        x_property_id=site_id,
+        x_source_id=receipt_id,
+        x_destination_id=ident(raw, "chargeId"),
+        x_financial_account_id=account_id,
+        amount_in_cents=amount[0],
+        amount_raw=amount[1],
+    )
+
+
+def map_recurring(raw: Native) -> r.RecurringChargeRecord:
+    amount, every = money(required(raw, "amount"), "amount"), raw.get("every")
+    return r.RecurringChargeRecord(
+        x_id=ident(raw, "recurringId"),
+        x_property_id=ident(raw, "siteId"),
+        x_lease_id=optional_ident(raw, "tenancyId"),
+        x_charge_code_id=optional_ident(raw, "codeId"),
+        x_financial_account_id=optional_ident(raw, "accountId"),
+        amount_in_cents=amount[0],
+        amount_raw=amount[1],
+        frequency_raw=every,
+        frequency_normalized=None if every is None else FREQUENCY.get(every, Frequency.OTHER).value,
+        charge_due_day=raw.get("dueDay"),
+        start_date=us_date(raw.get("startsOn"), "startsOn"),
+        end_date=us_date(raw.get("endsOn"), "endsOn"),
+        is_active=raw.get("active"),
+        description=raw.get("memo"),
+        reference_number=raw.get("ref"),
+        custom_data=custom(raw, _MAPPED["recurring"]),
+    )
+
+
+def map_fee(raw: Native) -> r.FeeRecord:
+    amount = money(required(raw, "amount"), "amount")
+    return r.FeeRecord(
+        x_id=ident(raw, "feeId"),
+        x_property_id=ident(raw, "siteId"),
+        x_unit_id=optional_ident(raw, "spaceId"),
+        x_charge_code_id=optional_ident(raw, "codeId"),
+        name=raw.get("label"),
+        amount_in_cents=amount[0],
+        amount_raw=amount[1],
+        custom_data=custom(raw, _MAPPED["fee"]),
+    )

@@ -1,0 +1,78 @@
+"""SamplePMS's token session: log in lazily, renew before expiry, and log in once more when the
+PMS answers 401 anyway (tokens also die on a server restart or an admin's revoke)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from pmsgate.connectors.errors import AuthError, PermanentError, TransientError
+from pmsgate.connectors.http import VendorHttp, redact
+
+LOGIN_PATH = "/api/v2/auth/token"
+_RENEW_MARGIN_S = 30.0  # renew this long before the stated expiry: clocks and queues drift
+
+
+def fault_message(response: httpx.Response) -> str:
+    """'CODE: text (field x)' from a `{"fault": {...}}` body, else the start of the body."""
+    try:
+        fault = response.json().get("fault")
+    except (ValueError, AttributeError):
+        fault = None
+    if not isinstance(fault, dict):
+        return response.text[:500]
+    message = f"{fault.get('code', 'ERROR')}: {fault.get('text', '')}".strip()
+    return f"{message} (field {fault['field']})" if fault.get("field") else message
+
+
+def json_body(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise TransientError(
+            f"the PMS answered {response.status_code} with a body that is not JSON",
+            status_code=response.status_code,
+        ) from None
+
+
+class TokenSession:
+    def __init__(
+        self, http: VendorHttp, login_body: dict[str, str], *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.http = http
+        self._login_body = login_body
+        self._clock = clock
+        self._token: str | None = None
+        self._renew_at = 0.0
+
+    def login(self) -> None:
+        """POST the credentials; AuthError when the PMS refuses them."""
+        self._token = None
+        body = json_body(self.http.request("POST", LOGIN_PATH, json_body=self._login_body))
+        token = body.get("accessToken") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise PermanentError("the PMS login answer has no accessToken")
+        lifetime = body.get("expiresIn")
+        lifetime_s = float(lifetime) if isinstance(lifetime, int | float) else 300.0
+        self._token = token
+        self._renew_at = self._clock() + max(0.0, lifetime_s - _RENEW_MARGIN_S)
+        self.http.secrets.append(token)  # keep it out of later exchange logs…
+        for exchange in self.http.exchanges[-1:]:  # …and out of the login's own, logged before we knew
+            exchange.response_body = redact(exchange.response_body, [token])
+
+    def get(self, path: str, params: dict[str, Any]) -> Any:
+        if self._token is None or self._clock() >= self._renew_at:
+            self.login()
+        try:
+            return json_body(self.http.request("GET", path, params=params, headers=self._header()))
+        except AuthError as exc:
+            if exc.status_code != 401:  # 403: this login may not read this; a new token will not help
+                raise
+        self.login()
+        return json_body(self.http.request("GET", path, params=params, headers=self._header()))
+
+    def _header(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token}"}

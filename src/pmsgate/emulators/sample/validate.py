@@ -1,0 +1,110 @@
+"""Write-body validation with SamplePMS's answers: 400 for a body that is not an object, 422 with
+the native field name for a missing, unknown or malformed field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from pmsgate.emulators.sample.wire import FaultError, parse_money, parse_us_date
+
+_MAX_TEXT = 255
+_MAX_REF = 40
+
+
+def invalid(field: str, text: str) -> FaultError:
+    return FaultError(422, "VALIDATION", text, field=field)
+
+
+class Body:
+    """A JSON write body, read field by field; every accessor raises the vendor's 422."""
+
+    def __init__(self, raw: object, allowed: Iterable[str]) -> None:
+        if not isinstance(raw, dict):
+            raise FaultError(400, "BAD_REQUEST", "the body must be a JSON object")
+        allowed_set = frozenset(allowed)
+        for name in raw:
+            if name not in allowed_set:
+                raise invalid(name, f"unknown field {name!r}; allowed: {', '.join(sorted(allowed_set))}")
+        self.raw: dict[str, Any] = raw
+
+    def _required(self, name: str) -> Any:
+        value = self.raw.get(name)
+        if value is None:
+            raise invalid(name, f"{name} is required")
+        return value
+
+    def ident(self, name: str) -> int:
+        value = self.optional_ident(name)
+        if value is None:
+            raise invalid(name, f"{name} is required")
+        return value
+
+    def optional_ident(self, name: str) -> int | None:
+        value = self.raw.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise invalid(name, f"{name} must be a positive integer id")
+        return value
+
+    def amount(self, name: str = "amount") -> int:
+        """Cents of a positive decimal string ('125.50'); sign is the endpoint's business."""
+        value = self._required(name)
+        try:
+            cents = parse_money(value)
+        except ValueError:
+            raise invalid(name, f"{name} must be a decimal string like '125.50'") from None
+        if cents <= 0:
+            raise invalid(name, f"{name} must be greater than zero")
+        return cents
+
+    def day(self, name: str) -> date:
+        value = self.optional_day(name)
+        if value is None:
+            raise invalid(name, f"{name} is required")
+        return value
+
+    def optional_day(self, name: str) -> date | None:
+        value = self.raw.get(name)
+        if value is None:
+            return None
+        try:
+            return parse_us_date(value)
+        except ValueError:
+            raise invalid(name, f"{name} must be a MM/DD/YYYY date") from None
+
+    def text(self, name: str, *, limit: int = _MAX_TEXT) -> str | None:
+        value = self.raw.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, str) or len(value) > limit:
+            raise invalid(name, f"{name} must be text of at most {limit} characters")
+        return value
+
+    def ref(self) -> str | None:
+        return self.text("ref", limit=_MAX_REF)
+
+    def choice(self, name: str, options: Iterable[str]) -> str:
+        value = self._required(name)
+        known = tuple(options)
+        if value not in known:
+            raise invalid(name, f"{name} must be one of {', '.join(known)}")
+        return str(value)
+
+    def day_of_month(self, name: str) -> int | None:
+        value = self.raw.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 31:
+            raise invalid(name, f"{name} must be a day of the month, 1 to 31")
+        return value
+
+    def flag(self, name: str, default: bool) -> bool:
+        value = self.raw.get(name)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise invalid(name, f"{name} must be true or false")
+        return value
