@@ -46,6 +46,9 @@ class OperationRules:
     # field -> check returning a problem ("must be greater than 0") or None
     constraints: Mapping[str, Callable[[Any], str | None]] = field(default_factory=dict)
     notes: str = ""
+    # Rules spanning fields ("start_date is required for a WEEKLY schedule"): given the fields the
+    # client set, (field, problem) pairs, empty when the request is fine.
+    check: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None
 
     @property
     def accepted(self) -> frozenset[str]:

@@ -3,23 +3,21 @@
 `new_id("job")` is random (`job_…`); `stable_id(...)` is derived from
 (integration_id, model, x_id), so the same PMS record always gets the same pmsgate id and a
 reference (a charge's `lease_id`) can be computed from the vendor's key without a lookup.
+Both carry 96 bits as 24 lowercase hex characters.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
-
-
-def _b32(raw: bytes, length: int) -> str:
-    return base64.b32encode(raw).decode("ascii").lower().rstrip("=")[:length]
+from functools import lru_cache
 
 
 def new_id(prefix: str) -> str:
-    return f"{prefix}_{_b32(secrets.token_bytes(15), 24)}"
+    return f"{prefix}_{secrets.token_hex(12)}"
 
 
+@lru_cache(maxsize=65536)  # references repeat a lot within a page (the same property, lease…)
 def stable_id(prefix: str, integration_id: str, model: str, x_id: str) -> str:
-    digest = hashlib.sha256(f"{integration_id}\x1f{model}\x1f{x_id}".encode()).digest()
-    return f"{prefix}_{_b32(digest, 24)}"
+    digest = hashlib.sha256(f"{integration_id}\x1f{model}\x1f{x_id}".encode()).hexdigest()
+    return f"{prefix}_{digest[:24]}"

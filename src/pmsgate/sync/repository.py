@@ -104,14 +104,14 @@ class SyncRepository:
         dialect = self.session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         keep = {"id", "created_at", "integration_id", "x_id"}
-        per_statement = max(1, 30000 // (len(rows[0]) + 1))
-        for chunk in _chunks(rows, min(per_statement, _IN_CHUNK)):
-            statement = insert(table).values(list(chunk))
-            statement = statement.on_conflict_do_update(
-                index_elements=[table.c.integration_id, table.c.x_id],
-                set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in keep},
-            )
-            self.session.execute(statement)
+        statement = insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.integration_id, table.c.x_id],
+            set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in keep},
+        )
+        # One cached statement, executed for many rows: SQLAlchemy batches them into multi-row
+        # INSERTs itself ("insertmanyvalues"), without compiling a statement per page.
+        self.session.execute(statement, rows)
 
     def touch(self, table: Table, integration_id: str, x_ids: Sequence[str], now: datetime) -> None:
         for chunk in _chunks(x_ids):

@@ -34,7 +34,8 @@ from pmsgate.sync.upsert import UpsertContext, upsert_records
 from pmsgate.writes.repository import WriteRepository
 
 log = logging.getLogger(__name__)
-MAX_SEND_ATTEMPTS = 3
+MAX_BUSY_ATTEMPTS = 8  # runs while the PMS answers "busy" (each run already retries with backoff)
+MAX_RUNS = 12  # a job whose worker keeps dying is given up (after reconciling) past this
 NO_ID_NOTE = (
     "Due to PMS limitations, the ID of the created record cannot be retrieved. "
     "This will be found on the next data sync."
@@ -90,13 +91,9 @@ def _perform(
         if phase == "SENDING":
             outcome = _reconcile(connector, request)
         if outcome is None and phase != "SENT":
-            if attempts > MAX_SEND_ATTEMPTS:
-                return _fail(
-                    factory,
-                    job_id,
-                    connector,
-                    "gave up after repeated attempts; the PMS has no record of this write",
-                )
+            if attempts > MAX_RUNS:
+                message = f"gave up after {MAX_RUNS} runs; the PMS has no record of this write"
+                return _fail(factory, job_id, connector, message)
             _set_phase(factory, job_id, "SENDING")
             try:
                 outcome = connector.write(request)
@@ -114,7 +111,7 @@ def _perform(
     except PermanentError as exc:
         return _fail(factory, job_id, connector, exc.message)
     except ConnectorError as exc:
-        if exc.retriable:
+        if exc.retriable and attempts < MAX_BUSY_ATTEMPTS:
             _log_attempt(factory, job_id, connector, "FAILURE", exc.message)
             _set_pending(factory, job_id, exc.message)
             raise RetryLater(exc.message) from exc

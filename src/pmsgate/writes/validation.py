@@ -99,6 +99,9 @@ def validate_write(
     for name, check in rules.constraints.items():
         if name in given and (problem := check(given[name])):
             issues.append({"code": "invalid", "path": [name], "message": problem})
+    if rules.check is not None:
+        for name, problem in rules.check(given):
+            issues.append({"code": "invalid", "path": [name], "message": problem})
     if issues:
         raise BadRequest.issues(issues)
     native = resolve_references(session, integration_id, given)

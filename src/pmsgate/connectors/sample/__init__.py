@@ -1,6 +1,8 @@
 """SAMPLE1 and SAMPLE2: the demo vendors, both served by SamplePMS v2 (`pmsgate.emulators.sample`).
 
-They differ only in the credentials shape they accept (Propexo's `Sample1` and `Sample2`).
+They differ in the credentials shape they accept (Propexo's `Sample1` and `Sample2`) and in how
+they write: SAMPLE1 is lease-anchored and returns created ids, SAMPLE2 is resident-anchored and
+does not return the ids of created charges and credits (see `rules.py`, docs/vendors/sample.md).
 There is no public default URL: pmsgate supplies the embedded emulator's URL, or the
 integration names a server.
 """
@@ -9,8 +11,11 @@ from pmsgate.canonical.enums import Vendor
 from pmsgate.connectors.registry import VendorDefinition, register
 from pmsgate.connectors.sample.connector import SampleConnector
 from pmsgate.connectors.sample.credentials import Sample1Credentials, Sample2Credentials
+from pmsgate.connectors.sample.rules import SAMPLE1_RULES, SAMPLE2_RULES
+from pmsgate.connectors.throttle import RequestBudget
 
-_DOCS = "docs/emulators/sample.md"
+_DOCS = "docs/vendors/sample.md"
+_BUDGET = RequestBudget(20, 1)  # SamplePMS allows 20 requests a second
 
 register(
     VendorDefinition(
@@ -18,6 +23,8 @@ register(
         credentials_model=Sample1Credentials,
         factory=SampleConnector,
         default_base_url=None,
+        default_budget=_BUDGET,
+        write_rules=SAMPLE1_RULES,
         docs=_DOCS,
     )
 )
@@ -27,6 +34,8 @@ register(
         credentials_model=Sample2Credentials,
         factory=SampleConnector,
         default_base_url=None,
+        default_budget=_BUDGET,
+        write_rules=SAMPLE2_RULES,
         docs=_DOCS,
     )
 )

@@ -1,4 +1,5 @@
-"""The SAMPLE connector: reads SamplePMS v2 (the built-in emulator, or any server speaking it).
+"""The SAMPLE connector: reads and writes SamplePMS v2 (the built-in emulator, or any server
+speaking it). Writes are in `connectors.sample.writes`, their rules in `connectors.sample.rules`.
 
 Paging follows the API's opaque cursor; the resume token is `{"cursor": <next>}`, so a stream
 resumed from a committed page's token continues exactly after it. Incremental reads pass
@@ -15,13 +16,15 @@ from typing import Any
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
-from pmsgate.connectors.errors import AuthError, PermanentError, TransientError
+from pmsgate.connectors.errors import AuthError, PermanentError
 from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.sample.credentials import CREDENTIALS_BY_VENDOR
-from pmsgate.connectors.sample.session import TokenSession, fault_message
+from pmsgate.connectors.sample.session import TokenSession, fault_message, page_parts
 from pmsgate.connectors.sample.streams import MAX_PAGE_SIZE, PARENT_OF, STREAMS, Stream
+from pmsgate.connectors.sample.writes import SampleWrites
 from pmsgate.connectors.throttle import TokenBucket, bucket_for
+from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest
 from pmsgate.kit.timeutil import iso
 
 
@@ -43,6 +46,7 @@ class SampleConnector:
             error_message=fault_message,
         )
         self.session = TokenSession(self.http, credentials.login_body())
+        self._writes = SampleWrites(self.session, context.vendor)
 
     def supported_models(self) -> frozenset[Model]:
         return frozenset(STREAMS) | frozenset(PARENT_OF)
@@ -79,11 +83,22 @@ class SampleConnector:
         cursor = (request.resume_token or {}).get("cursor")
         while True:
             body = self.session.get(stream.path, {**params, "cursor": cursor} if cursor else params)
-            data, cursor = _page_parts(body)
+            data, cursor = page_parts(body)
             records, skipped = _map_page(stream, data)
             yield Page(records=records, resume_token={"cursor": cursor} if cursor else None, skipped=skipped)
             if not cursor:
                 return
+
+    # -- writes (WritingConnector) ------------------------------------------------------------
+
+    def write(self, request: WriteRequest) -> WriteOutcome:
+        return self._writes.write(request)
+
+    def find_written(self, request: WriteRequest) -> list[str]:
+        return self._writes.find_written(request)
+
+    def read_back(self, operation: WriteOperation, x_id: str) -> Sequence[CanonicalRecord]:
+        return self._writes.read_back(operation, x_id)
 
     def close(self) -> None:
         self.http.close()
@@ -102,14 +117,6 @@ class SampleConnector:
                 return None
             params[stream.property_param] = ",".join(site_ids)
         return params
-
-
-def _page_parts(body: Any) -> tuple[list[Any], str | None]:
-    if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-        raise TransientError("the PMS answered a list request without a data array")
-    paging = body.get("paging") or {}
-    cursor = paging.get("next") if isinstance(paging, dict) else None
-    return body["data"], cursor if isinstance(cursor, str) and cursor else None
 
 
 def _map_page(stream: Stream, data: list[Any]) -> tuple[Sequence[CanonicalRecord], list[dict[str, Any]]]:

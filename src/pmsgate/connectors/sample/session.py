@@ -17,15 +17,17 @@ _RENEW_MARGIN_S = 30.0  # renew this long before the stated expiry: clocks and q
 
 
 def fault_message(response: httpx.Response) -> str:
-    """'CODE: text (field x)' from a `{"fault": {...}}` body, else the start of the body."""
+    """'CODE on field: text' (or 'CODE: text') from a `{"fault": {...}}` body, else the start of
+    the body: "VALIDATION on accountId: account 50000004 is not a bank account"."""
     try:
         fault = response.json().get("fault")
     except (ValueError, AttributeError):
         fault = None
     if not isinstance(fault, dict):
         return response.text[:500]
-    message = f"{fault.get('code', 'ERROR')}: {fault.get('text', '')}".strip()
-    return f"{message} (field {fault['field']})" if fault.get("field") else message
+    code = fault.get("code") or "ERROR"
+    where = f" on {fault['field']}" if fault.get("field") else ""
+    return f"{code}{where}: {fault.get('text') or ''}".strip()
 
 
 def json_body(response: httpx.Response) -> Any:
@@ -36,6 +38,15 @@ def json_body(response: httpx.Response) -> Any:
             f"the PMS answered {response.status_code} with a body that is not JSON",
             status_code=response.status_code,
         ) from None
+
+
+def page_parts(body: Any) -> tuple[list[Any], str | None]:
+    """(records, next cursor) of a list answer `{"data": [...], "paging": {"next": …}}`."""
+    if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+        raise TransientError("the PMS answered a list request without a data array")
+    paging = body.get("paging") or {}
+    cursor = paging.get("next") if isinstance(paging, dict) else None
+    return body["data"], cursor if isinstance(cursor, str) and cursor else None
 
 
 class TokenSession:
@@ -73,6 +84,25 @@ class TokenSession:
                 raise
         self.login()
         return json_body(self.http.request("GET", path, params=params, headers=self._header()))
+
+    def send(
+        self, method: str, path: str, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """A write: never retried once it may have acted (see `VendorHttp`). A 401 is answered
+        before the PMS acts on anything, so it is safe to log in again and send once more."""
+        if self._token is None or self._clock() >= self._renew_at:
+            self.login()
+        try:
+            return self.http.request(
+                method, path, json_body=body, headers={**(headers or {}), **self._header()}, idempotent=False
+            )
+        except AuthError as exc:
+            if exc.status_code != 401:
+                raise
+        self.login()
+        return self.http.request(
+            method, path, json_body=body, headers={**(headers or {}), **self._header()}, idempotent=False
+        )
 
     def _header(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self._token}"}

@@ -51,6 +51,21 @@ def _head(tenancy: Record) -> int:
     return head
 
 
+def _account_or_default(store: SampleStore, body: Body, tenancy: Record, code: Record) -> int | None:
+    """The given GL account (checked to be the tenancy's site's), or the code's income account,
+    as the PMS defaults it."""
+    account_id = body.optional_ident("accountId")
+    if account_id is not None:
+        _same_site(_existing(store, "gl-accounts", account_id, "accountId"), tenancy, "accountId")
+        return account_id
+    books = store.table("gl-accounts").records()
+    account = next(
+        (a for a in books if a["siteId"] == tenancy["siteId"] and a["number"] == code["creditAccount"]),
+        None,
+    )
+    return None if account is None else int(account["accountId"])
+
+
 def _period(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -63,8 +78,7 @@ def post_charge(store: SampleStore, raw: object, *, credit: bool) -> int:
         tenant_id = _tenant_on(store, tenancy, body.optional_ident("tenantId"))
         code = _existing(store, "ledger-codes", body.ident("codeId"), "codeId")
         _same_site(code, tenancy, "codeId")
-        account = _existing(store, "gl-accounts", body.ident("accountId"), "accountId")
-        _same_site(account, tenancy, "accountId")
+        account_id = _account_or_default(store, body, tenancy, code)
         cents = -body.amount() if credit else body.amount()
         posted = body.day("postedOn")
         table = store.table("charges")
@@ -76,7 +90,7 @@ def post_charge(store: SampleStore, raw: object, *, credit: bool) -> int:
                 "tenantId": tenant_id,
                 "spaceId": tenancy["spaceId"],
                 "codeId": code["codeId"],
-                "accountId": account["accountId"],
+                "accountId": account_id,
                 "amount": money(cents),
                 "open": money(cents),
                 "postedOn": us_date(posted),
@@ -148,16 +162,7 @@ def _recurring_record(store: SampleStore, body: Body, recurring_id: int, active:
     tenant_id = _tenant_on(store, tenancy, body.optional_ident("tenantId"))
     code = _existing(store, "ledger-codes", body.ident("codeId"), "codeId")
     _same_site(code, tenancy, "codeId")
-    account_id = body.optional_ident("accountId")
-    if account_id is None:  # the code's income account, as the PMS defaults it
-        books = store.table("gl-accounts").records()
-        account = next(
-            (a for a in books if a["siteId"] == tenancy["siteId"] and a["number"] == code["creditAccount"]),
-            None,
-        )
-        account_id = None if account is None else account["accountId"]
-    else:
-        _same_site(_existing(store, "gl-accounts", account_id, "accountId"), tenancy, "accountId")
+    account_id = _account_or_default(store, body, tenancy, code)
     starts, ends = body.day("startsOn"), body.optional_day("endsOn")
     if ends is not None and ends < starts:
         raise invalid("endsOn", "endsOn must not be before startsOn")
@@ -181,10 +186,10 @@ def _recurring_record(store: SampleStore, body: Body, recurring_id: int, active:
 
 
 def post_recurring(store: SampleStore, raw: object) -> int:
-    body = Body(raw, RECURRING_FIELDS)
+    body = Body(raw, (*RECURRING_FIELDS, "active"))
     with store.lock:
         table = store.table("recurring")
-        return table.put(_recurring_record(store, body, table.new_id(), active=True))
+        return table.put(_recurring_record(store, body, table.new_id(), active=body.flag("active", True)))
 
 
 def patch_recurring(store: SampleStore, recurring_id: int, raw: object) -> Record:

@@ -1,0 +1,156 @@
+"""What SAMPLE1 and SAMPLE2 accept for each write, declared in generic field names.
+
+SAMPLE1 is lease-anchored and answers every create with the new record's id. SAMPLE2 behaves
+like a resident-anchored vendor (Rent Manager's shape): a charge or credit names the resident,
+needs notes and a reference number, and its import interface does not return the created id.
+
+SamplePMS's own limits surface here so a request is refused at once, naming the field, instead
+of failing at the PMS: a reference number of at most 40 characters, and text of at most 231
+(the memo holds 255, and pmsgate may append its marker, " [PMSG-…]", to find the write later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pmsgate.canonical.enums import Vendor
+from pmsgate.connectors.writes import OperationRules, WriteOperation
+from pmsgate.kit.timeutil import parse_datetime
+
+MEMO_LIMIT = 255  # SamplePMS's memo
+REF_LIMIT = 40  # SamplePMS's ref
+MARKER_ROOM = 24  # " [PMSG-" + 16 characters + "]"
+TEXT_LIMIT = MEMO_LIMIT - MARKER_ROOM
+
+NO_ID_NOTE = (
+    "SAMPLE2 does not return the id of a created charge or credit: the write job succeeds without "
+    "created_record_id, and the record arrives with the next data sync (find it by reference_number)."
+)
+
+
+def _positive(value: Any) -> str | None:
+    return (
+        None
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0
+        else "must be greater than 0"
+    )
+
+
+def _at_most(limit: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if len(str(value)) <= limit else f"must be at most {limit} characters at this PMS"
+
+    return check
+
+
+def _end_not_before_start(given: Mapping[str, Any]) -> list[tuple[str, str]]:
+    start, end = given.get("start_date"), given.get("end_date")
+    if start is None or end is None:
+        return []
+    try:
+        reversed_ = parse_datetime(str(end)).date() < parse_datetime(str(start)).date()
+    except ValueError:  # the body's own validation reports unreadable dates
+        return []
+    return [("end_date", "must not be before start_date")] if reversed_ else []
+
+
+def _sample2_recurring(given: Mapping[str, Any]) -> list[tuple[str, str]]:
+    problems = _end_not_before_start(given)
+    frequency = given.get("frequency_normalized")
+    if frequency in ("DAILY", "WEEKLY") and given.get("start_date") is None:
+        problems.append(("start_date", f"SAMPLE2 requires start_date for a {frequency} recurring charge"))
+    return problems
+
+
+_TEXT = {name: _at_most(TEXT_LIMIT) for name in ("description", "notes")}
+_AMOUNT_AND_TEXT: dict[str, Callable[[Any], str | None]] = {
+    "amount_in_cents": _positive,
+    "reference_number": _at_most(REF_LIMIT),
+    **_TEXT,
+}
+
+_UPDATE_RECURRING = OperationRules(
+    required=frozenset(),
+    optional=frozenset(
+        {"amount_in_cents", "description", "end_date", "start_date", "charge_due_day"}
+        | {"frequency_normalized", "is_active", "reference_number", "charge_code_id", "financial_account_id"}
+    ),
+    constraints=_AMOUNT_AND_TEXT,
+    notes="Only the fields sent change; the PMS re-checks the whole schedule "
+    "(end_date not before start_date).",
+)
+
+_SAMPLE1_LEDGER = OperationRules(
+    required=frozenset({"lease_id", "charge_code_id", "amount_in_cents", "transaction_date"}),
+    optional=frozenset({"financial_account_id", "description", "reference_number", "resident_id"}),
+    constraints=_AMOUNT_AND_TEXT,
+    notes="financial_account_id defaults to the charge code's income account; resident_id to the head "
+    "of household.",
+)
+
+SAMPLE1_RULES: dict[WriteOperation, OperationRules] = {
+    WriteOperation.CREATE_RESIDENT_CHARGE: _SAMPLE1_LEDGER,
+    WriteOperation.CREATE_RESIDENT_CREDIT: _SAMPLE1_LEDGER,
+    WriteOperation.CREATE_RESIDENT_PAYMENT: OperationRules(
+        required=frozenset(
+            {"lease_id", "resident_id", "financial_account_id", "amount_in_cents", "transaction_date"}
+            | {"payment_type"}
+        ),
+        optional=frozenset({"description", "reference_number"}),
+        constraints=_AMOUNT_AND_TEXT,
+        notes="financial_account_id must be a bank account; the payment is applied to the lease's "
+        "oldest open charges.",
+    ),
+    WriteOperation.CREATE_RECURRING_CHARGE: OperationRules(
+        required=frozenset(
+            {"lease_id", "charge_code_id", "amount_in_cents", "frequency_normalized", "start_date"}
+        ),
+        optional=frozenset(
+            {"end_date", "description", "charge_due_day", "financial_account_id", "reference_number"}
+            | {"is_active"}
+        ),
+        constraints=_AMOUNT_AND_TEXT,
+        check=_end_not_before_start,
+    ),
+    WriteOperation.UPDATE_RECURRING_CHARGE: _UPDATE_RECURRING,
+}
+
+_SAMPLE2_LEDGER = OperationRules(
+    required=frozenset(
+        {"resident_id", "charge_code_id", "amount_in_cents", "transaction_date", "notes", "reference_number"}
+    ),
+    optional=frozenset({"description", "lease_id"}),
+    returns_id=False,
+    constraints=_AMOUNT_AND_TEXT,
+    notes=NO_ID_NOTE + " The memo is the description, or the notes when no description is given.",
+)
+
+SAMPLE2_RULES: dict[WriteOperation, OperationRules] = {
+    WriteOperation.CREATE_RESIDENT_CHARGE: _SAMPLE2_LEDGER,
+    WriteOperation.CREATE_RESIDENT_CREDIT: _SAMPLE2_LEDGER,
+    WriteOperation.CREATE_RESIDENT_PAYMENT: OperationRules(
+        required=frozenset(
+            {"resident_id", "financial_account_id", "amount_in_cents", "transaction_date", "payment_type"}
+            | {"reference_number"}
+        ),
+        optional=frozenset({"notes", "description", "lease_id"}),
+        constraints=_AMOUNT_AND_TEXT,
+        notes="financial_account_id must be a bank account; without lease_id the payment goes to the "
+        "resident's current lease.",
+    ),
+    WriteOperation.CREATE_RECURRING_CHARGE: OperationRules(
+        required=frozenset({"resident_id", "charge_code_id", "amount_in_cents", "frequency_normalized"}),
+        optional=frozenset({"start_date", "end_date", "description", "lease_id"}),
+        constraints=_AMOUNT_AND_TEXT,
+        check=_sample2_recurring,
+        notes="start_date is required for DAILY and WEEKLY schedules; a MONTHLY one without it starts on "
+        "the first day of the next month.",
+    ),
+    WriteOperation.UPDATE_RECURRING_CHARGE: _UPDATE_RECURRING,
+}
+
+WRITE_RULES: dict[Vendor, dict[WriteOperation, OperationRules]] = {
+    Vendor.SAMPLE1: SAMPLE1_RULES,
+    Vendor.SAMPLE2: SAMPLE2_RULES,
+}

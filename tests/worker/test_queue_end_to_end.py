@@ -1,0 +1,88 @@
+"""The real queue: Huey over a SQLite file (embedded) and over Redis (scale-out), with workers
+consuming it in-process, syncing and writing against the sample PMS."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pmsgate.config import Settings, get_settings
+from tests.fixtures.api import make_customer
+from tests.fixtures.sample import Served
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 60) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def _settings(tmp_path: Path, redis_url: str | None) -> Settings:
+    base = get_settings()
+    return base.model_copy(update={"data_dir": tmp_path, "redis_url": redis_url, "workers": 2})
+
+
+def _redis_available() -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.mark.parametrize("queue", ["sqlite", "redis"])
+def test_sync_and_write_through_the_queue(tmp_path: Path, fresh_sample_server: Served, queue: str) -> None:
+    from pmsgate.app import create_app
+
+    if queue == "redis":
+        if not _redis_available():
+            pytest.fail("Redis at 127.0.0.1:6379 is required for the scale-out tests")
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+    settings = _settings(tmp_path, REDIS_URL if queue == "redis" else None)
+    customer = make_customer(f"Queue {queue}")
+    app = create_app(settings, run_workers=True, mount_sample_emulator=False)
+    with TestClient(app, headers=customer.headers) as client:
+        created = client.post(
+            "/v1/admin/integrations/",
+            json={"integration_vendor": "SAMPLE1", "name": "queued", "active": True,
+                  "credentials": {"baseUrl": fresh_sample_server.base_url}},
+        )
+        assert created.status_code == 200, created.text
+        integration_id = created.json()["result"]["id"]
+
+        def synced() -> Any:
+            detail = client.get(f"/v1/admin/integrations/{integration_id}/").json()["results"]
+            return detail["last_completed_sync"]
+
+        wait_for(synced)
+        lease = client.get("/v1/leases/", params={"integration_id": integration_id}).json()["results"][0]
+        code = client.get("/v1/charge-codes/", params={"property_id": lease["property_id"]}).json()["results"][0]
+        job_id = client.post(
+            "/v1/resident-charges/",
+            json={"integration_id": integration_id, "lease_id": lease["id"], "charge_code_id": code["id"],
+                  "amount_in_cents": 1500, "transaction_date": "2026-11-04"},
+        ).json()["job_id"]
+
+        def written() -> Any:
+            status = client.get(f"/v1/admin/write-status/{job_id}").json()
+            return status if status["write_status"] != "PENDING" else None
+
+        status = wait_for(written)
+        assert status["write_status"] == "SUCCESS", status
+        charge = client.get(f"/v1/resident-charges/{status['created_record_id']}").json()["results"]
+        assert charge["amount_in_cents"] == 1500

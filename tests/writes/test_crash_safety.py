@@ -1,0 +1,108 @@
+"""A write is never lost and never doubled: a worker process killed right after the PMS stored
+the record, and a PMS answer lost on the wire."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from pmsgate.kit.db import session_factory
+from pmsgate.kit.timeutil import utcnow
+from pmsgate.models.jobs import WriteJob
+from pmsgate.worker.dispatch import RecordingDispatcher
+from pmsgate.writes.engine import execute_write
+from tests.writes.conftest import WriteWorld, first, run_writes
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Runs one write job in a separate worker process that dies (SIGKILL-like, no cleanup) the
+# moment the PMS has stored the record, before pmsgate could record the answer.
+CRASHING_WORKER = """
+import os, sys
+from pmsgate.connectors.registry import build_connector
+from pmsgate.kit.db import session_factory
+from pmsgate.writes.engine import execute_write
+
+def builder(context):
+    connector = build_connector(context)
+    real_write = connector.write
+    def write_then_die(request):
+        real_write(request)
+        os._exit(137)
+    connector.write = write_then_die
+    return connector
+
+execute_write(session_factory(), sys.argv[1], builder=builder)
+"""
+
+
+def _job(job_id: str) -> WriteJob:
+    with session_factory()() as session:
+        job = session.get(WriteJob, job_id)
+        assert job is not None
+        return job
+
+
+def _post_charge(writer: TestClient, world: WriteWorld, amount: int) -> str:
+    lease = first(writer, "/v1/leases/", integration_id=world.sample1)
+    code = first(writer, "/v1/charge-codes/", property_id=lease["property_id"])
+    response = writer.post(
+        "/v1/resident-charges/",
+        json={"integration_id": world.sample1, "lease_id": lease["id"], "charge_code_id": code["id"],
+              "amount_in_cents": amount, "transaction_date": "2026-11-05"},
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["job_id"])
+
+
+def _at_pms(world: WriteWorld, marker: str) -> list[dict[str, Any]]:
+    return world.native("charges", ref=marker)
+
+
+def test_a_worker_killed_mid_job_neither_loses_nor_doubles_the_write(
+    writer: TestClient, world: WriteWorld, dispatcher: RecordingDispatcher
+) -> None:
+    job_id = _post_charge(writer, world, 7777)
+    dispatcher.write_jobs.clear()
+    crashed = subprocess.run(
+        [sys.executable, "-c", CRASHING_WORKER, job_id], env=dict(os.environ), cwd=REPO, capture_output=True,
+        timeout=120, check=False,
+    )
+    assert crashed.returncode == 137, crashed.stderr.decode()[-2000:]
+    job = _job(job_id)
+    assert (job.status, job.phase) == ("RUNNING", "SENDING")
+    assert len(_at_pms(world, job.marker)) == 1  # the PMS has it; pmsgate does not know yet
+
+    assert execute_write(session_factory(), job_id) is None  # not re-run while the worker might live
+    with session_factory()() as session, session.begin():
+        session.execute(update(WriteJob).where(WriteJob.id == job_id)
+                        .values(heartbeat_at=utcnow() - timedelta(hours=1)))
+    assert execute_write(session_factory(), job_id) == "SUCCESS"  # re-delivered: reconciled, not re-sent
+
+    job = _job(job_id)
+    assert job.attempts == 2 and job.created_record_id is not None
+    assert len(_at_pms(world, job.marker)) == 1
+    charge = writer.get(f"/v1/resident-charges/{job.created_record_id}").json()["results"]
+    assert charge["amount_in_cents"] == 7777
+
+
+def test_a_lost_answer_is_reconciled_instead_of_posting_twice(
+    writer: TestClient, world: WriteWorld, dispatcher: RecordingDispatcher
+) -> None:
+    job_id = _post_charge(writer, world, 8888)
+    httpx.post(f"{world.server.base_url}/_control/faults", json={"fail_writes_after_commit": 1})
+    try:
+        assert run_writes(dispatcher) == ["SUCCESS"]
+    finally:
+        httpx.post(f"{world.server.base_url}/_control/reset")
+    job = _job(job_id)
+    assert len(_at_pms(world, job.marker)) == 1
+    assert job.created_record_id is not None
