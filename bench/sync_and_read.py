@@ -52,8 +52,13 @@ def main() -> None:
         customer = CustomerRepository.from_session(session).get(issued.customer.id)
         assert customer is not None
         body = IntegrationCreate.model_validate(
-            {"integration_vendor": "SAMPLE1", "name": "bench", "active": True, "max_request_frequency": 1000,
-             "credentials": {"baseUrl": emulator.base_url}}
+            {
+                "integration_vendor": "SAMPLE1",
+                "name": "bench",
+                "active": True,
+                "max_request_frequency": 1000,
+                "credentials": {"baseUrl": emulator.base_url},
+            }
         )
         integration = create_integration(session, customer, body, dispatcher)
         integration_id, key = integration.id, issued.raw_key
@@ -80,8 +85,13 @@ def main() -> None:
 
     from pmsgate.app import create_app
 
-    api = serve_in_thread(create_app(get_settings().model_copy(update={"rate_limit_per_minute": 10**6}),
-                                     run_workers=False, mount_sample_emulator=False))
+    api = serve_in_thread(
+        create_app(
+            get_settings().model_copy(update={"rate_limit_per_minute": 10**6}),
+            run_workers=False,
+            mount_sample_emulator=False,
+        )
+    )
     timings = []
     with httpx.Client(base_url=api.base_url, headers={"Authorization": f"Bearer {key}"}) as client:
         for i in range(args.reads):

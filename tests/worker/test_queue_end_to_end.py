@@ -59,8 +59,12 @@ def test_sync_and_write_through_the_queue(tmp_path: Path, fresh_sample_server: S
     with TestClient(app, headers=customer.headers) as client:
         created = client.post(
             "/v1/admin/integrations/",
-            json={"integration_vendor": "SAMPLE1", "name": "queued", "active": True,
-                  "credentials": {"baseUrl": fresh_sample_server.base_url}},
+            json={
+                "integration_vendor": "SAMPLE1",
+                "name": "queued",
+                "active": True,
+                "credentials": {"baseUrl": fresh_sample_server.base_url},
+            },
         )
         assert created.status_code == 200, created.text
         integration_id = created.json()["result"]["id"]
@@ -71,11 +75,18 @@ def test_sync_and_write_through_the_queue(tmp_path: Path, fresh_sample_server: S
 
         wait_for(synced)
         lease = client.get("/v1/leases/", params={"integration_id": integration_id}).json()["results"][0]
-        code = client.get("/v1/charge-codes/", params={"property_id": lease["property_id"]}).json()["results"][0]
+        code = client.get("/v1/charge-codes/", params={"property_id": lease["property_id"]}).json()[
+            "results"
+        ][0]
         job_id = client.post(
             "/v1/resident-charges/",
-            json={"integration_id": integration_id, "lease_id": lease["id"], "charge_code_id": code["id"],
-                  "amount_in_cents": 1500, "transaction_date": "2026-11-04"},
+            json={
+                "integration_id": integration_id,
+                "lease_id": lease["id"],
+                "charge_code_id": code["id"],
+                "amount_in_cents": 1500,
+                "transaction_date": "2026-11-04",
+            },
         ).json()["job_id"]
 
         def written() -> Any:

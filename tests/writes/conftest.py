@@ -25,10 +25,15 @@ class WriteWorld:
     sample2: str
 
     def native(self, collection: str, **params: Any) -> list[dict[str, Any]]:
-        token = httpx.post(f"{self.server.base_url}/api/v2/auth/token",
-                           json={"username": "", "password": "", "companyId": ""}).json()["accessToken"]
-        response = httpx.get(f"{self.server.base_url}/api/v2/{collection}", params={"pageSize": 500, **params},
-                             headers={"Authorization": f"Bearer {token}"})
+        token = httpx.post(
+            f"{self.server.base_url}/api/v2/auth/token",
+            json={"username": "", "password": "", "companyId": ""},
+        ).json()["accessToken"]
+        response = httpx.get(
+            f"{self.server.base_url}/api/v2/{collection}",
+            params={"pageSize": 500, **params},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert response.status_code == 200, response.text
         return list(response.json()["data"])
 
@@ -42,8 +47,9 @@ def world() -> Iterator[WriteWorld]:
     server = serve_in_thread(app)
     customer = make_customer("Writer")
     sample1, dispatcher = create_integration(customer, server.base_url)
-    sample2, dispatcher2 = create_integration(customer, server.base_url, integration_vendor="SAMPLE2",
-                                              name="Sample two")
+    sample2, dispatcher2 = create_integration(
+        customer, server.base_url, integration_vendor="SAMPLE2", name="Sample two"
+    )
     assert run_queued_syncs(dispatcher) == ["COMPLETED"]
     assert run_queued_syncs(dispatcher2) == ["COMPLETED"]
     yield WriteWorld(Served(server.base_url, app), customer, sample1, sample2)

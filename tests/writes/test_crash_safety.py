@@ -56,8 +56,13 @@ def _post_charge(writer: TestClient, world: WriteWorld, amount: int) -> str:
     code = first(writer, "/v1/charge-codes/", property_id=lease["property_id"])
     response = writer.post(
         "/v1/resident-charges/",
-        json={"integration_id": world.sample1, "lease_id": lease["id"], "charge_code_id": code["id"],
-              "amount_in_cents": amount, "transaction_date": "2026-11-05"},
+        json={
+            "integration_id": world.sample1,
+            "lease_id": lease["id"],
+            "charge_code_id": code["id"],
+            "amount_in_cents": amount,
+            "transaction_date": "2026-11-05",
+        },
     )
     assert response.status_code == 200, response.text
     return str(response.json()["job_id"])
@@ -73,8 +78,12 @@ def test_a_worker_killed_mid_job_neither_loses_nor_doubles_the_write(
     job_id = _post_charge(writer, world, 7777)
     dispatcher.write_jobs.clear()
     crashed = subprocess.run(
-        [sys.executable, "-c", CRASHING_WORKER, job_id], env=dict(os.environ), cwd=REPO, capture_output=True,
-        timeout=120, check=False,
+        [sys.executable, "-c", CRASHING_WORKER, job_id],
+        env=dict(os.environ),
+        cwd=REPO,
+        capture_output=True,
+        timeout=120,
+        check=False,
     )
     assert crashed.returncode == 137, crashed.stderr.decode()[-2000:]
     job = _job(job_id)
@@ -83,8 +92,9 @@ def test_a_worker_killed_mid_job_neither_loses_nor_doubles_the_write(
 
     assert execute_write(session_factory(), job_id) is None  # not re-run while the worker might live
     with session_factory()() as session, session.begin():
-        session.execute(update(WriteJob).where(WriteJob.id == job_id)
-                        .values(heartbeat_at=utcnow() - timedelta(hours=1)))
+        session.execute(
+            update(WriteJob).where(WriteJob.id == job_id).values(heartbeat_at=utcnow() - timedelta(hours=1))
+        )
     assert execute_write(session_factory(), job_id) == "SUCCESS"  # re-delivered: reconciled, not re-sent
 
     job = _job(job_id)

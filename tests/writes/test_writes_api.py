@@ -17,7 +17,9 @@ from tests.writes.conftest import WriteWorld, first, run_writes
 
 @pytest.fixture
 def lease(writer: TestClient, world: WriteWorld) -> dict[str, Any]:
-    leases = writer.get("/v1/leases/", params={"integration_id": world.sample1, "limit": 250}).json()["results"]
+    leases = writer.get("/v1/leases/", params={"integration_id": world.sample1, "limit": 250}).json()[
+        "results"
+    ]
     return next(lease for lease in leases if lease["residents_meta_data"])
 
 
@@ -149,7 +151,9 @@ def test_recurring_charge_create_and_update(
 
     update = writer.put(f"/v1/recurring-resident-charges/{created}", json={"amount_in_cents": 2750})
     assert update.status_code == 200, update.text
-    assert_matches_contract("put", "/v1/recurring-resident-charges/{recurring_resident_charge_id}", update.json())
+    assert_matches_contract(
+        "put", "/v1/recurring-resident-charges/{recurring_resident_charge_id}", update.json()
+    )
     assert run_writes(dispatcher) == ["SUCCESS"]
     assert status(writer, update.json()["job_id"])["write_status"] == "SUCCESS"
     updated = writer.get(f"/v1/recurring-resident-charges/{created}").json()["results"]
@@ -197,20 +201,27 @@ def test_ignore_unknown_fields_drops_what_the_vendor_refuses(
     assert run_writes(dispatcher) == ["SUCCESS"]
 
 
-def test_credit_amounts_must_be_positive(writer: TestClient, world: WriteWorld, lease: dict[str, Any]) -> None:
+def test_credit_amounts_must_be_positive(
+    writer: TestClient, world: WriteWorld, lease: dict[str, Any]
+) -> None:
     response = writer.post("/v1/resident-credits/", json=charge_body(writer, world, lease, amount_in_cents=0))
     assert response.status_code == 400
     assert response.json()["error"]["details"]["issues"][0]["path"] == ["amount_in_cents"]
 
 
-def test_unknown_and_foreign_integrations_are_404(app: FastAPI, writer: TestClient, world: WriteWorld,
-                                                  lease: dict[str, Any]) -> None:
+def test_unknown_and_foreign_integrations_are_404(
+    app: FastAPI, writer: TestClient, world: WriteWorld, lease: dict[str, Any]
+) -> None:
     body = charge_body(writer, world, lease)
-    assert writer.post("/v1/resident-charges/", json={**body, "integration_id": "intg_nope"}).status_code == 404
+    assert (
+        writer.post("/v1/resident-charges/", json={**body, "integration_id": "intg_nope"}).status_code == 404
+    )
     stranger = make_customer("Stranger")
     with TestClient(app, headers=stranger.headers) as other:
         assert other.post("/v1/resident-charges/", json=body).status_code == 404
-        assert other.put("/v1/recurring-resident-charges/rrc_x", json={"amount_in_cents": 5}).status_code == 404
+        assert (
+            other.put("/v1/recurring-resident-charges/rrc_x", json={"amount_in_cents": 5}).status_code == 404
+        )
 
 
 def test_idempotency_key_returns_the_same_job_and_refuses_another_body(
@@ -242,7 +253,9 @@ def test_retry_write_of_a_failed_job(
         "payment_type": "Cash",
     }
     job_id = writer.post("/v1/resident-payments/", json=body).json()["job_id"]
-    assert writer.post(f"/v1/admin/retry-write/{job_id}").status_code == 400  # still pending: nothing to retry
+    assert (
+        writer.post(f"/v1/admin/retry-write/{job_id}").status_code == 400
+    )  # still pending: nothing to retry
     assert run_writes(dispatcher) == ["FAILURE"]
     retried = writer.post(f"/v1/admin/retry-write/{job_id}")
     assert retried.status_code == 200, retried.text
@@ -257,7 +270,9 @@ def test_sample2_does_not_return_ids_and_the_charge_arrives_with_the_next_sync(
     writer: TestClient, world: WriteWorld, dispatcher: RecordingDispatcher
 ) -> None:
     resident = first(writer, "/v1/residents/", integration_id=world.sample2)
-    code = first(writer, "/v1/charge-codes/", integration_id=world.sample2, property_id=resident["property_id"])
+    code = first(
+        writer, "/v1/charge-codes/", integration_id=world.sample2, property_id=resident["property_id"]
+    )
     body = {
         "integration_id": world.sample2,
         "resident_id": resident["id"],
@@ -280,8 +295,10 @@ def test_sample2_does_not_return_ids_and_the_charge_arrives_with_the_next_sync(
     from tests.fixtures.sample import run_queued_syncs
 
     assert run_queued_syncs(dispatcher) == ["COMPLETED"]
-    found = writer.get("/v1/resident-charges/", params={"integration_id": world.sample2, "resident_id": resident["id"],
-                                                       "limit": 250}).json()["results"]
+    found = writer.get(
+        "/v1/resident-charges/",
+        params={"integration_id": world.sample2, "resident_id": resident["id"], "limit": 250},
+    ).json()["results"]
     assert any(c["reference_number"] == "S2-CHG-1" and c["amount_in_cents"] == 4321 for c in found)
 
 
@@ -291,8 +308,15 @@ def test_write_logs_hold_the_native_exchange_without_credentials(
 ) -> None:
     job_id = writer.post("/v1/resident-charges/", json=charge_body(writer, world, lease)).json()["job_id"]
     run_writes(dispatcher)
-    logs = writer.get("/v1/admin/logs/writes/", params={"integration_id": world.sample1, "status": "SUCCESS",
-                                                        "write_category": "resident_charges", "time_range": "hour"})
+    logs = writer.get(
+        "/v1/admin/logs/writes/",
+        params={
+            "integration_id": world.sample1,
+            "status": "SUCCESS",
+            "write_category": "resident_charges",
+            "time_range": "hour",
+        },
+    )
     assert logs.status_code == 200, logs.text
     assert_matches_contract("get", "/v1/admin/logs/writes/", logs.json())
     entry = next(log for log in logs.json()["results"]["logs"] if log["job_id"] == job_id)

@@ -41,7 +41,12 @@ def list_integrations(
     return {"meta": meta(params, total, len(rows)), "results": [views.integration_out(i) for i in rows]}
 
 
-@router.post("/", response_model=schemas.IntegrationCreatedEnvelope, summary="Create an integration")
+@router.post(
+    "/",
+    response_model=schemas.IntegrationCreatedEnvelope,
+    response_model_exclude_unset=True,
+    summary="Create an integration",
+)
 def create_integration(
     body: schemas.IntegrationCreate, session: SessionDep, customer: CurrentCustomer, dispatcher: DispatcherDep
 ) -> dict[str, Any]:
@@ -50,7 +55,9 @@ def create_integration(
 
 
 @router.get("/{integration_id}/", response_model=schemas.IntegrationSingle, summary="Get integration by id")
-def get_integration(integration_id: str, session: SessionDep, customer: CurrentCustomer) -> dict[str, Any]:
+def get_integration(
+    integration_id: str, session: SessionDep, customer: CurrentCustomer, _params: Params
+) -> dict[str, Any]:
     integration = service.owned(session, customer, integration_id)
     running = IntegrationRepository.from_session(session).running_integration_ids([integration.id])
     return {
@@ -60,7 +67,10 @@ def get_integration(integration_id: str, session: SessionDep, customer: CurrentC
 
 
 @router.put(
-    "/{integration_id}/", response_model=schemas.IntegrationCreatedEnvelope, summary="Update an integration"
+    "/{integration_id}/",
+    response_model=schemas.IntegrationUpdatedEnvelope,
+    response_model_exclude_unset=True,
+    summary="Update an integration",
 )
 def update_integration(
     integration_id: str,
@@ -71,7 +81,7 @@ def update_integration(
 ) -> dict[str, Any]:
     integration = service.owned(session, customer, integration_id)
     service.update_integration(session, integration, body, dispatcher)
-    return {"result": views.integration_created(integration)}
+    return {"result": views.integration_updated(integration)}
 
 
 @router.delete("/{integration_id}/", response_model=schemas.SuccessOut, summary="Delete an integration")
@@ -216,7 +226,7 @@ def list_job_schedules(
     summary="Get job schedule by id",
 )
 def get_job_schedule(
-    integration_id: str, job_schedule_id: str, session: SessionDep, customer: CurrentCustomer
+    integration_id: str, job_schedule_id: str, session: SessionDep, customer: CurrentCustomer, _params: Params
 ) -> dict[str, Any]:
     service.owned(session, customer, integration_id)
     schedule = IntegrationRepository.from_session(session).schedule(integration_id, job_schedule_id)

@@ -121,6 +121,31 @@ class IntegrationCreated(IntegrationBase):
     use_custom_sync_schedule: bool
 
 
+class IntegrationUpdated(_Out):
+    id: str
+    created_at: datetime
+    updated_at: datetime
+    name: str | None
+    integration_vendor: Vendor
+    active: bool
+    system: Literal["PRODUCTION", "SANDBOX"]
+    sync_frequency: int | None
+    sync_cadence: Cadence | None
+    max_request_cadence: Cadence
+    max_request_frequency: int
+    max_job_concurrency: int
+    base_url: str | None
+    is_archived: bool
+    new_properties_are_enabled: bool
+    allow_manual_syncs: bool = True
+    custom_sync_schedule: dict[str, Any] | None = None
+    use_custom_sync_schedule: bool
+
+
+class IntegrationUpdatedEnvelope(_Out):
+    result: IntegrationUpdated
+
+
 class IntegrationList(_Out):
     meta: Meta
     results: list[IntegrationOut]

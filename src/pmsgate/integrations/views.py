@@ -54,9 +54,23 @@ def integration_created(integration: Integration) -> dict[str, Any]:
         **_base(integration),
         "customer_id": integration.customer_id,
         "ping_results": integration.ping_results or {},
-        "custom_sync_schedule": integration.custom_sync_schedule,
-        "use_custom_sync_schedule": integration.use_custom_sync_schedule,
+        **_schedule(integration),
     }
+
+
+def integration_updated(integration: Integration) -> dict[str, Any]:
+    base = _base(integration)
+    base["integration_vendor"] = base.pop("vendor")
+    return {**base, **_schedule(integration)}
+
+
+def _schedule(integration: Integration) -> dict[str, Any]:
+    """`custom_sync_schedule` is an optional object in the contract: absent when unset, never
+    null (the routes answer with `response_model_exclude_unset`)."""
+    out: dict[str, Any] = {"use_custom_sync_schedule": integration.use_custom_sync_schedule}
+    if integration.custom_sync_schedule is not None:
+        out["custom_sync_schedule"] = integration.custom_sync_schedule
+    return out
 
 
 def property_configuration_out(configuration: PropertyConfiguration) -> dict[str, Any]:

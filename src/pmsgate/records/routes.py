@@ -121,7 +121,9 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
         ]
     )
 
-    def get_record(session: SessionDep, customer: CurrentCustomer, **path: str) -> JSONResponse:
+    def get_record(
+        session: SessionDep, customer: CurrentCustomer, params: ListParams, **path: str
+    ) -> JSONResponse:
         record_id = path[resource.id_param]
         row = RecordRepository.from_session(session, resource.model).get(customer.id, record_id)
         if row is None:
@@ -138,6 +140,12 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
             ),
             inspect.Parameter("session", inspect.Parameter.KEYWORD_ONLY, annotation=SessionDep),
             inspect.Parameter("customer", inspect.Parameter.KEYWORD_ONLY, annotation=CurrentCustomer),
+            # The contract documents paging parameters on by-id reads too: accepted and validated.
+            inspect.Parameter(
+                "params",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[ListParams, Depends(list_params)],
+            ),
         ]
     )
 

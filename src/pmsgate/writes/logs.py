@@ -9,7 +9,7 @@ import time
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
@@ -18,7 +18,7 @@ from pmsgate.config import get_settings
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import NotFound
 from pmsgate.kit.deps import SessionDep
-from pmsgate.kit.pagination import Meta, single_meta
+from pmsgate.kit.pagination import ListParams, Meta, list_params, single_meta
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.jobs import JobLog
 from pmsgate.writes.repository import WriteRepository
@@ -129,7 +129,12 @@ def _owned_log(session: Any, customer: Any, job_log_id: str) -> JobLog:
 
 
 @router.get("/job-logs/{job_log_id}/", response_model=JobLogSingle, summary="Get log by ID")
-def job_log(job_log_id: str, session: SessionDep, customer: CurrentCustomer) -> dict[str, Any]:
+def job_log(
+    job_log_id: str,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    _params: Annotated[ListParams, Depends(list_params)],
+) -> dict[str, Any]:
     log = _owned_log(session, customer, job_log_id)
     return {
         "meta": single_meta(),
