@@ -28,7 +28,7 @@ def _free_port() -> int:
 def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     env = {**os.environ, "PMSGATE_DATA_DIR": str(tmp_path), "PMSGATE_LOG_LEVEL": "WARNING"}
     port = _free_port()
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [str(BIN), "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
@@ -52,7 +52,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
 
 def test_serve_create_customer_and_sync_a_sample_integration(served: tuple[str, dict[str, str]]) -> None:
     base, env = served
-    created = subprocess.run(  # noqa: S603
+    created = subprocess.run(
         [str(BIN), "customers", "create", "End To End"], env=env, capture_output=True, text=True, check=True
     )
     key = created.stdout.strip().splitlines()[-1]
