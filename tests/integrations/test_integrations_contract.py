@@ -89,3 +89,14 @@ def test_property_configurations(
         admin.put(f"{path}/{target['id']}", json={"enabled": True})
     assert admin.put(f"{path}/pcfg_nope", json={"enabled": False}).status_code == 404
     assert admin.put(f"{path}/{target['id']}", json={"enabled": "maybe"}).status_code == 400
+
+
+def test_sync_runs_report_counts(admin: TestClient, synced: SyncedIntegration) -> None:
+    runs = admin.get(
+        f"/v1/admin/integrations/{synced.integration_id}/sync-runs/", params={"order-by": "created_at:asc"}
+    )
+    assert runs.status_code == 200, runs.text
+    first = runs.json()["results"][0]
+    assert first["kind"] == "FIRST" and first["status"] == "COMPLETED"
+    assert first["counts"]["properties"]["new"] > 0
+    assert first["successful_job_count"] == len(first["models"])

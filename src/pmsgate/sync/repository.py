@@ -79,13 +79,17 @@ class SyncRepository:
             )
         )
 
-    def runs_of(self, integration_id: str, limit: int = 20) -> Sequence[SyncRun]:
-        return self.session.scalars(
-            select(SyncRun)
-            .where(SyncRun.integration_id == integration_id)
-            .order_by(SyncRun.created_at.desc())
-            .limit(limit)
-        ).all()
+    def runs_of(self, integration_id: str, params: ListParams) -> tuple[Sequence[SyncRun], int]:
+        query = select(SyncRun).where(SyncRun.integration_id == integration_id)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        order = [
+            getattr(SyncRun, name).desc() if d == "desc" else getattr(SyncRun, name).asc()
+            for name, d in params.order_by
+        ]
+        rows = self.session.scalars(
+            query.order_by(*order, SyncRun.id).offset(params.offset).limit(params.limit)
+        )
+        return rows.all(), int(total)
 
     # records
     def existing(self, table: Table, integration_id: str, x_ids: Sequence[str]) -> dict[str, dict[str, Any]]:

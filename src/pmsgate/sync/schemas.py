@@ -28,3 +28,26 @@ class DataDiffOut(BaseModel):
 class DataDiffList(BaseModel):
     meta: Meta
     results: list[DataDiffOut]
+
+
+class SyncRunOut(BaseModel):
+    id: str
+    integration_id: str
+    kind: Literal["FIRST", "SCHEDULED", "MANUAL", "BACK"]
+    status: Literal["QUEUED", "RUNNING", "COMPLETED", "PARTIAL", "FAILED", "CANCELLED"]
+    models: list[str]
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    window_start: datetime | None
+    modified_since: datetime | None
+    successful_job_count: int
+    failed_job_count: int
+    counts: dict[str, Any]
+    errors: list[dict[str, Any]]
+    attempts: int
+
+
+class SyncRunList(BaseModel):
+    meta: Meta
+    results: list[SyncRunOut]
