@@ -26,11 +26,12 @@ def _free_port() -> int:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    env = {**os.environ, "PMSGATE_DATA_DIR": str(tmp_path), "PMSGATE_LOG_LEVEL": "WARNING"}
+    # The embedded default, whichever database the rest of the suite runs on.
+    env = {k: v for k, v in os.environ.items() if k not in ("PMSGATE_DATABASE_URL", "PMSGATE_SECRET_KEY")}
+    env.update({"PMSGATE_DATA_DIR": str(tmp_path), "PMSGATE_LOG_LEVEL": "WARNING"})
     port = _free_port()
-    process = subprocess.Popen(
-        [str(BIN), "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    log = (tmp_path / "serve.log").open("wb")
+    process = subprocess.Popen([str(BIN), "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -41,13 +42,14 @@ def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
+                output = (tmp_path / "serve.log").read_text()
                 raise AssertionError(f"pmsgate serve did not start:\n{output[-3000:]}")
             time.sleep(0.2)
         yield base, env
     finally:
         process.terminate()
         process.wait(timeout=30)
+        log.close()
 
 
 def test_serve_create_customer_and_sync_a_sample_integration(served: tuple[str, dict[str, str]]) -> None:
@@ -67,12 +69,12 @@ def test_serve_create_customer_and_sync_a_sample_integration(served: tuple[str, 
     integration_id = response.json()["result"]["id"]
     started = time.monotonic()
     while time.monotonic() - started < 60:
-        detail = httpx.get(f"{base}/v1/admin/integrations/{integration_id}/", headers=headers).json()[
-            "results"
-        ]
+        answer = httpx.get(f"{base}/v1/admin/integrations/{integration_id}/", headers=headers)
+        assert answer.status_code == 200, answer.text
+        detail = answer.json()["results"]
         if detail["last_completed_sync"]:
             break
-        time.sleep(0.25)
+        time.sleep(0.5)
     else:
         raise AssertionError("the first sync did not complete within 60 s")
     charges = httpx.get(f"{base}/v1/resident-charges/", headers=headers, params={"limit": 5}).json()

@@ -220,11 +220,13 @@ def test_malformed_records_are_skipped_and_reported(fresh_sample_server: Served)
 
 
 def test_wrong_credentials_fail_the_run_and_mark_the_integration(fresh_sample_server: Served) -> None:
-    from pmsgate.emulators.sample import create_sample_app
+    from pmsgate.emulators.sample import SampleCredentials, create_sample_app
     from pmsgate.emulators.server import serve_in_thread
 
     guarded = serve_in_thread(
-        create_sample_app(records=10, credentials={"username": "u", "password": "right", "companyId": "c"})
+        create_sample_app(
+            records=10, credentials=SampleCredentials(username="u", password="right", company_id="c")
+        )
     )
     try:
         customer = make_customer()
