@@ -18,6 +18,7 @@ from pmsgate.kit.db import session_factory
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.jobs import WriteJob
 from pmsgate.worker.dispatch import RecordingDispatcher
+from pmsgate.worker.periodic import reap
 from pmsgate.writes.engine import execute_write
 from tests.writes.conftest import WriteWorld, first, run_writes
 
@@ -29,6 +30,7 @@ CRASHING_WORKER = """
 import os, sys
 from pmsgate.connectors.registry import build_connector
 from pmsgate.kit.db import session_factory
+from pmsgate.worker.periodic import reap
 from pmsgate.writes.engine import execute_write
 
 def builder(context):
@@ -95,7 +97,10 @@ def test_a_worker_killed_mid_job_neither_loses_nor_doubles_the_write(
         session.execute(
             update(WriteJob).where(WriteJob.id == job_id).values(heartbeat_at=utcnow() - timedelta(hours=1))
         )
-    assert execute_write(session_factory(), job_id) == "SUCCESS"  # re-delivered: reconciled, not re-sent
+    reap(dispatcher)  # the reaper notices the silent worker and re-delivers the job
+    assert job_id in dispatcher.write_jobs
+    dispatcher.write_jobs[:] = [job_id]
+    assert run_writes(dispatcher) == ["SUCCESS"]  # reconciled with the PMS, not sent again
 
     job = _job(job_id)
     assert job.attempts == 2 and job.created_record_id is not None
