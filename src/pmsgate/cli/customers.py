@@ -49,7 +49,7 @@ def list_customers() -> None:
 
     table = Table("id", "name", "created")
     with _session() as session:
-        for customer in CustomerRepository.from_session(session).list():
+        for customer in CustomerRepository.from_session(session).all():
             table.add_row(customer.id, customer.name, customer.created_at.isoformat())
     Console().print(table)
 

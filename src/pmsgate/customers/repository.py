@@ -22,7 +22,7 @@ class CustomerRepository:
     def get(self, customer_id: str) -> Customer | None:
         return self.session.get(Customer, customer_id)
 
-    def list(self) -> list[Customer]:
+    def all(self) -> list[Customer]:
         return list(self.session.scalars(select(Customer).order_by(Customer.created_at)))
 
     def active_key_by_hash(self, key_hash: str) -> tuple[ApiKey, Customer] | None:

@@ -38,7 +38,7 @@ class RecordRepository:
             .where(self.table.c.integration_id.in_(visible_integrations(customer_id)))
         )
 
-    def list(
+    def page(
         self, customer_id: str, clauses: Sequence[ColumnElement[bool]], params: ListParams
     ) -> tuple[list[RowMapping], int]:
         columns = [*self.table.c, Integration.vendor]

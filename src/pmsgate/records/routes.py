@@ -98,7 +98,7 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
         values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items() if v is not None}
         table = RECORD_TABLES[resource.model]
         clauses = [c for f in resource.filters if (c := f.clause(table, values)) is not None]
-        rows, total = RecordRepository.from_session(session, resource.model).list(
+        rows, total = RecordRepository.from_session(session, resource.model).page(
             customer.id, clauses, params
         )
         results = resource.serialize(session, rows)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy import insert as insert_statement
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -129,7 +130,7 @@ class SyncRepository:
     # data diffs
     def add_diffs(self, diffs: list[dict[str, Any]]) -> None:
         if diffs:
-            self.session.execute(DataDiff.__table__.insert(), diffs)
+            self.session.execute(insert_statement(DataDiff), diffs)
 
     def list_diffs(
         self,

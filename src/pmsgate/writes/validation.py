@@ -139,7 +139,7 @@ def resolve_references(session: Session, integration_id: str, given: dict[str, A
         links = RecordRepository.from_session(session, Model.RESIDENTS_TO_LEASES).by_column(
             "resident_id", [given["resident_id"]]
         )
-        current = sorted(links, key=lambda link: (link["move_out_date"] is not None, link["x_id"]))
+        current: list[Any] = sorted(links, key=lambda link: (link["move_out_date"] is not None, link["x_id"]))
         if current:
             native["x_lease_id"] = current[0]["x_lease_id"]
     return native
