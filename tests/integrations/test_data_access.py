@@ -13,16 +13,22 @@ from tests.fixtures.sample import create_integration
 
 
 def test_data_access_reports_each_model(app: FastAPI) -> None:
-    limited = SampleCredentials(username="u", password="p", company_id="c", denied_collections=frozenset({"receipts"}))
+    limited = SampleCredentials(
+        username="u", password="p", company_id="c", denied_collections=frozenset({"receipts"})
+    )
     with serve_in_thread(create_sample_app(records=10, credentials=limited)) as server:
         customer = make_customer()
         integration_id, _ = create_integration(
-            customer, server.base_url, active=False,
+            customer,
+            server.base_url,
+            active=False,
             credentials={"baseUrl": server.base_url, "username": "u", "password": "p", "companyId": "c"},
         )
         check_data_access(integration_id)
         wrong_id, _ = create_integration(
-            customer, server.base_url, active=False,
+            customer,
+            server.base_url,
+            active=False,
             credentials={"baseUrl": server.base_url, "username": "u", "password": "nope", "companyId": "c"},
         )
         check_data_access(wrong_id)
@@ -31,7 +37,10 @@ def test_data_access_reports_each_model(app: FastAPI) -> None:
         assert info["data_access_check_in_process"] is False and info["last_data_access_check"]
         assert info["models"]["resident_payments"] == {"read": False}
         assert info["models"]["resident_charges"] == {"read": True}
-        assert client.get(f"/v1/admin/integrations/{integration_id}/").json()["results"]["can_authenticate"] is True
+        assert (
+            client.get(f"/v1/admin/integrations/{integration_id}/").json()["results"]["can_authenticate"]
+            is True
+        )
         wrong = client.get(f"/v1/admin/integrations/{wrong_id}/").json()["results"]
         assert wrong["can_authenticate"] is False
         assert "credentials" in wrong["models"]["error"]["message"]

@@ -8,10 +8,18 @@ from pmsgate.cli import customers, emulate, server
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="pmsgate: unified PMS API")
 app.add_typer(customers.app, name="customers")
-app.add_typer(emulate.app, name="emulate")
 app.command("serve")(server.serve)
 app.command("worker")(server.worker)
 app.command("migrate")(server.migrate)
+app.command("emulate")(emulate.emulate)
+
+
+@app.command("vendors")
+def vendors() -> None:
+    """Print the support matrix (vendor x model x read/write) as Markdown."""
+    from pmsgate.connectors.matrix import render
+
+    typer.echo(render(), nl=False)
 
 
 def main() -> None:

@@ -1,31 +1,35 @@
-"""`pmsgate emulate <vendor>`: serve a vendor emulator alone. The first line of output is one
-JSON object with the `base_url` and `credentials` an integration should use."""
+"""`pmsgate emulate <name>`: serve a PMS emulator alone. The first line of output is one JSON
+object with the `base_url` and `credentials` an integration should use to reach it."""
 
 from __future__ import annotations
 
 import json
+import time
 from typing import Annotated
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, help="Serve PMS emulators")
 
-
-@app.command("sample")
-def sample(
+def emulate(
+    name: Annotated[str, typer.Argument(help="Which emulator: sample, buildium, rentmanager, rentvine, …")],
     port: Annotated[int, typer.Option(help="Port (0: any free port)")] = 8100,
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
     records: Annotated[int, typer.Option(help="Approximate number of residents to seed")] = 200,
     seed: Annotated[int, typer.Option(help="Seed of the deterministic data")] = 7,
 ) -> None:
-    """Serve the sample PMS (vendors SAMPLE1/SAMPLE2)."""
-    import time
-
-    from pmsgate.emulators.sample import create_sample_app
+    """Serve a PMS emulator (for demos, tests and benchmarks)."""
+    from pmsgate.emulators.registry import emulator, names
     from pmsgate.emulators.server import serve_in_thread
 
-    server = serve_in_thread(create_sample_app(records=records, seed=seed), host=host, port=port)
-    typer.echo(json.dumps({"base_url": server.base_url, "credentials": {}}), nl=True)
+    try:
+        definition = emulator(name)
+    except KeyError:
+        typer.echo(f"unknown emulator {name!r}; known: {', '.join(names())}", err=True)
+        raise typer.Exit(2) from None
+    app = definition.create_app(records, seed)
+    server = serve_in_thread(app, host=host, port=port)
+    payload = {"base_url": server.base_url + definition.base_path, "credentials": definition.credentials(app)}
+    typer.echo(json.dumps(payload), nl=True)
     try:
         while True:
             time.sleep(3600)

@@ -13,6 +13,7 @@ import httpx
 from pydantic import BaseModel
 
 from pmsgate.canonical.enums import Vendor
+from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Connector
 from pmsgate.connectors.http import RetryPolicy
 from pmsgate.connectors.throttle import RequestBudget
@@ -37,6 +38,8 @@ class VendorDefinition:
     factory: Callable[[ConnectorContext], Connector]
     # The PMS's public base URL; None = the integration must give one (credentials.baseUrl or base_url).
     default_base_url: Callable[[], str] | None = None
+    # The models this vendor's API offers for reading (a model it lacks syncs as empty).
+    models: frozenset[Model] = frozenset()
     # The vendor's documented request limit: used when an integration does not set its own.
     default_budget: RequestBudget = field(default_factory=lambda: RequestBudget(1, 1))
     # Declared statically so a write is validated at request time, without calling the PMS.
@@ -51,10 +54,17 @@ def register(definition: VendorDefinition) -> None:
     _REGISTRY[definition.vendor] = definition
 
 
+# Each package registers its vendors when imported.
+_BUILTIN = ("pmsgate.connectors.sample",)
+
+
 def _load_builtin() -> None:
     if _REGISTRY:
         return
-    from pmsgate.connectors import sample  # noqa: F401  (registers SAMPLE1 and SAMPLE2)
+    import importlib
+
+    for module in _BUILTIN:
+        importlib.import_module(module)
 
 
 def definition_for(vendor: Vendor | str) -> VendorDefinition:

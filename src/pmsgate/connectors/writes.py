@@ -24,6 +24,8 @@ class WriteOperation(StrEnum):
     CREATE_RESIDENT_PAYMENT = "CREATE_RESIDENT_PAYMENT"
     CREATE_RECURRING_CHARGE = "CREATE_RECURRING_CHARGE"
     UPDATE_RECURRING_CHARGE = "UPDATE_RECURRING_CHARGE"
+    # Several charges in one native call; the rules describe one item, `fields["items"]` holds them.
+    CREATE_RESIDENT_CHARGE_BATCH = "CREATE_RESIDENT_CHARGE_BATCH"
 
 
 # The common model a write's record lands in (credits are charges with a negative amount).
@@ -33,6 +35,7 @@ OPERATION_MODEL: dict[WriteOperation, Model] = {
     WriteOperation.CREATE_RESIDENT_PAYMENT: Model.RESIDENT_PAYMENTS,
     WriteOperation.CREATE_RECURRING_CHARGE: Model.RECURRING_RESIDENT_CHARGES,
     WriteOperation.UPDATE_RECURRING_CHARGE: Model.RECURRING_RESIDENT_CHARGES,
+    WriteOperation.CREATE_RESIDENT_CHARGE_BATCH: Model.RESIDENT_CHARGES,
 }
 
 

@@ -181,4 +181,6 @@ def retry_write(
 
 
 def routers() -> list[APIRouter]:
-    return [generic, admin, logs_router]
+    from pmsgate.writes.vendor_endpoints import router as vendor_router
+
+    return [generic, admin, logs_router, vendor_router()]

@@ -123,11 +123,15 @@ def _reconcile(connector: Any, request: WriteRequest) -> WriteOutcome | None:
         found = connector.find_written(request)
     except ConnectorError as exc:
         raise OutcomeUnknown(f"cannot look the write up at the PMS: {exc.message}") from exc
-    if len(found) > 1:
-        raise OutcomeUnknown(f"the PMS holds {len(found)} records with reference {request.marker}")
+    batch = request.operation is WriteOperation.CREATE_RESIDENT_CHARGE_BATCH
+    expected = len(request.fields["items"]) if batch else 1
     if not found:
         return None
-    return WriteOutcome(x_id=found[0])
+    if len(found) != expected:
+        raise OutcomeUnknown(
+            f"the PMS holds {len(found)} records with reference {request.marker}, expected {expected}"
+        )
+    return WriteOutcome(x_id=None if batch else found[0])
 
 
 def _set_phase(factory: sessionmaker[Session], job_id: str, phase: str) -> None:

@@ -34,6 +34,7 @@ WRITE_CATEGORY = {
     WriteOperation.CREATE_RESIDENT_PAYMENT: "resident_payments",
     WriteOperation.CREATE_RECURRING_CHARGE: "recurring_resident_charges",
     WriteOperation.UPDATE_RECURRING_CHARGE: "recurring_resident_charges",
+    WriteOperation.CREATE_RESIDENT_CHARGE_BATCH: "resident_charges",
 }
 MAX_IDEMPOTENCY_KEY = 255
 
@@ -140,6 +141,75 @@ def submit_write(
         if previous is None:
             raise
         return _replay(previous, request_hash)
+    dispatch_after_commit(session, lambda: dispatcher.write_job(job_id))
+    return Accepted(job=job, data=data)
+
+
+def submit_batch(
+    session: Session,
+    customer: Customer,
+    body: BaseModel,
+    dispatcher: Dispatcher,
+    *,
+    vendor: Vendor,
+    idempotency_key: str | None = None,
+) -> Accepted:
+    """Several charges in one job and one native call. Each item is validated like a single
+    charge (errors name `charges.<i>.<field>`); the connector receives `fields["items"]`."""
+    from pmsgate.writes.repository import WriteRepository
+    from pmsgate.writes.schemas import ResidentChargeCreate
+
+    operation = WriteOperation.CREATE_RESIDENT_CHARGE_BATCH
+    repository = WriteRepository.from_session(session)
+    request_hash = _request_hash(operation, None, body, False)
+    if idempotency_key is not None:
+        previous = repository.by_idempotency_key(customer.id, idempotency_key)
+        if previous is not None:
+            return _replay(previous, request_hash)
+    integration_id: str = body.integration_id  # type: ignore[attr-defined]
+    integration = _integration(session, customer, integration_id)
+    if Vendor(integration.vendor) != vendor:
+        raise BadRequest.field(
+            "integration_id",
+            f"integration {integration.id} is a {integration.vendor} integration, not {vendor.value}",
+        )
+    items, echoes, issues = [], [], []
+    for index, raw in enumerate(body.charges):  # type: ignore[attr-defined]
+        item = ResidentChargeCreate.model_validate(
+            {**raw.model_dump(exclude_unset=True), "integration_id": integration.id}
+        )
+        try:
+            validated = validate_write(
+                session, integration.id, vendor, operation, item, ignore_unknown_fields=False
+            )
+        except BadRequest as exc:
+            for issue in (exc.details or {}).get("issues", []):
+                issues.append({**issue, "path": ["charges", index, *issue["path"]]})
+            continue
+        items.append(validated.native)
+        echoes.append({k: v for k, v in echo(item, stripped=set()).items() if k != "integration_id"})
+    if issues:
+        raise BadRequest.issues(issues)
+    job_id = new_id("job")
+    data = {"integration_id": integration.id, "charges": echoes}
+    job = WriteJob(
+        id=job_id,
+        root_job_id=job_id,
+        customer_id=customer.id,
+        integration_id=integration.id,
+        vendor=vendor.value,
+        operation=operation.value,
+        write_category=WRITE_CATEGORY[operation],
+        status="PENDING",
+        parameters=data,
+        native={"items": items},
+        marker=_marker(job_id),
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+        errors=[],
+    )
+    repository.add(job)
+    session.flush()
     dispatch_after_commit(session, lambda: dispatcher.write_job(job_id))
     return Accepted(job=job, data=data)
 

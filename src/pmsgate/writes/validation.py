@@ -33,6 +33,7 @@ OPERATION_NOUNS = {
     WriteOperation.CREATE_RESIDENT_PAYMENT: "creating a resident payment",
     WriteOperation.CREATE_RECURRING_CHARGE: "creating a recurring resident charge",
     WriteOperation.UPDATE_RECURRING_CHARGE: "updating a recurring resident charge",
+    WriteOperation.CREATE_RESIDENT_CHARGE_BATCH: "creating resident charges in a batch",
 }
 
 

@@ -8,6 +8,7 @@ integration names a server.
 """
 
 from pmsgate.canonical.enums import Vendor
+from pmsgate.canonical.registry import SYNC_ORDER, Model
 from pmsgate.connectors.registry import VendorDefinition, register
 from pmsgate.connectors.sample.connector import SampleConnector
 from pmsgate.connectors.sample.credentials import Sample1Credentials, Sample2Credentials
@@ -16,6 +17,7 @@ from pmsgate.connectors.throttle import RequestBudget
 
 _DOCS = "docs/vendors/sample.md"
 _BUDGET = RequestBudget(20, 1)  # SamplePMS allows 20 requests a second
+_MODELS = frozenset(SYNC_ORDER) | {Model.RESIDENTS_TO_LEASES, Model.RESIDENT_ALLOCATIONS}
 
 register(
     VendorDefinition(
@@ -24,6 +26,7 @@ register(
         factory=SampleConnector,
         default_base_url=None,
         default_budget=_BUDGET,
+        models=_MODELS,
         write_rules=SAMPLE1_RULES,
         docs=_DOCS,
     )
@@ -35,6 +38,7 @@ register(
         factory=SampleConnector,
         default_base_url=None,
         default_budget=_BUDGET,
+        models=_MODELS,
         write_rules=SAMPLE2_RULES,
         docs=_DOCS,
     )

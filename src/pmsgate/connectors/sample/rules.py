@@ -147,7 +147,8 @@ SAMPLE2_RULES: dict[WriteOperation, OperationRules] = {
         notes="start_date is required for DAILY and WEEKLY schedules; a MONTHLY one without it starts on "
         "the first day of the next month.",
     ),
-    WriteOperation.UPDATE_RECURRING_CHARGE: _UPDATE_RECURRING,
+    # No UPDATE_RECURRING_CHARGE: SAMPLE2 models a PMS that cannot change a recurring charge through
+    # its API (end it and create another), so pmsgate refuses the update at request time.
 }
 
 WRITE_RULES: dict[Vendor, dict[WriteOperation, OperationRules]] = {

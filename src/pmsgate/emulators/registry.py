@@ -1,0 +1,54 @@
+"""The explicit registry of emulators, for `pmsgate emulate <name>`, tests and benchmarks.
+
+Each emulator says how to build its app and which credentials an integration should use to
+reach it (its first line of output when served alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pmsgate.canonical.enums import Vendor
+
+
+@dataclass(frozen=True)
+class EmulatorDefinition:
+    name: str  # as typed on the command line: "sample", "buildium", …
+    vendors: tuple[Vendor, ...]
+    # (records, seed) -> ASGI app; `records` is roughly the number of residents.
+    create_app: Callable[[int, int], Any]
+    # The credentials (Propexo's shape for the vendor) that the app accepts.
+    credentials: Callable[[Any], dict[str, Any]]
+    # Appended to the server's URL to make the integration's base URL (e.g. "/v1").
+    base_path: str = ""
+
+
+_EMULATORS: dict[str, EmulatorDefinition] = {}
+_BUILTIN = ("pmsgate.emulators.sample.definition",)
+
+
+def register(definition: EmulatorDefinition) -> None:
+    _EMULATORS[definition.name] = definition
+
+
+def _load() -> None:
+    if not _EMULATORS:
+        import importlib
+
+        for module in _BUILTIN:
+            importlib.import_module(module)
+
+
+def emulator(name: str) -> EmulatorDefinition:
+    _load()
+    try:
+        return _EMULATORS[name]
+    except KeyError:
+        raise KeyError(f"no emulator {name!r}; known: {', '.join(sorted(_EMULATORS))}") from None
+
+
+def names() -> list[str]:
+    _load()
+    return sorted(_EMULATORS)
