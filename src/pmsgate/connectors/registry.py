@@ -58,13 +58,18 @@ def register(definition: VendorDefinition) -> None:
 _BUILTIN = ("pmsgate.connectors.sample",)
 
 
+_loaded = False
+
+
 def _load_builtin() -> None:
-    if _REGISTRY:
+    global _loaded
+    if _loaded:
         return
     import importlib
 
     for module in _BUILTIN:
         importlib.import_module(module)
+    _loaded = True
 
 
 def definition_for(vendor: Vendor | str) -> VendorDefinition:

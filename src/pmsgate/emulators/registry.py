@@ -33,12 +33,18 @@ def register(definition: EmulatorDefinition) -> None:
     _EMULATORS[definition.name] = definition
 
 
-def _load() -> None:
-    if not _EMULATORS:
-        import importlib
+_loaded = False
 
-        for module in _BUILTIN:
-            importlib.import_module(module)
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    import importlib
+
+    for module in _BUILTIN:
+        importlib.import_module(module)
+    _loaded = True
 
 
 def emulator(name: str) -> EmulatorDefinition:
