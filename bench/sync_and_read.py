@@ -28,7 +28,10 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="pmsgate-bench-"))
     os.environ["PMSGATE_DATA_DIR"] = str(data_dir)
     if args.database_url:
+        from cryptography.fernet import Fernet
+
         os.environ["PMSGATE_DATABASE_URL"] = args.database_url
+        os.environ.setdefault("PMSGATE_SECRET_KEY", Fernet.generate_key().decode())
 
     from pmsgate.config import get_settings
     from pmsgate.migrations import upgrade
