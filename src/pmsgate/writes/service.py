@@ -112,37 +112,21 @@ def submit_write(
     validated = validate_write(
         session, integration.id, vendor, operation, body, ignore_unknown_fields=ignore_unknown_fields
     )
-    job_id = new_id("job")
     data = echo(body, stripped=validated.stripped)
     if target_record_id is not None:
         data["recurring_resident_charge_id"] = target_record_id
-    job = WriteJob(
-        id=job_id,
-        root_job_id=job_id,
-        customer_id=customer.id,
-        integration_id=integration.id,
-        vendor=vendor.value,
-        operation=operation.value,
-        write_category=WRITE_CATEGORY[operation],
-        status="PENDING",
+    return _enqueue(
+        session,
+        customer,
+        integration,
+        operation,
+        dispatcher,
         parameters=data,
         native={**validated.native, **native_extra},
-        marker=_marker(job_id),
         target_record_id=target_record_id,
         idempotency_key=idempotency_key,
         request_hash=request_hash,
-        errors=[],
     )
-    try:
-        with session.begin_nested():
-            repository.add(job)
-    except IntegrityError:  # the same key raced us
-        previous = repository.by_idempotency_key(customer.id, idempotency_key or "")
-        if previous is None:
-            raise
-        return _replay(previous, request_hash)
-    dispatch_after_commit(session, lambda: dispatcher.write_job(job_id))
-    return Accepted(job=job, data=data)
 
 
 def submit_batch(
@@ -190,28 +174,64 @@ def submit_batch(
         echoes.append({k: v for k, v in echo(item, stripped=set()).items() if k != "integration_id"})
     if issues:
         raise BadRequest.issues(issues)
+    return _enqueue(
+        session,
+        customer,
+        integration,
+        operation,
+        dispatcher,
+        parameters={"integration_id": integration.id, "charges": echoes},
+        native={"items": items},
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+    )
+
+
+def _enqueue(
+    session: Session,
+    customer: Customer,
+    integration: Integration,
+    operation: WriteOperation,
+    dispatcher: Dispatcher,
+    *,
+    parameters: dict[str, Any],
+    native: dict[str, Any],
+    request_hash: str,
+    idempotency_key: str | None,
+    target_record_id: str | None = None,
+) -> Accepted:
+    """Store the job PENDING and send it to the workers once the request's transaction commits."""
+    from pmsgate.writes.repository import WriteRepository
+
+    repository = WriteRepository.from_session(session)
     job_id = new_id("job")
-    data = {"integration_id": integration.id, "charges": echoes}
     job = WriteJob(
         id=job_id,
         root_job_id=job_id,
         customer_id=customer.id,
         integration_id=integration.id,
-        vendor=vendor.value,
+        vendor=integration.vendor,
         operation=operation.value,
         write_category=WRITE_CATEGORY[operation],
         status="PENDING",
-        parameters=data,
-        native={"items": items},
+        parameters=parameters,
+        native=native,
         marker=_marker(job_id),
+        target_record_id=target_record_id,
         idempotency_key=idempotency_key,
         request_hash=request_hash,
         errors=[],
     )
-    repository.add(job)
-    session.flush()
+    try:
+        with session.begin_nested():
+            repository.add(job)
+    except IntegrityError:  # the same Idempotency-Key raced us
+        previous = repository.by_idempotency_key(customer.id, idempotency_key or "")
+        if previous is None:
+            raise
+        return _replay(previous, request_hash)
     dispatch_after_commit(session, lambda: dispatcher.write_job(job_id))
-    return Accepted(job=job, data=data)
+    return Accepted(job=job, data=parameters)
 
 
 def _marker(job_id: str) -> str:
