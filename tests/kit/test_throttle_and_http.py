@@ -85,3 +85,13 @@ def test_exchanges_are_recorded_without_secrets() -> None:
     (exchange,) = http.exchanges
     assert exchange.request_headers["authorization"] == "***"
     assert "s3cr3t!" not in str(exchange.request_body) + str(exchange.response_body)
+
+
+def test_token_bucket_terminates_when_refills_land_just_under_one() -> None:
+    clock = FakeClock()
+    clock.now = 3.0000001  # differences of such floats are not exact
+    bucket = TokenBucket(RequestBudget(1000, 1), clock=clock, sleep=clock.sleep)
+    bucket.pause(1.0)
+    for _ in range(50):
+        bucket.acquire()
+    assert clock.now == pytest.approx(4.05, abs=0.01)

@@ -51,10 +51,12 @@ class TokenBucket:
                 now = self._clock()
                 self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self.budget.rate)
                 self._updated = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                # The epsilon: float refills land a hair under 1 (0.9999999999998), and a clock
+                # that cannot represent the remaining wait would never get there.
+                if self._tokens >= 1 - 1e-9:
+                    self._tokens = max(0.0, self._tokens - 1)
                     return waited
-                delay = (1 - self._tokens) / self.budget.rate
+                delay = max((1 - self._tokens) / self.budget.rate, 1e-6)
             self._sleep(delay)
             waited += delay
 
