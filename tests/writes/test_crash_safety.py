@@ -121,3 +121,27 @@ def test_a_lost_answer_is_reconciled_instead_of_posting_twice(
     job = _job(job_id)
     assert len(_at_pms(world, job.marker)) == 1
     assert job.created_record_id is not None
+
+
+def test_max_job_concurrency_holds_back_a_second_job(
+    writer: TestClient, world: WriteWorld, dispatcher: RecordingDispatcher
+) -> None:
+    import pytest
+
+    from pmsgate.writes.engine import RetryLater
+
+    first_job = _post_charge(writer, world, 101)
+    second_job = _post_charge(writer, world, 102)
+    with session_factory()() as session, session.begin():  # a live worker holds the first job
+        session.execute(
+            update(WriteJob).where(WriteJob.id == first_job).values(status="RUNNING", heartbeat_at=utcnow())
+        )
+    try:
+        with pytest.raises(RetryLater, match="already runs 1 jobs"):
+            execute_write(session_factory(), second_job)
+        assert _job(second_job).status == "PENDING"
+    finally:
+        with session_factory()() as session, session.begin():
+            session.execute(update(WriteJob).where(WriteJob.id == first_job).values(status="PENDING"))
+    dispatcher.write_jobs[:] = [first_job, second_job]
+    assert run_writes(dispatcher) == ["SUCCESS", "SUCCESS"]

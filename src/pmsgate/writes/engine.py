@@ -57,11 +57,23 @@ def execute_write(
     with unit_of_work(factory) as session:
         repository = WriteRepository.from_session(session)
         stale_before = now - timedelta(seconds=settings.sync_heartbeat_timeout_seconds)
+        pending = repository.get(job_id)
+        if pending is None:
+            return None
+        # The integration's row lock serialises claims, so max_job_concurrency holds across workers.
+        integration = IntegrationRepository.from_session(session).get(pending.integration_id, for_update=True)
+        assert integration is not None
+        if repository.running_count(integration.id, stale_before) >= integration.max_job_concurrency:
+            if pending.status == "PENDING":
+                raise RetryLater(
+                    f"integration {integration.id} already runs {integration.max_job_concurrency} jobs"
+                )
+            return None
         if not repository.claim(job_id, now, stale_before):
             return None
         job = repository.get(job_id)
-        integration = IntegrationRepository.from_session(session).get(job.integration_id) if job else None
-        assert job is not None and integration is not None
+        assert job is not None
+        session.refresh(job)
         context = connect.context_for(integration)
         request = WriteRequest(
             operation=WriteOperation(job.operation), fields=dict(job.native), marker=job.marker

@@ -58,6 +58,19 @@ class WriteRepository:
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
 
+    def running_count(self, integration_id: str, stale_before: datetime) -> int:
+        """Jobs of an integration that a live worker is performing now."""
+        return int(
+            self.session.scalar(
+                select(func.count()).where(
+                    WriteJob.integration_id == integration_id,
+                    WriteJob.status == "RUNNING",
+                    WriteJob.heartbeat_at >= stale_before,
+                )
+            )
+            or 0
+        )
+
     def stale_or_lost(self, stale_before: datetime) -> list[str]:
         return list(
             self.session.scalars(
