@@ -254,3 +254,41 @@ def test_data_diffs_match_the_contract(reader: TestClient, synced: SyncedIntegra
     assert response.status_code == 200
     assert_matches_contract("get", "/v1/admin/data-diffs/", response.json())
     assert reader.get("/v1/admin/data-diffs/", params={"before": "nope"}).status_code == 400
+
+
+def _equality_filters() -> list[tuple[str, str, str]]:
+    from pmsgate.billing import endpoints as billing
+    from pmsgate.records.filters import Equals, RequiresAlso
+    from pmsgate.tenancy import endpoints as tenancy
+
+    resources = [
+        tenancy.PROPERTIES,
+        tenancy.UNITS,
+        tenancy.RESIDENTS,
+        tenancy.LEASES,
+        billing.CHARGE_CODES,
+        billing.FINANCIAL_ACCOUNTS,
+        billing.RESIDENT_CHARGES,
+        billing.RESIDENT_PAYMENTS,
+        billing.RECURRING_RESIDENT_CHARGES,
+        billing.FEES,
+    ]
+    cases = []
+    for resource in resources:
+        for flt in resource.filters:
+            if isinstance(flt, Equals) and not isinstance(flt, RequiresAlso):
+                cases.append((resource.path, flt.param, flt.column or flt.param))
+    return cases
+
+
+@pytest.mark.parametrize(("path", "param", "column"), _equality_filters())
+def test_every_equality_filter(reader: TestClient, path: str, param: str, column: str) -> None:
+    records = everything(reader, path)
+    values = [r[column] for r in records if r.get(column) is not None]
+    if not values:  # this vendor leaves the field empty (locations, floor plans): nothing matches
+        assert everything(reader, path, **{param: "no_such_value"}) == []
+        return
+    value = values[len(values) // 2]
+    filtered = everything(reader, path, **{param: value})
+    assert filtered and all(r[column] == value for r in filtered)
+    assert len(filtered) == sum(1 for r in records if r.get(column) == value)

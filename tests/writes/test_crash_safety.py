@@ -145,3 +145,44 @@ def test_max_job_concurrency_holds_back_a_second_job(
             session.execute(update(WriteJob).where(WriteJob.id == first_job).values(status="PENDING"))
     dispatcher.write_jobs[:] = [first_job, second_job]
     assert run_writes(dispatcher) == ["SUCCESS", "SUCCESS"]
+
+
+def test_an_outcome_that_cannot_be_established_fails_saying_so(
+    writer: TestClient, world: WriteWorld, dispatcher: RecordingDispatcher
+) -> None:
+    from dataclasses import replace
+
+    from pmsgate.connectors.http import RetryPolicy
+    from pmsgate.connectors.registry import ConnectorContext, build_connector
+
+    def impatient(context: ConnectorContext) -> object:
+        return build_connector(replace(context, retry=RetryPolicy(max_attempts=2, sleep=lambda _s: None)))
+
+    job_id = _post_charge(writer, world, 9999)
+    # The PMS stores the charge but the answer is lost, and then it cannot be asked about it.
+    httpx.post(
+        f"{world.server.base_url}/_control/faults", json={"fail_writes_after_commit": 1, "server_errors": 0}
+    )
+    try:
+        original = dispatcher.write_jobs.pop()
+
+        def lose_then_fail(context: ConnectorContext) -> object:
+            connector: Any = impatient(context)
+            real_write = connector.write
+
+            def write(request: Any) -> Any:
+                try:
+                    return real_write(request)
+                finally:
+                    httpx.post(f"{world.server.base_url}/_control/faults", json={"server_errors": 50})
+
+            connector.write = write
+            return connector
+
+        assert execute_write(session_factory(), original, builder=lose_then_fail) == "FAILURE"
+    finally:
+        httpx.post(f"{world.server.base_url}/_control/reset")
+    status = writer.get(f"/v1/admin/write-status/{job_id}").json()
+    assert status["write_status"] == "FAILURE"
+    assert "unknown" in status["errors"][0]
+    assert len(_at_pms(world, _job(job_id).marker)) == 1  # it did reach the PMS: no silent SUCCESS, no resend
