@@ -186,3 +186,10 @@ def test_an_outcome_that_cannot_be_established_fails_saying_so(
     assert status["write_status"] == "FAILURE"
     assert "unknown" in status["errors"][0]
     assert len(_at_pms(world, _job(job_id).marker)) == 1  # it did reach the PMS: no silent SUCCESS, no resend
+
+    retried = writer.post(f"/v1/admin/retry-write/{job_id}").json()["job_id"]
+    dispatcher.write_jobs[:] = [retried]
+    assert run_writes(dispatcher) == ["SUCCESS"]  # the retry finds the charge instead of posting it again
+    assert len(_at_pms(world, _job(job_id).marker)) == 1
+    status = writer.get(f"/v1/admin/write-status/{job_id}").json()
+    assert status["write_status"] == "SUCCESS" and status["created_record_id"]

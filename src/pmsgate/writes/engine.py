@@ -120,8 +120,8 @@ def _perform(
         return _fail(
             factory, job_id, connector, f"the outcome of this write at the PMS is unknown: {exc.message}"
         )
-    except PermanentError as exc:
-        return _fail(factory, job_id, connector, exc.message)
+    except PermanentError as exc:  # the PMS refused it, so nothing was written
+        return _fail(factory, job_id, connector, exc.message, refused=True)
     except ConnectorError as exc:
         if exc.retriable and attempts < MAX_BUSY_ATTEMPTS:
             _log_attempt(factory, job_id, connector, "FAILURE", exc.message)
@@ -200,11 +200,15 @@ def _succeed(
     return "SUCCESS"
 
 
-def _fail(factory: sessionmaker[Session], job_id: str, connector: Any, message: str) -> str:
+def _fail(
+    factory: sessionmaker[Session], job_id: str, connector: Any, message: str, *, refused: bool = False
+) -> str:
     with unit_of_work(factory) as session:
         job = WriteRepository.from_session(session).get(job_id)
         assert job is not None
         job.status = "FAILURE"
+        if refused:
+            job.phase = "NOT_SENT"
         job.errors = [message]
         job.finished_at = utcnow()
         _add_log(session, job, connector, "FAILURE", message)

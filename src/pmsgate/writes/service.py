@@ -282,7 +282,10 @@ def retry(session: Session, customer: Customer, root_job_id: str, dispatcher: Di
         status="PENDING",
         parameters=latest.parameters,
         native=latest.native,
-        marker=_marker(job_id),
+        # The chain keeps one marker, and a failure that may have reached the PMS is reconciled
+        # before anything is sent again: retrying never posts the same write twice.
+        marker=latest.marker,
+        phase="SENDING" if latest.phase == "SENDING" else "NOT_SENT",
         target_record_id=latest.target_record_id,
         errors=[],
         created_at=utcnow(),
