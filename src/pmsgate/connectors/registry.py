@@ -55,7 +55,7 @@ def register(definition: VendorDefinition) -> None:
 
 
 # Each package registers its vendors when imported.
-_BUILTIN = ("pmsgate.connectors.sample",)
+_BUILTIN = ("pmsgate.connectors.sample", "pmsgate.connectors.buildium")
 
 
 _loaded = False

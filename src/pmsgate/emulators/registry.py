@@ -26,7 +26,7 @@ class EmulatorDefinition:
 
 
 _EMULATORS: dict[str, EmulatorDefinition] = {}
-_BUILTIN = ("pmsgate.emulators.sample.definition",)
+_BUILTIN = ("pmsgate.emulators.sample.definition", "pmsgate.emulators.buildium.definition")
 
 
 def register(definition: EmulatorDefinition) -> None:

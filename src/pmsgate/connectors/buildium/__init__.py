@@ -1,0 +1,46 @@
+"""BUILDIUM: Buildium's Open API v1 (https://api.buildium.com/v1), key-pair header auth.
+
+Reads rentals, units, tenants, leases (+ residents-to-leases), GL accounts, lease ledgers
+(charges, credits as negative charges, payments + allocations) and recurring charges. Buildium
+has no charge codes (GL accounts play that part) and no fees: those models are not offered.
+See docs/vendors/buildium.md.
+"""
+
+from pmsgate.canonical.enums import Vendor
+from pmsgate.canonical.registry import Model
+from pmsgate.connectors.buildium.connector import BuildiumConnector
+from pmsgate.connectors.buildium.credentials import BuildiumCredentials
+from pmsgate.connectors.buildium.rules import BUILDIUM_RULES
+from pmsgate.connectors.registry import VendorDefinition, register
+from pmsgate.connectors.throttle import RequestBudget
+
+BASE_URL = "https://api.buildium.com"
+MODELS = frozenset(
+    {
+        Model.PROPERTIES,
+        Model.UNITS,
+        Model.RESIDENTS,
+        Model.LEASES,
+        Model.RESIDENTS_TO_LEASES,
+        Model.FINANCIAL_ACCOUNTS,
+        Model.RESIDENT_CHARGES,
+        Model.RESIDENT_PAYMENTS,
+        Model.RESIDENT_ALLOCATIONS,
+        Model.RECURRING_RESIDENT_CHARGES,
+    }
+)
+
+register(
+    VendorDefinition(
+        vendor=Vendor.BUILDIUM,
+        credentials_model=BuildiumCredentials,
+        factory=BuildiumConnector,
+        default_base_url=lambda: BASE_URL,
+        models=MODELS,
+        default_budget=RequestBudget(10, 1),  # "10 concurrent requests per second"
+        write_rules=BUILDIUM_RULES,
+        docs="docs/vendors/buildium.md",
+    )
+)
+
+__all__ = ["BASE_URL", "MODELS", "BuildiumConnector", "BuildiumCredentials"]

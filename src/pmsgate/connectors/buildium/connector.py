@@ -1,0 +1,203 @@
+"""The BUILDIUM connector: reads Buildium's Open API v1 and writes lease transactions
+(writes in `writes.py`, their rules in `rules.py`).
+
+Resume tokens: list streams `{"offset": n}`; ledger streams `{"lease": i, "offset": n}` (the
+i-th lease in Id order, and the offset in its ledger); recurring `{"offset": n}`. A native
+record that cannot be mapped is reported in `Page.skipped`, never fatal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC
+from typing import Any
+
+from pmsgate.canonical.records import CanonicalRecord
+from pmsgate.canonical.registry import Model
+from pmsgate.connectors.base import Page, ReadRequest
+from pmsgate.connectors.buildium.client import MAX_LIMIT, BuildiumClient, error_message
+from pmsgate.connectors.buildium.credentials import BuildiumCredentials
+from pmsgate.connectors.buildium.ledger import LeaseKey, lease_key, map_recurring, map_transaction
+from pmsgate.connectors.buildium.streams import (
+    LEASES_PATH,
+    LEDGER_STREAMS,
+    LIST_STREAMS,
+    ORDER,
+    PARENT_OF,
+    RECURRING_PATH,
+    STREAMED,
+    LedgerStream,
+)
+from pmsgate.connectors.buildium.writes import BuildiumWrites
+from pmsgate.connectors.errors import AuthError, PermanentError
+from pmsgate.connectors.http import VendorHttp
+from pmsgate.connectors.registry import ConnectorContext
+from pmsgate.connectors.throttle import TokenBucket, bucket_for
+from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest
+from pmsgate.kit.timeutil import iso
+
+Mapper = Callable[[dict[str, Any]], Sequence[CanonicalRecord]]
+
+
+class BuildiumConnector:
+    def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
+        self.vendor = context.vendor
+        credentials = BuildiumCredentials.model_validate(context.credentials)
+        self.http = VendorHttp(
+            context.base_url,
+            bucket=bucket or bucket_for(context.integration_id, context.budget),
+            headers={"Accept": "application/json", **credentials.headers()},
+            retry=context.retry,
+            secrets=credentials.secrets(),
+            transport=context.transport,
+            error_message=error_message,
+        )
+        self.client = BuildiumClient(self.http)
+        self._writes = BuildiumWrites(self.client)
+
+    def supported_models(self) -> frozenset[Model]:
+        return STREAMED | frozenset(PARENT_OF)
+
+    def check_credentials(self) -> None:
+        self.client.page("/v1/glaccounts", {}, 0, 1)
+
+    def data_access(self) -> dict[Model, bool]:
+        probes = {
+            **{model: stream.path for model, stream in LIST_STREAMS.items()},
+            **dict.fromkeys(LEDGER_STREAMS, LEASES_PATH),
+            Model.RECURRING_RESIDENT_CHARGES: RECURRING_PATH,
+        }
+        access: dict[Model, bool] = {}
+        for model, path in probes.items():
+            try:
+                self.client.page(path, {}, 0, 1)
+                allowed = True
+            except AuthError as exc:
+                if exc.status_code != 403:  # the key itself is refused: nothing is readable
+                    return dict.fromkeys(self.supported_models(), False)
+                allowed = False
+            except PermanentError:
+                allowed = False
+            access[model] = allowed
+        for child, parent in PARENT_OF.items():
+            access[child] = access[parent]
+        return access
+
+    def stream(self, request: ReadRequest) -> Iterator[Page]:
+        if request.model in LIST_STREAMS:
+            stream = LIST_STREAMS[request.model]
+            params = _filters(request, incremental=stream.incremental, by_property=stream.by_property)
+            yield from self._paged(stream.path, params, request, stream.mapper)
+        elif request.model in LEDGER_STREAMS:
+            yield from self._ledger(LEDGER_STREAMS[request.model], request)
+        elif request.model is Model.RECURRING_RESIDENT_CHARGES:
+            yield from self._recurring(request)
+        else:
+            parent = PARENT_OF.get(request.model)
+            hint = f"; it arrives inside {parent.value} pages" if parent else ""
+            raise PermanentError(f"Buildium has no {request.model.value} stream{hint}")
+
+    def _paged(
+        self, path: str, params: dict[str, Any], request: ReadRequest, mapper: Mapper
+    ) -> Iterator[Page]:
+        offset = int((request.resume_token or {}).get("offset", 0))
+        limit = min(MAX_LIMIT, request.page_size)
+        while True:
+            data, total = self.client.page(path, params, offset, limit)
+            offset += len(data)
+            records, skipped = map_page(request.model, data, mapper)
+            done = not data or offset >= total
+            yield Page(records=records, resume_token=None if done else {"offset": offset}, skipped=skipped)
+            if done:
+                return
+
+    def _leases(self, request: ReadRequest) -> list[LeaseKey]:
+        params: dict[str, Any] = {"orderby": ORDER}
+        if request.x_property_ids is not None:
+            params["propertyids"] = sorted(request.x_property_ids)
+        return [lease_key(raw) for raw in self.client.every(LEASES_PATH, params) if isinstance(raw, dict)]
+
+    def _ledger(self, stream: LedgerStream, request: ReadRequest) -> Iterator[Page]:
+        token = request.resume_token or {}
+        position, offset = int(token.get("lease", 0)), int(token.get("offset", 0))
+        leases = [] if request.x_property_ids == frozenset() else self._leases(request)
+        params: dict[str, Any] = {
+            "transactiontypes": list(stream.transaction_types),
+            "orderby": "Date asc,Id asc",
+        }
+        if request.window_start is not None:
+            params["transactiondatefrom"] = request.window_start.astimezone(UTC).date().isoformat()
+        limit = min(MAX_LIMIT, request.page_size)
+        while position < len(leases):
+            lease = leases[position]
+            path = f"/v1/leases/{lease.lease_id}/transactions"
+            data, total = self.client.page(path, params, offset, limit)
+            offset += len(data)
+            records, skipped = map_page(stream.model, data, _transactions_of(lease))
+            if not data or offset >= total:
+                position, offset = position + 1, 0
+            last = position >= len(leases)
+            yield Page(records, None if last else {"lease": position, "offset": offset}, skipped)
+        if not leases:
+            yield Page(records=[], resume_token=None)
+
+    def _recurring(self, request: ReadRequest) -> Iterator[Page]:
+        leases = {lease.lease_id: lease for lease in self._leases(request)}
+        params = _filters(request, incremental=True, by_property=False)
+
+        def mapper(raw: dict[str, Any]) -> Sequence[CanonicalRecord]:
+            lease = leases.get(str(raw.get("LeaseId")))
+            if lease is None:  # a lease of a property not asked for (or deleted since)
+                return []
+            return map_recurring(raw, lease)
+
+        yield from self._paged(RECURRING_PATH, {**params, "orderby": ORDER}, request, mapper)
+
+    # -- writes (WritingConnector) ------------------------------------------------------------
+
+    def write(self, request: WriteRequest) -> WriteOutcome:
+        return self._writes.write(request)
+
+    def find_written(self, request: WriteRequest) -> list[str]:
+        return self._writes.find_written(request)
+
+    def read_back(self, operation: WriteOperation, x_id: str) -> Sequence[CanonicalRecord]:
+        return self._writes.read_back(operation, x_id)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _transactions_of(lease: LeaseKey) -> Mapper:
+    return lambda raw: map_transaction(raw, lease)
+
+
+def _filters(request: ReadRequest, *, incremental: bool, by_property: bool) -> dict[str, Any]:
+    params: dict[str, Any] = {"orderby": ORDER}
+    if incremental and request.modified_since is not None:
+        params["lastupdatedfrom"] = iso(request.modified_since)
+    if by_property and request.x_property_ids is not None:
+        params["propertyids"] = sorted(request.x_property_ids)
+    return params
+
+
+def map_page(
+    model: Model, data: list[Any], mapper: Mapper
+) -> tuple[list[CanonicalRecord], list[dict[str, Any]]]:
+    records: list[CanonicalRecord] = []
+    skipped: list[dict[str, Any]] = []
+    for raw in data:
+        native_id = raw.get("Id") if isinstance(raw, dict) else None
+        try:
+            if not isinstance(raw, dict):
+                raise ValueError(f"a {type(raw).__name__}, not an object")
+            records.extend(mapper(raw))
+        except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
+            skipped.append(
+                {
+                    "model": model.value,
+                    "x_id": None if native_id is None else str(native_id),
+                    "reason": str(exc),
+                }
+            )
+    return records, skipped

@@ -1,0 +1,74 @@
+"""What BUILDIUM accepts for each write, in generic field names (propexo-behaviour.md §2).
+
+Charges and payments follow Propexo's Buildium pages. Propexo publishes no Buildium page for
+credits or recurring charges; Buildium's API has both (`POST /v1/leases/{id}/credits`,
+`/recurringcharges`), so pmsgate offers them with the fields those calls need. There is no
+update of a recurring charge (Buildium's spec has no path for it) and no batch charge call.
+
+Buildium's own limits surface here so a request is refused at once naming the field: reference
+numbers of at most 30 characters, memos of 65, of which pmsgate may need 24 for its marker
+(" [PMSG-…]") to find the write again, so descriptions of at most 41.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pmsgate.connectors.writes import OperationRules, WriteOperation
+
+MEMO_LIMIT = 65
+REF_LIMIT = 30
+MARKER_ROOM = 24
+TEXT_LIMIT = MEMO_LIMIT - MARKER_ROOM
+
+
+def _positive(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return None if ok else "must be greater than 0"
+
+
+def _at_most(limit: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if len(str(value)) <= limit else f"must be at most {limit} characters at Buildium"
+
+    return check
+
+
+_CONSTRAINTS: dict[str, Callable[[Any], str | None]] = {
+    "amount_in_cents": _positive,
+    "reference_number": _at_most(REF_LIMIT),
+    "description": _at_most(TEXT_LIMIT),
+}
+_LEDGER_REQUIRED = frozenset({"lease_id", "financial_account_id", "amount_in_cents", "transaction_date"})
+
+BUILDIUM_RULES: dict[WriteOperation, OperationRules] = {
+    WriteOperation.CREATE_RESIDENT_CHARGE: OperationRules(
+        required=_LEDGER_REQUIRED,
+        optional=frozenset({"reference_number", "description"}),
+        constraints=_CONSTRAINTS,
+        notes="financial_account_id is the GL (income) account the charge posts to.",
+    ),
+    WriteOperation.CREATE_RESIDENT_CREDIT: OperationRules(
+        required=_LEDGER_REQUIRED,
+        optional=frozenset({"description"}),
+        constraints=_CONSTRAINTS,
+        notes="Posted as a 'WaiveUnpaid' credit (Buildium's credits carry no reference number); "
+        "read back as a negative charge.",
+    ),
+    WriteOperation.CREATE_RESIDENT_PAYMENT: OperationRules(
+        required=_LEDGER_REQUIRED | {"payment_type", "send_email_receipt"},
+        optional=frozenset({"resident_id", "description", "reference_number"}),
+        constraints=_CONSTRAINTS,
+        notes="financial_account_id is the GL account the payment is applied to; resident_id is "
+        "the payer (Buildium's PayeeUserId).",
+    ),
+    WriteOperation.CREATE_RECURRING_CHARGE: OperationRules(
+        required=frozenset(
+            {"lease_id", "financial_account_id", "amount_in_cents", "start_date", "frequency_normalized"}
+        ),
+        optional=frozenset({"description"}),
+        constraints=_CONSTRAINTS,
+        notes="Runs until the end of the lease term and posts on its due date (PostDaysInAdvance 0).",
+    ),
+}

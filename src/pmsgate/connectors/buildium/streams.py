@@ -1,0 +1,72 @@
+"""Buildium's streams, declared as data.
+
+List streams page by `limit`/`offset` (resume token `{"offset": n}`) and filter by
+`lastupdatedfrom` (inclusive, UTC) and `propertyids`. GL accounts have neither filter.
+Ledger streams are read lease by lease (`/v1/leases/{id}/transactions`, filtered by
+`transactiondatefrom` and `transactiontypes`; Buildium has no account-wide ledger list and no
+last-updated filter on ledgers). Recurring charges come from the all-leases list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pmsgate.canonical.records import CanonicalRecord
+from pmsgate.canonical.registry import Model
+from pmsgate.connectors.buildium import mapping as m
+from pmsgate.connectors.buildium.ledger import CHARGE_TYPES, PAYMENT_TYPES
+
+ORDER = "Id asc"  # Buildium advises sorting on a unique key to page stably
+
+
+@dataclass(frozen=True)
+class Stream:
+    model: Model
+    path: str
+    mapper: Callable[[dict[str, Any]], Sequence[CanonicalRecord]]
+    incremental: bool = True  # accepts lastupdatedfrom
+    by_property: bool = True  # accepts propertyids
+    children: tuple[Model, ...] = ()
+
+
+@dataclass(frozen=True)
+class LedgerStream:
+    model: Model
+    transaction_types: tuple[str, ...]
+    children: tuple[Model, ...] = ()
+
+
+def _one(
+    mapper: Callable[[dict[str, Any]], CanonicalRecord],
+) -> Callable[[dict[str, Any]], list[CanonicalRecord]]:
+    return lambda raw: [mapper(raw)]
+
+
+LIST_STREAMS: dict[Model, Stream] = {
+    s.model: s
+    for s in (
+        Stream(Model.PROPERTIES, "/v1/rentals", _one(m.map_rental)),
+        Stream(Model.UNITS, "/v1/rentals/units", _one(m.map_unit)),
+        Stream(Model.RESIDENTS, "/v1/leases/tenants", _one(m.map_tenant)),
+        Stream(Model.LEASES, "/v1/leases", m.map_lease, children=(Model.RESIDENTS_TO_LEASES,)),
+        Stream(
+            Model.FINANCIAL_ACCOUNTS, "/v1/glaccounts", m.map_gl_account, incremental=False, by_property=False
+        ),
+    )
+}
+LEDGER_STREAMS: dict[Model, LedgerStream] = {
+    Model.RESIDENT_CHARGES: LedgerStream(Model.RESIDENT_CHARGES, CHARGE_TYPES),
+    Model.RESIDENT_PAYMENTS: LedgerStream(
+        Model.RESIDENT_PAYMENTS, PAYMENT_TYPES, children=(Model.RESIDENT_ALLOCATIONS,)
+    ),
+}
+RECURRING_PATH = "/v1/leases/recurringtransactions"
+LEASES_PATH = "/v1/leases"
+
+_ALL: tuple[Stream | LedgerStream, ...] = (*LIST_STREAMS.values(), *LEDGER_STREAMS.values())
+PARENT_OF: dict[Model, Model] = {child: s.model for s in _ALL for child in s.children}
+STREAMED: frozenset[Model] = (
+    frozenset(LIST_STREAMS) | frozenset(LEDGER_STREAMS) | {Model.RECURRING_RESIDENT_CHARGES}
+)

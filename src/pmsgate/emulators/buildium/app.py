@@ -1,0 +1,62 @@
+"""`create_buildium_app`: Buildium's Open API v1 (the part pmsgate uses) as an ASGI app."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pmsgate.emulators.buildium import api, control, writes
+from pmsgate.emulators.buildium.seed import generate
+from pmsgate.emulators.buildium.store import ApiKey, BuildiumError, BuildiumStore
+
+DEFAULT_KEY = ApiKey("pmsgate-emulator", "buildium-emulator-secret")
+_LEASE = "/v1/leases/{lease_id:int}"
+
+ROUTES = [
+    Route("/v1/rentals", api.list_of("rentals"), methods=["GET"]),
+    Route("/v1/rentals/units", api.list_of("units"), methods=["GET"]),
+    Route("/v1/leases/tenants", api.list_of("tenants"), methods=["GET"]),
+    Route("/v1/leases/recurringtransactions", api.list_of("recurring"), methods=["GET"]),
+    Route("/v1/leases", api.list_of("leases"), methods=["GET"]),
+    Route("/v1/glaccounts", api.list_of("glaccounts"), methods=["GET"]),
+    Route(f"{_LEASE}/transactions", api.lease_transactions, methods=["GET"]),
+    Route(f"{_LEASE}/transactions/{{record_id:int}}", api.lease_transaction, methods=["GET"]),
+    Route(f"{_LEASE}/recurringcharges/{{record_id:int}}", api.recurring_charge, methods=["GET"]),
+    Route(f"{_LEASE}/charges", api.creator(writes.post_charge), methods=["POST"]),
+    Route(f"{_LEASE}/credits", api.creator(writes.post_credit), methods=["POST"]),
+    Route(f"{_LEASE}/payments", api.creator(writes.post_payment), methods=["POST"]),
+    Route(f"{_LEASE}/recurringcharges", api.creator(writes.post_recurring_charge), methods=["POST"]),
+    Route("/_control/faults", control.set_faults, methods=["POST"]),
+    Route("/_control/limits", control.set_limits, methods=["POST"]),
+    Route("/_control/reset", control.reset, methods=["POST"]),
+    Route("/_control/state", control.state, methods=["GET"]),
+]
+_CODES = {404: "NotFound", 405: "MethodNotAllowed"}
+
+
+async def _vendor_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BuildiumError)
+    return exc.response()
+
+
+async def _http_error(_request: Request, exc: Exception) -> Response:
+    """Unrouted paths (Buildium's are case-sensitive) answer in its error shape too."""
+    assert isinstance(exc, HTTPException)
+    return BuildiumError(
+        exc.status_code, _CODES.get(exc.status_code, "InvalidRequest"), str(exc.detail)
+    ).response()
+
+
+def create_buildium_app(
+    *, records: int = 200, seed: int = 7, key: ApiKey = DEFAULT_KEY, requests_per_second: float | None = 10
+) -> Starlette:
+    """Buildium with about `records` tenants of deterministic data, accepting only `key`, and
+    limiting to Buildium's 10 requests a second (None: unlimited). State: `app.state.store`."""
+    app = Starlette(
+        routes=ROUTES, exception_handlers={BuildiumError: _vendor_error, HTTPException: _http_error}
+    )
+    app.state.store = BuildiumStore(generate(records, seed), key, requests_per_second)
+    return app

@@ -1,0 +1,399 @@
+"""Deterministic seed data in Buildium's wire shapes: rentals, units, tenants, leases, GL
+accounts, an 18-month lease ledger per lease (rent charges, payments, some late fees and
+credits, so some records are older than a year) and monthly recurring rent.
+
+`records` is roughly the number of tenants. Amounts carry cents (1450.10) so a client that
+rounds through binary floats is caught.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+Record = dict[str, Any]
+BASE = datetime(2026, 1, 1, tzinfo=UTC)  # seed anchor: identical data on every run
+MONTHS = 18
+RENT_ACCOUNT, LATE_FEE_ACCOUNT, UTILITY_ACCOUNT, BANK_ACCOUNT, DEPOSIT_ACCOUNT = 4000, 4100, 4200, 1000, 2100
+_FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Iris", "Jon", "Kemi", "Luis"]
+_LAST = ["Moreau", "Okafor", "Park", "Quinn", "Rossi", "Silva", "Tanaka", "Ueda", "Vega", "Wong"]
+_STREETS = ["Maple Ave", "Oak St", "Harbor Rd", "Elm Ct", "Pine Blvd"]
+
+
+def dollars(cents: int) -> float:
+    return float(Decimal(cents) / 100)
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _months_back(n: int) -> date:
+    year, month = BASE.year, BASE.month - n
+    while month < 1:
+        year, month = year - 1, month + 12
+    return date(year, month, 1)
+
+
+def gl_account(account_id: int, number: str, name: str, kind: str, sub: str, **extra: Any) -> Record:
+    return {
+        "Id": account_id,
+        "AccountNumber": number,
+        "Name": name,
+        "Description": None,
+        "Type": kind,
+        "SubType": sub,
+        "IsDefaultGLAccount": False,
+        "DefaultAccountName": None,
+        "IsContraAccount": False,
+        "IsBankAccount": extra.pop("bank", False),
+        "CashFlowClassification": "OperatingActivities",
+        "ExcludeFromCashBalances": False,
+        "SubAccounts": extra.pop("subs", []),
+        "IsActive": True,
+        "ParentGLAccountId": extra.pop("parent", None),
+        "IsCreditCardAccount": False,
+    }
+
+
+@dataclass
+class Seed:
+    rentals: list[Record] = field(default_factory=list)
+    units: list[Record] = field(default_factory=list)
+    tenants: list[Record] = field(default_factory=list)
+    leases: list[Record] = field(default_factory=list)
+    glaccounts: list[Record] = field(default_factory=list)
+    transactions: list[Record] = field(default_factory=list)  # each with LeaseId
+    recurring: list[Record] = field(default_factory=list)
+    updated: dict[tuple[str, int], datetime] = field(default_factory=dict)
+
+
+def _address(rng: random.Random, number: int) -> Record:
+    return {
+        "AddressLine1": f"{number} {rng.choice(_STREETS)}",
+        "AddressLine2": None,
+        "AddressLine3": None,
+        "City": "Springfield",
+        "State": "IL",
+        "PostalCode": f"627{number % 100:02d}",
+        "Country": "UnitedStates",
+    }
+
+
+def generate(records: int, seed: int) -> Seed:
+    rng = random.Random(seed)
+    out = Seed()
+    utility = gl_account(UTILITY_ACCOUNT + 1, "4201", "Water", "Income", "Income", parent=UTILITY_ACCOUNT)
+    out.glaccounts = [
+        gl_account(BANK_ACCOUNT, "1000", "Operating Bank", "Asset", "CurrentAsset", bank=True),
+        gl_account(DEPOSIT_ACCOUNT, "2100", "Security Deposit Liability", "Liability", "CurrentLiability"),
+        gl_account(RENT_ACCOUNT, "4000", "Rent Income", "Income", "Income"),
+        gl_account(LATE_FEE_ACCOUNT, "4100", "Late Fee Income", "Income", "Income"),
+        gl_account(UTILITY_ACCOUNT, "4200", "Utility Income", "Income", "Income", subs=[utility]),
+    ]
+    properties = max(1, records // 15)
+    tenant_id, unit_id, lease_id, txn_id, recurring_id = 20001, 10001, 30001, 60001, 80001
+    for p in range(properties):
+        property_id = 1 + p
+        out.rentals.append(
+            {
+                "Id": property_id,
+                "Name": f"{rng.choice(_LAST)} Court {property_id}",
+                "StructureDescription": None,
+                "NumberUnits": 0,
+                "IsActive": True,
+                "OperatingBankAccountId": BANK_ACCOUNT,
+                "Reserve": 500.0,
+                "Address": _address(rng, 100 + property_id),
+                "YearBuilt": 1960 + rng.randrange(60),
+                "RentalType": "Residential",
+                "RentalSubType": rng.choice(["MultiFamily", "MultiFamily", "SingleFamily", "CondoTownhome"]),
+                "RentalManager": {
+                    "Id": 7,
+                    "FirstName": "Pat",
+                    "LastName": "Lee",
+                    "Email": "pat@example.com",
+                    "PhoneNumbers": [{"Number": "555-0100", "Type": "Office"}],
+                },
+            }
+        )
+        out.updated[("rentals", property_id)] = BASE - timedelta(days=400 - p)
+    while len(out.tenants) < records:
+        property_id = 1 + (unit_id - 10001) % properties
+        rent_cents = 120000 + rng.randrange(0, 80000) + rng.choice([0, 10, 55])
+        out.units.append(
+            {
+                "Id": unit_id,
+                "PropertyId": property_id,
+                "BuildingName": None,
+                "UnitNumber": f"{100 + unit_id % 1000}",
+                "Description": None,
+                "MarketRent": dollars(rent_cents),
+                "Address": _address(rng, 100 + property_id),
+                "UnitBedrooms": rng.choice(["Studio", "OneBed", "TwoBed", "ThreeBed"]),
+                "UnitBathrooms": rng.choice(["OneBath", "OnePointFiveBath", "TwoBath"]),
+                "UnitSize": 500 + rng.randrange(900),
+                "IsUnitListed": False,
+                "IsUnitOccupied": True,
+            }
+        )
+        out.rentals[property_id - 1]["NumberUnits"] += 1
+        out.updated[("units", unit_id)] = BASE - timedelta(days=rng.randrange(1, 500))
+        status = rng.choices(["Active", "Past", "Future"], weights=[8, 1, 1])[0]
+        start = _months_back(MONTHS) if status != "Future" else date(2026, 2, 1)
+        end = date(start.year + 2, start.month, 1) if status != "Past" else _months_back(3)
+        people = [tenant_id + i for i in range(rng.choice([1, 1, 2]))]
+        created = BASE - timedelta(days=560)
+        lease = {
+            "Id": lease_id,
+            "PropertyId": property_id,
+            "UnitId": unit_id,
+            "UnitNumber": out.units[-1]["UnitNumber"],
+            "LeaseFromDate": start.isoformat(),
+            "LeaseToDate": end.isoformat(),
+            "LeaseType": "Fixed",
+            "LeaseStatus": status,
+            "IsEvictionPending": False,
+            "TermType": "Standard",
+            "RenewalOfferStatus": "NotSet",
+            "CurrentTenants": [],
+            "CurrentNumberOfOccupants": len(people),
+            "AccountDetails": {"SecurityDeposit": dollars(rent_cents), "Rent": dollars(rent_cents)},
+            "Cosigners": [],
+            "AutomaticallyMoveOutTenants": False,
+            "CreatedDateTime": stamp(created),
+            "LastUpdatedDateTime": stamp(BASE - timedelta(days=rng.randrange(1, 300))),
+            "MoveOutData": [{"TenantId": people[0], "MoveOutDate": end.isoformat(), "NoticeGivenDate": None}]
+            if status == "Past"
+            else [],
+            "PaymentDueDay": 1,
+            "Tenants": [
+                {
+                    "Id": t,
+                    "Status": {"Active": "Current", "Past": "MovedOut"}.get(status, "Future"),
+                    "MoveInDate": start.isoformat(),
+                }
+                for t in people
+            ],
+        }
+        out.leases.append(lease)
+        for t in people:
+            first, last = rng.choice(_FIRST), rng.choice(_LAST)
+            out.tenants.append(
+                {
+                    "Id": t,
+                    "UserLeaseId": lease_id,
+                    "FirstName": first,
+                    "LastName": last,
+                    "Email": f"{first.lower()}.{t}@example.com",
+                    "AlternateEmail": None,
+                    "PhoneNumbers": [{"Number": f"555-{t % 10000:04d}", "Type": "Cell"}],
+                    "CreatedDateTime": stamp(created),
+                    "DateOfBirth": date(1970 + t % 30, 1 + t % 12, 1 + t % 28).isoformat(),
+                    "Address": _address(rng, 100 + property_id),
+                    "Leases": [
+                        {"Id": lease_id, "PropertyId": property_id, "UnitId": unit_id, "LeaseStatus": status}
+                    ],
+                    "Comment": None,
+                }
+            )
+            out.updated[("tenants", t)] = BASE - timedelta(days=rng.randrange(1, 400))
+        if status != "Future":
+            months = MONTHS if status == "Active" else MONTHS - 3
+            for m in range(months):
+                posted = _months_back(MONTHS - m)
+                out.transactions.append(
+                    charge(
+                        txn_id, lease_id, property_id, unit_id, posted, rent_cents, RENT_ACCOUNT, "Rent", None
+                    )
+                )
+                txn_id += 1
+                if rng.random() < 0.15:
+                    out.transactions.append(
+                        charge(
+                            txn_id,
+                            lease_id,
+                            property_id,
+                            unit_id,
+                            posted + timedelta(days=5),
+                            5000,
+                            LATE_FEE_ACCOUNT,
+                            "Late fee",
+                            None,
+                        )
+                    )
+                    txn_id += 1
+                if rng.random() < 0.05:
+                    out.transactions.append(
+                        credit(
+                            txn_id,
+                            lease_id,
+                            property_id,
+                            unit_id,
+                            posted + timedelta(days=6),
+                            2500,
+                            LATE_FEE_ACCOUNT,
+                            "Waived",
+                        )
+                    )
+                    txn_id += 1
+                out.transactions.append(
+                    payment(
+                        txn_id,
+                        lease_id,
+                        property_id,
+                        unit_id,
+                        posted + timedelta(days=2),
+                        [(RENT_ACCOUNT, rent_cents)],
+                        rng.choice(["Check", "ElectronicPayment"]),
+                        people[0],
+                        f"CHK{txn_id}",
+                        None,
+                    )
+                )
+                txn_id += 1
+            out.recurring.append(
+                recurring(
+                    recurring_id,
+                    lease_id,
+                    RENT_ACCOUNT,
+                    rent_cents,
+                    start,
+                    "Monthly",
+                    "Rent",
+                    status == "Past",
+                    BASE - timedelta(days=200),
+                )
+            )
+            recurring_id += 1
+        tenant_id += len(people)
+        unit_id += 1
+        lease_id += 1
+    return out
+
+
+def _line(account: Record | int, cents: int, property_id: int, unit_id: int, ref: str | None) -> Record:
+    return {
+        "GLAccount": {"Id": account} if isinstance(account, int) else account,
+        "Amount": dollars(cents),
+        "IsCashPosting": False,
+        "ReferenceNumber": ref,
+        "Memo": None,
+        "PropertyId": property_id,
+        "UnitId": unit_id,
+    }
+
+
+def _transaction(
+    txn_id: int,
+    kind: str,
+    lease_id: int,
+    posted: date,
+    cents: int,
+    memo: str | None,
+    lines: list[Record],
+    **extra: Any,
+) -> Record:
+    return {
+        "Id": txn_id,
+        "Date": posted.isoformat(),
+        "TransactionType": kind,
+        "TransactionTypeEnum": kind,
+        "TotalAmount": dollars(cents),
+        "CheckNumber": extra.get("check"),
+        "LeaseId": lease_id,
+        "PayeeTenantId": extra.get("payee"),
+        "PaymentMethod": extra.get("method"),
+        "Journal": {"Memo": memo, "Lines": lines},
+    }
+
+
+def charge(
+    txn_id: int,
+    lease_id: int,
+    property_id: int,
+    unit_id: int,
+    posted: date,
+    cents: int,
+    account: int,
+    memo: str | None,
+    ref: str | None,
+) -> Record:
+    return _transaction(
+        txn_id, "Charge", lease_id, posted, cents, memo, [_line(account, cents, property_id, unit_id, ref)]
+    )
+
+
+def credit(
+    txn_id: int,
+    lease_id: int,
+    property_id: int,
+    unit_id: int,
+    posted: date,
+    cents: int,
+    account: int,
+    memo: str | None,
+) -> Record:
+    return _transaction(
+        txn_id, "Credit", lease_id, posted, cents, memo, [_line(account, cents, property_id, unit_id, None)]
+    )
+
+
+def payment(
+    txn_id: int,
+    lease_id: int,
+    property_id: int,
+    unit_id: int,
+    posted: date,
+    lines: list[tuple[int, int]],
+    method: str,
+    payee: int | None,
+    ref: str | None,
+    memo: str | None,
+) -> Record:
+    total = sum(c for _, c in lines)
+    return _transaction(
+        txn_id,
+        "Payment",
+        lease_id,
+        posted,
+        total,
+        memo,
+        [_line(a, c, property_id, unit_id, ref) for a, c in lines],
+        method=method,
+        payee=payee,
+    )
+
+
+def recurring(
+    rec_id: int,
+    lease_id: int,
+    account: int,
+    cents: int,
+    first: date,
+    frequency: str,
+    memo: str | None,
+    expired: bool,
+    updated: datetime,
+) -> Record:
+    return {
+        "Id": rec_id,
+        "LeaseId": lease_id,
+        "TransactionType": "Charge",
+        "IsExpired": expired,
+        "RentId": None,
+        "OffsettingGLAccountId": None,
+        "Lines": [{"GLAccountId": account, "Amount": dollars(cents)}],
+        "Amount": dollars(cents),
+        "Memo": memo,
+        "FirstOccurrenceDate": first.isoformat(),
+        "NextOccurrenceDate": BASE.date().isoformat() if not expired else first.isoformat(),
+        "PostDaysInAdvance": 0,
+        "Frequency": frequency,
+        "Duration": "UntilEndOfTerm",
+        "CreatedDateTime": stamp(updated),
+        "LastUpdatedDateTime": stamp(updated),
+    }
