@@ -55,7 +55,11 @@ def register(definition: VendorDefinition) -> None:
 
 
 # Each package registers its vendors when imported.
-_BUILTIN = ("pmsgate.connectors.sample", "pmsgate.connectors.buildium")
+_BUILTIN = (
+    "pmsgate.connectors.sample",
+    "pmsgate.connectors.buildium",
+    "pmsgate.connectors.rentvine",
+)
 
 
 _loaded = False

@@ -26,7 +26,11 @@ class EmulatorDefinition:
 
 
 _EMULATORS: dict[str, EmulatorDefinition] = {}
-_BUILTIN = ("pmsgate.emulators.sample.definition", "pmsgate.emulators.buildium.definition")
+_BUILTIN = (
+    "pmsgate.emulators.sample.definition",
+    "pmsgate.emulators.buildium.definition",
+    "pmsgate.emulators.rentvine.definition",
+)
 
 
 def register(definition: EmulatorDefinition) -> None:

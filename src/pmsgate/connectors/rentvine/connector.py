@@ -1,0 +1,217 @@
+"""The Rentvine connector: reads and writes Rentvine's manager API (or the emulator).
+
+Auth is HTTP Basic with the API key and secret on every request (no session). Paging is by page
+number; the resume token is `{"page": <next>}`, so a stream resumed from a committed page's
+token continues exactly after it. Incremental reads pass `dateTimeModifiedMin` where Rentvine
+has it and `datePostedMin` on ledger streams (see `connectors.base`); the other streams read
+everything (the upsert makes that harmless). A native row that cannot be mapped is reported in
+`Page.skipped`, never fatal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, date
+from typing import Any
+
+import httpx
+
+from pmsgate.canonical.records import CanonicalRecord
+from pmsgate.canonical.registry import Model
+from pmsgate.connectors.base import Page, ReadRequest
+from pmsgate.connectors.errors import AuthError, PermanentError
+from pmsgate.connectors.http import VendorHttp
+from pmsgate.connectors.registry import ConnectorContext
+from pmsgate.connectors.rentvine import mapping_ledger as ml
+from pmsgate.connectors.rentvine.client import RentvineClient, error_message
+from pmsgate.connectors.rentvine.credentials import RentvineCredentials, resolve_url
+from pmsgate.connectors.rentvine.fields import entity
+from pmsgate.connectors.rentvine.streams import (
+    ACCOUNTS_PATH,
+    MAX_PAGE_SIZE,
+    PARENT_OF,
+    STREAMS,
+    FanOut,
+    Stream,
+)
+from pmsgate.connectors.rentvine.writes import RentvineWrites
+from pmsgate.connectors.throttle import TokenBucket, bucket_for
+from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest
+from pmsgate.kit.timeutil import utcnow
+
+Mapper = Callable[[Any], Sequence[CanonicalRecord]]
+
+
+class RentvineConnector:
+    def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
+        """`bucket` overrides the integration's shared request budget (tests pass one that
+        does not sleep)."""
+        self.vendor = context.vendor
+        credentials = RentvineCredentials.model_validate(context.credentials)
+        self.http = VendorHttp(
+            resolve_url(context.base_url, credentials),
+            bucket=bucket or bucket_for(context.integration_id, context.budget),
+            headers={"Accept": "application/json"},
+            auth=httpx.BasicAuth(credentials.api_key, credentials.api_secret.get_secret_value()),
+            retry=context.retry,
+            secrets=credentials.secrets(),
+            transport=context.transport,
+            error_message=error_message,
+        )
+        self.client = RentvineClient(self.http)
+        self._writes = RentvineWrites(self.client)
+
+    def supported_models(self) -> frozenset[Model]:
+        return frozenset(STREAMS) | frozenset(PARENT_OF)
+
+    def check_credentials(self) -> None:
+        self.client.rows("/properties/export", {"page": 1, "pageSize": 1})
+
+    def data_access(self) -> dict[Model, bool]:
+        """A one-row probe of each endpoint; 403 is what a role without that permission gets."""
+        probes = {model: [stream.path] for model, stream in STREAMS.items()}
+        probes[Model.FINANCIAL_ACCOUNTS].append(ACCOUNTS_PATH)
+        access: dict[Model, bool] = {}
+        for model, paths in probes.items():
+            try:
+                for path in paths:
+                    self.client.rows(path, {"page": 1, "pageSize": 1})
+                allowed = True
+            except AuthError as exc:
+                if exc.status_code != 403:  # the key itself is refused: nothing is readable
+                    return dict.fromkeys(self.supported_models(), False)
+                allowed = False
+            except PermanentError:
+                allowed = False
+            access[model] = allowed
+            access.update(dict.fromkeys(STREAMS[model].children, allowed))
+        return access
+
+    def stream(self, request: ReadRequest) -> Iterator[Page]:
+        stream = STREAMS.get(request.model)
+        if stream is None:
+            parent = PARENT_OF.get(request.model)
+            hint = f"; it arrives inside {parent.value} pages" if parent else ""
+            raise PermanentError(f"Rentvine has no {request.model.value} stream{hint}")
+        params = _params(stream, request)
+        if params is None:  # only properties this PMS cannot have: nothing to read
+            yield Page(records=[], resume_token=None)
+            return
+        size = params["pageSize"]
+        page = int((request.resume_token or {}).get("page", 1))
+        accounts = (
+            self.client.all_rows(ACCOUNTS_PATH, {}, MAX_PAGE_SIZE)
+            if stream.fan_out is FanOut.ACCOUNTS_PER_PROPERTY
+            else []
+        )
+        while True:
+            rows = self.client.rows(stream.path, {**params, "page": page})
+            if stream.fan_out is FanOut.ACCOUNTS_PER_PROPERTY:
+                records, skipped = self._accounts_page(rows, accounts)
+            elif stream.fan_out is FanOut.RECURRING_PER_LEASE:
+                records, skipped = self._recurring_page(rows)
+            else:
+                assert stream.mapper is not None
+                records, skipped = _map_rows(stream, stream.mapper, rows)
+            more = len(rows) >= size
+            yield Page(records=records, resume_token={"page": page + 1} if more else None, skipped=skipped)
+            if not more:
+                return
+            page += 1
+
+    def _accounts_page(
+        self, rows: list[Any], accounts: list[Any]
+    ) -> tuple[list[CanonicalRecord], list[dict[str, Any]]]:
+        stream = STREAMS[Model.FINANCIAL_ACCOUNTS]
+        records: list[CanonicalRecord] = []
+        skipped: list[dict[str, Any]] = []
+        for property_id in _ids_of(rows, "property", "propertyID"):
+            mapped, bad = _map_rows(stream, _account_mapper(property_id), accounts)
+            records.extend(mapped)
+            skipped.extend(bad)
+        return records, skipped
+
+    def _recurring_page(self, rows: list[Any]) -> tuple[list[CanonicalRecord], list[dict[str, Any]]]:
+        stream = STREAMS[Model.RECURRING_RESIDENT_CHARGES]
+        today = utcnow().date()
+        records: list[CanonicalRecord] = []
+        skipped: list[dict[str, Any]] = []
+        for row in rows:
+            try:
+                lease = entity(row, "lease")
+                lease_id, property_id = str(lease["leaseID"]), str(lease["propertyID"])
+            except (ValueError, KeyError):
+                continue  # the lease stream reports malformed leases
+            charges = self.client.all_rows(f"/leases/{lease_id}/recurring-charges", {}, MAX_PAGE_SIZE)
+            mapped, bad = _map_rows(stream, _recurring_mapper(property_id, today), charges)
+            records.extend(mapped)
+            skipped.extend(bad)
+        return records, skipped
+
+    # -- writes (WritingConnector) ------------------------------------------------------------
+
+    def write(self, request: WriteRequest) -> WriteOutcome:
+        return self._writes.write(request)
+
+    def find_written(self, request: WriteRequest) -> list[str]:
+        return self._writes.find_written(request)
+
+    def read_back(self, operation: WriteOperation, x_id: str) -> Sequence[CanonicalRecord]:
+        return self._writes.read_back(operation, x_id)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _account_mapper(property_id: str) -> Mapper:
+    return lambda row: [ml.map_account(row, property_id)]
+
+
+def _recurring_mapper(property_id: str, today: date) -> Mapper:
+    return lambda row: [ml.map_recurring(row, property_id, today)]
+
+
+def _params(stream: Stream, request: ReadRequest) -> dict[str, Any] | None:
+    params: dict[str, Any] = {"pageSize": max(1, min(MAX_PAGE_SIZE, request.page_size))}
+    if stream.modified and request.modified_since is not None:
+        params["dateTimeModifiedMin"] = request.modified_since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    if stream.window_param and request.window_start is not None:
+        params[stream.window_param] = request.window_start.astimezone(UTC).date().isoformat()
+    if stream.type_ids:
+        params["transactionTypeIDs[]"] = [str(t) for t in stream.type_ids]
+    if request.x_property_ids is not None and stream.by_property:
+        ids = sorted((x for x in request.x_property_ids if x.isdigit()), key=int)
+        if not ids:
+            return None
+        params["propertyIDs[]"] = ids
+    return params
+
+
+def _ids_of(rows: list[Any], name: str, id_field: str) -> list[str]:
+    ids = []
+    for row in rows:
+        value = row.get(name) if isinstance(row, dict) else None
+        if isinstance(value, dict) and value.get(id_field) is not None:
+            ids.append(str(value[id_field]))
+    return ids
+
+
+def _map_rows(
+    stream: Stream, mapper: Mapper, rows: list[Any]
+) -> tuple[list[CanonicalRecord], list[dict[str, Any]]]:
+    records: list[CanonicalRecord] = []
+    skipped: list[dict[str, Any]] = []
+    for row in rows:
+        inner = row.get(stream.entity) if isinstance(row, dict) else None
+        native_id = inner.get(stream.id_field) if isinstance(inner, dict) else None
+        try:
+            records.extend(mapper(row))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # pydantic's errors are ValueErrors
+            skipped.append(
+                {
+                    "model": stream.model.value,
+                    "x_id": None if native_id is None else str(native_id),
+                    "reason": str(exc) or type(exc).__name__,
+                }
+            )
+    return records, skipped

@@ -1,0 +1,106 @@
+"""Rentvine's streams, declared as data: where each model lives and how it filters.
+
+Every list pages by `page`/`pageSize` (at most MAX_PAGE_SIZE). The exports take
+`dateTimeModifiedMin` (inclusive), transaction search takes `datePostedMin` and
+`transactionTypeIDs[]`; most lists take `propertyIDs[]`. Two streams fan out because Rentvine
+has no direct list for them:
+- financial accounts: the company-wide chart of accounts, emitted once per property (see
+  `mapping_ledger`), paged by the property export;
+- recurring charges: one call per lease (`/leases/{id}/recurring-charges`), paged by the lease
+  export, without a modified filter (changing a recurring charge does not touch the lease).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from pmsgate.canonical.records import CanonicalRecord
+from pmsgate.canonical.registry import Model
+from pmsgate.connectors.rentvine import mapping as m
+from pmsgate.connectors.rentvine import mapping_ledger as ml
+
+MAX_PAGE_SIZE = 100  # Rentvine's docs page at 15-25 by default; the emulator refuses above 100
+ACCOUNTS_PATH = "/accounting/accounts"
+TRANSACTION_PATH = "/accounting/transactions"
+
+
+class FanOut(Enum):
+    NONE = "none"
+    ACCOUNTS_PER_PROPERTY = "accounts_per_property"
+    RECURRING_PER_LEASE = "recurring_per_lease"
+
+
+@dataclass(frozen=True)
+class Stream:
+    model: Model
+    path: str  # the list that is paged
+    entity: str  # the row's wrapping key, for reporting malformed rows
+    id_field: str
+    mapper: Callable[[Any], Sequence[CanonicalRecord]] | None
+    modified: bool = False  # takes dateTimeModifiedMin
+    window_param: str | None = None  # transaction-date window (ledger streams)
+    type_ids: tuple[int, ...] = ()  # transactionTypeIDs[]
+    children: tuple[Model, ...] = ()
+    fan_out: FanOut = FanOut.NONE
+    by_property: bool = True  # takes propertyIDs[]
+
+
+STREAMS: dict[Model, Stream] = {
+    s.model: s
+    for s in (
+        Stream(
+            Model.PROPERTIES, "/properties/export", "property", "propertyID", m.map_property, modified=True
+        ),
+        Stream(Model.UNITS, "/properties/units/export", "unit", "unitID", m.map_unit, modified=True),
+        Stream(Model.RESIDENTS, "/tenants/search", "contact", "contactID", m.map_contact),
+        Stream(
+            Model.LEASES,
+            "/leases/export",
+            "lease",
+            "leaseID",
+            m.map_lease,
+            modified=True,
+            children=(Model.RESIDENTS_TO_LEASES,),
+        ),
+        Stream(
+            Model.FINANCIAL_ACCOUNTS,
+            "/properties/export",
+            "account",
+            "accountID",
+            None,
+            fan_out=FanOut.ACCOUNTS_PER_PROPERTY,
+        ),
+        Stream(
+            Model.RESIDENT_CHARGES,
+            f"{TRANSACTION_PATH}/search",
+            "transaction",
+            "transactionID",
+            ml.map_charge,
+            window_param="datePostedMin",
+            type_ids=(ml.CHARGE, ml.CREDIT),
+        ),
+        Stream(
+            Model.RESIDENT_PAYMENTS,
+            f"{TRANSACTION_PATH}/search",
+            "transaction",
+            "transactionID",
+            ml.map_payment,
+            window_param="datePostedMin",
+            type_ids=(ml.PAYMENT,),
+            children=(Model.RESIDENT_ALLOCATIONS,),
+        ),
+        Stream(
+            Model.RECURRING_RESIDENT_CHARGES,
+            "/leases/export",
+            "recurringCharge",
+            "leaseRecurringChargeID",
+            None,
+            fan_out=FanOut.RECURRING_PER_LEASE,
+        ),
+    )
+}
+# Child models arrive inside their parent's pages; they are never requested on their own.
+PARENT_OF: dict[Model, Model] = {child: s.model for s in STREAMS.values() for child in s.children}

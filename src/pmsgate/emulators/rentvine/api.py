@@ -1,0 +1,244 @@
+"""Rentvine's read endpoints: exports and searches answering bare arrays of entity-wrapped rows."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from pmsgate.emulators.rentvine.query import MODIFIED, POSTED, ListQuery, parse_list
+from pmsgate.emulators.rentvine.store import Record, RentvineStore
+from pmsgate.emulators.rentvine.wire import TODAY, RentvineError, money, parse_day, parse_money
+
+MALFORMED_AMOUNT = "12,3x"
+
+
+def store_of(request: Request) -> RentvineStore:
+    store: RentvineStore = request.app.state.store
+    return store
+
+
+def admit(request: Request, resource: str) -> RentvineStore:
+    store = store_of(request)
+    store.admit(request.headers.get("authorization"), resource)
+    return store
+
+
+def _malform(row: dict[str, Any], entity: str, id_field: str, every: int) -> dict[str, Any]:
+    """Break every `every`-th row (by id, so the same rows break on every read): alternately drop
+    its id or garble its amount."""
+    record = row[entity]
+    if every <= 0 or record[id_field] % every:
+        return row
+    broken = dict(record)
+    if "amount" in broken and (record[id_field] // every) % 2:
+        broken["amount"] = MALFORMED_AMOUNT
+    else:
+        del broken[id_field]
+    return {**row, entity: broken}
+
+
+async def _answer(
+    store: RentvineStore, query: ListQuery, rows: list[dict[str, Any]], entity: str, id_field: str
+) -> Response:
+    plan = store.faults.plan
+    if plan.slow_ms:
+        store.faults.note("slow_ms")
+        await asyncio.sleep(plan.slow_ms / 1000)
+    page = query.window(rows)
+    shown = [_malform(r, entity, id_field, plan.malformed_every) for r in page]
+    broken = sum(1 for a, b in zip(page, shown, strict=True) if a is not b)
+    if broken:
+        store.faults.note("malformed_every", broken)
+    return JSONResponse(shown)
+
+
+def _in(values: frozenset[int] | None, value: Any) -> bool:
+    return values is None or value in values
+
+
+async def properties(request: Request) -> Response:
+    store = admit(request, "properties")
+    query = parse_list(request.query_params, MODIFIED | {"propertyIDs[]"})
+    ids = query.ints("propertyIDs")
+    with store.lock:
+        rows = [
+            {"property": p}
+            for p in store.table("properties").all()
+            if _in(ids, p["propertyID"]) and query.stamp_range(p)
+        ]
+    return await _answer(store, query, rows, "property", "propertyID")
+
+
+async def units(request: Request) -> Response:
+    store = admit(request, "properties")
+    query = parse_list(request.query_params, MODIFIED | {"propertyIDs[]"})
+    ids = query.ints("propertyIDs")
+    with store.lock:
+        rows = [
+            {"unit": u}
+            for u in store.table("units").all()
+            if _in(ids, u["propertyID"]) and query.stamp_range(u)
+        ]
+    return await _answer(store, query, rows, "unit", "unitID")
+
+
+async def tenants(request: Request) -> Response:
+    """Tenant contacts, each with the lease it is on (the latest, when several)."""
+    store = admit(request, "tenants")
+    query = parse_list(request.query_params, frozenset({"propertyIDs[]", "search"}))
+    ids, search = query.ints("propertyIDs"), (request.query_params.get("search") or "").lower()
+    rows = []
+    with store.lock:
+        for contact in store.table("contacts").all():
+            lease = store.lease_of_contact.get(contact["contactID"])
+            if lease is None or not _in(ids, lease["propertyID"]):
+                continue
+            if (
+                search
+                and search not in f"{contact['firstName']} {contact['lastName']} {contact['email']}".lower()
+            ):
+                continue
+            link = {k: lease[k] for k in ("leaseID", "propertyID", "unitID")}
+            rows.append({"contact": contact, "lease": link})
+    return await _answer(store, query, rows, "contact", "contactID")
+
+
+def balances(store: RentvineStore, lease_id: int) -> dict[str, str]:
+    unpaid = past_due = 0
+    for txn in store.lease_transactions(lease_id):
+        if txn["isVoided"]:
+            continue
+        open_ = _open_cents(txn)
+        unpaid += open_
+        if txn["transactionTypeID"] == 1 and txn["dateDue"] and parse_day(txn["dateDue"]) < TODAY:
+            past_due += open_
+    return {"unpaidTotalAmount": money(unpaid), "pastDueTotalAmount": money(past_due)}
+
+
+def _open_cents(txn: Record) -> int:
+    amount = parse_money(txn["amount"])
+    if txn["transactionTypeID"] == 1:
+        return amount - parse_money(txn["amountPaid"] or "0")
+    return -amount  # payments and credits lower what is owed
+
+
+async def leases(request: Request) -> Response:
+    store = admit(request, "leases")
+    allowed = MODIFIED | {"propertyIDs[]", "leaseIDs[]", "primaryLeaseStatusIDs[]"}
+    query = parse_list(request.query_params, allowed)
+    ids, lease_ids = query.ints("propertyIDs"), query.ints("leaseIDs")
+    statuses = query.ints("primaryLeaseStatusIDs")
+    units_table = store.table("units")
+    rows = []
+    with store.lock:
+        for lease in store.table("leases").all():
+            if not (_in(ids, lease["propertyID"]) and _in(lease_ids, lease["leaseID"])):
+                continue
+            if not _in(statuses, lease["primaryLeaseStatusID"]) or not query.stamp_range(lease):
+                continue
+            unit = units_table.get(lease["unitID"]) or {}
+            rows.append(
+                {
+                    "lease": lease,
+                    "balances": balances(store, lease["leaseID"]),
+                    "unit": {"unitID": unit.get("unitID"), "name": unit.get("name")},
+                }
+            )
+    return await _answer(store, query, rows, "lease", "leaseID")
+
+
+async def accounts(request: Request) -> Response:
+    store = admit(request, "accounting")
+    query = parse_list(request.query_params, frozenset())
+    with store.lock:
+        rows = [{"account": a} for a in store.table("accounts").all()]
+    return await _answer(store, query, rows, "account", "accountID")
+
+
+_TXN_PARAMS = POSTED | {"propertyIDs[]", "leaseIDs[]", "transactionTypeIDs[]", "search", "isVoided"}
+
+
+def _ledger_row(store: RentvineStore, txn: Record) -> dict[str, Any]:
+    return {"transaction": txn, "ledger": {"ledgerID": txn["leaseID"], "leaseID": txn["leaseID"]}}
+
+
+async def transactions(request: Request) -> Response:
+    store = admit(request, "accounting")
+    query = parse_list(request.query_params, frozenset(_TXN_PARAMS))
+    ids, lease_ids, types = (
+        query.ints("propertyIDs"),
+        query.ints("leaseIDs"),
+        query.ints("transactionTypeIDs"),
+    )
+    search = request.query_params.get("search")
+    voided = request.query_params.get("isVoided")
+    rows = []
+    with store.lock:
+        for txn in store.table("transactions").all():
+            if not (_in(ids, txn["propertyID"]) and _in(lease_ids, txn["leaseID"])):
+                continue
+            if not _in(types, txn["transactionTypeID"]) or not query.day_range(txn):
+                continue
+            if voided is not None and txn["isVoided"] != (voided in ("1", "true")):
+                continue
+            if search and search not in f"{txn['description']} {txn['reference'] or ''}":
+                continue
+            rows.append(_ledger_row(store, txn))
+    return await _answer(store, query, rows, "transaction", "transactionID")
+
+
+def _one(request: Request, resource: str, find: Callable[[RentvineStore], dict[str, Any] | None]) -> Response:
+    store = admit(request, resource)
+    with store.lock:
+        row = find(store)
+    if row is None:
+        raise RentvineError(404, "Not Found")
+    return JSONResponse(row)
+
+
+async def transaction(request: Request) -> Response:
+    def find(store: RentvineStore) -> dict[str, Any] | None:
+        txn = store.table("transactions").get(request.path_params["transaction_id"])
+        return None if txn is None else _ledger_row(store, txn)
+
+    return _one(request, "accounting", find)
+
+
+def recurring_row(store: RentvineStore, charge: Record) -> dict[str, Any]:
+    account = store.table("accounts").get(charge["accountID"]) or {}
+    return {
+        "recurringCharge": charge,
+        "account": {k: account.get(k) for k in ("accountID", "name", "number", "isRent")},
+    }
+
+
+def lease_or_404(store: RentvineStore, lease_id: int) -> Record:
+    lease = store.table("leases").get(lease_id)
+    if lease is None:
+        raise RentvineError(404, "Not Found")
+    return lease
+
+
+async def recurring_charges(request: Request) -> Response:
+    """All of a lease's recurring charges, ended ones included (Rentvine keeps the history)."""
+    store = admit(request, "leases")
+    query = parse_list(request.query_params, frozenset())
+    lease_id = request.path_params["lease_id"]
+    with store.lock:
+        lease_or_404(store, lease_id)
+        rows = [recurring_row(store, c) for c in store.table("recurring").all() if c["leaseID"] == lease_id]
+    return await _answer(store, query, rows, "recurringCharge", "leaseRecurringChargeID")
+
+
+async def recurring_charge(request: Request) -> Response:
+    def find(store: RentvineStore) -> dict[str, Any] | None:
+        charge = store.table("recurring").get(request.path_params["charge_id"])
+        if charge is None or charge["leaseID"] != request.path_params["lease_id"]:
+            return None
+        return recurring_row(store, charge)
+
+    return _one(request, "leases", find)

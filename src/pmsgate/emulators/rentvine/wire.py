@@ -1,0 +1,87 @@
+"""Rentvine's native formats: YYYY-MM-DD dates, 'YYYY-MM-DD HH:MM:SS' UTC timestamps,
+decimal-string money, and JSON error bodies `{"message": ..., "errors": {field: text}}`."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
+from starlette.responses import JSONResponse
+
+from pmsgate.kit.money import cents_to_decimal_str
+
+# Seed data is anchored here so every run produces identical records.
+BASE = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+TODAY = BASE.date()
+
+_MONEY = re.compile(r"^-?\d{1,9}(\.\d{1,2})?$")
+_US_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+
+
+class RentvineError(Exception):
+    """An error Rentvine answers with."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        errors: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors or {}
+        self.headers = headers or {}
+
+    def response(self) -> JSONResponse:
+        body: dict[str, Any] = {"message": self.message}
+        if self.errors:
+            body["errors"] = self.errors
+        return JSONResponse(body, status_code=self.status, headers=self.headers)
+
+
+def invalid(field: str, text: str) -> RentvineError:
+    return RentvineError(422, "The given data was invalid.", errors={field: text})
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def parse_stamp(text: str) -> datetime:
+    """'2025-03-01 09:15:00' (UTC) or ISO-8601 with an offset."""
+    value = text.strip().replace("T", " ")
+    parsed = datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def ymd(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def parse_day(text: Any) -> date:
+    """YYYY-MM-DD; MM/DD/YYYY is accepted too (Rentvine's own UI posts that form)."""
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a date")
+    match = _US_DATE.match(text.strip())
+    if match:
+        month, day, year = (int(g) for g in match.groups())
+        return date(year, month, day)
+    return date.fromisoformat(text.strip())
+
+
+def money(cents: int) -> str:
+    return cents_to_decimal_str(cents)
+
+
+def parse_money(value: Any) -> int:
+    """A decimal string or number ('1450.00', 25.5) to cents; anything else raises ValueError."""
+    text = str(value).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+    if not _MONEY.match(text):
+        raise ValueError(f"{value!r} is not a decimal amount")
+    whole, _, frac = text.lstrip("-").partition(".")
+    cents = int(whole) * 100 + int((frac + "00")[:2])
+    return -cents if text.startswith("-") else cents
