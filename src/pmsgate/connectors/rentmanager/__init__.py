@@ -1,0 +1,34 @@
+"""RENTMANAGER: Rent Manager 12's Web API (WAPI), `https://{companyId}.api.rentmanager.com`.
+
+Token login (user or partner token), RQL-filtered paged reads of every billing model RM has
+(no fees), resident-anchored Save writes including batch charges. See docs/vendors/rentmanager.md.
+"""
+
+from pmsgate.canonical.enums import Vendor
+from pmsgate.canonical.registry import Model
+from pmsgate.connectors.registry import VendorDefinition, register
+from pmsgate.connectors.rentmanager.connector import PLACEHOLDER, RentManagerConnector
+from pmsgate.connectors.rentmanager.credentials import PUBLIC_URL, RentManagerCredentials
+from pmsgate.connectors.rentmanager.rules import WRITE_RULES
+from pmsgate.connectors.rentmanager.streams import PARENT_OF, STREAMS
+from pmsgate.connectors.throttle import RequestBudget
+
+assert PLACEHOLDER in PUBLIC_URL
+
+MODELS: frozenset[Model] = frozenset(STREAMS) | frozenset(PARENT_OF)
+
+register(
+    VendorDefinition(
+        vendor=Vendor.RENTMANAGER,
+        credentials_model=RentManagerCredentials,
+        factory=RentManagerConnector,
+        # The host depends on the company: the connector fills {companyId} from the credentials.
+        default_base_url=lambda: PUBLIC_URL,
+        models=MODELS,
+        default_budget=RequestBudget(500, 60),  # 500 requests per rolling minute per company
+        write_rules=WRITE_RULES,
+        docs="docs/vendors/rentmanager.md",
+    )
+)
+
+__all__ = ["RentManagerConnector", "RentManagerCredentials"]

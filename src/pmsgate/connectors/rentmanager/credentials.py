@@ -1,0 +1,78 @@
+"""Rent Manager credentials: Propexo's `RentManagerSandbox` (Username, Password, companyId) or
+`RentManagerProduction` (PartnerToken, companyId) in one model, plus optional `LocationID` (the
+location the login is bound to; RM defaults to the user's default location), `baseUrl` (to reach
+an emulator or a non-standard host) and `timeZone` (the company's clock; RM answers local times
+without an offset).
+
+Without `baseUrl` the API lives at `https://{companyId}.api.rentmanager.com`.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+DEFAULT_TIME_ZONE = "America/New_York"  # Rent Manager (LCS) is in Ohio; most companies are US Eastern
+PUBLIC_URL = "https://{companyId}.api.rentmanager.com"
+
+
+class RentManagerCredentials(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, title="RentManager")
+
+    username: str | None = Field(
+        default=None, alias="Username", title="Username", description="RM API user (sandbox)"
+    )
+    password: SecretStr | None = Field(default=None, alias="Password", title="Password")
+    partner_token: SecretStr | None = Field(
+        default=None, alias="PartnerToken", title="Partner token", description="Production partner token"
+    )
+    company_id: str = Field(
+        alias="companyId",
+        min_length=1,
+        pattern=r"^[A-Za-z0-9-]+$",
+        title="Company code",
+        description="Rent Manager company code: the API is https://{companyId}.api.rentmanager.com",
+    )
+    location_id: int | None = Field(default=None, alias="LocationID", title="Location id", ge=1)
+    base_url: str | None = Field(default=None, alias="baseUrl", title="Base URL")
+    time_zone: str | None = Field(default=None, alias="timeZone", title="Company time zone")
+
+    @model_validator(mode="after")
+    def _one_login(self) -> RentManagerCredentials:
+        by_user = self.username is not None and self.password is not None
+        if not by_user and self.partner_token is None:
+            raise ValueError("give Username and Password (sandbox) or PartnerToken (production)")
+        return self
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"{value!r} is not an IANA time zone") from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone or DEFAULT_TIME_ZONE)
+
+    def public_url(self) -> str:
+        return PUBLIC_URL.replace("{companyId}", self.company_id)
+
+    def login_body(self) -> dict[str, object]:
+        """What POST /Authentication/AuthorizeUser expects."""
+        body: dict[str, object] = {}
+        if self.partner_token is not None:
+            body["PartnerToken"] = self.partner_token.get_secret_value()
+        else:
+            body["Username"] = self.username or ""
+            body["Password"] = self.password.get_secret_value() if self.password else ""
+        if self.location_id is not None:
+            body["LocationID"] = self.location_id
+        return body
+
+    def secrets(self) -> list[str]:
+        return [s.get_secret_value() for s in (self.password, self.partner_token) if s is not None]

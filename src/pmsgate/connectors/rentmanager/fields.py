@@ -1,0 +1,101 @@
+"""Reading Rent Manager's native values: integer ids, local wall-clock times without offset (in
+the company's time zone), JSON-number money (parsed as Decimal, never float). Each raises
+MappingError (a ValueError) on a value it cannot read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pmsgate.kit.money import to_cents
+
+Native = Mapping[str, Any]
+
+
+class MappingError(ValueError):
+    pass
+
+
+def required(raw: Native, field: str) -> Any:
+    value = raw.get(field)
+    if value is None or value == "":
+        raise MappingError(f"missing {field}")
+    return value
+
+
+def ident(raw: Native, field: str) -> str:
+    value = required(raw, field)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise MappingError(f"{field}: {value!r} is not an id")
+    return str(value)
+
+
+def optional_ident(raw: Native, field: str) -> str | None:
+    value = raw.get(field)
+    return None if value is None or value == "" or value == 0 else str(value)
+
+
+def _parse(value: Any, field: str) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise MappingError(f"{field}: {value!r} is not a date")
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise MappingError(f"{field}: {value!r} is not ISO-8601") from exc
+
+
+def local_date(value: Any, field: str) -> date | None:
+    """'2026-03-01T00:00:00' -> date(2026, 3, 1): RM writes dates as local midnight."""
+    parsed = _parse(value, field)
+    return None if parsed is None else parsed.date()
+
+
+def utc(value: Any, field: str, tz: ZoneInfo) -> datetime | None:
+    """A company-local wall-clock time -> aware UTC ('2026-03-01T09:15:00' in New York -> 14:15Z)."""
+    parsed = _parse(value, field)
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed.astimezone(UTC)
+
+
+def money(value: Any, field: str = "Amount") -> tuple[int | None, str | None]:
+    """(cents, raw string) of an amount; JSON numbers arrive as Decimal (see the session)."""
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        raise MappingError(f"{field}: {value!r} is not an amount")
+    try:
+        return to_cents(value), str(value)
+    except ValueError as exc:
+        raise MappingError(f"{field}: {value!r} is not an amount") from exc
+
+
+def negated(value: tuple[int | None, str | None]) -> tuple[int | None, str | None]:
+    cents, raw = value
+    if cents is None or raw is None:
+        return cents, raw
+    return -cents, str(-Decimal(raw))
+
+
+def custom(raw: Native, mapped: frozenset[str]) -> dict[str, Any] | None:
+    extra = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in raw.items() if k not in mapped}
+    return extra or None
+
+
+def bathrooms(value: Any) -> tuple[float | None, float | None]:
+    """1.5 -> (1 full, 1 half)."""
+    if value is None or value == "":
+        return None, None
+    try:
+        count = Decimal(str(value))
+    except ArithmeticError as exc:
+        raise MappingError(f"Bathrooms: {value!r} is not a number") from exc
+    full = int(count)
+    return float(full), float(1 if count - full >= Decimal("0.5") else 0)

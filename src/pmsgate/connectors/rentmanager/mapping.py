@@ -1,0 +1,359 @@
+"""Rent Manager native records -> canonical records. Pure functions, no I/O.
+
+RM keys some records by what they belong to rather than where: payments and recurring charges
+name only the tenant (`AccountID` / `EntityKeyID`), and a property's location is on the property.
+`Places` carries those lookups (loaded by the connector) plus the company's time zone and today.
+Charge types and GL accounts are company-wide in RM, so their `x_property_id` is "" (the
+canonical record requires a value). Credits are stored as negative charges with x_id "credit:N",
+since RM numbers credits apart from charges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pmsgate.canonical import records as r
+from pmsgate.canonical.enums import Frequency, LeaseStatus, PropertyType, ResidentType
+from pmsgate.connectors.rentmanager.fields import (
+    MappingError,
+    Native,
+    bathrooms,
+    custom,
+    ident,
+    local_date,
+    money,
+    negated,
+    optional_ident,
+    required,
+    utc,
+)
+from pmsgate.kit.money import cents_to_decimal_str
+
+COMPANY_WIDE = ""  # x_property_id of company-wide records (charge types, GL accounts)
+CREDIT_PREFIX = "credit:"
+FREQUENCY = {"Daily": Frequency.DAILY, "Weekly": Frequency.WEEKLY, "Monthly": Frequency.MONTHLY}
+PROPERTY_TYPE = {
+    "Residential": PropertyType.MULTI_FAMILY,
+    "Commercial": PropertyType.COMMERCIAL,
+    "SingleFamily": PropertyType.SINGLE_FAMILY,
+}
+
+
+@dataclass
+class Places:
+    tz: ZoneInfo
+    today: date
+    location_of_property: Mapping[str, str] = field(default_factory=dict)
+    property_of_tenant: Mapping[str, str] = field(default_factory=dict)
+    lease_of_tenant: Mapping[str, str] = field(default_factory=dict)
+
+    def tenant_property(self, tenant_id: str) -> str:
+        found = self.property_of_tenant.get(tenant_id)
+        if found is None:
+            raise MappingError(f"tenant {tenant_id} is unknown (no property)")
+        return found
+
+
+_MAPPED: dict[str, frozenset[str]] = {
+    "property": frozenset(
+        {
+            "PropertyID",
+            "LocationID",
+            "Name",
+            "ShortName",
+            "IsActive",
+            "PropertyType",
+            "Addresses",
+            "CreateDate",
+        }
+    ),
+    "unit": frozenset(
+        {"UnitID", "PropertyID", "Name", "UnitTypeID", "Bedrooms", "Bathrooms", "SquareFootage", "MarketRent"}
+    ),
+    "tenant": frozenset({"TenantID", "PropertyID", "FirstName", "LastName", "Email", "PhoneNumber"}),
+    "lease": frozenset(
+        {"LeaseID", "TenantID", "UnitID", "PropertyID", "MoveInDate", "MoveOutDate", "NoticeDate"}
+        | {"LeaseRenewals"}
+    ),
+    "charge_type": frozenset({"ChargeTypeID", "Name", "Description", "GLAccountID"}),
+    "gl_account": frozenset({"GLAccountID", "Name", "Reference", "IsActive"}),
+    "charge": frozenset(
+        {"ChargeID", "ID", "AccountID", "PropertyID", "UnitID", "ChargeTypeID", "Amount", "AmountAllocated"}
+        | {"TransactionDate", "Comment", "Reference"}
+    ),
+    "payment": frozenset(
+        {"ID", "AccountID", "Amount", "TransactionDate", "Comment", "Reference", "Allocations"}
+    ),
+    "recurring": frozenset(
+        {"RecurringChargeID", "ChargeTypeID", "Amount", "Frequency", "Comment"} | {"FromDate", "ToDate"}
+    ),
+}
+
+
+def _location(raw: Native, places: Places) -> str | None:
+    return places.location_of_property.get(ident(raw, "PropertyID"))
+
+
+def map_property(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    addresses = [a for a in raw.get("Addresses") or [] if isinstance(a, dict)]
+    address = next((a for a in addresses if a.get("IsPrimary")), addresses[0] if addresses else {})
+    kind = raw.get("PropertyType")
+    return [
+        r.PropertyRecord(
+            x_id=ident(raw, "PropertyID"),
+            x_location_id=optional_ident(raw, "LocationID"),
+            x_created_at=utc(raw.get("CreateDate"), "CreateDate", places.tz),
+            name=raw.get("Name"),
+            code=raw.get("ShortName"),
+            is_active=raw.get("IsActive"),
+            type=kind,
+            type_raw=kind,
+            type_normalized=None if kind is None else PROPERTY_TYPE.get(kind, PropertyType.OTHER).value,
+            street_address_1=address.get("Street"),
+            address_1=address.get("Street"),
+            city=address.get("City"),
+            state=address.get("State"),
+            zip=address.get("PostalCode"),
+            custom_data=custom(raw, _MAPPED["property"]),
+        )
+    ]
+
+
+def map_unit(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    full, half = bathrooms(raw.get("Bathrooms"))
+    beds, baths = raw.get("Bedrooms"), raw.get("Bathrooms")
+    return [
+        r.UnitRecord(
+            x_id=ident(raw, "UnitID"),
+            x_property_id=ident(raw, "PropertyID"),
+            x_location_id=_location(raw, places),
+            x_unit_type_id=optional_ident(raw, "UnitTypeID"),
+            number=raw.get("Name"),
+            bedrooms=None if beds is None else str(beds),
+            bathrooms=None if baths is None else str(baths),
+            bathrooms_full=full,
+            bathrooms_half=half,
+            square_feet=raw.get("SquareFootage"),
+            rent_amount_market_in_cents=money(raw.get("MarketRent"), "MarketRent")[0],
+            custom_data=custom(raw, _MAPPED["unit"]),
+        )
+    ]
+
+
+def map_tenant(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    phone = raw.get("PhoneNumber")
+    tenant_id = ident(raw, "TenantID")
+    return [
+        r.ResidentRecord(
+            x_id=tenant_id,
+            x_property_id=ident(raw, "PropertyID"),
+            x_location_id=_location(raw, places),
+            x_lease_id=places.lease_of_tenant.get(tenant_id),
+            first_name=raw.get("FirstName"),
+            last_name=raw.get("LastName"),
+            email_1=raw.get("Email"),
+            phone_1=phone,
+            phone_1_type="OTHER" if phone else None,  # RM's phone records carry their own types
+            custom_data=custom(raw, _MAPPED["tenant"]),
+        )
+    ]
+
+
+def _lease_status(move_in: date | None, move_out: date | None, today: date) -> LeaseStatus:
+    if move_in is not None and move_in > today:
+        return LeaseStatus.PENDING
+    if move_out is not None and move_out <= today:
+        return LeaseStatus.INACTIVE
+    return LeaseStatus.ACTIVE if move_in is not None else LeaseStatus.OTHER
+
+
+def map_lease(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    """The lease (RM's unit occupancy of a tenant), then its one residents-to-leases link."""
+    lease_id, property_id, tenant_id = ident(raw, "LeaseID"), ident(raw, "PropertyID"), ident(raw, "TenantID")
+    move_in = local_date(raw.get("MoveInDate"), "MoveInDate")
+    move_out = local_date(raw.get("MoveOutDate"), "MoveOutDate")
+    notice = local_date(raw.get("NoticeDate"), "NoticeDate")
+    renewals = [x for x in raw.get("LeaseRenewals") or [] if isinstance(x, dict)]
+    term = max(renewals, key=lambda x: str(x.get("StartDate") or ""), default={})
+    status = _lease_status(move_in, move_out, places.today)
+    upcoming, moved_out = status is LeaseStatus.PENDING, status is LeaseStatus.INACTIVE
+    lease = r.LeaseRecord(
+        x_id=lease_id,
+        x_property_id=property_id,
+        x_location_id=_location(raw, places),
+        x_unit_id=optional_ident(raw, "UnitID"),
+        x_resident_id=tenant_id,
+        status=status.value,
+        status_raw=None,  # RM leases carry no status: it is derived from the move dates
+        status_normalized=status.value,
+        start_date=local_date(term.get("StartDate"), "LeaseRenewals.StartDate"),
+        end_date=local_date(term.get("EndDate"), "LeaseRenewals.EndDate"),
+        term=term.get("Term"),
+        scheduled_move_in_date=move_in if upcoming else None,
+        realized_move_in_date=None if upcoming else move_in,
+        scheduled_move_out_date=None if moved_out else move_out,
+        realized_move_out_date=move_out if moved_out else None,
+        custom_data=custom(raw, _MAPPED["lease"]),
+    )
+    link = r.ResidentLeaseRecord(
+        x_id=f"{lease_id}:{tenant_id}",
+        x_property_id=property_id,
+        x_lease_id=lease_id,
+        x_resident_id=tenant_id,
+        x_resident_type="Tenant",
+        resident_type_normalized=ResidentType.PRIMARY.value,  # the RM tenant is the account holder
+        move_in_date=move_in,
+        move_out_date=move_out,
+        notice_date=notice,
+    )
+    return [lease, link]
+
+
+def map_charge_type(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    return [
+        r.ChargeCodeRecord(
+            x_id=ident(raw, "ChargeTypeID"),
+            x_property_id=COMPANY_WIDE,
+            name=raw.get("Name"),
+            description=raw.get("Description"),
+            credit_gl_account=optional_ident(raw, "GLAccountID"),  # the income account it posts to
+            custom_data=custom(raw, _MAPPED["charge_type"]),
+        )
+    ]
+
+
+def map_gl_account(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    active = raw.get("IsActive")
+    return [
+        r.FinancialAccountRecord(
+            x_id=ident(raw, "GLAccountID"),
+            x_property_id=COMPANY_WIDE,
+            name=raw.get("Name"),
+            account_number=raw.get("Reference"),
+            status_raw=None if active is None else ("Active" if active else "Inactive"),
+            custom_data=custom(raw, _MAPPED["gl_account"]),
+        )
+    ]
+
+
+def _post_month(day: date | None) -> str | None:
+    return None if day is None else f"{day.year:04d}-{day.month:02d}"
+
+
+def _ledger_common(raw: Native, places: Places, tenant_id: str, property_id: str) -> dict[str, Any]:
+    posted = local_date(raw.get("TransactionDate"), "TransactionDate")
+    return {
+        "x_property_id": property_id,
+        "x_location_id": places.location_of_property.get(property_id),
+        "x_resident_id": tenant_id,
+        "x_lease_id": places.lease_of_tenant.get(tenant_id),
+        "transaction_date": utc(raw.get("TransactionDate"), "TransactionDate", places.tz),
+        "post_month": _post_month(posted),
+        "description": raw.get("Comment"),
+        "reference_number": raw.get("Reference"),
+    }
+
+
+def map_charge(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    tenant_id = ident(raw, "AccountID")
+    amount = money(required(raw, "Amount"))
+    allocated = money(raw.get("AmountAllocated"), "AmountAllocated")[0]
+    open_ = None if amount[0] is None or allocated is None else amount[0] - allocated
+    return [
+        r.ResidentChargeRecord(
+            x_id=ident(raw, "ChargeID"),
+            x_unit_id=optional_ident(raw, "UnitID"),
+            x_charge_code_id=optional_ident(raw, "ChargeTypeID"),
+            amount_in_cents=amount[0],
+            amount_raw=amount[1],
+            amount_open_in_cents=open_,
+            amount_open_raw=None if open_ is None else cents_to_decimal_str(open_),
+            amount_paid_in_cents=allocated,
+            amount_paid_raw=None if allocated is None else cents_to_decimal_str(allocated),
+            is_open=None if open_ is None else open_ != 0,
+            transaction_source="Charge",
+            custom_data=custom(raw, _MAPPED["charge"]),
+            **_ledger_common(raw, places, tenant_id, ident(raw, "PropertyID")),
+        )
+    ]
+
+
+def map_credit(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    """A credit, stored as a negative charge (Propexo: "credits … are stored as negative charges")."""
+    tenant_id = ident(raw, "AccountID")
+    amount = negated(money(required(raw, "Amount")))
+    return [
+        r.ResidentChargeRecord(
+            x_id=f"{CREDIT_PREFIX}{ident(raw, 'ID')}",
+            x_unit_id=optional_ident(raw, "UnitID"),
+            x_charge_code_id=optional_ident(raw, "ChargeTypeID"),
+            amount_in_cents=amount[0],
+            amount_raw=amount[1],
+            transaction_source="Credit",
+            custom_data=custom(raw, _MAPPED["charge"]),
+            **_ledger_common(raw, places, tenant_id, ident(raw, "PropertyID")),
+        )
+    ]
+
+
+def map_payment(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    """The payment, then one allocation per charge it paid. RM payments carry no PropertyID:
+    the property is the tenant's."""
+    payment_id, tenant_id = ident(raw, "ID"), ident(raw, "AccountID")
+    property_id = places.tenant_property(tenant_id)
+    amount = money(required(raw, "Amount"))
+    payment = r.ResidentPaymentRecord(
+        x_id=payment_id,
+        amount_in_cents=amount[0],
+        amount_raw=amount[1],
+        custom_data=custom(raw, _MAPPED["payment"]),
+        **_ledger_common(raw, places, tenant_id, property_id),
+    )
+    allocations: list[r.CanonicalRecord] = []
+    for item in raw.get("Allocations") or []:
+        if not isinstance(item, dict):
+            raise MappingError("Allocations: an item is not an object")
+        cents, text = money(required(item, "Amount"), "Allocations.Amount")
+        allocations.append(
+            r.AllocationRecord(
+                x_id=ident(item, "AllocationID"),
+                x_property_id=property_id,
+                x_source_id=payment_id,
+                x_destination_id=ident(item, "ChargeID"),
+                amount_in_cents=cents,
+                amount_raw=text,
+            )
+        )
+    return [payment, *allocations]
+
+
+def map_recurring(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    tenant_id = ident(raw, "EntityKeyID")
+    amount, frequency = money(required(raw, "Amount")), raw.get("Frequency")
+    start = local_date(raw.get("FromDate"), "FromDate")
+    end = local_date(raw.get("ToDate"), "ToDate")
+    property_id = places.tenant_property(tenant_id)
+    return [
+        r.RecurringChargeRecord(
+            x_id=ident(raw, "RecurringChargeID"),
+            x_property_id=property_id,
+            x_location_id=places.location_of_property.get(property_id),
+            x_lease_id=places.lease_of_tenant.get(tenant_id),
+            x_charge_code_id=optional_ident(raw, "ChargeTypeID"),
+            amount_in_cents=amount[0],
+            amount_raw=amount[1],
+            frequency_raw=frequency,
+            frequency_normalized=None
+            if frequency is None
+            else FREQUENCY.get(frequency, Frequency.OTHER).value,
+            start_date=start,
+            end_date=end,
+            is_active=end is None or end >= places.today,
+            description=raw.get("Comment"),
+            custom_data=custom(raw, _MAPPED["recurring"]),
+        )
+    ]
