@@ -58,6 +58,7 @@ def register(definition: VendorDefinition) -> None:
 _BUILTIN = (
     "pmsgate.connectors.sample",
     "pmsgate.connectors.buildium",
+    "pmsgate.connectors.propertyware",
     "pmsgate.connectors.rentmanager",
     "pmsgate.connectors.rentvine",
 )

@@ -29,6 +29,7 @@ _EMULATORS: dict[str, EmulatorDefinition] = {}
 _BUILTIN = (
     "pmsgate.emulators.sample.definition",
     "pmsgate.emulators.buildium.definition",
+    "pmsgate.emulators.propertyware.definition",
     "pmsgate.emulators.rentmanager.definition",
     "pmsgate.emulators.rentvine.definition",
 )

@@ -1,0 +1,183 @@
+"""Propertyware lease transactions -> canonical ledger records. Pure.
+
+- Charges (`ChargeTx`) are resident charges; each `payments[]` entry (a `PaymentCharge`: the part
+  of a payment applied to this charge) becomes an AllocationRecord riding in the charge's page,
+  because Propertyware lists allocations on the charge, not on the payment.
+- Credit memos and adjustments are resident charges with a negative amount (whatever sign the
+  vendor writes: SaveAdjustment asks for a negative one). All three share Propertyware's one
+  transaction id sequence, so their ids do not collide.
+- Payments carry the contact and deposit lines; auto charges are recurring charges.
+The records name only their lease, so the building, unit and tenant come from `Places`.
+"""
+
+from __future__ import annotations
+
+from pmsgate.canonical import records as r
+from pmsgate.canonical.enums import Frequency
+from pmsgate.connectors.propertyware.fields import (
+    Native,
+    custom,
+    ident,
+    iso_date,
+    midnight_utc,
+    money,
+    optional_ident,
+    required_money,
+)
+from pmsgate.connectors.propertyware.places import Places
+from pmsgate.kit.money import cents_to_decimal_str
+
+# Generic frequencies; QUARTERLY, SEMIANUUAL, ANUUAL, ANUUAL_ACCRUAL (the spec's spelling) -> OTHER.
+FREQUENCY = {"WEEKLY": Frequency.WEEKLY, "MONTHLY": Frequency.MONTHLY}
+PAYMENT_METHOD = {
+    "CHECK": "CHECK",
+    "CHECK21": "CHECK",
+    "CASHIERS_CHECK": "CHECK",
+    "CREDIT_CARD": "CREDIT_CARD",
+    "CASH": "CASH",
+    "MONEY_ORDER": "MONEY_ORDER",
+    "ECHECK": "ACH",
+    "EPAY": "ACH",
+    "NACHA": "ACH",
+}
+
+_TX = frozenset({"id", "leaseID", "glAccountID", "amount", "date", "comments", "refNo"})
+_MAPPED: dict[str, frozenset[str]] = {
+    "charge": _TX | {"amountDue", "amountPaid", "payments"},
+    "credit": _TX,
+    "payment": _TX | {"contactID", "paymentType"},
+    "auto": frozenset(
+        {"id", "leaseID", "glAccountID", "amount", "description", "dueDay", "frequency", "startDate"}
+        | {"endDate", "referenceNumber"}
+    ),
+}
+
+
+def map_charge(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    """The charge, then one allocation per payment applied to it."""
+    charge_id, lease_id = ident(raw, "id"), ident(raw, "leaseID")
+    lease = places.lease(lease_id)
+    amount = required_money(raw, "amount")
+    due, paid = money(raw.get("amountDue"), "amountDue"), money(raw.get("amountPaid"), "amountPaid")
+    charge = r.ResidentChargeRecord(
+        x_id=charge_id,
+        x_property_id=lease.building_id,
+        x_lease_id=lease_id,
+        x_unit_id=lease.unit_id,
+        x_resident_id=lease.primary_contact_id,
+        x_gl_account_id=optional_ident(raw, "glAccountID"),
+        amount_in_cents=amount[0],
+        amount_raw=amount[1],
+        amount_open_in_cents=due[0],
+        amount_open_raw=due[1],
+        amount_paid_in_cents=paid[0],
+        amount_paid_raw=paid[1],
+        is_open=None if due[0] is None else due[0] != 0,
+        transaction_date=midnight_utc(raw.get("date"), "date"),
+        due_date=iso_date(raw.get("date"), "date"),
+        description=raw.get("comments"),
+        reference_number=raw.get("refNo"),
+        transaction_source="CHARGE",
+        custom_data=custom(raw, _MAPPED["charge"]),
+    )
+    allocations = [_allocation(p, charge_id, lease.building_id) for p in raw.get("payments") or []]
+    return [charge, *allocations]
+
+
+def _allocation(raw: Native, charge_id: str, building_id: str) -> r.AllocationRecord:
+    payment_id = ident(raw, "id")
+    amount = required_money(raw, "chargeAmountPaid")
+    return r.AllocationRecord(
+        x_id=f"{payment_id}:{charge_id}",
+        x_property_id=building_id,
+        x_source_id=payment_id,
+        x_destination_id=charge_id,
+        x_financial_account_id=optional_ident(raw, "accountID"),
+        amount_in_cents=amount[0],
+        amount_raw=amount[1],
+    )
+
+
+def _credit(raw: Native, places: Places, source: str) -> list[r.CanonicalRecord]:
+    lease_id = ident(raw, "leaseID")
+    lease = places.lease(lease_id)
+    cents, text = required_money(raw, "amount")
+    credit = -abs(cents)
+    return [
+        r.ResidentChargeRecord(
+            x_id=ident(raw, "id"),
+            x_property_id=lease.building_id,
+            x_lease_id=lease_id,
+            x_unit_id=lease.unit_id,
+            x_resident_id=lease.primary_contact_id,
+            x_gl_account_id=optional_ident(raw, "glAccountID"),
+            amount_in_cents=credit,
+            amount_raw=text,
+            amount_paid_in_cents=0,
+            amount_paid_raw=cents_to_decimal_str(0),
+            transaction_date=midnight_utc(raw.get("date"), "date"),
+            due_date=iso_date(raw.get("date"), "date"),
+            description=raw.get("comments"),
+            reference_number=raw.get("refNo"),
+            transaction_source=source,
+            custom_data=custom(raw, _MAPPED["credit"]),
+        )
+    ]
+
+
+def map_credit_memo(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    return _credit(raw, places, "CREDIT_MEMO")
+
+
+def map_adjustment(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    return _credit(raw, places, "ADJUSTMENT")
+
+
+def map_payment(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    lease_id = ident(raw, "leaseID")
+    lease = places.lease(lease_id)
+    amount, method = required_money(raw, "amount"), raw.get("paymentType")
+    return [
+        r.ResidentPaymentRecord(
+            x_id=ident(raw, "id"),
+            x_property_id=lease.building_id,
+            x_lease_id=lease_id,
+            x_unit_id=lease.unit_id,
+            x_resident_id=optional_ident(raw, "contactID") or lease.primary_contact_id,
+            x_gl_account_id=optional_ident(raw, "glAccountID") or optional_ident(raw, "destinationAccountID"),
+            amount_in_cents=amount[0],
+            amount_raw=amount[1],
+            payment_method_raw=method,
+            payment_method_normalized=None if method is None else PAYMENT_METHOD.get(method, "OTHER"),
+            transaction_date=midnight_utc(raw.get("date"), "date"),
+            description=raw.get("comments"),
+            reference_number=raw.get("refNo"),
+            custom_data=custom(raw, _MAPPED["payment"]),
+        )
+    ]
+
+
+def map_autocharge(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    lease_id = ident(raw, "leaseID")
+    lease = places.lease(lease_id)
+    amount, frequency = required_money(raw, "amount"), raw.get("frequency")
+    return [
+        r.RecurringChargeRecord(
+            x_id=ident(raw, "id"),
+            x_property_id=lease.building_id,
+            x_lease_id=lease_id,
+            x_financial_account_id=optional_ident(raw, "glAccountID"),
+            amount_in_cents=amount[0],
+            amount_raw=amount[1],
+            description=raw.get("description"),
+            reference_number=raw.get("referenceNumber"),
+            start_date=iso_date(raw.get("startDate"), "startDate"),
+            end_date=iso_date(raw.get("endDate"), "endDate"),
+            frequency_raw=frequency,
+            frequency_normalized=None
+            if frequency is None
+            else FREQUENCY.get(frequency, Frequency.OTHER).value,
+            charge_due_day=raw.get("dueDay"),
+            custom_data=custom(raw, _MAPPED["auto"]),
+        )
+    ]

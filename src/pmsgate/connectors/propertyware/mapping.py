@@ -1,0 +1,247 @@
+"""Propertyware buildings, units, contacts, leases and GL accounts -> canonical records. Pure.
+
+Native fields a canonical record has no place for go to `custom_data` under their native names,
+computed from the declared `_MAPPED` sets so a new vendor field is kept rather than dropped.
+A record that cannot be mapped raises MappingError (a ValueError); the connector skips it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmsgate.canonical import records as r
+from pmsgate.canonical.enums import LeaseStatus, PropertyType, ResidentType
+from pmsgate.connectors.propertyware.fields import (
+    MappingError,
+    Native,
+    custom,
+    ident,
+    iso_date,
+    money,
+    optional_ident,
+    utc,
+)
+from pmsgate.connectors.propertyware.places import Places
+
+# Building.propertyType (the spec's enum) -> PropertyType; NONE/OTHER/SHORT_TERM_VACATION -> OTHER.
+PROPERTY_TYPE = {
+    "HOUSE": PropertyType.SINGLE_FAMILY,
+    "CONDO": PropertyType.SINGLE_FAMILY,
+    "TOWNHOUSE": PropertyType.SINGLE_FAMILY,
+    "APARTMENT": PropertyType.MULTI_FAMILY,
+    "DU_FOUR_PLEX": PropertyType.MULTI_FAMILY,
+    "SECTION_8_AFFORDABLE": PropertyType.MULTI_FAMILY,
+    "SENIOR": PropertyType.MULTI_FAMILY,
+    "STUDENT": PropertyType.MULTI_FAMILY,
+    "COMMERCIAL": PropertyType.COMMERCIAL,
+}
+# Lease.status is free text in the spec (`GET /leases/statuses` lists a customer's own); these
+# are Propertyware's stock statuses, compared case-insensitively.
+LEASE_STATUS = {
+    "active": LeaseStatus.ACTIVE,
+    "active - notice given": LeaseStatus.ACTIVE,
+    "future": LeaseStatus.PENDING,
+    "pending": LeaseStatus.PENDING,
+    "terminated": LeaseStatus.INACTIVE,
+    "closed": LeaseStatus.INACTIVE,
+    "inactive": LeaseStatus.INACTIVE,
+    "evicted": LeaseStatus.EVICTED,
+}
+
+_ADDRESS = frozenset({"address"})
+_MAPPED: dict[str, frozenset[str]] = {
+    "building": _ADDRESS
+    | {"id", "name", "abbreviation", "active", "countUnit", "yearBuilt", "propertyType", "website"}
+    | {"createdDateTime", "numberOfBedrooms", "totalArea", "county"},
+    "unit": _ADDRESS
+    | {"id", "buildingID", "name", "numberOfBedrooms", "numberOfBathrooms", "totalArea", "targetRent"}
+    | {"status", "rentable", "floorNumber"},
+    "contact": _ADDRESS
+    | {"id", "firstName", "lastName", "middleName", "email", "altEmail", "mobilePhone", "homePhone"}
+    | {"workPhone", "birthDate", "comments"},
+    "lease": frozenset(
+        {"id", "buildingID", "unitID", "status", "startDate", "endDate", "moveInDate", "moveOutDate"}
+        | {"scheduleMoveOutDate", "signedDate", "baseRent", "leaseBalance", "contacts"}
+    ),
+    "account": frozenset({"id", "name", "accountNumber", "active"}),
+}
+
+
+def _square_feet(raw: Native) -> int | None:
+    area = raw.get("totalArea")
+    if area is None or raw.get("areaUnits", "Sq Ft") != "Sq Ft":
+        return None  # square metres have no canonical field; they stay in custom_data
+    return int(area)
+
+
+def map_building(raw: Native, _places: Places | None = None) -> list[r.CanonicalRecord]:
+    address = raw.get("address") or {}
+    kind = raw.get("propertyType")
+    return [
+        r.PropertyRecord(
+            x_id=ident(raw, "id"),
+            x_created_at=utc(raw.get("createdDateTime"), "createdDateTime"),
+            name=raw.get("name"),
+            code=raw.get("abbreviation"),
+            street_address_1=address.get("address"),
+            street_address_2=address.get("addressCont"),
+            address_1=address.get("address"),
+            address_2=address.get("addressCont"),
+            city=address.get("city"),
+            state=address.get("stateRegion"),
+            zip=address.get("postalCode"),
+            country=address.get("country"),
+            county=raw.get("county"),
+            is_active=raw.get("active"),
+            number_of_units=raw.get("countUnit"),
+            year_built=raw.get("yearBuilt"),
+            square_feet=_square_feet(raw),
+            website=raw.get("website"),
+            type=kind,
+            type_raw=kind,
+            type_normalized=None if kind is None else PROPERTY_TYPE.get(kind, PropertyType.OTHER).value,
+            custom_data=custom(raw, _MAPPED["building"]),
+        )
+    ]
+
+
+def _baths(value: Any) -> tuple[str | None, float | None, float | None]:
+    if value is None:
+        return None, None, None
+    full = int(value)
+    return str(value), float(full), float(1 if value - full >= 0.5 else 0)
+
+
+def map_unit(raw: Native, _places: Places | None = None) -> list[r.CanonicalRecord]:
+    address = raw.get("address") or {}
+    baths, full, half = _baths(raw.get("numberOfBathrooms"))
+    beds, status = raw.get("numberOfBedrooms"), raw.get("status")
+    return [
+        r.UnitRecord(
+            x_id=ident(raw, "id"),
+            x_property_id=ident(raw, "buildingID"),
+            number=raw.get("name"),
+            bedrooms=None if beds is None else str(beds),
+            bathrooms=baths,
+            bathrooms_full=full,
+            bathrooms_half=half,
+            square_feet=_square_feet(raw),
+            rent_amount_market_in_cents=money(raw.get("targetRent"), "targetRent")[0],
+            is_vacant=None if status is None else str(status).lower() == "vacant",
+            is_available=raw.get("rentable"),
+            floor=None if raw.get("floorNumber") is None else str(raw["floorNumber"]),
+            street_address_1=address.get("address"),
+            street_address_2=address.get("addressCont"),
+            address_1=address.get("address"),
+            address_2=address.get("addressCont"),
+            city=address.get("city"),
+            state=address.get("stateRegion"),
+            zip=address.get("postalCode"),
+            country=address.get("country"),
+            custom_data=custom(raw, _MAPPED["unit"]),
+        )
+    ]
+
+
+def map_contact(raw: Native, places: Places) -> list[r.CanonicalRecord]:
+    """A TENANT contact; its property is the building of its newest lease."""
+    contact_id = ident(raw, "id")
+    lease_id, lease = places.contact_lease(contact_id)
+    address = raw.get("address") or {}
+    phones = [(raw.get(k), kind) for k, kind in (("mobilePhone", "MOBILE"), ("homePhone", "HOME"))]
+    phones += [(raw.get("workPhone"), "WORK")]
+    present = [(number, kind) for number, kind in phones if number]
+    (phone_1, type_1), (phone_2, type_2) = [*present, (None, None), (None, None)][:2]
+    return [
+        r.ResidentRecord(
+            x_id=contact_id,
+            x_property_id=lease.building_id,
+            x_lease_id=lease_id,
+            first_name=raw.get("firstName"),
+            last_name=raw.get("lastName"),
+            middle_name=raw.get("middleName"),
+            email_1=raw.get("email"),
+            email_2=raw.get("altEmail"),
+            phone_1=phone_1,
+            phone_1_type=type_1,
+            phone_2=phone_2,
+            phone_2_type=type_2,
+            address_1=address.get("address"),
+            address_2=address.get("addressCont"),
+            city=address.get("city"),
+            state=address.get("stateRegion"),
+            zip=address.get("postalCode"),
+            country=address.get("country"),
+            date_of_birth=iso_date(raw.get("birthDate"), "birthDate"),
+            notes=raw.get("comments"),
+            custom_data=custom(raw, _MAPPED["contact"]),
+        )
+    ]
+
+
+def map_lease(raw: Native, _places: Places | None = None) -> list[r.CanonicalRecord]:
+    """The lease, then one residents-to-leases link per contact on it."""
+    lease_id, building_id = ident(raw, "id"), ident(raw, "buildingID")
+    status = raw.get("status")
+    contacts = raw.get("contacts") or []
+    if not isinstance(contacts, list) or not all(isinstance(c, dict) for c in contacts):
+        raise MappingError("contacts: not a list of objects")
+    primary = next((c for c in contacts if c.get("primary")), contacts[0] if contacts else None)
+    normalized = LEASE_STATUS.get(str(status or "").lower(), LeaseStatus.OTHER)
+    upcoming = normalized is LeaseStatus.PENDING  # before move-in the dates are plans, not facts
+    move_in = iso_date(raw.get("moveInDate"), "moveInDate")
+    rent, balance = money(raw.get("baseRent"), "baseRent"), money(raw.get("leaseBalance"), "leaseBalance")
+    lease = r.LeaseRecord(
+        x_id=lease_id,
+        x_property_id=building_id,
+        x_unit_id=optional_ident(raw, "unitID"),
+        x_resident_id=None if primary is None else ident(primary, "id"),
+        status=status,
+        status_raw=status,
+        status_normalized=None if status is None else normalized.value,
+        start_date=iso_date(raw.get("startDate"), "startDate"),
+        end_date=iso_date(raw.get("endDate"), "endDate"),
+        scheduled_move_in_date=move_in if upcoming else None,
+        realized_move_in_date=None if upcoming else move_in,
+        scheduled_move_out_date=iso_date(raw.get("scheduleMoveOutDate"), "scheduleMoveOutDate"),
+        realized_move_out_date=iso_date(raw.get("moveOutDate"), "moveOutDate"),
+        signature_date=iso_date(raw.get("signedDate"), "signedDate"),
+        rent_amount_in_cents=rent[0],
+        balance_amount_in_cents=balance[0],
+        balance_amount_raw=balance[1],
+        custom_data=custom(raw, _MAPPED["lease"]),
+    )
+    links = [
+        r.ResidentLeaseRecord(
+            x_id=f"{lease_id}:{ident(c, 'id')}",
+            x_property_id=building_id,
+            x_lease_id=lease_id,
+            x_resident_id=ident(c, "id"),
+            x_resident_type=c.get("role") or ("Primary" if c is primary else None),
+            resident_type_normalized=(ResidentType.PRIMARY if c is primary else ResidentType.OTHER).value,
+            move_in_date=move_in,
+            move_out_date=iso_date(raw.get("moveOutDate"), "moveOutDate"),
+            notice_date=iso_date(raw.get("noticeGivenDate"), "noticeGivenDate"),
+        )
+        for c in contacts
+    ]
+    return [lease, *links]
+
+
+# GL accounts belong to the whole Propertyware company, not to a building: they carry no
+# property (x_property_id ""), so their property_id points at no property.
+COMPANY_WIDE = ""
+
+
+def map_account(raw: Native, _places: Places | None = None) -> list[r.CanonicalRecord]:
+    active = raw.get("active")
+    return [
+        r.FinancialAccountRecord(
+            x_id=ident(raw, "id"),
+            x_property_id=COMPANY_WIDE,
+            name=raw.get("name"),
+            account_number=raw.get("accountNumber"),
+            status_raw=None if active is None else ("ACTIVE" if active else "INACTIVE"),
+            custom_data=custom(raw, _MAPPED["account"]),
+        )
+    ]
