@@ -95,3 +95,21 @@ def test_token_bucket_terminates_when_refills_land_just_under_one() -> None:
     for _ in range(50):
         bucket.acquire()
     assert clock.now == pytest.approx(4.05, abs=0.01)
+
+
+def test_the_redis_budget_is_shared_by_every_process() -> None:
+    import uuid
+
+    import redis
+
+    from pmsgate.connectors.shared_throttle import RedisTokenBucket
+
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    key = f"test-{uuid.uuid4().hex}"
+    budget = RequestBudget(5, 60)  # 5 at once, then one every 12 s
+    machine_a, machine_b = RedisTokenBucket(client, key, budget), RedisTokenBucket(client, key, budget)
+    allowed = [bucket.try_acquire() == 0 for bucket in (machine_a, machine_b) * 5]
+    assert allowed.count(True) == 5  # the two workers shared one budget
+    assert 11 < machine_a.try_acquire() <= 12.5
+    machine_b.pause(30)
+    assert machine_a.try_acquire() > 29

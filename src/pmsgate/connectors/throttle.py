@@ -1,5 +1,7 @@
 """Request budgets: an integration's `max_request_frequency` per `max_request_cadence`,
-enforced by a token bucket shared by every connector of that integration in this process."""
+enforced by a token bucket shared by every connector of that integration: in this process
+(embedded mode), or across every worker through Redis when PMSGATE_REDIS_URL is set
+(`pmsgate.connectors.shared_throttle`)."""
 
 from __future__ import annotations
 
@@ -71,8 +73,22 @@ _buckets_lock = threading.Lock()
 
 
 def bucket_for(key: str, budget: RequestBudget) -> TokenBucket:
+    """The bucket of one integration's budget (`key` is its id)."""
     with _buckets_lock:
         bucket = _buckets.get(key)
         if bucket is None or bucket.budget != budget:
-            bucket = _buckets[key] = TokenBucket(budget)
+            bucket = _buckets[key] = _new_bucket(key, budget)
         return bucket
+
+
+def _new_bucket(key: str, budget: RequestBudget) -> TokenBucket:
+    from pmsgate.config import get_settings
+
+    redis_url = get_settings().redis_url
+    if not redis_url:
+        return TokenBucket(budget)
+    import redis
+
+    from pmsgate.connectors.shared_throttle import RedisTokenBucket
+
+    return RedisTokenBucket(redis.Redis.from_url(redis_url), key, budget)  # type: ignore[return-value]
