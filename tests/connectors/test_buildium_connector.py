@@ -65,7 +65,7 @@ def test_registration_declares_models_budget_and_url() -> None:
     assert definition.default_budget == RequestBudget(10, 1)
     assert (
         definition.default_base_url is not None
-        and definition.default_base_url() == "https://api.buildium.com"
+        and definition.default_base_url({}) == "https://api.buildium.com"
     )
     assert Model.CHARGE_CODES not in definition.models and Model.FEES not in definition.models
     assert definition.models == MODELS

@@ -11,7 +11,7 @@ import pmsgate.connectors.rentvine  # noqa: F401  (registers the vendor)
 from pmsgate.canonical import records as r
 from pmsgate.connectors.rentvine import mapping as m
 from pmsgate.connectors.rentvine import mapping_ledger as ml
-from pmsgate.connectors.rentvine.credentials import DEFAULT_BASE_URL, RentvineCredentials, resolve_url
+from pmsgate.connectors.rentvine.credentials import RentvineCredentials, public_url
 from pmsgate.connectors.rentvine.fields import MappingError, timestamp
 
 LEASE = {
@@ -181,7 +181,7 @@ def test_credentials_fill_the_account_subdomain_and_keep_the_secret_secret() -> 
     creds = RentvineCredentials.model_validate(
         {"apiKey": "k", "apiSecret": "s3cret-value", "companyId": "acme"}
     )
-    assert resolve_url(DEFAULT_BASE_URL, creds) == "https://acme.rentvine.com/api/manager"
+    assert public_url({"companyId": creds.company_id}) == "https://acme.rentvine.com/api/manager"
     assert "s3cret" not in repr(creds) and creds.secrets() == ["s3cret-value"]
     with pytest.raises(ValueError):
         RentvineCredentials.model_validate({"apiKey": "k", "apiSecret": "s", "companyId": "acme.evil.com/"})

@@ -5,6 +5,7 @@ An unknown vendor lists the known ones.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,8 +37,10 @@ class VendorDefinition:
     vendor: Vendor
     credentials_model: type[BaseModel]
     factory: Callable[[ConnectorContext], Connector]
-    # The PMS's public base URL; None = the integration must give one (credentials.baseUrl or base_url).
-    default_base_url: Callable[[], str] | None = None
+    # The PMS's public base URL, from the integration's decrypted credentials (a vendor with one
+    # host per company builds it from the company's id); None = the integration must give one
+    # (credentials.baseUrl or base_url).
+    default_base_url: Callable[[Mapping[str, Any]], str] | None = None
     # The models this vendor's API offers for reading (a model it lacks syncs as empty).
     models: frozenset[Model] = frozenset()
     # The vendor's documented request limit: used when an integration does not set its own.
@@ -45,6 +48,19 @@ class VendorDefinition:
     # Declared statically so a write is validated at request time, without calling the PMS.
     write_rules: Mapping[WriteOperation, OperationRules] = field(default_factory=dict)
     docs: str = ""
+
+
+def company_base_url(template: str, pattern: str, what: str) -> Callable[[Mapping[str, Any]], str]:
+    """A `default_base_url` for a vendor with one host per company: `template` with `{companyId}`
+    taken from the credentials, once it matches `pattern` (so it cannot name another host)."""
+
+    def base_url(credentials: Mapping[str, Any]) -> str:
+        company_id = credentials.get("companyId")
+        if not isinstance(company_id, str) or re.fullmatch(pattern, company_id) is None:
+            raise ValueError(f"companyId {company_id!r} is not {what}")
+        return template.replace("{companyId}", company_id)
+
+    return base_url
 
 
 _REGISTRY: dict[Vendor, VendorDefinition] = {}

@@ -5,17 +5,24 @@ pmsgate ids to the vendor's keys, and hands the connector a `WriteRequest`. The 
 builds the native call, performs it (never retrying a non-idempotent call whose outcome is
 unknown) and says what it created. Before a job that may already have reached the PMS is sent
 again, `find_written` looks it up by its `marker` (sent as the vendor's reference number).
+
+Also here, for every vendor's writes: `DelegatedWrites` (a connector handing its write calls to
+its writes object) and `utc_day` (the calendar day of a generic date field). How the marker is
+written and found is in `connectors.markers`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
+from pmsgate.connectors.errors import VendorRejected
+from pmsgate.kit.timeutil import parse_datetime
 
 
 class WriteOperation(StrEnum):
@@ -86,3 +93,32 @@ class WritingConnector(Protocol):
 
     def read_back(self, operation: WriteOperation, x_id: str) -> Sequence[CanonicalRecord]:
         """The record (with its child records) as the PMS now has it."""
+
+
+class DelegatedWrites:
+    """The WritingConnector methods for a connector whose writes live in their own object
+    (`self._writes`, built from the vendor's `writes.py`): each call is handed on as it is."""
+
+    _writes: WritingConnector
+
+    def write(self, request: WriteRequest) -> WriteOutcome:
+        return self._writes.write(request)
+
+    def find_written(self, request: WriteRequest) -> list[str]:
+        return self._writes.find_written(request)
+
+    def read_back(self, operation: WriteOperation, x_id: str) -> Sequence[CanonicalRecord]:
+        return self._writes.read_back(operation, x_id)
+
+
+def utc_day(value: Any) -> date:
+    """The calendar day of a generic date field: a date as it is, a date-time's UTC day (a naive
+    one is read as UTC), an ISO-8601 text parsed; VendorRejected when it is none of these."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).date()
+    if isinstance(value, date):
+        return value
+    try:
+        return parse_datetime(str(value)).date()
+    except ValueError:
+        raise VendorRejected(f"{value!r} is not an ISO-8601 date") from None

@@ -28,7 +28,7 @@ def resolve_base_url(vendor: Vendor, base_url: str | None, credentials: dict[str
         return str(given).rstrip("/")
     definition = definition_for(vendor)
     if definition.default_base_url is not None:
-        return definition.default_base_url()
+        return definition.default_base_url(credentials)
     if vendor in SAMPLE_VENDORS:
         return embedded_sample_url()
     return None

@@ -35,7 +35,7 @@ register(
         vendor=Vendor.BUILDIUM,
         credentials_model=BuildiumCredentials,
         factory=BuildiumConnector,
-        default_base_url=lambda: BASE_URL,
+        default_base_url=lambda _credentials: BASE_URL,
         models=MODELS,
         default_budget=RequestBudget(10, 1),  # "10 concurrent requests per second"
         write_rules=BUILDIUM_RULES,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC
+from functools import partial
 from typing import Any
 
 from pmsgate.canonical.records import CanonicalRecord
@@ -29,17 +30,17 @@ from pmsgate.connectors.buildium.streams import (
     LedgerStream,
 )
 from pmsgate.connectors.buildium.writes import BuildiumWrites
-from pmsgate.connectors.errors import AuthError, PermanentError
 from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.registry import ConnectorContext
+from pmsgate.connectors.streaming import MALFORMED, map_records, no_stream, probe_access
 from pmsgate.connectors.throttle import TokenBucket, bucket_for
-from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest
+from pmsgate.connectors.writes import DelegatedWrites
 from pmsgate.kit.timeutil import iso
 
 Mapper = Callable[[dict[str, Any]], Sequence[CanonicalRecord]]
 
 
-class BuildiumConnector:
+class BuildiumConnector(DelegatedWrites):
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         self.vendor = context.vendor
         credentials = BuildiumCredentials.model_validate(context.credentials)
@@ -67,21 +68,14 @@ class BuildiumConnector:
             **dict.fromkeys(LEDGER_STREAMS, LEASES_PATH),
             Model.RECURRING_RESIDENT_CHARGES: RECURRING_PATH,
         }
-        access: dict[Model, bool] = {}
-        for model, path in probes.items():
-            try:
-                self.client.page(path, {}, 0, 1)
-                allowed = True
-            except AuthError as exc:
-                if exc.status_code != 403:  # the key itself is refused: nothing is readable
-                    return dict.fromkeys(self.supported_models(), False)
-                allowed = False
-            except PermanentError:
-                allowed = False
-            access[model] = allowed
+        children: dict[Model, list[Model]] = {}
         for child, parent in PARENT_OF.items():
-            access[child] = access[parent]
-        return access
+            children.setdefault(parent, []).append(child)
+        return probe_access(
+            {model: [partial(self.client.page, path, {}, 0, 1)] for model, path in probes.items()},
+            children=children,
+            every_model=self.supported_models(),
+        )
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
         if request.model in LIST_STREAMS:
@@ -93,9 +87,7 @@ class BuildiumConnector:
         elif request.model is Model.RECURRING_RESIDENT_CHARGES:
             yield from self._recurring(request)
         else:
-            parent = PARENT_OF.get(request.model)
-            hint = f"; it arrives inside {parent.value} pages" if parent else ""
-            raise PermanentError(f"Buildium has no {request.model.value} stream{hint}")
+            raise no_stream("Buildium", request.model, PARENT_OF)
 
     def _paged(
         self, path: str, params: dict[str, Any], request: ReadRequest, mapper: Mapper
@@ -153,17 +145,6 @@ class BuildiumConnector:
 
         yield from self._paged(RECURRING_PATH, {**params, "orderby": ORDER}, request, mapper)
 
-    # -- writes (WritingConnector) ------------------------------------------------------------
-
-    def write(self, request: WriteRequest) -> WriteOutcome:
-        return self._writes.write(request)
-
-    def find_written(self, request: WriteRequest) -> list[str]:
-        return self._writes.find_written(request)
-
-    def read_back(self, operation: WriteOperation, x_id: str) -> Sequence[CanonicalRecord]:
-        return self._writes.read_back(operation, x_id)
-
     def close(self) -> None:
         self.http.close()
 
@@ -184,20 +165,5 @@ def _filters(request: ReadRequest, *, incremental: bool, by_property: bool) -> d
 def map_page(
     model: Model, data: list[Any], mapper: Mapper
 ) -> tuple[list[CanonicalRecord], list[dict[str, Any]]]:
-    records: list[CanonicalRecord] = []
-    skipped: list[dict[str, Any]] = []
-    for raw in data:
-        native_id = raw.get("Id") if isinstance(raw, dict) else None
-        try:
-            if not isinstance(raw, dict):
-                raise ValueError(f"a {type(raw).__name__}, not an object")
-            records.extend(mapper(raw))
-        except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
-            skipped.append(
-                {
-                    "model": model.value,
-                    "x_id": None if native_id is None else str(native_id),
-                    "reason": str(exc),
-                }
-            )
-    return records, skipped
+    # A malformed amount can surface as decimal's InvalidOperation (an ArithmeticError).
+    return map_records(model, data, mapper, x_id="Id", malformed=(*MALFORMED, ArithmeticError))

@@ -12,33 +12,18 @@ numbers of at most 30 characters, memos of 65, of which pmsgate may need 24 for 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
+from pmsgate.connectors.constraints import Check, at_most, positive
+from pmsgate.connectors.markers import MARKER_ROOM
 from pmsgate.connectors.writes import OperationRules, WriteOperation
 
 MEMO_LIMIT = 65
 REF_LIMIT = 30
-MARKER_ROOM = 24
 TEXT_LIMIT = MEMO_LIMIT - MARKER_ROOM
 
-
-def _positive(value: Any) -> str | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
-    return None if ok else "must be greater than 0"
-
-
-def _at_most(limit: int) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        return None if len(str(value)) <= limit else f"must be at most {limit} characters at Buildium"
-
-    return check
-
-
-_CONSTRAINTS: dict[str, Callable[[Any], str | None]] = {
-    "amount_in_cents": _positive,
-    "reference_number": _at_most(REF_LIMIT),
-    "description": _at_most(TEXT_LIMIT),
+_CONSTRAINTS: dict[str, Check] = {
+    "amount_in_cents": positive,
+    "reference_number": at_most(REF_LIMIT, "Buildium"),
+    "description": at_most(TEXT_LIMIT, "Buildium"),
 }
 _LEDGER_REQUIRED = frozenset({"lease_id", "financial_account_id", "amount_in_cents", "transaction_date"})
 

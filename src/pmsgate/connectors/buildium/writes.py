@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from pmsgate.canonical.records import CanonicalRecord
+from pmsgate.connectors import markers
 from pmsgate.connectors.buildium.client import BuildiumClient
 from pmsgate.connectors.buildium.ledger import LeaseKey, map_recurring, map_transaction
 from pmsgate.connectors.buildium.rules import MEMO_LIMIT
@@ -79,19 +80,16 @@ def reference(request: WriteRequest) -> str | None:
     """The reference number a charge or payment carries (credits and recurring have none)."""
     if request.operation not in (Op.CREATE_RESIDENT_CHARGE, Op.CREATE_RESIDENT_PAYMENT):
         return None
-    given = request.fields.get("reference_number")
-    return str(given) if given else request.marker
+    return markers.reference(request.fields, request.marker)
 
 
 def marker_tag(request: WriteRequest) -> str | None:
-    return None if reference(request) == request.marker else f"[{request.marker}]"
+    return None if reference(request) == request.marker else markers.tag(request.marker)
 
 
 def memo(request: WriteRequest) -> str | None:
-    text, tag = request.fields.get("description"), marker_tag(request)
-    if tag is None:
-        return None if text is None else str(text)[:MEMO_LIMIT]
-    return f"{str(text)[: MEMO_LIMIT - len(tag) - 1]} {tag}" if text else tag
+    in_memo = None if reference(request) == request.marker else request.marker
+    return markers.memo(request.fields.get("description"), in_memo, MEMO_LIMIT)
 
 
 def native_body(request: WriteRequest) -> dict[str, Any]:

@@ -23,7 +23,7 @@ register(
         vendor=Vendor.PROPERTYWARE_REST,
         credentials_model=PropertywareRestCredentials,
         factory=PropertywareConnector,
-        default_base_url=lambda: DEFAULT_BASE_URL,
+        default_base_url=lambda _credentials: DEFAULT_BASE_URL,
         default_budget=DEFAULT_BUDGET,
         models=MODELS,
         write_rules=PROPERTYWARE_REST_RULES,

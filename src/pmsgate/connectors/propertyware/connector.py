@@ -10,31 +10,32 @@ last pages, so a page shorter than the limit ends an endpoint. Incremental reads
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC
+from functools import partial
 from typing import Any
 
 from pmsgate.canonical.enums import Vendor
 from pmsgate.canonical.records import CanonicalRecord, PropertyRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
-from pmsgate.connectors.errors import AuthError, PermanentError
+from pmsgate.connectors.errors import PermanentError
 from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.propertyware.client import PropertywareClient, error_message, stamp
 from pmsgate.connectors.propertyware.credentials import PropertywareRestCredentials
-from pmsgate.connectors.propertyware.fields import MappingError
 from pmsgate.connectors.propertyware.mapping import COMPANY_WIDE
 from pmsgate.connectors.propertyware.places import Places, lease_ids_in
 from pmsgate.connectors.propertyware.streams import MAX_PAGE_SIZE, MODELS, PARENT_OF, STREAMS, Stream
 from pmsgate.connectors.propertyware.writes import PropertywareWrites
 from pmsgate.connectors.registry import ConnectorContext
+from pmsgate.connectors.streaming import Probe, map_records, no_stream, probe_access
 from pmsgate.connectors.throttle import TokenBucket, bucket_for
-from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest
+from pmsgate.connectors.writes import DelegatedWrites
 
 DEFAULT_BASE_URL = "https://api.propertyware.com/pw/api/rest/v1"
 
 
-class PropertywareConnector:
+class PropertywareConnector(DelegatedWrites):
     vendor = Vendor.PROPERTYWARE_REST
 
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
@@ -60,28 +61,19 @@ class PropertywareConnector:
         self.client.page("/buildings", {"limit": 1})
 
     def data_access(self) -> dict[Model, bool]:
-        access: dict[Model, bool] = {}
-        for model, stream in STREAMS.items():
-            allowed = True
-            for source in stream.sources:
-                try:
-                    self.client.page(source.path, {**source.params, "limit": 1})
-                except AuthError as exc:
-                    if exc.status_code != 403:  # the key itself is refused: nothing is readable
-                        return dict.fromkeys(MODELS, False)
-                    allowed = False
-                except PermanentError:
-                    allowed = False
-            access[model] = allowed
-            access.update(dict.fromkeys(stream.children, allowed))
-        return access
+        def probes(stream: Stream) -> list[Probe]:
+            return [partial(self.client.page, s.path, {**s.params, "limit": 1}) for s in stream.sources]
+
+        return probe_access(
+            {model: probes(stream) for model, stream in STREAMS.items()},
+            children={model: stream.children for model, stream in STREAMS.items()},
+            every_model=MODELS,
+        )
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
         stream = STREAMS.get(request.model)
         if stream is None:
-            parent = PARENT_OF.get(request.model)
-            hint = f"; it arrives inside {parent.value} pages" if parent else ""
-            raise PermanentError(f"Propertyware has no {request.model.value} stream{hint}")
+            raise no_stream("Propertyware", request.model, PARENT_OF)
         limit = max(1, min(MAX_PAGE_SIZE, request.page_size))
         token = request.resume_token or {}
         index, offset = int(token.get("source", 0)), int(token.get("offset", 0))
@@ -117,17 +109,6 @@ class PropertywareConnector:
                 self._places.add_lease(raw)
         return self._places
 
-    # -- writes (WritingConnector) ------------------------------------------------------------
-
-    def write(self, request: WriteRequest) -> WriteOutcome:
-        return self._writes.write(request)
-
-    def find_written(self, request: WriteRequest) -> list[str]:
-        return self._writes.find_written(request)
-
-    def read_back(self, operation: WriteOperation, x_id: str) -> Sequence[CanonicalRecord]:
-        return self._writes.read_back(operation, x_id)
-
     def close(self) -> None:
         self.http.close()
 
@@ -148,26 +129,9 @@ def _map_page(
     places: Places,
     x_property_ids: frozenset[str] | None,
 ) -> tuple[list[CanonicalRecord], list[dict[str, Any]]]:
-    records: list[CanonicalRecord] = []
-    skipped: list[dict[str, Any]] = []
-    for raw in data:
-        native_id = raw.get("id") if isinstance(raw, dict) else None
-        try:
-            if not isinstance(raw, dict):
-                raise MappingError(f"a {type(raw).__name__}, not an object")
-            mapped = mapper(raw, places)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # pydantic's errors are ValueErrors
-            skipped.append(
-                {
-                    "model": stream.model.value,
-                    "x_id": None if native_id is None else str(native_id),
-                    "reason": str(exc) or type(exc).__name__,
-                }
-            )
-            continue
-        # Propertyware cannot filter most lists by building, so the property filter applies here.
-        records.extend(rec for rec in mapped if _belongs(rec, x_property_ids))
-    return records, skipped
+    records, skipped = map_records(stream.model, data, lambda raw: mapper(raw, places), x_id="id")
+    # Propertyware cannot filter most lists by building, so the property filter applies here.
+    return [rec for rec in records if _belongs(rec, x_property_ids)], skipped
 
 
 def _belongs(record: CanonicalRecord, x_property_ids: frozenset[str] | None) -> bool:

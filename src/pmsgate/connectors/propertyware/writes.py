@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from pmsgate.canonical.records import CanonicalRecord
+from pmsgate.connectors import markers
 from pmsgate.connectors.errors import PermanentError, TransientError, VendorRejected
 from pmsgate.connectors.propertyware import ledger
 from pmsgate.connectors.propertyware.client import PropertywareClient, decode, stamp
@@ -102,11 +103,8 @@ def _choice(table: Mapping[str, str], name: str, value: Any) -> str:
 
 def _marked(fields: Mapping[str, Any], marker: str) -> tuple[str, str | None]:
     """(reference, text): the marker is the reference, or tags the text when the client set one."""
-    given, text = fields.get("reference_number"), fields.get("description")
-    if not given:
-        return marker, None if text is None else str(text)
-    tag = f"[{marker}]"
-    return str(given), tag if not text else f"{text} {tag}"
+    in_text = marker if fields.get("reference_number") else None
+    return markers.reference(fields, marker), markers.memo(fields.get("description"), in_text)
 
 
 def _ledger_body(fields: Mapping[str, Any], marker: str, *, sign: int = 1) -> dict[str, Any]:
@@ -183,7 +181,7 @@ class PropertywareWrites:
         batch = request.operation is Op.CREATE_RESIDENT_CHARGE_BATCH
         items = request.fields["items"] if batch else [request.fields]
         leases = sorted({str(item["x_lease_id"]) for item in items})
-        tag = f"[{request.marker}]"
+        tag = markers.tag(request.marker)
         found: list[str] = []
         for lease_id in leases:
             for raw in self.client.every(endpoint.collection, {"leaseID": native_id("lease_id", lease_id)}):

@@ -7,13 +7,11 @@ Token login (user or partner token), RQL-filtered paged reads of every billing m
 from pmsgate.canonical.enums import Vendor
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.registry import VendorDefinition, register
-from pmsgate.connectors.rentmanager.connector import PLACEHOLDER, RentManagerConnector
-from pmsgate.connectors.rentmanager.credentials import PUBLIC_URL, RentManagerCredentials
+from pmsgate.connectors.rentmanager.connector import RentManagerConnector
+from pmsgate.connectors.rentmanager.credentials import RentManagerCredentials, public_url
 from pmsgate.connectors.rentmanager.rules import WRITE_RULES
 from pmsgate.connectors.rentmanager.streams import PARENT_OF, STREAMS
 from pmsgate.connectors.throttle import RequestBudget
-
-assert PLACEHOLDER in PUBLIC_URL
 
 MODELS: frozenset[Model] = frozenset(STREAMS) | frozenset(PARENT_OF)
 
@@ -22,8 +20,8 @@ register(
         vendor=Vendor.RENTMANAGER,
         credentials_model=RentManagerCredentials,
         factory=RentManagerConnector,
-        # The host depends on the company: the connector fills {companyId} from the credentials.
-        default_base_url=lambda: PUBLIC_URL,
+        # One host per company: https://{companyId}.api.rentmanager.com.
+        default_base_url=public_url,
         models=MODELS,
         default_budget=RequestBudget(500, 60),  # 500 requests per rolling minute per company
         write_rules=WRITE_RULES,

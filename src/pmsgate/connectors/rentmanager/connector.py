@@ -10,14 +10,14 @@ in `Page.skipped`, never fatal.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
-from pmsgate.connectors.errors import AuthError, PermanentError
 from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.rentmanager.credentials import RentManagerCredentials
@@ -27,26 +27,17 @@ from pmsgate.connectors.rentmanager.places import load_places
 from pmsgate.connectors.rentmanager.session import RMSession, error_message
 from pmsgate.connectors.rentmanager.streams import MAX_PAGE_SIZE, PARENT_OF, STREAMS, Part, Stream
 from pmsgate.connectors.rentmanager.writes import RMWrites
+from pmsgate.connectors.streaming import Probe, map_records, no_stream, numeric_ids, probe_access
 from pmsgate.connectors.throttle import TokenBucket, bucket_for
-from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest
-
-PLACEHOLDER = "{companyId}"  # default_base_url's template: filled from the credentials here
+from pmsgate.connectors.writes import DelegatedWrites
 
 
-def base_url_for(context_url: str, credentials: RentManagerCredentials) -> str:
-    if credentials.base_url:
-        return credentials.base_url
-    if PLACEHOLDER in context_url:
-        return credentials.public_url()
-    return context_url
-
-
-class RentManagerConnector:
+class RentManagerConnector(DelegatedWrites):
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         self.vendor = context.vendor
         self.credentials = RentManagerCredentials.model_validate(context.credentials)
         self.http = VendorHttp(
-            base_url_for(context.base_url, self.credentials),
+            self.credentials.base_url or context.base_url,  # baseUrl wins, as in resolve_base_url
             bucket=bucket or bucket_for(context.integration_id, context.budget),
             headers={"Accept": "application/json"},
             retry=context.retry,
@@ -69,28 +60,20 @@ class RentManagerConnector:
         self.session.login()
 
     def data_access(self) -> dict[Model, bool]:
-        access: dict[Model, bool] = {}
-        for model, stream in STREAMS.items():
-            allowed = True
-            for part in stream.parts:
-                try:
-                    self.session.get(f"/{part.resource}", {"pagesize": 1, "pagenumber": 1})
-                except AuthError as exc:
-                    if exc.status_code != 403:  # the login itself is refused: nothing is readable
-                        return dict.fromkeys(self.supported_models(), False)
-                    allowed = False
-                except PermanentError:
-                    allowed = False
-            access[model] = allowed
-            access.update(dict.fromkeys(stream.children, allowed))
-        return access
+        def probes(stream: Stream) -> list[Probe]:
+            page = {"pagesize": 1, "pagenumber": 1}
+            return [partial(self.session.get, f"/{part.resource}", dict(page)) for part in stream.parts]
+
+        return probe_access(
+            {model: probes(stream) for model, stream in STREAMS.items()},
+            children={model: stream.children for model, stream in STREAMS.items()},
+            every_model=self.supported_models(),
+        )
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
         stream = STREAMS.get(request.model)
         if stream is None:
-            parent = PARENT_OF.get(request.model)
-            hint = f"; it arrives inside {parent.value} pages" if parent else ""
-            raise PermanentError(f"Rent Manager has no {request.model.value} stream{hint}")
+            raise no_stream("Rent Manager", request.model, PARENT_OF)
         wanted = request.x_property_ids
         if wanted is not None and not any(x.isdigit() for x in wanted):
             yield Page(records=[], resume_token=None)  # only properties RM cannot have
@@ -134,7 +117,7 @@ class RentManagerConnector:
             day = request.window_start.astimezone(tz).date()
             filters.append(f"{part.window_field},ge,{day.isoformat()}T00:00:00")
         if part.property_field and request.x_property_ids is not None:
-            ids = sorted((x for x in request.x_property_ids if x.isdigit()), key=int)
+            ids = numeric_ids(request.x_property_ids)
             filters.append(f"{part.property_field},in,({','.join(ids)})")
         params: dict[str, Any] = {}
         if filters:
@@ -143,17 +126,6 @@ class RentManagerConnector:
             params["embeds"] = ",".join(part.embeds)
         return params
 
-    # -- writes (WritingConnector) ------------------------------------------------------------
-
-    def write(self, request: WriteRequest) -> WriteOutcome:
-        return self._writes.write(request)
-
-    def find_written(self, request: WriteRequest) -> list[str]:
-        return self._writes.find_written(request)
-
-    def read_back(self, operation: WriteOperation, x_id: str) -> Sequence[CanonicalRecord]:
-        return self._writes.read_back(operation, x_id)
-
     def close(self) -> None:
         self.http.close()
 
@@ -161,20 +133,4 @@ class RentManagerConnector:
 def _map_page(
     stream: Stream, part: Part, rows: list[Any], places: Places
 ) -> tuple[list[CanonicalRecord], list[dict[str, Any]]]:
-    records: list[CanonicalRecord] = []
-    skipped: list[dict[str, Any]] = []
-    for raw in rows:
-        native_id = raw.get(part.id_field) if isinstance(raw, dict) else None
-        try:
-            if not isinstance(raw, dict):
-                raise ValueError(f"a {type(raw).__name__}, not an object")
-            records.extend(part.mapper(raw, places))
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # pydantic's errors are ValueErrors
-            skipped.append(
-                {
-                    "model": stream.model.value,
-                    "x_id": None if native_id is None else str(native_id),
-                    "reason": str(exc) or type(exc).__name__,
-                }
-            )
-    return records, skipped
+    return map_records(stream.model, rows, lambda raw: part.mapper(raw, places), x_id=part.id_field)

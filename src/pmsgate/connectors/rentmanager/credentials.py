@@ -13,8 +13,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from pmsgate.connectors.registry import company_base_url
+
 DEFAULT_TIME_ZONE = "America/New_York"  # Rent Manager (LCS) is in Ohio; most companies are US Eastern
-PUBLIC_URL = "https://{companyId}.api.rentmanager.com"
+COMPANY_ID_PATTERN = r"^[A-Za-z0-9-]+$"  # a DNS label: companyId cannot name another host
+
+# The registry's default base URL, built from the credentials.
+public_url = company_base_url(
+    "https://{companyId}.api.rentmanager.com", COMPANY_ID_PATTERN, "a Rent Manager company code"
+)
 
 
 class RentManagerCredentials(BaseModel):
@@ -30,7 +37,7 @@ class RentManagerCredentials(BaseModel):
     company_id: str = Field(
         alias="companyId",
         min_length=1,
-        pattern=r"^[A-Za-z0-9-]+$",
+        pattern=COMPANY_ID_PATTERN,
         title="Company code",
         description="Rent Manager company code: the API is https://{companyId}.api.rentmanager.com",
     )
@@ -58,9 +65,6 @@ class RentManagerCredentials(BaseModel):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone or DEFAULT_TIME_ZONE)
-
-    def public_url(self) -> str:
-        return PUBLIC_URL.replace("{companyId}", self.company_id)
 
     def login_body(self) -> dict[str, object]:
         """What POST /Authentication/AuthorizeUser expects."""

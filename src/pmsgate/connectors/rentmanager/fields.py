@@ -1,29 +1,31 @@
 """Reading Rent Manager's native values: integer ids, local wall-clock times without offset (in
 the company's time zone), JSON-number money (parsed as Decimal, never float). Each raises
-MappingError (a ValueError) on a value it cannot read."""
+MappingError (a ValueError) on a value it cannot read. What RM shares with other vendors comes
+from `connectors.parsing`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pmsgate.kit.money import to_cents
+from pmsgate.connectors import parsing
+from pmsgate.connectors.parsing import MappingError, Native, bathrooms, blank, required
 
-Native = Mapping[str, Any]
-
-
-class MappingError(ValueError):
-    pass
-
-
-def required(raw: Native, field: str) -> Any:
-    value = raw.get(field)
-    if value is None or value == "":
-        raise MappingError(f"missing {field}")
-    return value
+__all__ = [
+    "MappingError",
+    "Native",
+    "bathrooms",
+    "custom",
+    "ident",
+    "local_date",
+    "money",
+    "negated",
+    "optional_ident",
+    "required",
+    "utc",
+]
 
 
 def ident(raw: Native, field: str) -> str:
@@ -34,12 +36,12 @@ def ident(raw: Native, field: str) -> str:
 
 
 def optional_ident(raw: Native, field: str) -> str | None:
-    value = raw.get(field)
-    return None if value is None or value == "" or value == 0 else str(value)
+    """RM writes 0 for "none" in its reference fields."""
+    return parsing.optional_ident(raw, field, zero_is_none=True)
 
 
 def _parse(value: Any, field: str) -> datetime | None:
-    if value is None or value == "":
+    if blank(value):
         return None
     if not isinstance(value, str):
         raise MappingError(f"{field}: {value!r} is not a date")
@@ -66,15 +68,11 @@ def utc(value: Any, field: str, tz: ZoneInfo) -> datetime | None:
 
 
 def money(value: Any, field: str = "Amount") -> tuple[int | None, str | None]:
-    """(cents, raw string) of an amount; JSON numbers arrive as Decimal (see the session)."""
-    if value is None or value == "":
-        return None, None
-    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+    """(cents, raw string) of an amount; JSON numbers arrive as Decimal (see the session), so a
+    float is refused rather than read inexactly."""
+    if isinstance(value, float):
         raise MappingError(f"{field}: {value!r} is not an amount")
-    try:
-        return to_cents(value), str(value)
-    except ValueError as exc:
-        raise MappingError(f"{field}: {value!r} is not an amount") from exc
+    return parsing.money(value, field)
 
 
 def negated(value: tuple[int | None, str | None]) -> tuple[int | None, str | None]:
@@ -85,17 +83,7 @@ def negated(value: tuple[int | None, str | None]) -> tuple[int | None, str | Non
 
 
 def custom(raw: Native, mapped: frozenset[str]) -> dict[str, Any] | None:
+    """Unmapped native fields; top-level Decimals become text (embedded objects are kept as RM
+    sent them)."""
     extra = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in raw.items() if k not in mapped}
     return extra or None
-
-
-def bathrooms(value: Any) -> tuple[float | None, float | None]:
-    """1.5 -> (1 full, 1 half)."""
-    if value is None or value == "":
-        return None, None
-    try:
-        count = Decimal(str(value))
-    except ArithmeticError as exc:
-        raise MappingError(f"Bathrooms: {value!r} is not a number") from exc
-    full = int(count)
-    return float(full), float(1 if count - full >= Decimal("0.5") else 0)

@@ -124,7 +124,7 @@ def map_property(raw: Native, places: Places) -> list[r.CanonicalRecord]:
 
 
 def map_unit(raw: Native, places: Places) -> list[r.CanonicalRecord]:
-    full, half = bathrooms(raw.get("Bathrooms"))
+    full, half = bathrooms(raw.get("Bathrooms"), "Bathrooms")
     beds, baths = raw.get("Bedrooms"), raw.get("Bathrooms")
     return [
         r.UnitRecord(

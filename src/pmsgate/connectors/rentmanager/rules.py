@@ -13,15 +13,23 @@ holds 40 characters (inferred; the emulator enforces it) and Comment 255, of whi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+from pmsgate.connectors.constraints import (
+    Check,
+    Problems,
+    at_most,
+    code,
+    end_not_before_start,
+    positive,
+    start_date_for_daily_and_weekly,
+)
+from pmsgate.connectors.markers import MARKER_ROOM
 from pmsgate.connectors.writes import OperationRules, WriteOperation
-from pmsgate.kit.timeutil import parse_datetime
 
 COMMENT_LIMIT = 255
 REF_LIMIT = 40
-MARKER_ROOM = 24  # " [PMSG-" + 16 characters + "]"
 TEXT_LIMIT = COMMENT_LIMIT - MARKER_ROOM
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY")
 
@@ -31,46 +39,20 @@ NO_ID_NOTE = (
 )
 
 
-def _positive(value: Any) -> str | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
-    return None if ok else "must be greater than 0"
-
-
-def _at_most(limit: int) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        return None if len(str(value)) <= limit else f"must be at most {limit} characters at Rent Manager"
-
-    return check
-
-
 def _frequency(value: Any) -> str | None:
-    value = getattr(value, "value", value)
-    return None if value in FREQUENCIES else f"Rent Manager accepts {', '.join(FREQUENCIES)}"
+    return None if code(value) in FREQUENCIES else f"Rent Manager accepts {', '.join(FREQUENCIES)}"
 
 
-def schedule_check(given: Mapping[str, Any]) -> list[tuple[str, str]]:
+def schedule_check(given: Mapping[str, Any]) -> Problems:
     """start_date is required for DAILY and WEEKLY schedules; end_date not before start_date."""
-    problems: list[tuple[str, str]] = []
-    frequency = getattr(given.get("frequency_normalized"), "value", given.get("frequency_normalized"))
-    if frequency in ("DAILY", "WEEKLY") and given.get("start_date") is None:
-        problems.append(
-            ("start_date", f"Rent Manager requires start_date for a {frequency} recurring charge")
-        )
-    start, end = given.get("start_date"), given.get("end_date")
-    if start is not None and end is not None:
-        try:
-            if parse_datetime(str(end)).date() < parse_datetime(str(start)).date():
-                problems.append(("end_date", "must not be before start_date"))
-        except ValueError:  # the body's own validation reports unreadable dates
-            pass
-    return problems
+    return start_date_for_daily_and_weekly(given, "Rent Manager") + end_not_before_start(given)
 
 
-_TEXT: dict[str, Callable[[Any], str | None]] = {
-    "amount_in_cents": _positive,
-    "reference_number": _at_most(REF_LIMIT),
-    "notes": _at_most(TEXT_LIMIT),
-    "description": _at_most(TEXT_LIMIT),
+_TEXT: dict[str, Check] = {
+    "amount_in_cents": positive,
+    "reference_number": at_most(REF_LIMIT, "Rent Manager"),
+    "notes": at_most(TEXT_LIMIT, "Rent Manager"),
+    "description": at_most(TEXT_LIMIT, "Rent Manager"),
 }
 _SCHEDULE = {**_TEXT, "frequency_normalized": _frequency}
 

@@ -18,19 +18,18 @@ saved) is answered by re-reading and sending once more.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, date, datetime
 from typing import Any
 
 from pmsgate.canonical.records import CanonicalRecord
+from pmsgate.connectors import markers
 from pmsgate.connectors.errors import PermanentError, VendorRejected
 from pmsgate.connectors.rentmanager import mapping as m
 from pmsgate.connectors.rentmanager.paging import fetch_all
 from pmsgate.connectors.rentmanager.rules import COMMENT_LIMIT
 from pmsgate.connectors.rentmanager.session import RMSession, json_body
 from pmsgate.connectors.rentmanager.streams import Mapper
-from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest
+from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest, utc_day
 from pmsgate.kit.money import cents_to_decimal_str
-from pmsgate.kit.timeutil import parse_datetime
 
 Op = WriteOperation
 FREQUENCY = {"DAILY": "Daily", "WEEKLY": "Weekly", "MONTHLY": "Monthly"}
@@ -57,23 +56,11 @@ def native_id(value: Any, name: str) -> int:
 def rm_day(value: Any) -> str:
     """An ISO date-time or date -> RM's local midnight of the same calendar day (the UTC day of a
     date-time: '2026-11-20T00:00:00Z' posts on Nov 20 whatever the company's zone)."""
-    if isinstance(value, datetime):
-        day = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).date()
-    elif isinstance(value, date):
-        day = value
-    else:
-        try:
-            day = parse_datetime(str(value)).date()
-        except ValueError:
-            raise VendorRejected(f"{value!r} is not an ISO-8601 date") from None
-    return f"{day.isoformat()}T00:00:00"
+    return f"{utc_day(value).isoformat()}T00:00:00"
 
 
 def comment(text: Any, marker: str) -> str:
-    tag = f"[{marker}]"
-    if not text:
-        return tag
-    return f"{str(text)[: COMMENT_LIMIT - len(tag) - 1]} {tag}"
+    return markers.append(text, marker, COMMENT_LIMIT)
 
 
 def ledger_item(fields: Mapping[str, Any], marker: str) -> dict[str, Any]:

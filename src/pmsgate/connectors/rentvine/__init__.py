@@ -11,7 +11,7 @@ from pmsgate.canonical.enums import Vendor
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.registry import VendorDefinition, register
 from pmsgate.connectors.rentvine.connector import RentvineConnector
-from pmsgate.connectors.rentvine.credentials import DEFAULT_BASE_URL, RentvineCredentials
+from pmsgate.connectors.rentvine.credentials import RentvineCredentials, public_url
 from pmsgate.connectors.rentvine.rules import RENTVINE_RULES
 from pmsgate.connectors.rentvine.streams import PARENT_OF, STREAMS
 from pmsgate.connectors.throttle import RequestBudget
@@ -25,7 +25,7 @@ register(
         vendor=Vendor.RENTVINE,
         credentials_model=RentvineCredentials,
         factory=RentvineConnector,
-        default_base_url=lambda: DEFAULT_BASE_URL,
+        default_base_url=public_url,  # https://{companyId}.rentvine.com/api/manager
         default_budget=BUDGET,
         models=frozenset(STREAMS) | frozenset(PARENT_OF) | {Model.RESIDENTS_TO_LEASES},
         write_rules=RENTVINE_RULES,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date
+from functools import partial
 from typing import Any
 
 import httpx
@@ -19,12 +20,11 @@ import httpx
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
-from pmsgate.connectors.errors import AuthError, PermanentError
 from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.rentvine import mapping_ledger as ml
 from pmsgate.connectors.rentvine.client import RentvineClient, error_message
-from pmsgate.connectors.rentvine.credentials import RentvineCredentials, resolve_url
+from pmsgate.connectors.rentvine.credentials import RentvineCredentials
 from pmsgate.connectors.rentvine.fields import entity
 from pmsgate.connectors.rentvine.streams import (
     ACCOUNTS_PATH,
@@ -35,21 +35,22 @@ from pmsgate.connectors.rentvine.streams import (
     Stream,
 )
 from pmsgate.connectors.rentvine.writes import RentvineWrites
+from pmsgate.connectors.streaming import map_records, no_stream, numeric_ids, probe_access
 from pmsgate.connectors.throttle import TokenBucket, bucket_for
-from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest
+from pmsgate.connectors.writes import DelegatedWrites
 from pmsgate.kit.timeutil import utcnow
 
 Mapper = Callable[[Any], Sequence[CanonicalRecord]]
 
 
-class RentvineConnector:
+class RentvineConnector(DelegatedWrites):
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         """`bucket` overrides the integration's shared request budget (tests pass one that
         does not sleep)."""
         self.vendor = context.vendor
         credentials = RentvineCredentials.model_validate(context.credentials)
         self.http = VendorHttp(
-            resolve_url(context.base_url, credentials),
+            context.base_url,
             bucket=bucket or bucket_for(context.integration_id, context.budget),
             headers={"Accept": "application/json"},
             auth=httpx.BasicAuth(credentials.api_key, credentials.api_secret.get_secret_value()),
@@ -71,28 +72,21 @@ class RentvineConnector:
         """A one-row probe of each endpoint; 403 is what a role without that permission gets."""
         probes = {model: [stream.path] for model, stream in STREAMS.items()}
         probes[Model.FINANCIAL_ACCOUNTS].append(ACCOUNTS_PATH)
-        access: dict[Model, bool] = {}
-        for model, paths in probes.items():
-            try:
-                for path in paths:
-                    self.client.rows(path, {"page": 1, "pageSize": 1})
-                allowed = True
-            except AuthError as exc:
-                if exc.status_code != 403:  # the key itself is refused: nothing is readable
-                    return dict.fromkeys(self.supported_models(), False)
-                allowed = False
-            except PermanentError:
-                allowed = False
-            access[model] = allowed
-            access.update(dict.fromkeys(STREAMS[model].children, allowed))
-        return access
+
+        def probe(paths: list[str]) -> None:  # stops at the first endpoint refused
+            for path in paths:
+                self.client.rows(path, {"page": 1, "pageSize": 1})
+
+        return probe_access(
+            {model: [partial(probe, paths)] for model, paths in probes.items()},
+            children={model: stream.children for model, stream in STREAMS.items()},
+            every_model=self.supported_models(),
+        )
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
         stream = STREAMS.get(request.model)
         if stream is None:
-            parent = PARENT_OF.get(request.model)
-            hint = f"; it arrives inside {parent.value} pages" if parent else ""
-            raise PermanentError(f"Rentvine has no {request.model.value} stream{hint}")
+            raise no_stream("Rentvine", request.model, PARENT_OF)
         params = _params(stream, request)
         if params is None:  # only properties this PMS cannot have: nothing to read
             yield Page(records=[], resume_token=None)
@@ -148,17 +142,6 @@ class RentvineConnector:
             skipped.extend(bad)
         return records, skipped
 
-    # -- writes (WritingConnector) ------------------------------------------------------------
-
-    def write(self, request: WriteRequest) -> WriteOutcome:
-        return self._writes.write(request)
-
-    def find_written(self, request: WriteRequest) -> list[str]:
-        return self._writes.find_written(request)
-
-    def read_back(self, operation: WriteOperation, x_id: str) -> Sequence[CanonicalRecord]:
-        return self._writes.read_back(operation, x_id)
-
     def close(self) -> None:
         self.http.close()
 
@@ -180,7 +163,7 @@ def _params(stream: Stream, request: ReadRequest) -> dict[str, Any] | None:
     if stream.type_ids:
         params["transactionTypeIDs[]"] = [str(t) for t in stream.type_ids]
     if request.x_property_ids is not None and stream.by_property:
-        ids = sorted((x for x in request.x_property_ids if x.isdigit()), key=int)
+        ids = numeric_ids(request.x_property_ids)
         if not ids:
             return None
         params["propertyIDs[]"] = ids
@@ -199,19 +182,8 @@ def _ids_of(rows: list[Any], name: str, id_field: str) -> list[str]:
 def _map_rows(
     stream: Stream, mapper: Mapper, rows: list[Any]
 ) -> tuple[list[CanonicalRecord], list[dict[str, Any]]]:
-    records: list[CanonicalRecord] = []
-    skipped: list[dict[str, Any]] = []
-    for row in rows:
+    def x_id(row: Any) -> Any:  # rows wrap the record: {"lease": {"leaseID": …}, …}
         inner = row.get(stream.entity) if isinstance(row, dict) else None
-        native_id = inner.get(stream.id_field) if isinstance(inner, dict) else None
-        try:
-            records.extend(mapper(row))
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # pydantic's errors are ValueErrors
-            skipped.append(
-                {
-                    "model": stream.model.value,
-                    "x_id": None if native_id is None else str(native_id),
-                    "reason": str(exc) or type(exc).__name__,
-                }
-            )
-    return records, skipped
+        return inner.get(stream.id_field) if isinstance(inner, dict) else None
+
+    return map_records(stream.model, rows, mapper, x_id=x_id, objects_only=False)

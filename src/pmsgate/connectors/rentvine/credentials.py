@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-# The real API: one subdomain per Rentvine account. `{companyId}` is filled in by the connector,
-# because the registry's default URL cannot see the credentials (see docs/vendors/rentvine.md).
-DEFAULT_BASE_URL = "https://{companyId}.rentvine.com/api/manager"
+from pmsgate.connectors.registry import company_base_url
+
+COMPANY_ID_PATTERN = r"^\w+$"  # one subdomain label: companyId cannot name another host
+
+# The registry's default base URL: the real API has one subdomain per Rentvine account.
+public_url = company_base_url(
+    "https://{companyId}.rentvine.com/api/manager", COMPANY_ID_PATTERN, "a Rentvine account id"
+)
 
 
 class RentvineCredentials(BaseModel):
@@ -25,7 +30,7 @@ class RentvineCredentials(BaseModel):
     )
     company_id: str = Field(
         alias="companyId",
-        pattern=r"^\w+$",
+        pattern=COMPANY_ID_PATTERN,
         title="Company id",
         description="The account's subdomain: acme for https://acme.rentvine.com",
     )
@@ -42,8 +47,3 @@ class RentvineCredentials(BaseModel):
     def secrets(self) -> list[str]:
         """Values to redact from exchange logs."""
         return [self.api_secret.get_secret_value()]
-
-
-def resolve_url(base_url: str, credentials: RentvineCredentials) -> str:
-    """The registry's default is a template; fill in the account's subdomain."""
-    return base_url.replace("{companyId}", credentials.company_id)

@@ -12,53 +12,42 @@ primary tenant) come back as the vendor's refusal in the write job.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+from pmsgate.connectors.constraints import (
+    Check,
+    Problems,
+    at_most,
+    code,
+    end_not_before_start,
+    positive,
+)
+from pmsgate.connectors.markers import MARKER_ROOM
 from pmsgate.connectors.writes import OperationRules, WriteOperation
-from pmsgate.kit.timeutil import parse_datetime
 
 DESCRIPTION_LIMIT = 255
-MARKER_ROOM = 24  # " [PMSG-" + 16 characters + "]"
 TEXT_LIMIT = DESCRIPTION_LIMIT - MARKER_ROOM
 
 
-def _positive(value: Any) -> str | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
-    return None if ok else "must be greater than 0"
-
-
-def _at_most(limit: int) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        return None if len(str(value)) <= limit else f"must be at most {limit} characters at Rentvine"
-
-    return check
-
-
 def _monthly(value: Any) -> str | None:
-    key = getattr(value, "value", value)
-    return None if key == "MONTHLY" else "Rentvine schedules recurring charges in months: only MONTHLY"
+    return (
+        None if code(value) == "MONTHLY" else "Rentvine schedules recurring charges in months: only MONTHLY"
+    )
 
 
-def _schedule(given: Mapping[str, Any]) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
-    start, end = given.get("start_date"), given.get("end_date")
-    if start is not None and end is not None:
-        try:
-            if parse_datetime(str(end)).date() < parse_datetime(str(start)).date():
-                problems.append(("end_date", "must not be before start_date"))
-        except ValueError:  # the body's own validation reports unreadable dates
-            pass
+def _schedule(given: Mapping[str, Any]) -> Problems:
+    problems = end_not_before_start(given)
     raw, normalized = given.get("frequency_raw"), given.get("frequency_normalized")
     if raw is not None and normalized is not None and raw != 1:
         problems.append(("frequency_raw", "a MONTHLY frequency_normalized means frequency_raw 1"))
     return problems
 
 
-_CONSTRAINTS: dict[str, Callable[[Any], str | None]] = {
-    "amount_in_cents": _positive,
-    "description": _at_most(TEXT_LIMIT),
-    "reference_number": _at_most(DESCRIPTION_LIMIT),
+_CONSTRAINTS: dict[str, Check] = {
+    "amount_in_cents": positive,
+    "description": at_most(TEXT_LIMIT, "Rentvine"),
+    "reference_number": at_most(DESCRIPTION_LIMIT, "Rentvine"),
     "frequency_normalized": _monthly,
 }
 

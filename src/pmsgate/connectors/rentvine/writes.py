@@ -14,18 +14,19 @@ charges for it. An update needs no marker: it happened when the record holds eve
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
 from typing import Any
 
 from pmsgate.canonical.records import CanonicalRecord
+from pmsgate.connectors import markers
 from pmsgate.connectors.errors import PermanentError, VendorRejected
+from pmsgate.connectors.markers import reflects
 from pmsgate.connectors.rentvine import mapping_ledger as ml
 from pmsgate.connectors.rentvine.client import RentvineClient
 from pmsgate.connectors.rentvine.fields import entity
 from pmsgate.connectors.rentvine.rules import DESCRIPTION_LIMIT
-from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest
-from pmsgate.kit.money import cents_to_decimal_str, to_cents
-from pmsgate.kit.timeutil import parse_datetime, utcnow
+from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest, utc_day
+from pmsgate.kit.money import cents_to_decimal_str
+from pmsgate.kit.timeutil import utcnow
 
 Op = WriteOperation
 LEDGER_PATHS = {
@@ -61,20 +62,11 @@ def native_int(name: str, value: Any) -> int:
 
 def ymd(value: Any) -> str:
     """An ISO-8601 date-time, a date or a datetime -> 'YYYY-MM-DD', the UTC calendar day."""
-    if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    try:
-        return parse_datetime(str(value)).date().isoformat()
-    except ValueError:
-        raise VendorRejected(f"{value!r} is not an ISO-8601 date") from None
+    return utc_day(value).isoformat()
 
 
 def tagged(text: Any, marker: str) -> str:
-    tag = f"[{marker}]"
-    base = "" if text is None else str(text)[: DESCRIPTION_LIMIT - len(tag) - 1]
-    return f"{base} {tag}" if base else tag
+    return markers.append(text, marker, DESCRIPTION_LIMIT)
 
 
 def _payment_type(value: Any) -> str:
@@ -137,21 +129,6 @@ def _schedule(fields: Any) -> dict[str, Any]:
     }
 
 
-def reflects(patch: dict[str, Any], record: dict[str, Any]) -> bool:
-    """Whether the stored recurring charge already holds every value of the patch."""
-    for name, value in patch.items():
-        current = record.get(name)
-        if name == "amount":
-            try:
-                if to_cents(str(current)) != to_cents(str(value)):
-                    return False
-            except ValueError:
-                return False
-        elif current != value:
-            return False
-    return True
-
-
 class RentvineWrites:
     """The write half of the Rentvine connector (it delegates here)."""
 
@@ -202,7 +179,7 @@ class RentvineWrites:
             found = [
                 str(c["leaseRecurringChargeID"])
                 for c in charges
-                if f"[{request.marker}]" in str(c.get("description"))
+                if markers.tag(request.marker) in str(c.get("description"))
             ]
         self._lease_of.update(dict.fromkeys(found, lease_id))
         return found

@@ -11,24 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import UTC
+from functools import partial
 from typing import Any
 
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
-from pmsgate.connectors.errors import AuthError, PermanentError
+from pmsgate.connectors.errors import PermanentError
 from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.sample.credentials import CREDENTIALS_BY_VENDOR
 from pmsgate.connectors.sample.session import TokenSession, fault_message, page_parts
 from pmsgate.connectors.sample.streams import MAX_PAGE_SIZE, PARENT_OF, STREAMS, Stream
 from pmsgate.connectors.sample.writes import SampleWrites
+from pmsgate.connectors.streaming import map_records, no_stream, numeric_ids, probe_access
 from pmsgate.connectors.throttle import TokenBucket, bucket_for
-from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest
+from pmsgate.connectors.writes import DelegatedWrites
 from pmsgate.kit.timeutil import iso
 
 
-class SampleConnector:
+class SampleConnector(DelegatedWrites):
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         """`bucket` overrides the integration's shared request budget (tests pass one that
         does not sleep)."""
@@ -55,27 +57,19 @@ class SampleConnector:
         self.session.login()
 
     def data_access(self) -> dict[Model, bool]:
-        access: dict[Model, bool] = {}
-        for model, stream in STREAMS.items():
-            try:
-                self.session.get(stream.path, {"pageSize": 1})
-                allowed = True
-            except AuthError as exc:
-                if exc.status_code != 403:  # the login itself is refused: nothing is readable
-                    return dict.fromkeys(self.supported_models(), False)
-                allowed = False
-            except PermanentError:
-                allowed = False
-            access[model] = allowed
-            access.update(dict.fromkeys(stream.children, allowed))
-        return access
+        return probe_access(
+            {
+                model: [partial(self.session.get, stream.path, {"pageSize": 1})]
+                for model, stream in STREAMS.items()
+            },
+            children={model: stream.children for model, stream in STREAMS.items()},
+            every_model=self.supported_models(),
+        )
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
         stream = STREAMS.get(request.model)
         if stream is None:
-            parent = PARENT_OF.get(request.model)
-            hint = f"; it arrives inside {parent.value} pages" if parent else ""
-            raise PermanentError(f"SamplePMS has no {request.model.value} stream{hint}")
+            raise no_stream("SamplePMS", request.model, PARENT_OF)
         params = self._params(stream, request)
         if params is None:  # only properties this PMS cannot have: nothing to read
             yield Page(records=[], resume_token=None)
@@ -89,17 +83,6 @@ class SampleConnector:
             if not cursor:
                 return
 
-    # -- writes (WritingConnector) ------------------------------------------------------------
-
-    def write(self, request: WriteRequest) -> WriteOutcome:
-        return self._writes.write(request)
-
-    def find_written(self, request: WriteRequest) -> list[str]:
-        return self._writes.find_written(request)
-
-    def read_back(self, operation: WriteOperation, x_id: str) -> Sequence[CanonicalRecord]:
-        return self._writes.read_back(operation, x_id)
-
     def close(self) -> None:
         self.http.close()
 
@@ -112,7 +95,7 @@ class SampleConnector:
             day = request.window_start.astimezone(UTC).date()
             params[stream.window_param] = f"{day.month:02d}/{day.day:02d}/{day.year:04d}"
         if request.x_property_ids is not None:
-            site_ids = sorted((x for x in request.x_property_ids if x.isdigit()), key=int)
+            site_ids = numeric_ids(request.x_property_ids)
             if not site_ids:
                 return None
             params[stream.property_param] = ",".join(site_ids)
@@ -120,20 +103,4 @@ class SampleConnector:
 
 
 def _map_page(stream: Stream, data: list[Any]) -> tuple[Sequence[CanonicalRecord], list[dict[str, Any]]]:
-    records: list[CanonicalRecord] = []
-    skipped: list[dict[str, Any]] = []
-    for raw in data:
-        native_id = raw.get(stream.id_field) if isinstance(raw, dict) else None
-        try:
-            if not isinstance(raw, dict):
-                raise ValueError(f"a {type(raw).__name__}, not an object")
-            records.extend(stream.mapper(raw))
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # pydantic's errors are ValueErrors
-            skipped.append(
-                {
-                    "model": stream.model.value,
-                    "x_id": None if native_id is None else str(native_id),
-                    "reason": str(exc) or type(exc).__name__,
-                }
-            )
-    return records, skipped
+    return map_records(stream.model, data, stream.mapper, x_id=stream.id_field)

@@ -123,7 +123,7 @@ def map_site(raw: Native) -> r.PropertyRecord:
 
 
 def map_space(raw: Native) -> r.UnitRecord:
-    full, half = bathrooms(raw.get("baths"))
+    full, half = bathrooms(raw.get("baths"), "baths")
     beds = raw.get("beds")
     return r.UnitRecord(
         x_id=ident(raw, "spaceId"),

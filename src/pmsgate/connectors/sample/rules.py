@@ -11,16 +11,23 @@ of failing at the PMS: a reference number of at most 40 characters, and text of 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from pmsgate.canonical.enums import Vendor
+from pmsgate.connectors.constraints import (
+    Check,
+    Problems,
+    at_most,
+    end_not_before_start,
+    positive,
+    start_date_for_daily_and_weekly,
+)
+from pmsgate.connectors.markers import MARKER_ROOM
 from pmsgate.connectors.writes import OperationRules, WriteOperation
-from pmsgate.kit.timeutil import parse_datetime
 
 MEMO_LIMIT = 255  # SamplePMS's memo
 REF_LIMIT = 40  # SamplePMS's ref
-MARKER_ROOM = 24  # " [PMSG-" + 16 characters + "]"
 TEXT_LIMIT = MEMO_LIMIT - MARKER_ROOM
 
 NO_ID_NOTE = (
@@ -29,44 +36,14 @@ NO_ID_NOTE = (
 )
 
 
-def _positive(value: Any) -> str | None:
-    return (
-        None
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0
-        else "must be greater than 0"
-    )
+def _sample2_recurring(given: Mapping[str, Any]) -> Problems:
+    return end_not_before_start(given) + start_date_for_daily_and_weekly(given, "SAMPLE2")
 
 
-def _at_most(limit: int) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        return None if len(str(value)) <= limit else f"must be at most {limit} characters at this PMS"
-
-    return check
-
-
-def _end_not_before_start(given: Mapping[str, Any]) -> list[tuple[str, str]]:
-    start, end = given.get("start_date"), given.get("end_date")
-    if start is None or end is None:
-        return []
-    try:
-        reversed_ = parse_datetime(str(end)).date() < parse_datetime(str(start)).date()
-    except ValueError:  # the body's own validation reports unreadable dates
-        return []
-    return [("end_date", "must not be before start_date")] if reversed_ else []
-
-
-def _sample2_recurring(given: Mapping[str, Any]) -> list[tuple[str, str]]:
-    problems = _end_not_before_start(given)
-    frequency = given.get("frequency_normalized")
-    if frequency in ("DAILY", "WEEKLY") and given.get("start_date") is None:
-        problems.append(("start_date", f"SAMPLE2 requires start_date for a {frequency} recurring charge"))
-    return problems
-
-
-_TEXT = {name: _at_most(TEXT_LIMIT) for name in ("description", "notes")}
-_AMOUNT_AND_TEXT: dict[str, Callable[[Any], str | None]] = {
-    "amount_in_cents": _positive,
-    "reference_number": _at_most(REF_LIMIT),
+_TEXT = {name: at_most(TEXT_LIMIT, "this PMS") for name in ("description", "notes")}
+_AMOUNT_AND_TEXT: dict[str, Check] = {
+    "amount_in_cents": positive,
+    "reference_number": at_most(REF_LIMIT, "this PMS"),
     **_TEXT,
 }
 
@@ -111,7 +88,7 @@ SAMPLE1_RULES: dict[WriteOperation, OperationRules] = {
             | {"is_active"}
         ),
         constraints=_AMOUNT_AND_TEXT,
-        check=_end_not_before_start,
+        check=end_not_before_start,
     ),
     WriteOperation.UPDATE_RECURRING_CHARGE: _UPDATE_RECURRING,
 }

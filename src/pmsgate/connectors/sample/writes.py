@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import httpx
@@ -28,14 +28,16 @@ import httpx
 from pmsgate.canonical.enums import Vendor
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
+from pmsgate.connectors import markers
 from pmsgate.connectors.errors import PermanentError, TransientError, VendorRejected
+from pmsgate.connectors.markers import reflects
 from pmsgate.connectors.sample.fields import MappingError
 from pmsgate.connectors.sample.rules import MEMO_LIMIT, WRITE_RULES
 from pmsgate.connectors.sample.session import TokenSession, json_body, page_parts
 from pmsgate.connectors.sample.streams import MAX_PAGE_SIZE, STREAMS
-from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest
-from pmsgate.kit.money import cents_to_decimal_str, to_cents
-from pmsgate.kit.timeutil import parse_datetime, utcnow
+from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest, utc_day
+from pmsgate.kit.money import cents_to_decimal_str
+from pmsgate.kit.timeutil import utcnow
 
 Op = WriteOperation
 
@@ -96,15 +98,7 @@ def _amount(value: Any) -> str:
 def us_day(value: Any) -> str:
     """An ISO-8601 date-time ('2025-01-31T00:00:00.000Z'), a date or a datetime -> '01/31/2025',
     the UTC calendar day."""
-    if isinstance(value, datetime):
-        day = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).date()
-    elif isinstance(value, date):
-        day = value
-    else:
-        try:
-            day = parse_datetime(str(value)).date()
-        except ValueError:
-            raise VendorRejected(f"{value!r} is not an ISO-8601 date") from None
+    day = utc_day(value)
     return f"{day.month:02d}/{day.day:02d}/{day.year:04d}"
 
 
@@ -168,23 +162,18 @@ SENDS: dict[WriteOperation, tuple[str, ...]] = {
 
 def reference(request: WriteRequest) -> str:
     """The `ref` a create carries: the client's reference number, else our marker."""
-    given = request.fields.get("reference_number")
-    return str(given) if given else request.marker
+    return markers.reference(request.fields, request.marker)
 
 
 def marker_tag(request: WriteRequest) -> str | None:
     """What goes into the memo to find the write: only needed when `ref` is the client's."""
-    return None if reference(request) == request.marker else f"[{request.marker}]"
+    return None if reference(request) == request.marker else markers.tag(request.marker)
 
 
 def _memo(request: WriteRequest) -> str | None:
     text = request.fields.get("description") or request.fields.get("notes")
-    tag = marker_tag(request)
-    if tag is None:
-        return None if text is None else str(text)[:MEMO_LIMIT]
-    if not text:
-        return tag
-    return f"{str(text)[: MEMO_LIMIT - len(tag) - 1]} {tag}"
+    in_memo = None if reference(request) == request.marker else request.marker
+    return markers.memo(text, in_memo, MEMO_LIMIT)
 
 
 def _first_of_next_month(today: date) -> date:
@@ -215,21 +204,6 @@ def native_body(request: WriteRequest, *, today: date | None = None) -> dict[str
         body["memo"] = memo
     body["ref"] = reference(request)
     return body
-
-
-def reflects(patch: Mapping[str, Any], record: Mapping[str, Any]) -> bool:
-    """Whether the stored record already holds every value of the patch."""
-    for name, value in patch.items():
-        current = record.get(name)
-        if name == "amount":
-            try:
-                if to_cents(current) != to_cents(value):
-                    return False
-            except ValueError:
-                return False
-        elif current != value:
-            return False
-    return True
 
 
 class SampleWrites:

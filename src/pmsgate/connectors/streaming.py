@@ -1,0 +1,110 @@
+"""The parts of reading a stream that every connector does the same way.
+
+Each vendor pages differently (cursors, offsets, page numbers, several endpoints per stream), so
+the paging loops stay in the vendors' `connector.py`. What they share lives here:
+- `map_records`: map one page of native records, reporting a record that cannot be mapped in
+  `Page.skipped` (model, x_id, reason) instead of failing the stream;
+- `probe_access`: `Connector.data_access()` from one small request per model (refused
+  credentials -> nothing readable; 403 or another refusal -> that model is not);
+- `no_stream`: the error for a model a vendor does not stream on its own;
+- `numeric_ids`: the property filter for vendors whose ids are integers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from pmsgate.canonical.records import CanonicalRecord
+from pmsgate.canonical.registry import Model
+from pmsgate.connectors.errors import AuthError, PermanentError
+
+# What a mapper raises on a malformed native record (pydantic's errors are ValueErrors).
+MALFORMED: tuple[type[Exception], ...] = (ValueError, TypeError, KeyError, AttributeError)
+
+Skipped = dict[str, Any]
+
+
+def map_records(
+    model: Model,
+    rows: Iterable[Any],
+    mapper: Callable[[Any], Iterable[CanonicalRecord]],
+    *,
+    x_id: str | Callable[[Any], Any],
+    objects_only: bool = True,
+    malformed: tuple[type[Exception], ...] = MALFORMED,
+) -> tuple[list[CanonicalRecord], list[Skipped]]:
+    """(records, skipped) of one page. `x_id` names the native id field (or reads the id from a
+    row) so a skipped record can be named; with `objects_only` a row that is not a JSON object
+    is skipped without calling the mapper."""
+    read_id = x_id if callable(x_id) else _field(x_id)
+    records: list[CanonicalRecord] = []
+    skipped: list[Skipped] = []
+    for row in rows:
+        native_id = read_id(row)
+        try:
+            if objects_only and not isinstance(row, dict):
+                raise ValueError(f"a {type(row).__name__}, not an object")
+            records.extend(mapper(row))
+        except malformed as exc:
+            skipped.append(
+                {
+                    "model": model.value,
+                    "x_id": None if native_id is None else str(native_id),
+                    "reason": str(exc) or type(exc).__name__,
+                }
+            )
+    return records, skipped
+
+
+def _field(name: str) -> Callable[[Any], Any]:
+    return lambda row: row.get(name) if isinstance(row, dict) else None
+
+
+Probe = Callable[[], object]
+
+
+def readable(probe: Probe) -> bool:
+    """Whether a probe request succeeds. A 403 (a role without that permission) or another
+    refusal of the request is False; refused credentials (AuthError, not 403) propagate."""
+    try:
+        probe()
+    except AuthError as exc:
+        if exc.status_code != 403:
+            raise
+        return False
+    except PermanentError:
+        return False
+    return True
+
+
+def probe_access(
+    probes: Mapping[Model, Sequence[Probe]],
+    *,
+    children: Mapping[Model, Iterable[Model]],
+    every_model: Iterable[Model],
+) -> dict[Model, bool]:
+    """`data_access()` from probes: a model is readable when all its probes are (each is tried);
+    its child models (read inside its pages) follow it. When the credentials themselves are
+    refused, nothing is readable."""
+    access: dict[Model, bool] = {}
+    try:
+        for model, calls in probes.items():
+            allowed = all([readable(call) for call in calls])  # a list: every probe is tried
+            access[model] = allowed
+            access.update(dict.fromkeys(children.get(model, ()), allowed))
+    except AuthError:
+        return dict.fromkeys(every_model, False)
+    return access
+
+
+def no_stream(vendor_name: str, model: Model, parent_of: Mapping[Model, Model]) -> PermanentError:
+    """The error for a model the vendor has no stream of (naming the stream it arrives in)."""
+    parent = parent_of.get(model)
+    hint = f"; it arrives inside {parent.value} pages" if parent else ""
+    return PermanentError(f"{vendor_name} has no {model.value} stream{hint}")
+
+
+def numeric_ids(x_property_ids: Iterable[str]) -> list[str]:
+    """The ids that can be this vendor's (integers), in numeric order."""
+    return sorted((x for x in x_property_ids if x.isdigit()), key=int)
