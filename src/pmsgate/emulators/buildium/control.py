@@ -3,13 +3,12 @@ them): switch the shared faults and the rate limit, inspect state."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 
 from pmsgate.emulators.buildium.store import BuildiumStore
+from pmsgate.emulators.control import control_handlers, optional_non_negative
 
 
 def _store(request: Request) -> BuildiumStore:
@@ -27,41 +26,14 @@ def state_of(store: BuildiumStore) -> dict[str, Any]:
     }
 
 
-async def _object(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    body = json.loads(raw) if raw else {}
-    if not isinstance(body, dict):
-        raise ValueError("send a JSON object")
-    return body
-
-
-async def set_faults(request: Request) -> Response:
-    store = _store(request)
-    try:
-        store.faults.configure(await _object(request))
-    except ValueError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=400)
-    return JSONResponse(state_of(store))
-
-
-async def set_limits(request: Request) -> Response:
+def _apply_limits(store: BuildiumStore, body: dict[str, Any]) -> None:
     """{"requests_per_second": 10 | null}: Buildium's limit is 10; null switches it off."""
-    store = _store(request)
-    try:
-        rps = (await _object(request)).get("requests_per_second")
-        if rps is not None and (isinstance(rps, bool) or not isinstance(rps, int | float) or rps < 0):
-            raise ValueError("requests_per_second must be a non-negative number or null")
-        store.limiter.per_second = rps or None
-    except ValueError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=400)
-    return JSONResponse(state_of(store))
+    rps = optional_non_negative(body.get("requests_per_second"), "requests_per_second")
+    store.limiter.per_second = rps or None
 
 
-async def reset(request: Request) -> Response:
-    store = _store(request)
-    store.faults.reset()
-    return JSONResponse(state_of(store))
-
-
-async def state(request: Request) -> Response:
-    return JSONResponse(state_of(_store(request)))
+_handlers = control_handlers(_store, state_of)
+set_faults = _handlers.set_faults
+set_limits = _handlers.updater(_apply_limits)
+reset = _handlers.reset
+state = _handlers.state

@@ -5,13 +5,12 @@ Only for tests, demos and benchmarks; the real Propertyware has nothing like the
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 
+from pmsgate.emulators.control import control_handlers, optional_non_negative
 from pmsgate.emulators.propertyware.store import PwStore
 
 
@@ -31,62 +30,32 @@ def state_of(store: PwStore) -> dict[str, Any]:
     }
 
 
-async def _object(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    body = json.loads(raw) if raw else {}
-    if not isinstance(body, dict):
-        raise ValueError("send a JSON object")
-    return body
-
-
-async def set_faults(request: Request) -> Response:
-    store = _store(request)
-    try:
-        store.faults.configure(await _object(request))
-    except ValueError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=400)
-    return JSONResponse(state_of(store))
-
-
-async def set_limits(request: Request) -> Response:
+def _apply_limits(store: PwStore, body: dict[str, Any]) -> None:
     """{"requests_per_second": 10 | null}: the built-in rate limit (off by default)."""
-    store = _store(request)
-    try:
-        body = await _object(request)
-        rps = body.get("requests_per_second")
-        if rps is not None and (isinstance(rps, bool) or not isinstance(rps, int | float) or rps < 0):
-            raise ValueError("requests_per_second must be a non-negative number or null")
-        store.limiter.per_second = rps or None
-    except ValueError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=400)
-    return JSONResponse(state_of(store))
+    rps = optional_non_negative(body.get("requests_per_second"), "requests_per_second")
+    store.limiter.per_second = rps or None
 
 
-async def set_key(request: Request) -> Response:
+def _apply_key(store: PwStore, body: dict[str, Any]) -> None:
     """{"denied": ["GL ACCOUNTS"], "beta_writes": false}: what the API key may do."""
-    store = _store(request)
-    try:
-        body = await _object(request)
-        denied = body.get("denied", sorted(store.key.denied))
-        beta = body.get("beta_writes", store.key.beta_writes)
-        if (
-            not isinstance(denied, list)
-            or not all(isinstance(d, str) for d in denied)
-            or not isinstance(beta, bool)
-        ):
-            raise ValueError("denied must be a list of permission blocks and beta_writes a boolean")
-        store.key = replace(store.key, denied=frozenset(denied), beta_writes=beta)
-    except ValueError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=400)
-    return JSONResponse(state_of(store))
+    denied = body.get("denied", sorted(store.key.denied))
+    beta = body.get("beta_writes", store.key.beta_writes)
+    if (
+        not isinstance(denied, list)
+        or not all(isinstance(d, str) for d in denied)
+        or not isinstance(beta, bool)
+    ):
+        raise ValueError("denied must be a list of permission blocks and beta_writes a boolean")
+    store.key = replace(store.key, denied=frozenset(denied), beta_writes=beta)
 
 
-async def reset(request: Request) -> Response:
-    store = _store(request)
-    store.faults.reset()
+def _clear_limit(store: PwStore) -> None:
     store.limiter.per_second = None
-    return JSONResponse(state_of(store))
 
 
-async def state(request: Request) -> Response:
-    return JSONResponse(state_of(_store(request)))
+_handlers = control_handlers(_store, state_of, on_reset=_clear_limit)
+set_faults = _handlers.set_faults
+set_limits = _handlers.updater(_apply_limits)
+set_key = _handlers.updater(_apply_key)
+reset = _handlers.reset
+state = _handlers.state

@@ -5,12 +5,12 @@ Only for tests, demos and benchmarks; a real PMS has nothing like them.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from pmsgate.emulators.control import control_handlers, optional_non_negative, positive_number
 from pmsgate.emulators.sample.store import SampleStore
 
 
@@ -32,53 +32,22 @@ def state_of(store: SampleStore) -> dict[str, Any]:
     }
 
 
-async def _object(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    body = json.loads(raw) if raw else {}
-    if not isinstance(body, dict):
-        raise ValueError("send a JSON object")
-    return body
-
-
-async def set_faults(request: Request) -> Response:
-    store = _store(request)
-    try:
-        store.faults.configure(await _object(request))
-    except ValueError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=400)
-    return JSONResponse(state_of(store))
-
-
-async def set_limits(request: Request) -> Response:
+def _apply_limits(store: SampleStore, body: dict[str, Any]) -> None:
     """{"requests_per_second": 5 | null, "token_lifetime_s": 900}: the built-in rate limit and
     how long new tokens live."""
-    store = _store(request)
-    try:
-        body = await _object(request)
-        if "requests_per_second" in body:
-            rps = body["requests_per_second"]
-            if rps is not None and (isinstance(rps, bool) or not isinstance(rps, int | float) or rps < 0):
-                raise ValueError("requests_per_second must be a non-negative number or null")
-            store.limiter.per_second = rps or None
-        if "token_lifetime_s" in body:
-            lifetime = body["token_lifetime_s"]
-            if isinstance(lifetime, bool) or not isinstance(lifetime, int | float) or lifetime <= 0:
-                raise ValueError("token_lifetime_s must be a positive number")
-            store.tokens.lifetime_s = float(lifetime)
-    except ValueError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=400)
-    return JSONResponse(state_of(store))
+    if "requests_per_second" in body:
+        rps = optional_non_negative(body["requests_per_second"], "requests_per_second")
+        store.limiter.per_second = rps or None
+    if "token_lifetime_s" in body:
+        store.tokens.lifetime_s = positive_number(body["token_lifetime_s"], "token_lifetime_s")
 
 
-async def reset(request: Request) -> Response:
-    store = _store(request)
-    store.faults.reset()
-    return JSONResponse(state_of(store))
+_handlers = control_handlers(_store, state_of)
+set_faults = _handlers.set_faults
+set_limits = _handlers.updater(_apply_limits)
+reset = _handlers.reset
+state = _handlers.state
 
 
 async def expire_tokens(request: Request) -> Response:
     return JSONResponse({"expired": _store(request).tokens.expire_all()})
-
-
-async def state(request: Request) -> Response:
-    return JSONResponse(state_of(_store(request)))
