@@ -34,20 +34,36 @@ class Filter:
 
 
 @dataclass(frozen=True)
-class Equals(Filter):
+class SingleParam(Filter):
+    """A filter of one query parameter: documented once, applied only when given."""
+
     param: str
     description: str
-    column: str | None = None
-    annotation: Any = str | None
+
+    def annotation(self) -> Any:
+        return str | None
 
     @property
     def params(self) -> tuple[Param, ...]:  # type: ignore[override]
-        return (Param(self.param, self.description, self.annotation),)
+        return (Param(self.param, self.description, self.annotation()),)
 
     def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
         value = values.get(self.param)
-        if value is None:
-            return None
+        return None if value is None else self.match(table, value, values)
+
+    def match(self, table: Table, value: Any, values: dict[str, Any]) -> ColumnElement[bool]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Equals(SingleParam):
+    column: str | None = None
+    type_: Any = str | None  # the documented (and validated) type of the parameter
+
+    def annotation(self) -> Any:
+        return self.type_
+
+    def match(self, table: Table, value: Any, values: dict[str, Any]) -> ColumnElement[bool]:
         return table.c[self.column or self.param] == value
 
 
@@ -78,18 +94,8 @@ def _as_bool(name: str, value: Any) -> bool:
 
 
 @dataclass(frozen=True)
-class BoolIs(Filter):
-    param: str
-    description: str
-
-    @property
-    def params(self) -> tuple[Param, ...]:  # type: ignore[override]
-        return (Param(self.param, self.description),)
-
-    def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
-        value = values.get(self.param)
-        if value is None:
-            return None
+class BoolIs(SingleParam):
+    def match(self, table: Table, value: Any, values: dict[str, Any]) -> ColumnElement[bool]:
         return table.c[self.param] == _as_bool(self.param, value)
 
 
@@ -143,40 +149,21 @@ _TEN_DIGITS = re.compile(r"^\d{10}$")
 
 
 @dataclass(frozen=True)
-class PhoneIs(Filter):
-    param: str
-    description: str
-
-    @property
-    def params(self) -> tuple[Param, ...]:  # type: ignore[override]
-        return (Param(self.param, self.description),)
-
-    def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
-        value = values.get(self.param)
-        if value is None:
-            return None
+class PhoneIs(SingleParam):
+    def match(self, table: Table, value: Any, values: dict[str, Any]) -> ColumnElement[bool]:
         if not _TEN_DIGITS.match(value):
             raise BadRequest.field(self.param, "must be a 10 digit phone number")
         return table.c[self.param] == value
 
 
 @dataclass(frozen=True)
-class LinkedTo(Filter):
+class LinkedTo(SingleParam):
     """Records linked through residents_to_leases (a resident's leases, a lease's residents)."""
 
-    param: str
-    description: str
-    link_column: str  # column of the link row matched against the parameter
-    own_column: str  # column of the link row that points at this table's id
+    link_column: str = ""  # column of the link row matched against the parameter
+    own_column: str = ""  # column of the link row that points at this table's id
 
-    @property
-    def params(self) -> tuple[Param, ...]:  # type: ignore[override]
-        return (Param(self.param, self.description),)
-
-    def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
-        value = values.get(self.param)
-        if value is None:
-            return None
+    def match(self, table: Table, value: Any, values: dict[str, Any]) -> ColumnElement[bool]:
         link = RECORD_TABLES[Model.RESIDENTS_TO_LEASES]
         return exists(
             select(link.c.id).where(link.c[self.own_column] == table.c.id, link.c[self.link_column] == value)
@@ -234,22 +221,13 @@ class LeaseMoveDates(Filter):
 
 
 @dataclass(frozen=True)
-class RequiresAlso(Filter):
+class RequiresAlso(SingleParam):
     """`unit_number` needs `property_id` as well (the contract says so)."""
 
-    param: str
-    column: str
-    needs: str
-    description: str
+    column: str = ""
+    needs: str = ""
 
-    @property
-    def params(self) -> tuple[Param, ...]:  # type: ignore[override]
-        return (Param(self.param, self.description),)
-
-    def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
-        value = values.get(self.param)
-        if value is None:
-            return None
+    def match(self, table: Table, value: Any, values: dict[str, Any]) -> ColumnElement[bool]:
         if values.get(self.needs) is None:
             raise BadRequest.field(self.param, f"needs the {self.needs} filter as well")
         return table.c[self.column] == value

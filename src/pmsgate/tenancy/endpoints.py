@@ -52,10 +52,10 @@ UNITS = RecordResource(
         VendorIs(),
         RequiresAlso(
             "unit_number",
-            "number",
-            "property_id",
-            "The number of the unit. When using this, the Propexo `property_id` filter must be added "
-            "as well.",
+            column="number",
+            needs="property_id",
+            description="The number of the unit. When using this, the Propexo `property_id` filter "
+            "must be added as well.",
         ),
     ),
     hidden=frozenset({"x_location_id", "location_id"}),
@@ -102,14 +102,14 @@ LEASES = RecordResource(
         _PROPERTY,
         _INTEGRATION,
         VendorIs(),
-        Equals("status_normalized", "The normalized status for the lease", annotation=LeaseStatus | None),
+        Equals("status_normalized", "The normalized status for the lease", type_=LeaseStatus | None),
         Equals("status_raw", "The raw status associated with the lease"),
         RequiresAlso(
             "unit_number",
-            "unit_number",
-            "property_id",
-            "The unit number of the lease. When using this, the Propexo `property_id` filter must be "
-            "added as well.",
+            column="unit_number",
+            needs="property_id",
+            description="The unit number of the lease. When using this, the Propexo `property_id` "
+            "filter must be added as well.",
         ),
     ),
     hidden=frozenset({"x_location_id", "location_id"}),
