@@ -6,9 +6,9 @@ import pytest
 
 from pmsgate.errors import BadRequest
 from pmsgate.integrations.schedule import next_run, validate_custom_schedule
-from pmsgate.integrations.urls import check_outbound_url
 from pmsgate.kit.ids import new_id, stable_id
 from pmsgate.kit.money import cents_to_decimal_str, to_cents
+from pmsgate.kit.outbound import check_outbound_url
 from pmsgate.kit.pagination import parse_order_by
 from pmsgate.kit.timeutil import iso, parse_datetime
 

@@ -16,9 +16,9 @@ from pmsgate.integrations import schedule as schedules
 from pmsgate.integrations.connect import resolve_base_url
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.integrations.schemas import IntegrationCreate, IntegrationUpdate
-from pmsgate.integrations.urls import check_outbound_url
 from pmsgate.kit.crypto import encrypt_json
 from pmsgate.kit.ids import new_id
+from pmsgate.kit.outbound import check_outbound_url
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.customers import Customer
 from pmsgate.models.integrations import Integration, JobSchedule

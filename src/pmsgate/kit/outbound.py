@@ -1,4 +1,4 @@
-"""Validation of PMS base URLs (outbound requests must go where an operator allows)."""
+"""The outbound-URL guard: where pmsgate may send requests (PMS base URLs, webhook URLs)."""
 
 from __future__ import annotations
 
