@@ -21,6 +21,8 @@ _BACKEND = os.environ.get("PMSGATE_TEST_DB", "sqlite")
 _DATA_DIR = Path(tempfile.mkdtemp(prefix="pmsgate-test-"))
 _PG_ADMIN_URL = os.environ.get("PMSGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 _PG_DB = f"pmsgate_test_{secrets.token_hex(4)}"
+# Scale-out tests use this Redis database and flush it; parallel checkouts pick their own.
+TEST_REDIS_URL = os.environ.get("PMSGATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 os.environ["PMSGATE_DATA_DIR"] = str(_DATA_DIR)
 os.environ["PMSGATE_SECRET_KEY"] = Fernet.generate_key().decode()

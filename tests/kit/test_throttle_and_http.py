@@ -12,6 +12,7 @@ from pmsgate.connectors.errors import (
 )
 from pmsgate.connectors.http import RetryPolicy, VendorHttp
 from pmsgate.connectors.throttle import RequestBudget, TokenBucket
+from tests.conftest import TEST_REDIS_URL
 
 
 class FakeClock:
@@ -104,7 +105,7 @@ def test_the_redis_budget_is_shared_by_every_process() -> None:
 
     from pmsgate.connectors.shared_throttle import RedisTokenBucket
 
-    client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(TEST_REDIS_URL)
     key = f"test-{uuid.uuid4().hex}"
     budget = RequestBudget(5, 60)  # 5 at once, then one every 12 s
     machine_a, machine_b = RedisTokenBucket(client, key, budget), RedisTokenBucket(client, key, budget)

@@ -12,10 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pmsgate.config import Settings, get_settings
+from tests.conftest import TEST_REDIS_URL
 from tests.fixtures.api import make_customer
 from tests.fixtures.sample import Served
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = TEST_REDIS_URL
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 60) -> Any:
@@ -49,7 +50,7 @@ def test_sync_and_write_through_the_queue(tmp_path: Path, fresh_sample_server: S
 
     if queue == "redis":
         if not _redis_available():
-            pytest.fail("Redis at 127.0.0.1:6379 is required for the scale-out tests")
+            pytest.fail(f"Redis at {REDIS_URL} is required for the scale-out tests")
         import redis
 
         redis.Redis.from_url(REDIS_URL).flushdb()
