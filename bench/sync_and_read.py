@@ -32,6 +32,8 @@ def main() -> None:
 
         os.environ["PMSGATE_DATABASE_URL"] = args.database_url
         os.environ.setdefault("PMSGATE_SECRET_KEY", Fernet.generate_key().decode())
+        # Scale-out refuses loopback PMS URLs by default; the emulator listens on loopback.
+        os.environ.setdefault("PMSGATE_ALLOW_PRIVATE_PMS_URLS", "true")
 
     from pmsgate.config import get_settings
     from pmsgate.migrations import upgrade

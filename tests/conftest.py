@@ -27,6 +27,9 @@ TEST_REDIS_URL = os.environ.get("PMSGATE_TEST_REDIS_URL", "redis://127.0.0.1:637
 os.environ["PMSGATE_DATA_DIR"] = str(_DATA_DIR)
 os.environ["PMSGATE_SECRET_KEY"] = Fernet.generate_key().decode()
 os.environ.pop("PMSGATE_REDIS_URL", None)
+# The emulators listen on loopback, which scale-out mode (the PostgreSQL run) refuses by default;
+# tests of the policy itself set it per test.
+os.environ["PMSGATE_ALLOW_PRIVATE_PMS_URLS"] = "true"
 if _BACKEND == "postgres":
     os.environ["PMSGATE_DATABASE_URL"] = _PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{_PG_DB}"
 elif _BACKEND == "sqlite":

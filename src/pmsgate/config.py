@@ -40,9 +40,12 @@ class Settings(BaseSettings):
     sync_heartbeat_timeout_seconds: int = Field(default=120, ge=5)
     sync_overlap_seconds: int = Field(default=300, ge=0, description="Lag window of incremental syncs")
 
-    allow_private_pms_urls: bool = Field(
-        default=True,
-        description="Permit PMS base URLs on loopback/private networks (emulators). Off in scale-out.",
+    allow_private_pms_urls: bool | None = Field(
+        default=None,
+        description=(
+            "Permit PMS and webhook URLs on loopback/private/shared addresses (the emulators). "
+            "Default: allowed in embedded mode, refused in scale-out mode."
+        ),
     )
     mode: Literal["embedded", "scale-out"] = "embedded"
 
@@ -50,7 +53,14 @@ class Settings(BaseSettings):
     def _derive_mode(self) -> Settings:
         if self.database_url and not self.database_url.startswith("sqlite"):
             self.mode = "scale-out"
+        if self.allow_private_pms_urls is None:
+            self.allow_private_pms_urls = self.mode == "embedded"
         return self
+
+    @property
+    def allow_private_urls(self) -> bool:
+        """`allow_private_pms_urls` once derived from the mode (never None after validation)."""
+        return bool(self.allow_private_pms_urls)
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -27,6 +27,7 @@ from pmsgate.connectors.errors import (
     VendorRejected,
 )
 from pmsgate.connectors.throttle import TokenBucket
+from pmsgate.kit.outbound import OutboundRefused, guarded_transport
 
 REDACTED = "***"
 _SENSITIVE_HEADERS = {"authorization", "x-api-key", "cookie", "set-cookie", "proxy-authorization"}
@@ -108,6 +109,10 @@ class VendorHttp:
         transport: httpx.BaseTransport | None = None,
         error_message: Callable[[httpx.Response], str] | None = None,
     ) -> None:
+        if transport is None:  # every connection to the PMS passes the outbound-address policy
+            from pmsgate.config import get_settings
+
+            transport = guarded_transport(allow_private=get_settings().allow_private_urls)
         self.client = httpx.Client(
             base_url=base_url.rstrip("/"),
             headers=headers,
@@ -144,6 +149,9 @@ class VendorHttp:
             started = time.monotonic()
             try:
                 response = self.client.request(method, path, params=params, json=json_body, headers=headers)
+            except OutboundRefused as exc:  # the policy forbids this address: retrying cannot help
+                self._log(method, path, params, json_body, headers, None, started, str(exc))
+                raise PermanentError(str(exc)) from exc
             except httpx.ConnectError as exc:  # never reached the vendor: always safe to retry
                 self._log(method, path, params, json_body, headers, None, started, str(exc))
                 self._give_up_or_wait(attempt, TransientError(f"cannot connect: {exc}"))

@@ -54,7 +54,7 @@ def validate_credentials(vendor: Vendor, credentials: dict[str, Any]) -> dict[st
 
 
 def _checked_base_url(vendor: Vendor, base_url: str | None, credentials: dict[str, Any]) -> str | None:
-    allow_private = get_settings().allow_private_pms_urls
+    allow_private = get_settings().allow_private_urls
     if credentials.get("baseUrl"):
         credentials["baseUrl"] = check_outbound_url(
             "credentials.baseUrl", str(credentials["baseUrl"]), allow_private=allow_private
@@ -186,7 +186,7 @@ def update_integration(
         integration.can_authenticate = False
     elif changes.get("base_url"):
         changes["base_url"] = check_outbound_url(
-            "base_url", changes["base_url"], allow_private=get_settings().allow_private_pms_urls
+            "base_url", changes["base_url"], allow_private=get_settings().allow_private_urls
         )
     changes.pop("allow_manual_syncs", None)
     changes.pop("integration_vendor", None)
