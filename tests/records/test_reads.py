@@ -275,7 +275,7 @@ def _equality_filters() -> list[tuple[str, str, str]]:
     ]
     cases = []
     for resource in resources:
-        for flt in resource.filters:
+        for flt in resource.list_filters:
             if isinstance(flt, Equals) and not isinstance(flt, RequiresAlso):
                 cases.append((resource.path, flt.param, flt.column or flt.param))
     return cases

@@ -17,6 +17,8 @@ from pmsgate.errors import BadRequest
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 250
+# Offsets past 2^31-1 overflow a 32-bit OFFSET on some stores and page nothing real anyway.
+MAX_OFFSET = 2**31 - 1
 DEFAULT_ORDER = "created_at:desc"
 
 
@@ -65,16 +67,22 @@ def list_params(
             max_length=200,
         ),
     ] = DEFAULT_ORDER,
-    offset: Annotated[int | None, Query(description="Can be used for paginating results")] = 0,
+    offset: Annotated[
+        int | None, Query(description="Can be used for paginating results", ge=0, le=MAX_OFFSET)
+    ] = 0,
     limit: Annotated[
         int | None,
-        Query(description="A number between 1 and 250 to determine the number of results to return"),
+        Query(
+            description="A number between 1 and 250 to determine the number of results to return",
+            ge=1,
+            le=MAX_LIMIT,
+        ),
     ] = DEFAULT_LIMIT,
 ) -> ListParams:
     offset = 0 if offset is None else offset
     limit = DEFAULT_LIMIT if limit is None else limit
-    if offset < 0:
-        raise BadRequest.field("offset", "must be 0 or more")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise BadRequest.field("offset", f"must be between 0 and {MAX_OFFSET}")
     if not 1 <= limit <= MAX_LIMIT:
         raise BadRequest.field("limit", f"must be between 1 and {MAX_LIMIT}")
     return ListParams(offset=offset, limit=limit, order_by=parse_order_by(order_by))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, exists, select
@@ -138,11 +138,44 @@ class DateTimeRange(Filter):
             parts.append(column >= parse_datetime_param(self.start, start))
         if (end := values.get(self.end)) is not None:
             end_at = parse_datetime_param(self.end, end)
-            if len(end.strip()) == 10:
-                parts.append(column < end_at + timedelta(days=1))
-            else:
+            if len(end.strip()) != 10:
                 parts.append(column <= end_at)
+            elif end_at.date() < date.max:  # 9999-12-31 as an end bounds nothing
+                parts.append(column < end_at + timedelta(days=1))
         return and_(*parts) if parts else None
+
+
+@dataclass(frozen=True)
+class TimeBound(SingleParam):
+    """`updated_at_gte`-style bound on a record's system time, inclusive at the precision given:
+    answers show milliseconds, so `_lte` with a time read from an answer includes that record,
+    and `_lte` with a date includes that whole day."""
+
+    column: str = ""
+    op: str = ">="
+
+    def match(self, table: Table, value: Any, values: dict[str, Any]) -> ColumnElement[bool]:
+        at = parse_datetime_param(self.param, value)
+        column = table.c[self.column]
+        if self.op == ">=":
+            return column >= at
+        step = timedelta(days=1) if len(value.strip()) == 10 else timedelta(milliseconds=1)
+        if at.microsecond % 1000 or at > datetime.max.replace(tzinfo=UTC) - step:
+            return column <= at
+        return column < at + step
+
+
+# Propexo added these to every list: changed or seen by pmsgate since / until a time.
+RECORD_TIMES: tuple[Filter, ...] = (
+    TimeBound("updated_at_gte", "Records updated at or after this ISO-8601 time", column="updated_at"),
+    TimeBound(
+        "updated_at_lte", "Records updated at or before this ISO-8601 time", column="updated_at", op="<="
+    ),
+    TimeBound("last_seen_gte", "Records last seen at or after this ISO-8601 time", column="last_seen"),
+    TimeBound(
+        "last_seen_lte", "Records last seen at or before this ISO-8601 time", column="last_seen", op="<="
+    ),
+)
 
 
 _TEN_DIGITS = re.compile(r"^\d{10}$")

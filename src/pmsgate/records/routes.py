@@ -23,13 +23,14 @@ from pmsgate.errors import BadRequest, NotFound
 from pmsgate.kit.deps import SessionDep
 from pmsgate.kit.pagination import ListParams, list_params, meta, single_meta
 from pmsgate.models.records import RECORD_TABLES
-from pmsgate.records.filters import Filter
+from pmsgate.records.filters import RECORD_TIMES, Equals, Filter
 from pmsgate.records.repository import RecordRepository
 from pmsgate.records.schemas import list_envelope, record_model, single_envelope
 from pmsgate.records.serialize import row_to_dict
 
 Expander = Callable[[Session, list[dict[str, Any]]], None]
 _PAGING = frozenset({"order-by", "offset", "limit"})
+_INTEGRATION = Equals("integration_id", "The Propexo unique identifier for the integration")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,13 @@ class RecordResource:
     leading: dict[str, Any] = field(default_factory=dict)
     trailing: dict[str, Any] = field(default_factory=dict)
     expand: Expander | None = None
+
+    @property
+    def list_filters(self) -> tuple[Filter, ...]:
+        """The resource's own filters plus those every list accepts (integration_id, record times)."""
+        own = {p.name for f in self.filters for p in f.params}
+        common = (_INTEGRATION, *RECORD_TIMES)
+        return self.filters + tuple(f for f in common if not own & {p.name for p in f.params})
 
     @property
     def orderable(self) -> frozenset[str]:
@@ -63,7 +71,7 @@ class RecordResource:
 
 def _filter_signature(resource: RecordResource) -> list[inspect.Parameter]:
     parameters = []
-    for flt in resource.filters:
+    for flt in resource.list_filters:
         for param in flt.params:
             parameters.append(
                 inspect.Parameter(
@@ -81,7 +89,7 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
     item = record_model(
         resource.name, spec, hidden=resource.hidden, leading=resource.leading, trailing=resource.trailing
     )
-    known_params = _PAGING | {p.name for f in resource.filters for p in f.params}
+    known_params = _PAGING | {p.name for f in resource.list_filters for p in f.params}
 
     def list_records(
         request: Request, session: SessionDep, customer: CurrentCustomer, params: ListParams, **values: Any
@@ -97,7 +105,7 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
         params = params.checked(resource.orderable)
         values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items() if v is not None}
         table = RECORD_TABLES[resource.model]
-        clauses = [c for f in resource.filters if (c := f.clause(table, values)) is not None]
+        clauses = [c for f in resource.list_filters if (c := f.clause(table, values)) is not None]
         rows, total = RecordRepository.from_session(session, resource.model).page(
             customer.id, clauses, params
         )
