@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy import ARRAY, Dialect, Select, Table, Text, and_, cast, func, or_, select, true, update
 from sqlalchemy import insert as insert_statement
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pmsgate.kit.pagination import ListParams
@@ -93,7 +92,36 @@ class SyncRepository:
         return rows.all(), int(total)
 
     # records
+    def existing_keys(
+        self, table: Table, integration_id: str, x_ids: Sequence[str]
+    ) -> dict[str, tuple[str, datetime]]:
+        """`x_id -> (content_hash, created_at)` of the page's rows already stored.
+
+        Only the narrow columns: a re-sync compares hashes and reads whole rows only for the
+        few that changed (for their diffs). On PostgreSQL each key is looked up on its own
+        through the unique `(integration_id, x_id)` index (a LATERAL probe per key): with an
+        `IN` list a planner without statistics scanned `(integration_id, created_at)` instead,
+        so every page cost in proportion to the rows already stored (issue 12).
+        """
+        found: dict[str, tuple[str, datetime]] = {}
+        if not x_ids:
+            return found
+        if self._dialect() == "postgresql":
+            found.update(
+                {x: (h, c) for x, h, c in self.session.execute(keys_query(table, integration_id, x_ids))}
+            )
+            return found
+        for chunk in _chunks(x_ids):
+            rows = self.session.execute(
+                select(table.c.x_id, table.c.content_hash, table.c.created_at).where(
+                    table.c.integration_id == integration_id, table.c.x_id.in_(chunk)
+                )
+            )
+            found.update({x: (h, c) for x, h, c in rows})
+        return found
+
     def existing(self, table: Table, integration_id: str, x_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Whole stored rows of these keys (the changed ones, for their diffs)."""
         found: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(x_ids):
             rows = self.session.execute(
@@ -103,20 +131,30 @@ class SyncRepository:
         return found
 
     def upsert(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        """Insert new rows, overwrite changed ones; `id` and `created_at` never change."""
+        """Insert new rows, overwrite changed ones; `id` and `created_at` never change.
+
+        The rows go to the driver directly (values converted once by the columns' own bind
+        processors): SQLite gets one `executemany` of a prepared `INSERT … ON CONFLICT`,
+        PostgreSQL a `COPY` into a temporary staging table and one `INSERT … SELECT … ON
+        CONFLICT` from it. Both arbitrate on the unique `(integration_id, x_id)` index.
+        """
         if not rows:
             return
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        keep = {"id", "created_at", "integration_id", "x_id"}
-        statement = insert(table)
-        statement = statement.on_conflict_do_update(
-            index_elements=[table.c.integration_id, table.c.x_id],
-            set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in keep},
-        )
-        # One cached statement, executed for many rows: SQLAlchemy batches them into multi-row
-        # INSERTs itself ("insertmanyvalues"), without compiling a statement per page.
-        self.session.execute(statement, rows)
+        bulk = _Bulk.of(table, self.session.get_bind().dialect)
+        values = bulk.values(rows)
+        connection = self.session.connection()
+        if bulk.dialect == "postgresql":
+            raw = connection.connection.driver_connection
+            assert raw is not None
+            with raw.cursor() as cursor:
+                cursor.execute(bulk.create_staging)
+                with cursor.copy(bulk.copy) as copy:
+                    for row in values:
+                        copy.write_row(row)
+                cursor.execute(bulk.merge)
+                cursor.execute(bulk.clear_staging)
+        else:
+            connection.exec_driver_sql(bulk.insert, values)
 
     def touch(self, table: Table, integration_id: str, x_ids: Sequence[str], now: datetime) -> None:
         for chunk in _chunks(x_ids):
@@ -126,6 +164,9 @@ class SyncRepository:
                 .values(last_seen=now)
                 .execution_options(synchronize_session=False)
             )
+
+    def _dialect(self) -> str:
+        return self.session.get_bind().dialect.name
 
     # data diffs
     def add_diffs(self, diffs: list[dict[str, Any]]) -> None:
@@ -164,3 +205,66 @@ class SyncRepository:
             query.order_by(*order, DataDiff.id).offset(params.offset).limit(params.limit)
         )
         return [(row[0], row[1]) for row in rows], int(total)
+
+
+def keys_query(table: Table, integration_id: str, x_ids: Sequence[str]) -> Select[Any]:
+    """PostgreSQL: one LATERAL probe of the unique index per key (see `existing_keys`)."""
+    keys = select(func.unnest(cast(list(x_ids), ARRAY(Text))).column_valued("x_id")).subquery("k")
+    probe = (
+        select(table.c.x_id, table.c.content_hash, table.c.created_at)
+        .where(table.c.integration_id == integration_id, table.c.x_id == keys.c.x_id)
+        .limit(1)
+        .lateral("t")
+    )
+    return select(probe.c.x_id, probe.c.content_hash, probe.c.created_at).select_from(
+        keys.join(probe, true())
+    )
+
+
+class _Bulk:
+    """The driver-level statements of one record table, built once per table and dialect.
+    Every name in them comes from the table's own metadata, never from input."""
+
+    _cache: ClassVar[dict[tuple[str, str], _Bulk]] = {}
+
+    def __init__(self, table: Table, dialect: Dialect) -> None:
+        self.dialect = dialect.name
+        self.columns = [c.name for c in table.c]
+        self.processors = [
+            (i, p)
+            for i, c in enumerate(table.c)
+            if (p := c.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        ]
+        keep = {"id", "created_at", "integration_id", "x_id"}
+        names = ", ".join(f'"{c}"' for c in self.columns)
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in self.columns if c not in keep)
+        conflict = f"ON CONFLICT (integration_id, x_id) DO UPDATE SET {updates}"
+        staging = f"_pmsgate_staging_{table.name}"
+        self.insert = (
+            f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(self.columns))}) {conflict}"  # noqa: S608
+        )
+        self.create_staging = (
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} "
+            f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        self.copy = f"COPY {staging} ({names}) FROM STDIN"
+        self.merge = f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {staging} {conflict}"  # noqa: S608
+        self.clear_staging = f"DELETE FROM {staging}"  # noqa: S608
+
+    @classmethod
+    def of(cls, table: Table, dialect: Dialect) -> _Bulk:
+        key = (table.name, dialect.name)
+        if key not in cls._cache:
+            cls._cache[key] = cls(table, dialect)
+        return cls._cache[key]
+
+    def values(self, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        out = []
+        columns, processors = self.columns, self.processors
+        for row in rows:
+            values = [row.get(c) for c in columns]
+            for index, process in processors:
+                if values[index] is not None:
+                    values[index] = process(values[index])
+            out.append(tuple(values))
+        return out

@@ -3,18 +3,23 @@
 New records are inserted with their stable id; changed ones are overwritten and get a data
 diff (`previous`/`new` of the changed fields); unchanged ones only have `last_seen` bumped in
 bulk. Nothing is ever deleted.
+
+Whether a record changed is decided on a content hash of its canonical values (orjson with
+sorted keys, BLAKE2b-128): one C call each instead of pure-Python JSON encoding, which was 11%
+of a first sync. A stored hash of another algorithm (rows synced by an older version) that
+differs while no field does is rewritten silently: no diff, counted unchanged.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy.orm import Session
 
 from pmsgate.canonical.records import CanonicalRecord
@@ -44,8 +49,8 @@ class UpsertContext:
 
 
 def content_hash(values: dict[str, Any]) -> str:
-    encoded = json.dumps({k: plain(v) for k, v in values.items()}, sort_keys=True, default=str)
-    return hashlib.sha256(encoded.encode()).hexdigest()
+    encoded = orjson.dumps(values, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+    return hashlib.blake2b(encoded, digest_size=16).hexdigest()
 
 
 def _row(ctx: UpsertContext, model: Model, record: CanonicalRecord) -> dict[str, Any]:
@@ -63,10 +68,14 @@ def _row(ctx: UpsertContext, model: Model, record: CanonicalRecord) -> dict[str,
     }
 
 
+# Not data of the record: a diff never shows them (last_seen moves on every sync).
+_SYSTEM = frozenset({"created_at", "updated_at", "last_seen", "content_hash", "id", "integration_id"})
+
+
 def _changes(previous: dict[str, Any], current: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     before, after = {}, {}
     for key, value in current.items():
-        if key in ("created_at", "updated_at", "content_hash", "id", "integration_id"):
+        if key in _SYSTEM:
             continue
         old, new = plain(previous.get(key)), plain(value)
         if old != new:
@@ -89,23 +98,33 @@ def upsert_records(session: Session, ctx: UpsertContext, records: Sequence[Canon
             kept = [row for row in rows if row.get("property_id") not in ctx.disabled_property_ids]
             stats.skipped[model] += len(rows) - len(kept)
             rows = kept
-        existing = repository.existing(table, ctx.integration_id, [row["x_id"] for row in rows])
+        existing = repository.existing_keys(table, ctx.integration_id, [row["x_id"] for row in rows])
+        # Whole stored rows only for the changed ones (their diffs): a re-sync of unchanged
+        # data reads two narrow columns per record.
+        changed = [
+            r["x_id"] for r in rows if r["x_id"] in existing and existing[r["x_id"]][0] != r["content_hash"]
+        ]
+        previous_rows = repository.existing(table, ctx.integration_id, changed)
         to_write, unchanged = [], []
         for row in rows:
-            old = existing.get(row["x_id"])
-            if old is None:
+            known = existing.get(row["x_id"])
+            if known is None:
                 to_write.append(row)
                 stats.new[model] += 1
                 if model is Model.PROPERTIES:
                     stats.new_property_ids.append((row["id"], row["x_id"]))
                 if ctx.record_diffs:
                     diffs.append(_diff(ctx, model, row["id"], "NEW", {"new": _changes({}, row)[1]}))
-            elif old["content_hash"] != row["content_hash"]:
-                row["created_at"] = old["created_at"]
+            elif known[0] != row["content_hash"]:
+                row["created_at"] = known[1]
                 to_write.append(row)
+                old = previous_rows.get(row["x_id"], {})
+                previous, new = _changes(old, row)
+                if not previous and not new:  # same values, hash of an older algorithm
+                    stats.unchanged[model] += 1
+                    continue
                 stats.updated[model] += 1
                 if ctx.record_diffs:
-                    previous, new = _changes(old, row)
                     diffs.append(_diff(ctx, model, row["id"], "UPDATE", {"previous": previous, "new": new}))
             else:
                 unchanged.append(row["x_id"])
