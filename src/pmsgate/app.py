@@ -11,12 +11,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from pmsgate import __version__, handlers
 from pmsgate.config import Settings, get_settings
 from pmsgate.customers.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from pmsgate.kit.db import session_factory
+from pmsgate.kit.deps import refuse_nul
 from pmsgate.middleware import BodyLimitMiddleware, RateLimitHeadersMiddleware
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ def create_app(
         docs_url="/docs",
         redoc_url="/redoc",
         openapi_url="/openapi.json",
+        dependencies=[Depends(refuse_nul)],
     )
     app.state.settings = settings
     app.state.sessionmaker = session_factory()

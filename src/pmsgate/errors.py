@@ -2,6 +2,10 @@
 
     {"error": {"code": "...", "message": "...", "details": {...}}}
 
+A 400's details are Propexo's documented shape (`details.details = {issues, name: "ZodError"}`
+with Zod issue codes, propexo-behaviour.md section 6) so clients written for Propexo parse it,
+plus pmsgate's own `details.issues`, one per field with its full path.
+
 PmsgateError
  ├── BadRequest (400)            validation; details.issues names each field
  ├── Unauthorized (401)          missing or unknown API key
@@ -36,6 +40,16 @@ class PmsgateError(Exception):
 class BadRequest(PmsgateError):
     status_code = 400
     code = "invalid_request"
+
+    def body(self) -> dict[str, Any]:
+        body = super().body()
+        issues = (self.details or {}).get("issues")
+        if issues is not None:
+            body["error"]["details"] = {
+                **body["error"]["details"],
+                "details": {"issues": zod_issues(issues), "name": "ZodError"},
+            }
+        return body
 
     @classmethod
     def field(cls, path: str | list[str | int], message: str, *, code: str = "invalid") -> BadRequest:
@@ -85,3 +99,55 @@ class RateLimited(PmsgateError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+# pydantic error types and pmsgate codes -> Zod issue codes (Zod's ZodIssueCode).
+_ZOD_CODES = {
+    "missing": "invalid_type",
+    "int_type": "invalid_type",
+    "int_parsing": "invalid_type",
+    "bool_type": "invalid_type",
+    "bool_parsing": "invalid_type",
+    "string_type": "invalid_type",
+    "float_type": "invalid_type",
+    "float_parsing": "invalid_type",
+    "dict_type": "invalid_type",
+    "list_type": "invalid_type",
+    "model_type": "invalid_type",
+    "int_from_float": "invalid_type",
+    "too_long": "too_big",
+    "less_than": "too_big",
+    "less_than_equal": "too_big",
+    "too_short": "too_small",
+    "greater_than": "too_small",
+    "greater_than_equal": "too_small",
+    "enum": "invalid_enum_value",
+    "literal_error": "invalid_enum_value",
+    "string_pattern_mismatch": "invalid_string",
+    "json_invalid": "invalid_type",
+}
+
+
+def zod_issues(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Our issues as Zod reports them: unknown keys grouped under their parent object
+    (`{code: unrecognized_keys, keys: [...], path: <parent>}`), other codes mapped to Zod's."""
+    out: list[dict[str, Any]] = []
+    unknown: dict[tuple[Any, ...], list[Any]] = {}
+    for issue in issues:
+        path = list(issue.get("path", []))
+        if issue.get("code") == "unrecognized_keys" and path:
+            unknown.setdefault(tuple(path[:-1]), []).append(path[-1])
+            continue
+        code = _ZOD_CODES.get(str(issue.get("code")), "custom")
+        out.append({"code": code, "path": path, "message": issue.get("message", "invalid")})
+    for parent, keys in unknown.items():
+        names = ", ".join(f"'{key}'" for key in keys)
+        out.append(
+            {
+                "code": "unrecognized_keys",
+                "keys": keys,
+                "path": list(parent),
+                "message": f"Unrecognized key(s) in object: {names}",
+            }
+        )
+    return out

@@ -1,4 +1,5 @@
-"""ASGI middleware: request size bound and rate-limit headers on every response."""
+"""ASGI middleware: request size bound, NUL refusal in JSON bodies, rate-limit headers on every
+response."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pmsgate.errors import PayloadTooLarge
+from pmsgate.errors import BadRequest, PayloadTooLarge
 
 
 class BodyLimitMiddleware:
-    """Refuse bodies above the configured size, whether announced by Content-Length or streamed."""
+    """Read the whole request body before the app sees it: refuse it with 413 once it passes the
+    size bound, whether announced by Content-Length or streamed in chunks, and refuse a JSON
+    body carrying a NUL character in any string or key with 400 naming where (PostgreSQL cannot
+    store NUL in text; SQLite would store what PostgreSQL refuses)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -22,22 +26,65 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
+        too_large = PayloadTooLarge(f"request body is larger than {self.max_bytes} bytes")
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await _send_error(send, PayloadTooLarge(f"request body is larger than {self.max_bytes} bytes"))
+            await _send_error(send, too_large)
             return
+        chunks: list[bytes] = []
         received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise PayloadTooLarge(f"request body is larger than {self.max_bytes} bytes")
-            return message
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_bytes:
+                await _send_error(send, too_large)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if body and b"json" in headers.get(b"content-type", b""):
+            issue = _nul_in_json(body)
+            if issue is not None:
+                await _send_error(send, BadRequest.field(issue, "must not contain NUL characters"))
+                return
+        replayed = False
 
-        await self.app(scope, limited_receive, send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _nul_in_json(body: bytes) -> list[str | int] | None:
+    """The path of the first string or key holding a NUL, or None (also for malformed JSON,
+    which the app answers itself)."""
+    if b"\\u0000" not in body.lower() and b"\x00" not in body:
+        return None
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None
+    stack: list[tuple[list[str | int], Any]] = [([], document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str) and "\x00" in value:
+            return path or ["body"]
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in key:
+                    return [*path, key]
+                stack.append(([*path, key], item))
+        elif isinstance(value, list):
+            stack.extend(([*path, index], item) for index, item in enumerate(value))
+    return None
 
 
 class RateLimitHeadersMiddleware:

@@ -167,7 +167,7 @@ def test_recurring_charge_create_and_update(
         ({"amount_in_cents": None}, "amount_in_cents", "required"),
         ({"notes": "not for this vendor"}, "notes", "unsupported_field"),
         ({"favourite_colour": "blue"}, "favourite_colour", "unrecognized_keys"),
-        ({"amount_in_cents": "ten"}, "amount_in_cents", "int_parsing"),
+        ({"amount_in_cents": "ten"}, "amount_in_cents", "int_type"),  # strict: JSON numbers only
         ({"amount_in_cents": -5}, "amount_in_cents", "invalid"),
         ({"transaction_date": "last tuesday"}, "transaction_date", "value_error"),
         ({"lease_id": "lease_doesnotexist"}, "lease_id", "not_found"),

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from pmsgate.canonical.enums import Vendor
+from pmsgate.kit.inputs import Flag, Int
 from pmsgate.kit.pagination import Meta
 
 
@@ -34,19 +35,19 @@ class IntegrationCreate(_Strict):
     credentials: dict[str, Any]
     name: str = Field(min_length=1, max_length=200)
     system: Literal["PRODUCTION", "SANDBOX"] | None = None
-    sync_frequency: int = Field(default=12, ge=1)
+    sync_frequency: Int = Field(default=12, ge=1, le=10_000)
     sync_cadence: Cadence = Cadence.HOUR
     # Unset: the vendor's documented limit (1 per second when it documents none).
     max_request_cadence: Cadence | None = None
-    max_request_frequency: float | None = Field(default=None, ge=1)
-    max_job_concurrency: int = Field(default=1, ge=1, le=100)
-    active: bool = False
+    max_request_frequency: float | None = Field(default=None, ge=1, le=1_000_000)
+    max_job_concurrency: Int = Field(default=1, ge=1, le=100)
+    active: Flag = False
     base_url: str | None = Field(default=None, max_length=2000)
-    new_properties_are_enabled: bool = True
+    new_properties_are_enabled: Flag = True
     based_on_integration_id: str | None = None
-    allow_manual_syncs: bool = True
+    allow_manual_syncs: Flag = True
     custom_sync_schedule: dict[str, Any] | None = None
-    use_custom_sync_schedule: bool = False
+    use_custom_sync_schedule: Flag = False
 
 
 class IntegrationUpdate(_Strict):
@@ -54,17 +55,17 @@ class IntegrationUpdate(_Strict):
     credentials: dict[str, Any] | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
     system: Literal["PRODUCTION", "SANDBOX"] | None = None
-    sync_frequency: int | None = Field(default=None, ge=1)
+    sync_frequency: Int | None = Field(default=None, ge=1, le=10_000)
     sync_cadence: Cadence | None = None
     max_request_cadence: Cadence | None = None
-    max_request_frequency: float | None = Field(default=None, ge=1)
-    max_job_concurrency: int | None = Field(default=None, ge=1, le=100)
-    active: bool | None = None
+    max_request_frequency: float | None = Field(default=None, ge=1, le=1_000_000)
+    max_job_concurrency: Int | None = Field(default=None, ge=1, le=100)
+    active: Flag | None = None
     base_url: str | None = Field(default=None, max_length=2000)
-    new_properties_are_enabled: bool | None = None
-    allow_manual_syncs: bool | None = None
+    new_properties_are_enabled: Flag | None = None
+    allow_manual_syncs: Flag | None = None
     custom_sync_schedule: dict[str, Any] | None = None
-    use_custom_sync_schedule: bool | None = None
+    use_custom_sync_schedule: Flag | None = None
 
 
 class IntegrationInterface(_Out):
@@ -205,8 +206,8 @@ class PropertyConfigurationList(_Out):
 
 
 class PropertyConfigurationUpdate(_Strict):
-    enabled: bool
-    trigger_integration_resync: bool = False
+    enabled: Flag
+    trigger_integration_resync: Flag = False
 
 
 class PropertyConfigurationUpdated(PropertyConfigurationOut):

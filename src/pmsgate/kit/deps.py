@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from pmsgate.errors import BadRequest
 from pmsgate.kit.db import unit_of_work
 
 
@@ -25,3 +26,11 @@ def get_dispatcher(request: Request) -> Any:
 
 
 DispatcherDep = Annotated[Any, Depends(get_dispatcher)]
+
+
+def refuse_nul(request: Request) -> None:
+    """Path ids and query parameters with a NUL character are a 400 naming them, before any of
+    them reaches the database (PostgreSQL refuses NUL in text: it would be a 500)."""
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        if "\x00" in name or "\x00" in str(value):
+            raise BadRequest.field(name.replace("\x00", "\\0"), "must not contain NUL characters")

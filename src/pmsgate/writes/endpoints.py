@@ -19,7 +19,12 @@ IgnoreUnknown = Annotated[
 ]
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", description="Retrying with the same key returns the same job"),
+    Header(
+        alias="Idempotency-Key",
+        description="Retrying with the same key returns the same job (1 to 255 printable characters)",
+        min_length=1,
+        max_length=255,
+    ),
 ]
 
 generic = APIRouter(tags=["billing-and-payments"])

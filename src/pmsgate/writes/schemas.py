@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from pmsgate.kit.inputs import Cents, Flag, Int, PositiveCents
 from pmsgate.kit.timeutil import iso, parse_datetime
 
 
@@ -53,14 +54,14 @@ class ResidentChargeCreate(_Body):
     integration_id: Id
     lease_id: Id | None = None
     financial_account_id: Id | None = None
-    amount_in_cents: int | None = None
+    amount_in_cents: Cents | None = None
     transaction_date: DateTimeString | None = None
     description: Text | None = None
     reference_number: Text | None = None
     charge_code_id: Id | None = None
     post_month: DateTimeString | None = None
     third_party_charge_id: Text | None = None
-    is_approval_required: bool | None = None
+    is_approval_required: Flag | None = None
     property_id: Id | None = None
     resident_id: Id | None = None
     transaction_batch_id: Text | None = None
@@ -72,7 +73,7 @@ class ResidentChargeCreate(_Body):
 class ResidentCreditCreate(_Body):
     integration_id: Id
     lease_id: Id | None = None
-    amount_in_cents: int | None = Field(default=None, gt=0)
+    amount_in_cents: PositiveCents | None = None
     transaction_date: DateTimeString | None = None
     description: Text | None = None
     reference_number: Text | None = None
@@ -88,14 +89,14 @@ class ResidentPaymentCreate(_Body):
     financial_account_id: Id | None = None
     resident_id: Id | None = None
     transaction_date: DateTimeString | None = None
-    amount_in_cents: int | None = None
+    amount_in_cents: Cents | None = None
     payment_type: PaymentType | None = None
-    send_email_receipt: bool | None = None
+    send_email_receipt: Flag | None = None
     description: Text | None = None
     reference_number: Text | None = None
     charge_code_id: Id | None = None
     notes: Text | None = None
-    allocate_prepays: bool | None = None
+    allocate_prepays: Flag | None = None
     batch_id: Text | None = None
     property_id: Id | None = None
     unit_id: Id | None = None
@@ -106,30 +107,30 @@ class RecurringChargeCreate(_Body):
     lease_id: Id | None = None
     resident_id: Id | None = None
     charge_code_id: Id | None = None
-    amount_in_cents: int | None = Field(default=None, gt=0)
+    amount_in_cents: PositiveCents | None = None
     start_date: DateTimeString | None = None
     description: Text | None = None
     end_date: DateTimeString | None = None
-    month_to_month_amount_in_cents: int | None = Field(default=None, gt=0)
-    month_to_month_fee_in_cents: int | None = Field(default=None, gt=0)
+    month_to_month_amount_in_cents: PositiveCents | None = None
+    month_to_month_fee_in_cents: PositiveCents | None = None
     last_posted_date: DateTimeString | None = None
     charge_timing_id: Id | None = None
     charge_code_type_id: Id | None = None
     financial_account_id: Id | None = None
-    is_active: bool | None = None
-    charge_due_day: int | None = Field(default=None, ge=1, le=31)
+    is_active: Flag | None = None
+    charge_due_day: Int | None = Field(default=None, ge=1, le=31)
     frequency_normalized: Frequency | None = None
     reference_number: Text | None = None
-    day_due: int | None = Field(default=None, ge=1, le=31)
-    frequency_raw: int | None = Field(default=None, ge=1, le=24)
+    day_due: Int | None = Field(default=None, ge=1, le=31)
+    frequency_raw: Int | None = Field(default=None, ge=1, le=24)
 
 
 class RecurringChargeUpdate(_Body):
     financial_account_id: Id | None = None
-    is_active: bool | None = None
-    amount_in_cents: int | None = Field(default=None, gt=0)
+    is_active: Flag | None = None
+    amount_in_cents: PositiveCents | None = None
     description: Text | None = None
-    charge_due_day: int | None = Field(default=None, ge=1, le=31)
+    charge_due_day: Int | None = Field(default=None, ge=1, le=31)
     start_date: DateTimeString | None = None
     frequency_normalized: Frequency | None = None
     end_date: DateTimeString | None = None

@@ -58,6 +58,14 @@ def _request_hash(operation: WriteOperation, target: str | None, body: BaseModel
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _check_key(key: str) -> None:
+    # The column is VARCHAR(255): PostgreSQL refuses longer keys (a 500 if it reached the database).
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+        raise BadRequest.field("Idempotency-Key", f"must be 1 to {MAX_IDEMPOTENCY_KEY} characters")
+    if not key.isprintable():
+        raise BadRequest.field("Idempotency-Key", "must be printable characters only")
+
+
 def _integration(session: Session, customer: Customer, integration_id: str) -> Integration:
     integration = IntegrationRepository.from_session(session).get_owned(customer.id, integration_id)
     if integration is None:
@@ -82,8 +90,7 @@ def submit_write(
     repository = WriteRepository.from_session(session)
     request_hash = _request_hash(operation, target_record_id, body, ignore_unknown_fields)
     if idempotency_key is not None:
-        if not 1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
-            raise BadRequest.field("Idempotency-Key", f"must be 1 to {MAX_IDEMPOTENCY_KEY} characters")
+        _check_key(idempotency_key)
         previous = repository.by_idempotency_key(customer.id, idempotency_key)
         if previous is not None:
             return _replay(previous, request_hash)
@@ -147,6 +154,7 @@ def submit_batch(
     repository = WriteRepository.from_session(session)
     request_hash = _request_hash(operation, None, body, False)
     if idempotency_key is not None:
+        _check_key(idempotency_key)
         previous = repository.by_idempotency_key(customer.id, idempotency_key)
         if previous is not None:
             return _replay(previous, request_hash)
