@@ -62,7 +62,7 @@ def test_bad_bodies_name_the_field(client: TestClient) -> None:
         ({"credentials": {"unknownField": "x"}}, ["credentials", "unknownField"]),
         ({"surprise": 1}, ["surprise"]),
         (
-            {"integration_vendor": "ENTRATA", "credentials": {"apiKey": "k", "companyId": "c"}},
+            {"integration_vendor": "MRI", "credentials": {"apiKey": "k", "companyId": "c"}},
             ["integration_vendor"],
         ),
         ({"credentials": {"baseUrl": "ftp://example.com"}}, ["credentials", "baseUrl"]),

@@ -77,6 +77,7 @@ _BUILTIN = (
     "pmsgate.connectors.propertyware",
     "pmsgate.connectors.rentmanager",
     "pmsgate.connectors.rentvine",
+    "pmsgate.connectors.entrata",
 )
 
 

@@ -32,6 +32,7 @@ _BUILTIN = (
     "pmsgate.emulators.propertyware.definition",
     "pmsgate.emulators.rentmanager.definition",
     "pmsgate.emulators.rentvine.definition",
+    "pmsgate.emulators.entrata.definition",
 )
 
 

@@ -1,0 +1,38 @@
+"""ENTRATA: Entrata's JSON-RPC API, `https://{companyId}.entrata.com/api/v1/{service}`.
+
+API-key (or legacy HTTP Basic) auth, one POST per method call keyed on `method.name`, Entrata's
+error envelope, Mountain Time dates, per-method rate limits read from its response headers.
+Reads properties, units, customers, leases (+ residents-to-leases), AR codes, the chart of
+accounts, lease ledgers, payments with allocations and scheduled charges; writes charges and
+credits (sendLeaseArTransactions) and recurring charges (sendScheduledCharges); payments are not
+supported (405), as at Propexo. See docs/vendors/entrata.md.
+"""
+
+from pmsgate.canonical.enums import Vendor
+from pmsgate.canonical.registry import Model
+from pmsgate.connectors.entrata.connector import EntrataConnector
+from pmsgate.connectors.entrata.credentials import EntrataCredentials, public_url
+from pmsgate.connectors.entrata.rules import ENTRATA_RULES
+from pmsgate.connectors.entrata.streams import PARENT_OF, STREAMED
+from pmsgate.connectors.registry import VendorDefinition, register
+from pmsgate.connectors.throttle import RequestBudget
+
+MODELS: frozenset[Model] = STREAMED | frozenset(PARENT_OF)
+
+register(
+    VendorDefinition(
+        vendor=Vendor.ENTRATA,
+        credentials_model=EntrataCredentials,
+        factory=EntrataConnector,
+        # One host per client: https://{companyId}.entrata.com/api/v1.
+        default_base_url=public_url,
+        models=MODELS,
+        # Entrata's limits differ per method and per client (e.g. 150/MINUTE;1000/HOUR;15000/DAY);
+        # this is the minute limit seen most, the response headers tighten it as they say.
+        default_budget=RequestBudget(150, 60),
+        write_rules=ENTRATA_RULES,
+        docs="docs/vendors/entrata.md",
+    )
+)
+
+__all__ = ["MODELS", "EntrataConnector", "EntrataCredentials"]

@@ -1,0 +1,284 @@
+"""Entrata native records -> canonical places, people, leases and codes. Pure functions.
+
+Entrata's JSON is translated from XML: some methods spell fields in PascalCase with an
+`@attributes` object for ids (getProperties, getCustomers, getGlTrees), others in camelCase
+(getPropertyUnits, getLeases, getArCodes). Native fields without a canonical home go to
+`custom_data` under their native names. The ledger's mapping is in `ledger.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmsgate.canonical import records as r
+from pmsgate.canonical.enums import LeaseStatus, PhoneType, PropertyType, ResidentType
+from pmsgate.connectors.entrata.fields import (
+    MappingError,
+    Native,
+    custom,
+    flag,
+    ident,
+    items,
+    local_date,
+    money,
+    optional_ident,
+)
+from pmsgate.connectors.parsing import bathrooms
+
+# Entrata's chart of accounts and AR codes belong to the whole client, not to one property; the
+# canonical records need a property key, so they carry this empty one (as Buildium's GL does).
+ACCOUNT_WIDE = ""
+
+PROPERTY_TYPE = {
+    "Apartment": PropertyType.MULTI_FAMILY,
+    "Student": PropertyType.MULTI_FAMILY,
+    "Senior": PropertyType.MULTI_FAMILY,
+    "Affordable": PropertyType.MULTI_FAMILY,
+    "Military": PropertyType.MULTI_FAMILY,
+    "Single Family": PropertyType.SINGLE_FAMILY,
+    "Townhome": PropertyType.SINGLE_FAMILY,
+    "Commercial": PropertyType.COMMERCIAL,
+}
+LEASE_STATUS = {
+    "Current": LeaseStatus.ACTIVE,
+    "Notice": LeaseStatus.ACTIVE,
+    "Future": LeaseStatus.PENDING,
+    "Applicant": LeaseStatus.PENDING,
+    "Approved": LeaseStatus.PENDING,
+    "Past": LeaseStatus.INACTIVE,
+    "Former": LeaseStatus.INACTIVE,
+    "Cancelled": LeaseStatus.INACTIVE,
+    "Evicted": LeaseStatus.EVICTED,
+}
+PHONE_TYPE = {
+    "Mobile": PhoneType.MOBILE,
+    "Home": PhoneType.HOME,
+    "Office": PhoneType.WORK,
+    "Fax": PhoneType.FAX,
+}
+
+_MAPPED: dict[str, frozenset[str]] = {
+    "property": frozenset({"PropertyID", "MarketingName", "Type", "YearBuilt", "webSite", "Address"})
+    | {"IsDisabled", "ShortDescription", "LongDescription"},
+    "unit": frozenset({"id", "unitNumber", "buildingName", "floorplanId", "floorplanName", "unitTypeId"})
+    | {"noOfBedrooms", "noOfBathrooms", "squareFeet", "isFurnished", "unitAddress"},
+    "customer": frozenset({"@attributes", "LeaseId", "FirstName", "LastName", "Email", "PhoneNumber"})
+    | {"Address", "City", "State", "PostalCode", "Vehicles"},
+    "lease": frozenset({"id", "propertyId", "unitId", "unitSpaces", "customers", "leaseIntervals"})
+    | {"leaseIntervalStatus", "leaseIntervalId", "moveInDate", "moveOutDate", "occupancyType"},
+    "arcode": frozenset({"id", "name", "debitGlAccountId", "creditGlAccountId", "codeType"}),
+    "gl": frozenset({"@attributes", "AccountName", "AccountNumber", "Status", "Description"}),
+}
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    """A descriptive field: text, or XML's {"b": text} wrapper."""
+    if isinstance(value, dict):
+        value = next(iter(value.values()), None)
+    return None if value in (None, "") else str(value)
+
+
+def _int(value: Any, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(str(value))
+    except ValueError as exc:
+        raise MappingError(f"{field}: {value!r} is not a whole number") from exc
+
+
+def _attribute(raw: Native, name: str) -> str:
+    attributes = raw.get("@attributes")
+    if not isinstance(attributes, dict):
+        raise MappingError("missing @attributes")
+    return ident(attributes, name)
+
+
+def map_property(raw: Native) -> list[r.PropertyRecord]:
+    address = _object(raw.get("Address"))
+    kind = raw.get("Type")
+    disabled = flag(raw.get("IsDisabled"))
+    return [
+        r.PropertyRecord(
+            x_id=ident(raw, "PropertyID"),
+            name=raw.get("MarketingName"),
+            type=kind,
+            type_raw=kind,
+            type_normalized=None if kind is None else PROPERTY_TYPE.get(kind, PropertyType.OTHER).value,
+            is_active=None if disabled is None else not disabled,
+            year_built=_int(raw.get("YearBuilt"), "YearBuilt"),
+            website=raw.get("webSite") or None,
+            short_description=_text(raw.get("ShortDescription")),
+            long_description=_text(raw.get("LongDescription")),
+            street_address_1=address.get("Address"),
+            address_1=address.get("Address"),
+            city=address.get("City"),
+            state=address.get("State"),
+            zip=address.get("PostalCode"),
+            country=address.get("Country"),
+            manager_email=address.get("Email"),
+            custom_data=custom(raw, _MAPPED["property"]),
+        )
+    ]
+
+
+def map_unit(raw: Native, property_id: str) -> list[r.UnitRecord]:
+    address = _object(raw.get("unitAddress"))
+    spaces = items(raw.get("unitSpaces"), "unitSpace")
+    space = _object(spaces[0] if spaces else None)
+    rent = _object(space.get("rent"))
+    status = space.get("availabilityStatus")
+    baths = raw.get("noOfBathrooms")
+    full, half = bathrooms(baths, "noOfBathrooms")
+    return [
+        r.UnitRecord(
+            x_id=ident(raw, "id"),
+            x_property_id=property_id,
+            x_floor_plan_id=optional_ident(raw, "floorplanId"),
+            x_unit_type_id=optional_ident(raw, "unitTypeId"),
+            number=None if raw.get("unitNumber") is None else str(raw["unitNumber"]),
+            building_name=raw.get("buildingName") or None,
+            floor_plan_name=raw.get("floorplanName"),
+            bedrooms=None if raw.get("noOfBedrooms") is None else str(raw["noOfBedrooms"]),
+            bathrooms=None if baths is None else str(baths),
+            bathrooms_full=full,
+            bathrooms_half=half,
+            square_feet=_int(raw.get("squareFeet"), "squareFeet"),
+            is_furnished=flag(raw.get("isFurnished")),
+            is_vacant=None if status is None else "occupied" not in str(status).lower(),
+            rent_amount_min_in_cents=money(rent.get("minRent"), "minRent")[0],
+            rent_amount_max_in_cents=money(rent.get("maxRent"), "maxRent")[0],
+            street_address_1=address.get("address"),
+            address_1=address.get("address"),
+            city=address.get("city"),
+            state=address.get("state"),
+            zip=None if address.get("postalCode") is None else str(address["postalCode"]),
+            country=address.get("country"),
+            custom_data=custom(raw, _MAPPED["unit"]),
+        )
+    ]
+
+
+def customer_lease(raw: Native) -> str | None:
+    """The lease id a getCustomers row names (its first LeaseId identification)."""
+    for lease in items(raw, "LeaseId"):
+        for identification in items(lease, "Identification"):
+            if isinstance(identification, dict) and identification.get("IDValue") not in (None, ""):
+                return str(identification["IDValue"])
+    return None
+
+
+def customer_id(raw: Native) -> str:
+    return _attribute(raw, "Id")
+
+
+def map_customer(raw: Native, property_id: str) -> list[r.ResidentRecord]:
+    vehicles = [v for v in items(raw.get("Vehicles"), "Vehicle") if isinstance(v, dict)]
+    return [
+        r.ResidentRecord(
+            x_id=customer_id(raw),
+            x_property_id=property_id,
+            x_lease_id=customer_lease(raw),
+            first_name=raw.get("FirstName"),
+            last_name=raw.get("LastName"),
+            email_1=raw.get("Email") or None,
+            phone_1=raw.get("PhoneNumber") or None,
+            phone_1_type=None if not raw.get("PhoneNumber") else PhoneType.OTHER.value,
+            address_1=raw.get("Address"),
+            city=raw.get("City"),
+            state=raw.get("State"),
+            zip=raw.get("PostalCode"),
+            vehicles=vehicles,
+            custom_data=custom(raw, _MAPPED["customer"]),
+        )
+    ]
+
+
+def _interval(raw: Native) -> Native:
+    """The lease's current interval (the one `leaseIntervalId` names), else its last one."""
+    intervals = [i for i in items(raw.get("leaseIntervals"), "leaseInterval") if isinstance(i, dict)]
+    current = str(raw.get("leaseIntervalId") or "")
+    return next((i for i in intervals if str(i.get("id")) == current), intervals[-1] if intervals else {})
+
+
+def map_lease(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
+    """The lease, then one residents-to-leases link per customer (customerType 'Primary' is the
+    primary resident)."""
+    lease_id, property_id = ident(raw, "id"), ident(raw, "propertyId")
+    status = raw.get("leaseIntervalStatus")
+    interval = _interval(raw)
+    customers = [c for c in items(raw.get("customers"), "customer") if isinstance(c, dict)]
+    primary = next((c for c in customers if c.get("customerType") == "Primary"), None)
+    spaces = [s for s in items(raw.get("unitSpaces"), "unitSpace") if isinstance(s, dict)]
+    move_in, move_out = (
+        local_date(raw.get("moveInDate"), "moveInDate"),
+        local_date(raw.get("moveOutDate"), "moveOutDate"),
+    )
+    upcoming, past = status in ("Future", "Applicant", "Approved"), status in ("Past", "Former", "Evicted")
+    lease = r.LeaseRecord(
+        x_id=lease_id,
+        x_property_id=property_id,
+        x_unit_id=optional_ident(raw, "unitId"),
+        x_resident_id=None if primary is None else ident(primary, "id"),
+        unit_number=None if not spaces else spaces[0].get("unitSpace"),
+        status=status,
+        status_raw=status,
+        status_normalized=LEASE_STATUS.get(status or "", LeaseStatus.OTHER).value,
+        type=raw.get("occupancyType"),
+        term=interval.get("leaseIntervalTypeName"),
+        start_date=local_date(interval.get("startDate"), "startDate"),
+        end_date=local_date(interval.get("endDate"), "endDate"),
+        scheduled_move_in_date=move_in if upcoming else None,
+        realized_move_in_date=None if upcoming else move_in,
+        scheduled_move_out_date=None if past else move_out,
+        realized_move_out_date=move_out if past else None,
+        custom_data=custom(raw, _MAPPED["lease"]),
+    )
+    links = [_link(c, lease_id, property_id) for c in customers]
+    return [lease, *links]
+
+
+def _link(raw: Native, lease_id: str, property_id: str) -> r.ResidentLeaseRecord:
+    resident = ident(raw, "id")
+    kind = raw.get("customerType")
+    return r.ResidentLeaseRecord(
+        x_id=f"{lease_id}:{resident}",
+        x_property_id=property_id,
+        x_lease_id=lease_id,
+        x_resident_id=resident,
+        x_resident_type=kind,
+        resident_type_normalized=(ResidentType.PRIMARY if kind == "Primary" else ResidentType.OTHER).value,
+        move_in_date=local_date(raw.get("moveInDate"), "moveInDate"),
+        move_out_date=local_date(raw.get("moveOutDate"), "moveOutDate"),
+    )
+
+
+def map_ar_code(raw: Native) -> list[r.ChargeCodeRecord]:
+    return [
+        r.ChargeCodeRecord(
+            x_id=ident(raw, "id"),
+            x_property_id=ACCOUNT_WIDE,
+            name=raw.get("name"),
+            description=raw.get("codeType"),
+            debit_gl_account=optional_ident(raw, "debitGlAccountId"),
+            credit_gl_account=optional_ident(raw, "creditGlAccountId"),
+            custom_data=custom(raw, _MAPPED["arcode"]),
+        )
+    ]
+
+
+def map_gl_account(raw: Native) -> list[r.FinancialAccountRecord]:
+    return [
+        r.FinancialAccountRecord(
+            x_id=_attribute(raw, "Id"),
+            x_property_id=ACCOUNT_WIDE,
+            name=raw.get("AccountName"),
+            account_number=raw.get("AccountNumber"),
+            status_raw=raw.get("Status"),
+            custom_data=custom(raw, _MAPPED["gl"]),
+        )
+    ]
