@@ -38,7 +38,7 @@ from pmsgate.connectors.streaming import MALFORMED, map_records, no_stream, nume
 from pmsgate.connectors.throttle import TokenBucket, bucket_for
 from pmsgate.connectors.writes import DelegatedWrites
 
-PAYMENT_WINDOW_DAYS = 365  # one getArPayments call per year of history
+PAYMENT_WINDOW_DAYS = 92  # getArPayments has no paging: a quarter of the client's payments per call
 DEFAULT_PAYMENT_LOOKBACK_DAYS = 730
 
 
