@@ -267,3 +267,31 @@ def test_a_rate_limited_emulator_slows_the_sync_without_failing_it() -> None:
         assert state["fired"]["rate_limit_burst"] == 2
     finally:
         server.stop()
+
+
+def test_a_charge_whose_answer_was_lost_is_found_again_not_sent_twice(
+    api: TestClient, synced: tuple[CustomerKey, str], dispatcher: RecordingDispatcher, served: RunningServer
+) -> None:
+    _, integration_id = synced
+    lease, code, _ = _lease_and_code(api, integration_id)
+    httpx.post(f"{served.base_url}/_control/faults", json={"fail_writes_after_commit": 1}).raise_for_status()
+    body = {
+        "integration_id": integration_id,
+        "lease_id": lease["id"],
+        "charge_code_id": code["id"],
+        "transaction_date": "2026-11-21",
+        "amount_in_cents": 777,
+        "description": "E2E lost answer",
+    }
+    response = api.post("/v1/resident-charges/", json=body)
+    assert response.status_code == 200, response.text
+    assert run_writes(dispatcher) == ["SUCCESS"]
+    store = served._server.config.app.state.store
+    posted = [t for t in store.transactions.values() if t["description"].startswith("E2E lost answer")]
+    assert (
+        len(posted) == 1
+        and httpx.get(f"{served.base_url}/_control/state").json()["fired"]["fail_writes_after_commit"] == 1
+    )
+    created = _status(api, response.json()["job_id"])["created_record_id"]
+    assert created  # found again by its marker, so its id is known after all
+    assert api.get(f"/v1/resident-charges/{created}").json()["results"]["amount_in_cents"] == 777

@@ -26,7 +26,13 @@ from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.connectors import markers
 from pmsgate.connectors.entrata.client import EntrataClient
 from pmsgate.connectors.entrata.fields import items
-from pmsgate.connectors.entrata.ledger import LedgerKey, ledger_rows, map_scheduled, scheduled_rows
+from pmsgate.connectors.entrata.ledger import (
+    LedgerKey,
+    ledger_rows,
+    map_scheduled,
+    map_transaction,
+    scheduled_rows,
+)
 from pmsgate.connectors.entrata.streams import (
     GET_LEASE_DETAILS,
     GET_LEDGER,
@@ -125,6 +131,7 @@ class EntrataWrites:
     def __init__(self, client: EntrataClient) -> None:
         self.client = client
         self._keys: dict[str, LedgerKey] = {}  # created scheduled charge -> its lease, for read_back
+        self._days: dict[str, tuple[LedgerKey, str]] = {}  # reconciled transaction -> lease and day
 
     @staticmethod
     def _key(request: WriteRequest) -> LedgerKey:
@@ -159,6 +166,17 @@ class EntrataWrites:
                 self._keys[x_id] = key
             return found
         day = wire_day(request.fields["transaction_date"])
+        found = [
+            str(txn.get("id"))
+            for txn, _ in self._ledger(key, day)
+            if tag in str(txn.get("description") or "")
+        ]
+        for x_id in found:
+            self._days[x_id] = (key, day)
+        return found
+
+    def _ledger(self, key: LedgerKey, day: str) -> list[tuple[Any, LedgerKey]]:
+        """The lease's ledger transactions of one day (MM/DD/YYYY), with their keys."""
         params = {
             "propertyId": int(key.property_id),
             "leaseIds": key.lease_id,
@@ -168,17 +186,26 @@ class EntrataWrites:
         }
         result = self.client.call(GET_LEDGER, params, page=1, per_page=1)
         return [
-            str(txn.get("id"))
+            (txn, found_key)
             for lease in items(result.get("leases"), "lease")
-            for txn, _ in ledger_rows(lease)
-            if isinstance(txn, dict) and tag in str(txn.get("description") or "")
+            for txn, found_key in ledger_rows(lease)
+            if isinstance(txn, dict)
         ]
 
     def read_back(self, operation: WriteOperation, x_id: str) -> Sequence[CanonicalRecord]:
+        """A scheduled charge this connector created, or a transaction it found again."""
         key = self._keys.get(x_id)
-        if operation is not Op.CREATE_RECURRING_CHARGE or key is None:
-            raise PermanentError(f"Entrata record {x_id} cannot be read back here; the next sync reads it")
-        return self._scheduled(key, x_id)
+        if operation is Op.CREATE_RECURRING_CHARGE and key is not None:
+            return self._scheduled(key, x_id)
+        if x_id in self._days:
+            lease, day = self._days[x_id]
+            for txn, txn_key in self._ledger(lease, day):
+                if str(txn.get("id")) == x_id:
+                    try:
+                        return map_transaction(txn, txn_key)
+                    except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
+                        raise PermanentError(f"Entrata transaction {x_id} cannot be read: {exc}") from exc
+        raise PermanentError(f"Entrata record {x_id} cannot be read back here; the next sync reads it")
 
     def _lease_schedule(self, key: LedgerKey) -> list[tuple[str, Any]]:
         params = {"propertyId": int(key.property_id), "leaseId": int(key.lease_id), "includeCharge": 1}
