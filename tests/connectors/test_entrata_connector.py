@@ -3,6 +3,7 @@ the rate-limit headers draining the budget, and records the emulator breaks on p
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -98,13 +99,17 @@ def test_basic_auth_works_and_a_wrong_key_is_refused(emulator: TestClient) -> No
         _connector(emulator._transport, apiKey="wrong").check_credentials()
 
 
-def test_spent_windows_hold_the_budget_back(emulator: TestClient) -> None:
-    emulator.post("/_control/limits", json={"per_method": {"MINUTE": 1, "HOUR": None, "DAY": None}})
-    bucket = TokenBucket(RequestBudget(100, 1), sleep=lambda _s: None)
+def test_a_spent_window_holds_back_that_method_only(emulator: TestClient) -> None:
+    limits = {"per_method": {"MINUTE": 1, "HOUR": None, "DAY": None}, "window_seconds": {"MINUTE": 1.5}}
+    emulator.post("/_control/limits", json=limits)
     connector = _connector(emulator._transport)
-    connector.client._bucket = bucket
-    connector.check_credentials()
-    assert connector.client.held_back >= 59  # the minute window is spent: wait for its reset
+    started = time.monotonic()
+    connector.check_credentials()  # getProperties: its window is now spent
+    list(connector.stream(ReadRequest(Model.CHARGE_CODES)))  # another method goes at once
+    assert time.monotonic() - started < 1.0 and connector.client.held_back >= 1
+    connector.check_credentials()  # getProperties again: the budget waits for its reset first
+    assert time.monotonic() - started >= 1.0
+    assert "rate_limit" not in emulator.get("/_control/state").json()["fired"]  # no 429 was needed
 
 
 def test_malformed_records_are_skipped_not_fatal(emulator: TestClient) -> None:

@@ -14,9 +14,12 @@ Rate limits are per method and credential set, per minute, hour and day, stated 
     X-RateLimit-Limit: 15000/DAY;1000/HOUR;150/MINUTE
     X-RateLimit-Remaining: 14996/DAY;999/HOUR;149/MINUTE
     X-RateLimit-Reset: 36686;686;26            (seconds until each window resets)
-A response hook reads them and drains the integration's request budget (`TokenBucket.pause`):
-until the reset when a window is spent, and spread over the rest of the window when less than a
-tenth of it is left, so a sync slows down instead of running into 429s.
+A response hook reads them after every call. Since the limits are per method, the wait they
+call for (until the reset when a window is spent; the rest of the window spread over the calls
+left when less than a tenth of it remains) is held against that method: the integration's request
+budget is drained (`TokenBucket.pause`) before that method is called again, so a sync slows down
+instead of running into 429s while other methods go on. A 429 drains the budget at once, for
+the reset the headers state, so the retry waits for the window to reopen.
 
 JSON numbers are parsed as Decimal, so money keeps its exact digits.
 """
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -133,13 +137,26 @@ class EntrataClient:
         self._bucket = bucket
         self._sequence = itertools.count(1)
         self.held_back = 0.0  # seconds of waits the rate-limit headers asked for (for tests)
+        self._held: dict[str, float] = {}  # method -> monotonic time its limits allow it again
+        self._method = ""
         http.client.event_hooks["response"].append(self._read_limits)
 
     def _read_limits(self, response: httpx.Response) -> None:
         wait = wait_for(parse_limits(response.headers))
-        if wait > 0 and self._bucket is not None:
-            self._bucket.pause(wait)
-            self.held_back += wait
+        if wait <= 0:
+            return
+        self.held_back += wait
+        if response.status_code == 429 and self._bucket is not None:
+            self._bucket.pause(wait)  # VendorHttp retries next: not before the window reopens
+        else:
+            self._held[self._method] = max(self._held.get(self._method, 0.0), time.monotonic() + wait)
+
+    def _hold(self, rpc: Rpc) -> None:
+        """Drain the budget for what remains of a wait this method's limits asked for."""
+        self._method = rpc.name
+        remaining = self._held.pop(rpc.name, 0.0) - time.monotonic()
+        if remaining > 0 and self._bucket is not None:
+            self._bucket.pause(remaining)
 
     def body(self, rpc: Rpc, params: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -158,6 +175,7 @@ class EntrataClient:
         write: bool = False,
     ) -> dict[str, Any]:
         """The `result` object of one call (a write is never retried once it may have acted)."""
+        self._hold(rpc)
         query = None if page is None else {"page_no": page, "per_page": per_page or 100}
         response = self.http.request(
             "POST", f"/{rpc.service}", params=query, json_body=self.body(rpc, params), idempotent=not write
