@@ -84,7 +84,7 @@ def test_exchanges_are_recorded_without_secrets() -> None:
     http.record_exchanges = True
     http.request("POST", "/x", json_body={"password": "s3cr3t!"})
     (exchange,) = http.exchanges
-    assert exchange.request_headers["authorization"] == "***"
+    assert exchange.request_headers["Authorization"] == "***"
     assert "s3cr3t!" not in str(exchange.request_body) + str(exchange.response_body)
 
 

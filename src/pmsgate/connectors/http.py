@@ -8,11 +8,11 @@ OutcomeUnknown and the write job reconciles before trying again.
 
 from __future__ import annotations
 
-import json
+import logging
 import random
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -28,10 +28,13 @@ from pmsgate.connectors.errors import (
 )
 from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.kit.outbound import OutboundRefused, guarded_transport
+from pmsgate.kit.redact import REDACTED, Redactor
 
-REDACTED = "***"
-_SENSITIVE_HEADERS = {"authorization", "x-api-key", "cookie", "set-cookie", "proxy-authorization"}
+__all__ = ["REDACTED", "Exchange", "RetryPolicy", "VendorHttp", "redact"]
+
 _MAX_LOGGED_BODY = 20_000
+UNSENDABLE_HEADER = "a request header holds characters HTTP headers cannot carry (check the credentials)"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -73,29 +76,18 @@ def _retry_after(response: httpx.Response, default: float) -> float:
             return default
 
 
-def _body(content: bytes, content_type: str) -> Any:
-    if not content:
-        return None
-    text = content[:_MAX_LOGGED_BODY].decode("utf-8", "replace")
-    if "json" in content_type:
-        try:
-            return json.loads(content)
-        except ValueError:
-            return text
-    return text
-
-
 def redact(value: Any, secrets: Iterable[str]) -> Any:
-    secret_list = [s for s in secrets if s and len(s) >= 4]
-    if not secret_list:
-        return value
-    text = json.dumps(value) if not isinstance(value, str) else value
-    for secret in secret_list:
-        text = text.replace(secret, REDACTED)
-    return json.loads(text) if not isinstance(value, str) else text
+    """`value` (a JSON-like value or text) with sensitive fields and every secret redacted."""
+    return Redactor(secrets).value(value)
 
 
 class VendorHttp:
+    """The HTTP client of a connector. Every exchange it records (`record_exchanges`, for job
+    logs) and every error message it raises is redacted (`pmsgate.kit.redact`): by header and
+    field name, and by the value of each secret in `secrets` (the integration's credentials;
+    `add_secrets` adds tokens learned later and re-redacts what was recorded before). Bodies may
+    be JSON (`json_body`), a form (`data`) or raw text such as SOAP XML (`content`)."""
+
     def __init__(
         self,
         base_url: str,
@@ -113,6 +105,14 @@ class VendorHttp:
             from pmsgate.config import get_settings
 
             transport = guarded_transport(allow_private=get_settings().allow_private_urls)
+        # A header value HTTP cannot carry (non-ASCII, usually a credential) fails every request
+        # with a clear PermanentError, not the constructor with an encoding traceback.
+        self._unsendable: str | None = None
+        try:
+            httpx.Headers(headers)
+        except UnicodeEncodeError:
+            self._unsendable = UNSENDABLE_HEADER
+            headers = None
         self.client = httpx.Client(
             base_url=base_url.rstrip("/"),
             headers=headers,
@@ -123,10 +123,36 @@ class VendorHttp:
         )
         self.bucket = bucket
         self.retry = retry or RetryPolicy()
+        # A plain list: sessions append login tokens to it; the redactor catches up on each use.
         self.secrets = list(secrets)
+        self._redaction = Redactor()
         self.exchanges: list[Exchange] = []
         self.record_exchanges = False
         self._error_message = error_message or (lambda r: r.text[:500])
+
+    @property
+    def redactor(self) -> Redactor:
+        self._redaction.add(*self.secrets)
+        return self._redaction
+
+    def add_secrets(self, *values: str) -> None:
+        """Secrets learned after some exchanges were recorded (a login's token): redact those too."""
+        self.secrets.extend(v for v in values if v and v not in self.secrets)
+        redactor = self.redactor
+        for exchange in self.exchanges:
+            exchange.url = redactor.text(exchange.url)
+            exchange.request_headers = redactor.headers(exchange.request_headers)
+            exchange.request_body = redactor.value(exchange.request_body)
+            exchange.response_body = redactor.value(exchange.response_body)
+            exchange.error = redactor.text(exchange.error) if exchange.error else None
+
+    def take_exchanges(self) -> list[dict[str, Any]]:
+        """The recorded exchanges as plain data, redacted with every secret known by now, and
+        forgotten (a job log stores them)."""
+        redactor = self.redactor
+        taken = [redactor.value(asdict(exchange)) for exchange in self.exchanges]
+        self.exchanges = []
+        return taken
 
     def close(self) -> None:
         self.client.close()
@@ -138,9 +164,19 @@ class VendorHttp:
         *,
         params: dict[str, Any] | None = None,
         json_body: Any = None,
+        content: str | bytes | None = None,
+        data: Mapping[str, Any] | None = None,
         headers: dict[str, str] | None = None,
         idempotent: bool = True,
     ) -> httpx.Response:
+        if self._unsendable:
+            raise PermanentError(self._unsendable)
+        try:
+            request = self.client.build_request(
+                method, path, params=params, json=json_body, content=content, data=data, headers=headers
+            )
+        except UnicodeEncodeError:
+            raise PermanentError(UNSENDABLE_HEADER) from None
         attempt = 0
         while True:
             attempt += 1
@@ -148,25 +184,25 @@ class VendorHttp:
                 self.bucket.acquire()
             started = time.monotonic()
             try:
-                response = self.client.request(method, path, params=params, json=json_body, headers=headers)
+                response = self.client.send(request)
             except OutboundRefused as exc:  # the policy forbids this address: retrying cannot help
-                self._log(method, path, params, json_body, headers, None, started, str(exc))
-                raise PermanentError(str(exc)) from exc
+                self._log(request, None, started, str(exc))
+                raise PermanentError(self.redactor.text(str(exc))) from exc
             except httpx.ConnectError as exc:  # never reached the vendor: always safe to retry
-                self._log(method, path, params, json_body, headers, None, started, str(exc))
-                self._give_up_or_wait(attempt, TransientError(f"cannot connect: {exc}"))
+                message = self._log(request, None, started, str(exc))
+                self._give_up_or_wait(attempt, TransientError(f"cannot connect: {message}"))
                 continue
             except httpx.TransportError as exc:
-                self._log(method, path, params, json_body, headers, None, started, str(exc))
+                message = self._log(request, None, started, str(exc))
                 if not idempotent:
-                    raise OutcomeUnknown(f"no answer from the PMS after sending: {exc}") from exc
-                self._give_up_or_wait(attempt, TransientError(f"transport error: {exc}"))
+                    raise OutcomeUnknown(f"no answer from the PMS after sending: {message}") from exc
+                self._give_up_or_wait(attempt, TransientError(f"transport error: {message}"))
                 continue
-            self._log(method, path, params, json_body, headers, response, started, None)
+            self._log(request, response, started, None)
             status = response.status_code
             if status < 400:
                 return response
-            message = self._error_message(response)
+            message = self.redactor.text(self._error_message(response))
             if status == 429:
                 wait = _retry_after(response, self.retry.delay(attempt))
                 if self.bucket is not None:
@@ -195,34 +231,39 @@ class VendorHttp:
         self.retry.sleep(self.retry.delay(attempt))
 
     def _log(
-        self,
-        method: str,
-        path: str,
-        params: dict[str, Any] | None,
-        json_body: Any,
-        headers: dict[str, str] | None,
-        response: httpx.Response | None,
-        started: float,
-        error: str | None,
-    ) -> None:
+        self, request: httpx.Request, response: httpx.Response | None, started: float, error: str | None
+    ) -> str | None:
+        """Record the exchange (when asked) and log its line at DEBUG; returns `error` redacted."""
+        duration_ms = int((time.monotonic() - started) * 1000)
+        redactor = self.redactor
+        error = redactor.text(error) if error else None
+        if log.isEnabledFor(logging.DEBUG):
+            status = response.status_code if response is not None else error
+            url = redactor.url(str(request.url))
+            log.debug("PMS %s %s -> %s (%d ms)", request.method, url, status, duration_ms)
         if not self.record_exchanges:
-            return
-        sent = {**self.client.headers, **(headers or {})}
-        safe_headers = {k: (REDACTED if k.lower() in _SENSITIVE_HEADERS else v) for k, v in sent.items()}
-        url = str(self.client.build_request(method, path, params=params).url)
+            return error
+        sent = response.request if response is not None else request  # with the auth headers, if any
         self.exchanges.append(
             Exchange(
-                method=method,
-                url=redact(url, self.secrets),
-                request_headers=redact(safe_headers, self.secrets),
-                request_body=redact(json_body, self.secrets),
+                method=request.method,
+                url=redactor.url(str(request.url)),
+                request_headers=redactor.headers(
+                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in sent.headers.raw
+                ),
+                request_body=redactor.body(
+                    request.content, request.headers.get("content-type", ""), limit=_MAX_LOGGED_BODY
+                ),
                 status_code=response.status_code if response is not None else None,
                 response_body=(
-                    redact(_body(response.content, response.headers.get("content-type", "")), self.secrets)
+                    redactor.body(
+                        response.content, response.headers.get("content-type", ""), limit=_MAX_LOGGED_BODY
+                    )
                     if response is not None
                     else None
                 ),
-                duration_ms=int((time.monotonic() - started) * 1000),
+                duration_ms=duration_ms,
                 error=error,
             )
         )
+        return error

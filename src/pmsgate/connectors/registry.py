@@ -16,9 +16,10 @@ from pydantic import BaseModel
 from pmsgate.canonical.enums import Vendor
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Connector
-from pmsgate.connectors.http import RetryPolicy
+from pmsgate.connectors.http import RetryPolicy, VendorHttp
 from pmsgate.connectors.throttle import RequestBudget
 from pmsgate.connectors.writes import OperationRules, WriteOperation
+from pmsgate.kit.redact import secret_values
 
 
 @dataclass(frozen=True)
@@ -110,4 +111,10 @@ def supported_vendors() -> list[Vendor]:
 
 
 def build_connector(context: ConnectorContext) -> Connector:
-    return definition_for(context.vendor).factory(context)
+    definition = definition_for(context.vendor)
+    connector = definition.factory(context)
+    http = getattr(connector, "http", None)
+    if isinstance(http, VendorHttp):
+        # Whatever the vendor's own list says, every secret credential value is redacted.
+        http.add_secrets(*secret_values(definition.credentials_model, context.credentials))
+    return connector

@@ -47,10 +47,20 @@ def validate_credentials(vendor: Vendor, credentials: dict[str, Any]) -> dict[st
             {"code": e["type"], "path": ["credentials", *e["loc"]], "message": e["msg"]} for e in exc.errors()
         ]
         raise BadRequest.issues(issues) from None
-    plain: dict[str, Any] = {}
-    for key, value in parsed.model_dump(by_alias=True, exclude_none=True).items():
-        plain[key] = value.get_secret_value() if isinstance(value, SecretStr) else value
+    plain = _revealed(parsed.model_dump(by_alias=True, exclude_none=True))
+    assert isinstance(plain, dict)
     return plain
+
+
+def _revealed(value: Any) -> Any:
+    """The dump with every SecretStr, nested ones included, as its value (it is encrypted next)."""
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, dict):
+        return {k: _revealed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revealed(v) for v in value]
+    return value
 
 
 def _checked_base_url(vendor: Vendor, base_url: str | None, credentials: dict[str, Any]) -> str | None:

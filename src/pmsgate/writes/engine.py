@@ -14,7 +14,6 @@ A job whose outcome cannot be established ends in FAILURE saying so, never a sil
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
@@ -226,9 +225,7 @@ def _log_attempt(
 
 def _add_log(session: Session, job: WriteJob, connector: Any, status: str, message: str | None) -> None:
     http = getattr(connector, "http", None)
-    exchanges = [asdict(e) for e in (http.exchanges if http is not None else [])]
-    if http is not None:
-        http.exchanges = []
+    exchanges = http.take_exchanges() if http is not None else []  # redacted (pmsgate.kit.redact)
     session.add(
         JobLog(
             id=new_id("log"),
