@@ -13,6 +13,7 @@ JSON-escaped, URL/form-encoded, XML-escaped, base64 and HTTP Basic.
 from __future__ import annotations
 
 import base64
+import copy
 import dataclasses
 import html
 import json
@@ -71,25 +72,35 @@ def secret_fields(model: type[BaseModel]) -> list[str]:
 
 def rekey(app: Any, replacements: dict[str, str]) -> None:
     """Make the emulator accept the hostile values: every string attribute of the objects its
-    state holds (its API key or login) equal to an accepted secret takes the new value."""
+    state holds (its API key or login) equal to an accepted secret takes the new value. Objects
+    are copied before they change: an emulator's default key may be shared by every app."""
     seen: set[int] = set()
 
-    def visit(obj: Any, depth: int) -> None:
+    def rekeyed(obj: Any, depth: int) -> Any:
         if depth > 3 or id(obj) in seen or isinstance(obj, str | bytes | int | float | bool | type(None)):
-            return
+            return obj
         seen.add(id(obj))
         attributes = (
             {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
             if dataclasses.is_dataclass(obj)
             else dict(getattr(obj, "__dict__", {}))
         )
+        changes = {}
         for name, value in attributes.items():
             if isinstance(value, str) and value in replacements:
-                object.__setattr__(obj, name, replacements[value])
+                changes[name] = replacements[value]
             elif not isinstance(value, list | dict | set | tuple):
-                visit(value, depth + 1)
+                new = rekeyed(value, depth + 1)
+                if new is not value:
+                    changes[name] = new
+        if not changes:
+            return obj
+        target = obj if depth == 0 else copy.copy(obj)  # the store itself belongs to this app
+        for name, value in changes.items():
+            object.__setattr__(target, name, value)
+        return target
 
-    visit(getattr(app.state, "store", None), 0)
+    rekeyed(getattr(app.state, "store", None), 0)
 
 
 def encodings(secret: str, credentials: dict[str, Any]) -> set[str]:
