@@ -24,7 +24,7 @@ from pmsgate.connectors.errors import AuthError, PermanentError, VendorRejected
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.throttle import RequestBudget, TokenBucket
 from pmsgate.connectors.writes import WriteOperation, WriteRequest
-from pmsgate.emulators.entrata import BASE_PATH, DEFAULT_KEY, create_entrata_app
+from pmsgate.emulators.entrata import BASE_PATH, DEFAULT_KEY, ApiKey, create_entrata_app
 
 
 def test_mountain_time_is_converted_at_the_edge() -> None:
@@ -138,3 +138,21 @@ def test_a_refused_transaction_is_the_vendors_refusal(emulator: TestClient) -> N
     assert len(connector.find_written(request)) == 1
     with pytest.raises(VendorRejected, match="already posted"):
         connector.write(WriteRequest(WriteOperation.CREATE_RESIDENT_CHARGE, fields, "PMSG-UNIT00000002"))
+
+
+def test_data_access_marks_only_the_methods_the_key_may_not_call() -> None:
+    key = ApiKey(DEFAULT_KEY.api_key, "u", "p", denied=frozenset({"getArPayments", "getArCodes"}))
+    with TestClient(create_entrata_app(records=10, seed=1, key=key), base_url="http://entrata") as client:
+        access = _connector(client._transport).data_access()
+    refused = {model for model, allowed in access.items() if not allowed}
+    assert refused == {Model.RESIDENT_PAYMENTS, Model.RESIDENT_ALLOCATIONS, Model.CHARGE_CODES}
+    assert access[Model.LEASES] and access[Model.RESIDENTS_TO_LEASES]
+
+
+def test_a_property_filter_limits_the_iteration(emulator: TestClient) -> None:
+    store = emulator.app.state.store  # type: ignore[attr-defined]
+    first = min(store.properties)
+    request = ReadRequest(Model.UNITS, x_property_ids=frozenset({str(first)}))
+    units = [r for page in _connector(emulator._transport).stream(request) for r in page.records]
+    assert units and {u.x_property_id for u in units} == {str(first)}
+    assert len(units) == sum(1 for u in store.units.values() if u["propertyId"] == first)

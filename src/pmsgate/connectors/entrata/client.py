@@ -6,9 +6,10 @@
     error {"response": {"requestId": "7", "error": {"code": 301, "message": "..."}}}
 
 Entrata may answer an error envelope with HTTP 200, so every body is checked, whatever the
-status. Error codes map to the connector's errors: 401/403 (and 1xx, "authentication") ->
+status. Error codes map to the connector's errors: 401 (and 1xx, "authentication") ->
 AuthError, 429 -> RateLimited, 5xx -> TransientError (OutcomeUnknown for a write), any other
-code -> PermanentError (VendorRejected for a write).
+code -> PermanentError (VendorRejected for a write). A method the key may not call (403, or
+Entrata's 102) is an AuthError with status 403, so `data_access` marks only that model.
 
 Rate limits are per method and credential set, per minute, hour and day, stated on every answer:
     X-RateLimit-Limit: 15000/DAY;1000/HOUR;150/MINUTE
@@ -119,7 +120,9 @@ def error_message(response: httpx.Response) -> str:
 
 def raise_for(code: int, message: str, *, write: bool, retry_after: float = 60.0) -> None:
     text = f"Entrata error {code}: {message}"
-    if code in (401, 403) or 100 <= code < 200:
+    if code in (403, 102):  # the key may not call this method: only this method is refused
+        raise AuthError(f"the PMS refused this method to the credentials: {text}", status_code=403)
+    if code == 401 or 100 <= code < 200:
         raise AuthError(f"the PMS refused the credentials: {text}", status_code=code)
     if code == 429:
         raise RateLimited(f"rate limited by the PMS: {text}", retry_after=retry_after)

@@ -58,6 +58,8 @@ async def _call(request: Request) -> Response:
         request_id = body.get("requestId")
         name = str(body["method"].get("name") or "")
         caller = store.authenticate(request.headers, body.get("auth"))
+        if name in store.key.denied:
+            raise EntrataError(102, f"This API key has no access to {name}")
         allowed, headers = store.limits.take(caller, name)
         if not allowed or store.faults.take("rate_limit_burst"):
             store.faults.note("rate_limit")

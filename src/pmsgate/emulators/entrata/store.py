@@ -3,9 +3,9 @@ per-method rate limits (per minute, hour and day, for each credential set) with 
 X-RateLimit-* headers, the shared faults, and Entrata's error envelope.
 
 Error codes are the emulator's (Entrata does not publish its list): 101 authentication failed
-(HTTP 401), 301 unknown method or version (400), 302 invalid parameters (400), 303 a record the
-call names does not exist (404), 429 rate limit exceeded (429), 500 internal error (500),
-503 service unavailable (503).
+(HTTP 401), 102 the key may not call this method (403), 301 unknown method or version (400),
+302 invalid parameters (400), 303 a record the call names does not exist (404), 429 rate limit
+exceeded (429), 500 internal error (500), 503 service unavailable (503).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pmsgate.emulators.faults import Faults
 WINDOWS = ("DAY", "HOUR", "MINUTE")
 DEFAULT_LIMITS = {"DAY": 15000, "HOUR": 1000, "MINUTE": 150}
 DEFAULT_SECONDS = {"DAY": 86400.0, "HOUR": 3600.0, "MINUTE": 60.0}
-HTTP_STATUS = {101: 401, 301: 400, 302: 400, 303: 404, 429: 429, 500: 500, 503: 503}
+HTTP_STATUS = {101: 401, 102: 403, 301: 400, 302: 400, 303: 404, 429: 429, 500: 500, 503: 503}
 
 
 class EntrataError(Exception):
@@ -52,6 +52,7 @@ class ApiKey:
     api_key: str
     username: str  # the legacy HTTP Basic login
     password: str
+    denied: frozenset[str] = frozenset()  # methods this key may not call (102, HTTP 403)
 
 
 class RateLimits:
