@@ -12,7 +12,11 @@ from fastapi import FastAPI
 from tests.contract import spec
 
 # pmsgate's additions to the contract, documented in docs/concepts.md
-EXTENSIONS = {("get", "/v1/admin/integrations/{integration_id}/sync-runs/")}
+EXTENSIONS = {
+    ("get", "/v1/admin/integrations/{integration_id}/sync-runs/"),
+    ("post", "/v1/admin/connect-links/"),
+    ("get", "/v1/admin/connect-links/{connect_link_id}/"),
+}
 # Vendor-specific write paths are in Propexo's vendor pages, not in its public document.
 VENDOR_TAG = "billing-and-payments (vendor-specific)"
 

@@ -7,9 +7,10 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     from pmsgate.billing.endpoints import router as billing
+    from pmsgate.connectlinks.endpoints import router as connect_links
     from pmsgate.integrations.endpoints import router as integrations
     from pmsgate.sync.endpoints import router as data_diffs
     from pmsgate.tenancy.endpoints import router as tenancy
     from pmsgate.writes.endpoints import routers as write_routers
 
-    return [integrations, data_diffs, billing, tenancy, *write_routers()]
+    return [integrations, connect_links, data_diffs, billing, tenancy, *write_routers()]

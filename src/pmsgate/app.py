@@ -85,6 +85,10 @@ def create_app(
     for router in routers():
         app.include_router(router)
 
+    from pmsgate.console.routes import install as install_console
+
+    install_console(app)
+
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}

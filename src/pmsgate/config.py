@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -48,6 +48,15 @@ class Settings(BaseSettings):
         ),
     )
     mode: Literal["embedded", "scale-out"] = "embedded"
+
+    console_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="A console session ends after this much inactivity"
+    )
+    console_admin_token: SecretStr | None = Field(
+        default=None,
+        description="Signs an operator into the console's all-customers view; unset = no operator",
+    )
+    connect_link_days: int = Field(default=7, ge=1, le=90, description="Default lifetime of a connect link")
 
     @model_validator(mode="after")
     def _derive_mode(self) -> Settings:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from pmsgate.cli import customers, emulate, server
+from pmsgate.cli import customers, emulate, integrations, jobs, server, sync
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="pmsgate: unified PMS API")
 app.add_typer(customers.app, name="customers")
+app.add_typer(integrations.app, name="integrations")
+app.add_typer(jobs.app, name="jobs")
+app.command("sync")(sync.sync)
 app.command("serve")(server.serve)
 app.command("worker")(server.worker)
 app.command("migrate")(server.migrate)

@@ -28,6 +28,10 @@ class Usage:
 class RateLimiter(Protocol):
     def hit(self, key: str, limit: int) -> Usage: ...
 
+    def peek(self, key: str, limit: int) -> Usage:
+        """The current window's use, without counting a request."""
+        ...
+
 
 class MemoryRateLimiter:
     def __init__(self) -> None:
@@ -42,6 +46,14 @@ class MemoryRateLimiter:
                 self._counts = {k: v for k, v in self._counts.items() if k[1] == window}
             count = self._counts.get((key, window), 0) + 1
             self._counts[(key, window)] = count
+        reset_in = int((window + 1) * WINDOW_SECONDS - now) + 1
+        return Usage(limit=limit, remaining=limit - count, reset_in=reset_in)
+
+    def peek(self, key: str, limit: int) -> Usage:
+        now = time.time()
+        window = int(now // WINDOW_SECONDS)
+        with self._lock:
+            count = self._counts.get((key, window), 0)
         reset_in = int((window + 1) * WINDOW_SECONDS - now) + 1
         return Usage(limit=limit, remaining=limit - count, reset_in=reset_in)
 
@@ -60,5 +72,12 @@ class RedisRateLimiter:
         pipe.incr(redis_key)
         pipe.expire(redis_key, WINDOW_SECONDS * 2)
         count = int(pipe.execute()[0])
+        reset_in = int((window + 1) * WINDOW_SECONDS - now) + 1
+        return Usage(limit=limit, remaining=limit - count, reset_in=reset_in)
+
+    def peek(self, key: str, limit: int) -> Usage:
+        now = time.time()
+        window = int(now // WINDOW_SECONDS)
+        count = int(self._redis.get(f"pmsgate:ratelimit:{key}:{window}") or 0)
         reset_in = int((window + 1) * WINDOW_SECONDS - now) + 1
         return Usage(limit=limit, remaining=limit - count, reset_in=reset_in)

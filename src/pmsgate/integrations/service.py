@@ -63,7 +63,8 @@ def _revealed(value: Any) -> Any:
     return value
 
 
-def _checked_base_url(vendor: Vendor, base_url: str | None, credentials: dict[str, Any]) -> str | None:
+def checked_base_url(vendor: Vendor, base_url: str | None, credentials: dict[str, Any]) -> str | None:
+    """The integration's base URL after the outbound guard; credentials.baseUrl is checked in place."""
     allow_private = get_settings().allow_private_urls
     if credentials.get("baseUrl"):
         credentials["baseUrl"] = check_outbound_url(
@@ -106,7 +107,7 @@ def create_integration(
     merged = IntegrationCreate.model_validate({**body.model_dump(), **values})
     _check_schedule(merged)
     credentials = validate_credentials(merged.integration_vendor, merged.credentials)
-    base_url = _checked_base_url(merged.integration_vendor, merged.base_url, credentials)
+    base_url = checked_base_url(merged.integration_vendor, merged.base_url, credentials)
     budget = _vendor_definition(merged.integration_vendor).default_budget
     frequency = merged.max_request_frequency or budget.requests
     cadence = (
@@ -189,7 +190,7 @@ def update_integration(
     vendor = Vendor(integration.vendor)
     if "credentials" in changes:
         credentials = validate_credentials(vendor, changes.pop("credentials"))
-        integration.base_url = _checked_base_url(
+        integration.base_url = checked_base_url(
             vendor, changes.get("base_url", integration.base_url), credentials
         )
         integration.credentials_encrypted = encrypt_json(credentials)

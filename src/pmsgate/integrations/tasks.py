@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from pmsgate.connectors.base import Connector
 from pmsgate.connectors.errors import AuthError, ConnectorError
 from pmsgate.integrations import connect
 from pmsgate.integrations.repository import IntegrationRepository
@@ -21,7 +22,21 @@ def check_data_access(integration_id: str, builder: connect.ConnectorBuilder | N
             return
         context = connect.context_for(integration)
     connector = (builder or connect.default_builder)(context)
-    models: dict[str, dict[str, object]] = {}
+    can_authenticate, models = probe_data_access(connector, integration_id)
+    with unit_of_work(factory) as session:
+        integration = IntegrationRepository.from_session(session).get(integration_id)
+        if integration is None:
+            return
+        integration.data_access = models
+        integration.can_authenticate = can_authenticate
+        integration.last_data_access_check = utcnow()
+        integration.data_access_check_in_process = False
+
+
+def probe_data_access(connector: Connector, label: str) -> tuple[bool, dict[str, object]]:
+    """Asks the PMS whether the credentials authenticate and which models they can read; closes
+    the connector. Shared by the data-access task and the connect page's live check."""
+    models: dict[str, object] = {}
     can_authenticate = False
     try:
         connector.check_credentials()
@@ -31,15 +46,8 @@ def check_data_access(integration_id: str, builder: connect.ConnectorBuilder | N
     except AuthError as exc:
         models = {"error": {"message": exc.message}}
     except ConnectorError as exc:
-        log.warning("data access check of %s failed: %s", integration_id, exc.message)
+        log.warning("data access check of %s failed: %s", label, exc.message)
         models = {"error": {"message": exc.message}}
     finally:
         connector.close()
-    with unit_of_work(factory) as session:
-        integration = IntegrationRepository.from_session(session).get(integration_id)
-        if integration is None:
-            return
-        integration.data_access = models
-        integration.can_authenticate = can_authenticate
-        integration.last_data_access_check = utcnow()
-        integration.data_access_check_in_process = False
+    return can_authenticate, models

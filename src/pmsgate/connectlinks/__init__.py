@@ -1,0 +1,1 @@
+"""Connect links: a single-use, expiring page where a property manager enters PMS credentials."""
