@@ -32,7 +32,7 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], unit:
     top = _nice_max(max((v for s in series for v in s.values), default=0.0))
     plot_w, plot_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
     group_w = plot_w / max(count, 1)
-    bar_w = max(group_w * 0.8 / max(len(series), 1), 1.0)
+    bar_w = min(max(group_w * 0.8 / max(len(series), 1), 1.0), 48.0)
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",

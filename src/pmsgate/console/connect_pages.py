@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, SecretStr
+from starlette.concurrency import run_in_threadpool
 
 from pmsgate.canonical.enums import Vendor
 from pmsgate.connectlinks import service as links
@@ -140,7 +141,10 @@ async def connect_submit(request: Request, token: str, session: SessionDep) -> R
         base_url = integrations.checked_base_url(vendor, None, checked)
     except BadRequest as exc:
         return _form(request, token, vendor, name, fields, _issues(exc), values, status_code=400)
-    result: LiveCheck = check_credentials_live(customer.id, vendor, base_url, checked)
+    # Off the event loop: the PMS may be slow, and in the embedded mode it may be this very server.
+    result: LiveCheck = await run_in_threadpool(
+        check_credentials_live, customer.id, vendor, base_url, checked
+    )
     if not result.ok:
         return _form(request, token, vendor, name, fields, result.problem, values, status_code=400)
     body = IntegrationCreate.model_validate(
