@@ -79,6 +79,7 @@ _BUILTIN = (
     "pmsgate.connectors.rentmanager",
     "pmsgate.connectors.rentvine",
     "pmsgate.connectors.entrata",
+    "pmsgate.connectors.resman",
 )
 
 

@@ -80,6 +80,8 @@ class WriteRequest:
 class WriteOutcome:
     x_id: str | None  # None when the vendor does not return the created id
     records: Sequence[CanonicalRecord] = field(default_factory=tuple)  # read back, if the vendor allows
+    # What the job should say beyond its status, e.g. that the PMS holds the record pending approval.
+    note: str | None = None
 
 
 @runtime_checkable

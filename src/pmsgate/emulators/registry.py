@@ -33,6 +33,7 @@ _BUILTIN = (
     "pmsgate.emulators.rentmanager.definition",
     "pmsgate.emulators.rentvine.definition",
     "pmsgate.emulators.entrata.definition",
+    "pmsgate.emulators.resman.definition",
 )
 
 

@@ -193,7 +193,7 @@ def _succeed(
         model_spec = spec_for(OPERATION_MODEL[operation])
         if x_id and operation is not WriteOperation.UPDATE_RECURRING_CHARGE:
             job.created_record_id = model_spec.id_for(job.integration_id, x_id)
-        job.note = None if x_id else NO_ID_NOTE
+        job.note = outcome.note if outcome and outcome.note else (None if x_id else NO_ID_NOTE)
         job.finished_at = now
         _add_log(session, job, connector, "SUCCESS", job.note)
     return "SUCCESS"

@@ -1,0 +1,50 @@
+"""RESMAN: ResMan's classic partner API (https://api.myresman.com/{Area}/{Method}), form-encoded
+POSTs carrying the partner's credentials, answered in ResMan's `Status` envelope (JSON or XML);
+ledgers as MITS XML documents.
+
+Reads properties, units, current residents and their leases (+ residents-to-leases), charge
+codes, GL accounts, the MITS ledger (charges, concessions as negative charges, payments) and
+recurring charges, property by property. Writes charges, payments and batches of charges as
+partner transactions that ResMan holds pending until the property manager approves them.
+See docs/vendors/resman.md (which shapes are inferred).
+"""
+
+from pmsgate.canonical.enums import Vendor
+from pmsgate.canonical.registry import Model
+from pmsgate.connectors.registry import VendorDefinition, register
+from pmsgate.connectors.resman.connector import ResManConnector
+from pmsgate.connectors.resman.credentials import ResManCredentials
+from pmsgate.connectors.resman.rules import RESMAN_RULES
+from pmsgate.connectors.throttle import RequestBudget
+
+BASE_URL = "https://api.myresman.com"
+MODELS = frozenset(
+    {
+        Model.PROPERTIES,
+        Model.UNITS,
+        Model.RESIDENTS,
+        Model.LEASES,
+        Model.RESIDENTS_TO_LEASES,
+        Model.CHARGE_CODES,
+        Model.FINANCIAL_ACCOUNTS,
+        Model.RESIDENT_CHARGES,
+        Model.RESIDENT_PAYMENTS,
+        Model.RECURRING_RESIDENT_CHARGES,
+    }
+)
+
+register(
+    VendorDefinition(
+        vendor=Vendor.RESMAN,
+        credentials_model=ResManCredentials,
+        factory=ResManConnector,
+        default_base_url=lambda _credentials: BASE_URL,
+        models=MODELS,
+        # ResMan publishes no limit (partner docs are gated); 5 a second is our inferred, polite default.
+        default_budget=RequestBudget(5, 1),
+        write_rules=RESMAN_RULES,
+        docs="docs/vendors/resman.md",
+    )
+)
+
+__all__ = ["BASE_URL", "MODELS", "ResManConnector", "ResManCredentials"]

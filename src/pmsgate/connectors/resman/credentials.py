@@ -1,0 +1,48 @@
+"""ResMan credentials, in Propexo's `Resman` shape: the integration partner id and API key
+ResMan issues to a partner, and the customer's account id; plus an optional `baseUrl` so an
+integration can point at another server (pmsgate's emulator).
+
+All three travel in the body of every call (form fields `IntegrationPartnerID`, `ApiKey`,
+`AccountID`); the property is chosen per call (`PropertyID`)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+
+class ResManCredentials(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, title="Resman")
+
+    integration_partner_id: str = Field(
+        alias="integrationPartnerId",
+        min_length=1,
+        title="Integration partner id",
+        description="ResMan's id of the integration partner (its API user name)",
+    )
+    api_key: SecretStr = Field(
+        alias="apiKey", title="API key", description="The partner's ResMan API key (its API password)"
+    )
+    account_id: str = Field(
+        alias="accountId",
+        min_length=1,
+        title="Account id",
+        description="The property management company's ResMan account id",
+    )
+    base_url: str | None = Field(
+        default=None,
+        alias="baseUrl",
+        title="Base URL",
+        description="Overrides https://api.myresman.com (e.g. pmsgate's emulator)",
+    )
+
+    def form(self) -> dict[str, str]:
+        """The fields every ResMan call carries."""
+        return {
+            "IntegrationPartnerID": self.integration_partner_id,
+            "ApiKey": self.api_key.get_secret_value(),
+            "AccountID": self.account_id,
+        }
+
+    def secrets(self) -> list[str]:
+        """Values to redact from exchange logs."""
+        return [self.api_key.get_secret_value()]

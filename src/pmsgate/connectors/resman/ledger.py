@@ -1,0 +1,157 @@
+"""ResMan MITS ledger lines -> canonical records. Pure functions.
+
+Each line is one dict from `mits.transactions` (Detail fields as text, plus Kind, PaymentType,
+LeaseID and UnitID), read under the property it was asked for.
+- Charge: a resident charge.
+- Concession: a resident charge with a negative amount (credits are stored that way).
+- Payment: a resident payment. ResMan's MITS export does not say which charges a payment paid,
+  so there are no allocations.
+- RecurringCharge (`MITS/GetRecurringCharges2_0`): a recurring charge.
+Amounts are decimal text ("1500.00") parsed to cents exactly; dates are calendar days.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pmsgate.canonical import records as r
+from pmsgate.canonical.enums import Frequency
+from pmsgate.connectors.parsing import (
+    MappingError,
+    Native,
+    custom,
+    ident,
+    iso_date,
+    midnight_utc_of,
+    money,
+    optional_ident,
+    required,
+)
+
+CHARGE_KINDS = ("Charge", "Concession")
+PAYMENT_KINDS = ("Payment",)
+PAYMENT_METHOD = {
+    "Check": "CHECK",
+    "Cash": "CASH",
+    "Money Order": "MONEY_ORDER",
+    "Cashier's Check": "CASHIERS_CHECK",
+    "Credit Card": "CREDIT_CARD",
+    "Debit Card": "DEBIT_CARD",
+    "ACH": "ACH",
+    "eCheck": "ACH",
+}
+FREQUENCY = {"Monthly": Frequency.MONTHLY, "Weekly": Frequency.WEEKLY, "Daily": Frequency.DAILY}
+
+_MAPPED = frozenset(
+    {"Kind", "PaymentType", "LeaseID", "UnitID", "TransactionID", "TransactionDate", "ChargeCode"}
+    | {"GLAccountNumber", "CustomerID", "Amount", "Description", "DocumentNumber", "BalanceDue"}
+    | {"AmountPaid", "DueDate", "PostMonth"}
+)
+_MAPPED_RECURRING = frozenset(
+    {"Kind", "PaymentType", "LeaseID", "UnitID", "TransactionID", "ChargeCode", "GLAccountNumber"}
+    | {"CustomerID", "Amount", "Description", "StartDate", "EndDate", "Frequency", "DueDay"}
+)
+
+
+def _post_month(raw: Native, day: date | None) -> str | None:
+    month = iso_date(raw.get("PostMonth"), "PostMonth") or day
+    return None if month is None else f"{month.year:04d}-{month.month:02d}"
+
+
+def map_line(raw: Native, property_id: str) -> list[r.CanonicalRecord]:
+    kind = raw.get("Kind")
+    if kind in CHARGE_KINDS:
+        return [_charge(raw, property_id, credit=kind == "Concession")]
+    if kind in PAYMENT_KINDS:
+        return [_payment(raw, property_id)]
+    raise MappingError(f"ledger line of kind {kind!r} is neither a charge, a concession nor a payment")
+
+
+def _amount(raw: Native) -> tuple[int, str]:
+    cents, text = money(required(raw, "Amount"), "Amount")
+    assert cents is not None and text is not None
+    return cents, text
+
+
+def _charge(raw: Native, property_id: str, *, credit: bool) -> r.ResidentChargeRecord:
+    cents, text = _amount(raw)
+    if credit:  # a concession reduces what is owed, whatever sign ResMan shows
+        cents, text = -abs(cents), "-" + text.lstrip("-")
+    day = iso_date(required(raw, "TransactionDate"), "TransactionDate")
+    open_cents, open_text = money(raw.get("BalanceDue"), "BalanceDue")
+    paid_cents, paid_text = money(raw.get("AmountPaid"), "AmountPaid")
+    return r.ResidentChargeRecord(
+        x_id=ident(raw, "TransactionID"),
+        x_property_id=property_id,
+        x_lease_id=optional_ident(raw, "LeaseID"),
+        x_unit_id=optional_ident(raw, "UnitID"),
+        x_resident_id=optional_ident(raw, "CustomerID"),
+        x_charge_code_id=optional_ident(raw, "ChargeCode"),
+        x_gl_account_id=optional_ident(raw, "GLAccountNumber"),
+        amount_in_cents=cents,
+        amount_raw=text,
+        amount_open_in_cents=open_cents,
+        amount_open_raw=open_text,
+        amount_paid_in_cents=paid_cents,
+        amount_paid_raw=paid_text,
+        is_open=None if open_cents is None else open_cents > 0,
+        transaction_date=midnight_utc_of(day),
+        due_date=iso_date(raw.get("DueDate"), "DueDate"),
+        post_month=_post_month(raw, day),
+        description=raw.get("Description"),
+        reference_number=raw.get("DocumentNumber"),
+        transaction_source=raw.get("Kind"),
+        custom_data=custom(raw, _MAPPED),
+    )
+
+
+def _payment(raw: Native, property_id: str) -> r.ResidentPaymentRecord:
+    cents, text = _amount(raw)
+    day = iso_date(required(raw, "TransactionDate"), "TransactionDate")
+    method = raw.get("PaymentType")
+    return r.ResidentPaymentRecord(
+        x_id=ident(raw, "TransactionID"),
+        x_property_id=property_id,
+        x_lease_id=optional_ident(raw, "LeaseID"),
+        x_unit_id=optional_ident(raw, "UnitID"),
+        x_resident_id=optional_ident(raw, "CustomerID"),
+        x_charge_code_id=optional_ident(raw, "ChargeCode"),
+        x_gl_account_id=optional_ident(raw, "GLAccountNumber"),
+        amount_in_cents=cents,
+        amount_raw=text,
+        payment_method_raw=method,
+        payment_method_normalized=None if method is None else PAYMENT_METHOD.get(method, "OTHER"),
+        transaction_date=midnight_utc_of(day),
+        post_month=_post_month(raw, day),
+        description=raw.get("Description"),
+        reference_number=raw.get("DocumentNumber"),
+        custom_data=custom(raw, _MAPPED),
+    )
+
+
+def map_recurring(raw: Native, property_id: str) -> list[r.RecurringChargeRecord]:
+    if raw.get("Kind") != "RecurringCharge":
+        raise MappingError(f"line of kind {raw.get('Kind')!r} is not a recurring charge")
+    cents, text = _amount(raw)
+    frequency = raw.get("Frequency")
+    due_day = raw.get("DueDay")
+    return [
+        r.RecurringChargeRecord(
+            x_id=ident(raw, "TransactionID"),
+            x_property_id=property_id,
+            x_lease_id=optional_ident(raw, "LeaseID"),
+            x_charge_code_id=optional_ident(raw, "ChargeCode"),
+            x_financial_account_id=optional_ident(raw, "GLAccountNumber"),
+            amount_in_cents=cents,
+            amount_raw=text,
+            description=raw.get("Description"),
+            start_date=iso_date(raw.get("StartDate"), "StartDate"),
+            end_date=iso_date(raw.get("EndDate"), "EndDate"),
+            frequency_raw=frequency,
+            frequency_normalized=None
+            if frequency is None
+            else FREQUENCY.get(frequency, Frequency.OTHER).value,
+            charge_due_day=None if due_day in (None, "") else int(str(due_day)),
+            custom_data=custom(raw, _MAPPED_RECURRING),
+        )
+    ]
