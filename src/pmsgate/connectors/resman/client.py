@@ -26,6 +26,7 @@ import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from lxml import etree
@@ -33,6 +34,7 @@ from lxml import etree
 from pmsgate.connectors.errors import AuthError, PermanentError, TransientError, VendorRejected
 from pmsgate.connectors.http import RetryPolicy, VendorHttp
 from pmsgate.connectors.throttle import TokenBucket
+from pmsgate.kit.outbound import guarded_transport
 
 JSON = "application/json"
 # Payload containers of the XML envelope that hold lists (container -> item element).
@@ -55,13 +57,31 @@ class DuplicateTransaction(VendorRejected):
     """ResMan already holds a transaction with the TransactionID this write sent."""
 
 
-class _FormClient(httpx.Client):
-    """VendorHttp hands its body over as `json=`; ResMan takes the same fields form-encoded."""
+class FormEncoded(httpx.BaseTransport):
+    """VendorHttp sends its body as JSON (`json_body`, which its exchange logs show as fields);
+    ResMan takes the same fields form-encoded: re-encode on the way out, then hand the request
+    to the real transport (by default the outbound-address guard)."""
 
-    def request(self, method: str, url: Any, *, json: Any = None, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
-        if json is not None:
-            kwargs["data"] = json
-        return super().request(method, url, **kwargs)
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.headers.get("content-type", "").startswith("application/json"):
+            fields = json.loads(request.read())
+            dropped = ("content-type", "content-length")
+            headers = {k: v for k, v in request.headers.items() if k.lower() not in dropped}
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            request = httpx.Request(
+                request.method,
+                request.url,
+                headers=headers,
+                content=urlencode(fields).encode(),
+                extensions=request.extensions,
+            )
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 class ResManHttp(VendorHttp):
@@ -75,14 +95,19 @@ class ResManHttp(VendorHttp):
         secrets: Iterable[str] = (),
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        super().__init__(base_url, bucket=bucket, retry=retry, secrets=secrets, error_message=error_message)
-        self.client.close()
-        self.client = _FormClient(
-            base_url=base_url.rstrip("/"),
+        if transport is None:  # every connection to the PMS passes the outbound-address policy
+            from pmsgate.config import get_settings
+
+            transport = guarded_transport(allow_private=get_settings().allow_private_urls)
+        super().__init__(
+            base_url,
+            bucket=bucket,
             headers={"Accept": accept},
             timeout=60.0,  # MITS ledger documents of a large property take a while to build
-            transport=transport,
-            follow_redirects=False,
+            retry=retry,
+            secrets=secrets,
+            transport=FormEncoded(transport),
+            error_message=error_message,
         )
 
 
