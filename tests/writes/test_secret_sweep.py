@@ -180,6 +180,7 @@ def write_body(client: TestClient, integration_id: str) -> dict[str, Any] | None
         "description": "sweep",
         "notes": "sweep",
         "reference_number": "SWEEP-1",
+        "batch_id": "SWEEP-BATCH",  # ResMan requires it; vendors that refuse it drop it
     }
     if code:
         body["charge_code_id"] = code["id"]
