@@ -60,7 +60,11 @@ def test_every_request_needs_the_three_key_headers(reader: Emulator) -> None:
         response = httpx.get(reader.base_url + BASE_PATH + "/buildings", headers={**HEADERS, header: "nope"})
         assert response.status_code == 401
         assert response.json()["errorCode"] == "1001" and response.json()["userMessage"]
-    assert httpx.get(reader.base_url + BASE_PATH + "/buildings").status_code == 401
+    missing = httpx.get(reader.base_url + BASE_PATH + "/buildings")  # Propertyware's docs: malformed, 400
+    assert missing.status_code == 400 and "x-propertyware-client-id" in missing.json()["userMessage"]
+    one_missing = {k: v for k, v in HEADERS.items() if k != "x-propertyware-system-id"}
+    answer = httpx.get(reader.base_url + BASE_PATH + "/buildings", headers=one_missing)
+    assert answer.status_code == 400 and "x-propertyware-system-id" in answer.json()["userMessage"]
 
 
 def test_offset_pages_with_a_total_count(reader: Emulator) -> None:
@@ -70,10 +74,12 @@ def test_offset_pages_with_a_total_count(reader: Emulator) -> None:
     seen = [
         c["id"]
         for offset in range(0, total, 500)
-        for c in reader.get("/leases/charges", limit=9999, offset=offset).json()
+        for c in reader.get("/leases/charges", limit=500, offset=offset).json()
     ]
-    assert seen == sorted(seen) and len(seen) == len(set(seen)) == total  # >500 is clamped to 500
-    assert reader.get("/leases/charges", limit=-1).status_code == 400
+    assert seen == sorted(seen) and len(seen) == len(set(seen)) == total
+    for bad in (-1, 0, 501, 9999):  # the spec's range is 1..500: an error, not silently capped
+        answer = reader.get("/leases/charges", limit=bad)
+        assert answer.status_code == 400 and "limit" in answer.json()["userMessage"]
     assert reader.get("/leases/charges", orderby="amount").status_code == 400
 
 

@@ -45,6 +45,19 @@ def test_login_answers_a_bare_token_and_wrong_credentials_an_error_model() -> No
         assert client.get("/Properties", headers={"X-RM12Api-ApiToken": "forged"}).status_code == 401
 
 
+def test_the_partner_token_may_come_as_a_header_on_every_request() -> None:
+    partner = {"X-RM12Api-PartnerToken": DEFAULT_LOGIN.partner_token or ""}
+    with TestClient(create_rentmanager_app(records=5)) as client:
+        token = client.post("/Authentication/AuthorizeUser", json={}, headers=partner)
+        assert token.status_code == 200 and isinstance(token.json(), str)
+        read = client.get("/Properties", headers={**partner, "X-RM12Api-ApiToken": token.json()})
+        assert read.status_code == 200 and read.json()
+        wrong = client.post(
+            "/Authentication/AuthorizeUser", json={}, headers={"X-RM12Api-PartnerToken": "not-it"}
+        )
+        assert wrong.status_code == 401
+
+
 def test_paging_headers_and_links(client: TestClient) -> None:
     first = client.get("/Charges", params={"pagesize": 50, "pagenumber": 1})
     total = int(first.headers["X-Total-Results"])

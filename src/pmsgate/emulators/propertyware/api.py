@@ -110,7 +110,9 @@ def lister(collection: str) -> Any:
     async def list_records(request: Request) -> Response:
         store = admit(request, collection)
         query = request.query_params
-        limit = min(_integer(query.get("limit"), "limit", DEFAULT_LIMIT), MAX_LIMIT)  # >500 -> 500
+        limit = _integer(query.get("limit"), "limit", DEFAULT_LIMIT)
+        if not 1 <= limit <= MAX_LIMIT:  # the spec: "limit can range between 1 and 500"; not capped
+            raise bad_request("limit", f"limit must be between 1 and {MAX_LIMIT}")
         offset = _integer(query.get("offset"), "offset", 0)
         order = (query.get("orderby") or "id").lower()
         if order not in ("id", "id asc", "id desc", "lastmodifieddatetime"):

@@ -41,6 +41,8 @@ PERMISSION = {
     name: "LEASES" for name in ("leases", "charges", "creditmemos", "adjustments", "payments", "autocharges")
 }
 
+CREDENTIAL_HEADERS = ("x-propertyware-client-id", "x-propertyware-client-secret", "x-propertyware-system-id")
+
 
 @dataclass(frozen=True)
 class ApiKey:
@@ -89,6 +91,11 @@ class PwStore:
             headers.get("x-propertyware-client-secret") or "",
             headers.get("x-propertyware-system-id") or "",
         )
+        if not all(given):
+            # Propertyware's docs: a request without its three credential headers is malformed (400),
+            # not unauthorized.
+            missing = [name for name, value in zip(CREDENTIAL_HEADERS, given, strict=True) if not value]
+            raise PwError(400, f"Missing required header(s): {', '.join(missing)}.")
         wanted = (self.key.client_id, self.key.client_secret, self.key.system_id)
         # Compare every part even after a mismatch: no timing hint about which part was wrong.
         if not all([secrets.compare_digest(g, w) for g, w in zip(given, wanted, strict=True)]):

@@ -18,6 +18,7 @@ from pmsgate.emulators.rentmanager.store import RESOURCES, Record, RMStore
 from pmsgate.emulators.rentmanager.wire import RMError, rm_json
 
 TOKEN_HEADER = "X-RM12Api-ApiToken"  # noqa: S105 (a header name)
+PARTNER_HEADER = "X-RM12Api-PartnerToken"
 API_VERSION = "12.26.05.9670"
 
 
@@ -70,7 +71,12 @@ async def _json(request: Request) -> Any:
 
 async def authorize_user(request: Request) -> Response:
     headers = gate(request, authenticated=False)
-    token = _store(request).authorize(await _json(request))
+    body = await _json(request)
+    partner = request.headers.get(PARTNER_HEADER)
+    if partner and isinstance(body, dict) and not body.get("PartnerToken"):
+        # Clients send the partner token as a header on every request, login included.
+        body = {**body, "PartnerToken": partner}
+    token = _store(request).authorize(body)
     return rm_json(token, 200, headers)  # a bare JSON string
 
 
