@@ -59,6 +59,33 @@ def test_paging_is_by_page_number_and_rows_are_entity_wrapped(client: TestClient
     assert set(lease) == {"lease", "balances", "unit"}
 
 
+def test_the_endpoints_public_clients_browse(client: TestClient) -> None:
+    properties = get(client, "/properties", pageSize=100)
+    assert properties == get(client, "/properties/export", pageSize=100)
+    first = properties[0]["property"]
+    assert get(client, f"/properties/{first['propertyID']}") == {"property": first}
+    units = get(client, f"/properties/{first['propertyID']}/units", pageSize=100)
+    assert units and all(u["unit"]["propertyID"] == first["propertyID"] for u in units)
+    leases = get(client, "/leases", pageSize=3)
+    lease = leases[0]["lease"]
+    one = get(client, f"/leases/{lease['leaseID']}")
+    assert one["lease"] == lease and set(one["balances"]) == {"unpaidTotalAmount", "pastDueTotalAmount"}
+    assert get(client, "/tenants", pageSize=2) == get(client, "/tenants/search", pageSize=2)
+    portfolios = get(client, "/portfolios")
+    assert {p["portfolio"]["portfolioID"] for p in portfolios} == {
+        p["property"]["portfolioID"] for p in properties
+    }
+    only = get(client, "/portfolios", **{"portfolioIDs[]": portfolios[0]["portfolio"]["portfolioID"]})
+    assert len(only) == 1
+    ledgers = get(client, "/accounting/ledgers/search", **{"leaseIDs[]": lease["leaseID"]})
+    assert [row["ledger"]["leaseID"] for row in ledgers] == [lease["leaseID"]]
+    for missing in ("/properties/999999", "/leases/999999", "/properties/999999/units"):
+        assert client.get(API + missing, auth=AUTH).status_code == 404
+    for path in ("/properties", "/portfolios", "/accounting/ledgers/search"):  # never silently ignored
+        assert client.get(API + path, params={"bogus": 1}, auth=AUTH).status_code == 400
+    assert client.get(API + "/portfolios").status_code == 401
+
+
 def test_date_and_type_filters(client: TestClient) -> None:
     rows = get(
         client,

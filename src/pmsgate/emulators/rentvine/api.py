@@ -41,7 +41,7 @@ def _malform(row: dict[str, Any], entity: str, id_field: str, every: int) -> dic
     return {**row, entity: broken}
 
 
-async def _answer(
+async def answer(
     store: RentvineStore, query: ListQuery, rows: list[dict[str, Any]], entity: str, id_field: str
 ) -> Response:
     plan = store.faults.plan
@@ -70,7 +70,7 @@ async def properties(request: Request) -> Response:
             for p in store.table("properties").all()
             if _in(ids, p["propertyID"]) and query.stamp_range(p)
         ]
-    return await _answer(store, query, rows, "property", "propertyID")
+    return await answer(store, query, rows, "property", "propertyID")
 
 
 async def units(request: Request) -> Response:
@@ -83,7 +83,7 @@ async def units(request: Request) -> Response:
             for u in store.table("units").all()
             if _in(ids, u["propertyID"]) and query.stamp_range(u)
         ]
-    return await _answer(store, query, rows, "unit", "unitID")
+    return await answer(store, query, rows, "unit", "unitID")
 
 
 async def tenants(request: Request) -> Response:
@@ -104,7 +104,7 @@ async def tenants(request: Request) -> Response:
                 continue
             link = {k: lease[k] for k in ("leaseID", "propertyID", "unitID")}
             rows.append({"contact": contact, "lease": link})
-    return await _answer(store, query, rows, "contact", "contactID")
+    return await answer(store, query, rows, "contact", "contactID")
 
 
 def balances(store: RentvineStore, lease_id: int) -> dict[str, str]:
@@ -148,7 +148,7 @@ async def leases(request: Request) -> Response:
                     "unit": {"unitID": unit.get("unitID"), "name": unit.get("name")},
                 }
             )
-    return await _answer(store, query, rows, "lease", "leaseID")
+    return await answer(store, query, rows, "lease", "leaseID")
 
 
 async def accounts(request: Request) -> Response:
@@ -156,7 +156,7 @@ async def accounts(request: Request) -> Response:
     query = parse_list(request.query_params, frozenset())
     with store.lock:
         rows = [{"account": a} for a in store.table("accounts").all()]
-    return await _answer(store, query, rows, "account", "accountID")
+    return await answer(store, query, rows, "account", "accountID")
 
 
 _TXN_PARAMS = POSTED | {"propertyIDs[]", "leaseIDs[]", "transactionTypeIDs[]", "search", "isVoided"}
@@ -188,10 +188,10 @@ async def transactions(request: Request) -> Response:
             if search and search not in f"{txn['description']} {txn['reference'] or ''}":
                 continue
             rows.append(_ledger_row(store, txn))
-    return await _answer(store, query, rows, "transaction", "transactionID")
+    return await answer(store, query, rows, "transaction", "transactionID")
 
 
-def _one(request: Request, resource: str, find: Callable[[RentvineStore], dict[str, Any] | None]) -> Response:
+def one(request: Request, resource: str, find: Callable[[RentvineStore], dict[str, Any] | None]) -> Response:
     store = admit(request, resource)
     with store.lock:
         row = find(store)
@@ -205,7 +205,7 @@ async def transaction(request: Request) -> Response:
         txn = store.table("transactions").get(request.path_params["transaction_id"])
         return None if txn is None else _ledger_row(store, txn)
 
-    return _one(request, "accounting", find)
+    return one(request, "accounting", find)
 
 
 def recurring_row(store: RentvineStore, charge: Record) -> dict[str, Any]:
@@ -231,7 +231,7 @@ async def recurring_charges(request: Request) -> Response:
     with store.lock:
         lease_or_404(store, lease_id)
         rows = [recurring_row(store, c) for c in store.table("recurring").all() if c["leaseID"] == lease_id]
-    return await _answer(store, query, rows, "recurringCharge", "leaseRecurringChargeID")
+    return await answer(store, query, rows, "recurringCharge", "leaseRecurringChargeID")
 
 
 async def recurring_charge(request: Request) -> Response:
@@ -241,4 +241,4 @@ async def recurring_charge(request: Request) -> Response:
             return None
         return recurring_row(store, charge)
 
-    return _one(request, "leases", find)
+    return one(request, "leases", find)

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pmsgate.emulators.rentvine import api, control, writes
+from pmsgate.emulators.rentvine import api, browse, control, writes
 from pmsgate.emulators.rentvine.seed import generate
 from pmsgate.emulators.rentvine.store import RentvineLogin, RentvineStore
 from pmsgate.emulators.rentvine.wire import RentvineError
@@ -18,6 +18,15 @@ _LEASE = BASE_PATH + "/leases/{lease_id:int}"
 _LEDGER = BASE_PATH + "/accounting/leases/{lease_id:int}"
 
 ROUTES = [
+    # What public clients browse (get-by-id, nested units, portfolios, ledgers).
+    Route(f"{BASE_PATH}/properties", api.properties, methods=["GET"]),
+    Route(f"{BASE_PATH}/properties/{{property_id:int}}", browse.property_one, methods=["GET"]),
+    Route(f"{BASE_PATH}/properties/{{property_id:int}}/units", browse.property_units, methods=["GET"]),
+    Route(f"{BASE_PATH}/leases", api.leases, methods=["GET"]),
+    Route(f"{BASE_PATH}/leases/{{lease_id:int}}", browse.lease_one, methods=["GET"]),
+    Route(f"{BASE_PATH}/tenants", api.tenants, methods=["GET"]),
+    Route(f"{BASE_PATH}/portfolios", browse.portfolios, methods=["GET"]),
+    Route(f"{BASE_PATH}/accounting/ledgers/search", browse.ledgers, methods=["GET"]),
     Route(f"{BASE_PATH}/properties/export", api.properties, methods=["GET"]),
     Route(f"{BASE_PATH}/properties/units/export", api.units, methods=["GET"]),
     Route(f"{BASE_PATH}/tenants/search", api.tenants, methods=["GET"]),
