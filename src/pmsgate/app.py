@@ -38,28 +38,26 @@ def create_app(
     mount_sample_emulator: bool = True,
 ) -> FastAPI:
     settings = settings or get_settings()
-    consumer_holder: dict[str, Any] = {}
+    workers_holder: dict[str, Any] = {}
 
     if dispatcher is None:
-        from pmsgate.worker.queue import HueyDispatcher, make_huey
-        from pmsgate.writes.tasks import register_write_tasks
+        from pmsgate.worker.queue import HueyDispatcher
 
-        dispatcher = HueyDispatcher(make_huey(settings))
-        register_write_tasks(dispatcher)
+        dispatcher = HueyDispatcher(settings)
     start_workers = settings.run_workers_in_process if run_workers is None else run_workers
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        huey = getattr(dispatcher, "huey", None)
-        if start_workers and huey is not None and settings.workers > 0:
-            from pmsgate.worker.embedded import start_consumer
+        from pmsgate.worker.queue import HueyDispatcher
 
-            consumer_holder["consumer"] = start_consumer(huey, settings.workers)
-            log.info("started %d in-process workers", settings.workers)
+        if start_workers and isinstance(dispatcher, HueyDispatcher) and settings.workers > 0:
+            from pmsgate.worker.runner import start_workers as start
+
+            workers_holder["workers"] = start(settings, dispatcher)
         yield
-        consumer = consumer_holder.get("consumer")
-        if consumer is not None:
-            consumer.stop(graceful=True)
+        workers = workers_holder.get("workers")
+        if workers is not None:
+            workers.stop(settings.worker_shutdown_seconds)
 
     app = FastAPI(
         title="pmsgate",
@@ -79,6 +77,8 @@ def create_app(
     handlers.install(app)
     app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    if settings.metrics_enabled:
+        _add_metrics(app, dispatcher)
 
     from pmsgate.api import routers
 
@@ -100,6 +100,28 @@ def create_app(
         app.mount(EMBEDDED_SAMPLE_PATH, create_sample_app())
     _add_security_scheme(app)
     return app
+
+
+def _add_metrics(app: FastAPI, dispatcher: Any) -> None:
+    """Prometheus text at /metrics (see pmsgate.metrics), unauthenticated like /healthz:
+    expose it only where your scraper can reach it."""
+    from fastapi import Response
+
+    from pmsgate import metrics
+    from pmsgate.worker.queue import HueyDispatcher
+
+    collectors = []
+    if isinstance(dispatcher, HueyDispatcher):
+        from pmsgate.worker.observe import queue_collector
+
+        collectors.append(queue_collector(dispatcher))
+    registry = metrics.registry_with(*collectors)
+    app.add_middleware(metrics.MetricsMiddleware)
+
+    @app.get("/metrics", include_in_schema=False)
+    def scrape() -> Response:
+        body, content_type = metrics.render(registry)
+        return Response(body, media_type=content_type)
 
 
 def _add_security_scheme(app: FastAPI) -> None:

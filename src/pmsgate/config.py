@@ -28,8 +28,20 @@ class Settings(BaseSettings):
     port: int = 8000
     public_url: str | None = Field(default=None, description="Externally reachable base URL")
 
-    workers: int = Field(default=2, ge=0, le=64, description="In-process worker threads (serve)")
+    workers: int = Field(default=2, ge=0, le=64, description="In-process sync worker threads (serve)")
     run_workers_in_process: bool = True
+    write_workers: int = Field(default=2, ge=1, le=64, description="Threads of the writes lane")
+    queue_poll_max_seconds: float = Field(
+        default=1.0, gt=0, le=10, description="Longest idle poll of the SQLite queue by another process"
+    )
+    sync_slice_seconds: float = Field(
+        default=2.0, gt=0, description="A sync yields its thread between pages after this, if others wait"
+    )
+    throttle_max_sleep_seconds: float = Field(
+        default=0.5, ge=0, description="Longer PMS rate-limit waits defer the work instead of sleeping"
+    )
+    worker_shutdown_seconds: float = Field(default=20.0, gt=0, description="Drain bound on SIGTERM")
+    metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics")
 
     rate_limit_per_minute: int = Field(default=150, ge=1)
     max_request_body_bytes: int = Field(default=1_000_000, ge=1024)

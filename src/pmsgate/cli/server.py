@@ -55,17 +55,28 @@ def serve(
 
 
 def worker(
-    threads: Annotated[int, typer.Option(help="Worker threads in this process")] = 4,
+    threads: Annotated[int, typer.Option(help="Sync-lane threads in this process")] = 4,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Serve this process's Prometheus metrics on this port")
+    ] = None,
 ) -> None:
-    """Run a worker process (scale-out: many of these, on many machines)."""
-    from huey.consumer import Consumer
-
+    """Run a worker process (scale-out: many of these, on many machines). Its lanes: syncs
+    (--threads), writes (PMSGATE_WRITE_WORKERS), data-access checks and periodic tasks.
+    SIGTERM drains it within PMSGATE_WORKER_SHUTDOWN_SECONDS."""
     from pmsgate.config import get_settings
-    from pmsgate.worker.queue import HueyDispatcher, make_huey
-    from pmsgate.writes.tasks import register_write_tasks
+    from pmsgate.worker.queue import HueyDispatcher
+    from pmsgate.worker.runner import run_until_signalled
 
     _configure_logging()
     settings = get_settings()
-    dispatcher = HueyDispatcher(make_huey(settings))
-    register_write_tasks(dispatcher)
-    Consumer(dispatcher.huey, workers=threads, worker_type="thread", periodic=True).run()
+    dispatcher = HueyDispatcher(settings)
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        from pmsgate.metrics import registry_with
+        from pmsgate.worker.observe import queue_collector
+
+        start_http_server(
+            metrics_port, addr=settings.host, registry=registry_with(queue_collector(dispatcher))
+        )
+    run_until_signalled(settings, dispatcher, sync_threads=threads)

@@ -3,6 +3,8 @@
 ConnectorError
  ├── AuthError            credentials refused; retrying will not help until they change
  ├── RateLimited          the vendor said slow down; retry after `retry_after` seconds
+ │    └── Throttled       the wait (our budget or the vendor's Retry-After) is longer than a
+ │                        worker may sleep: the work is deferred, and nothing was sent
  ├── TransientError       5xx, timeouts, connection resets; retry with backoff
  ├── PermanentError       the vendor refused the request itself (4xx); do not retry
  │    └── VendorRejected  a write the vendor validated and refused, with its message
@@ -31,6 +33,10 @@ class RateLimited(ConnectorError):
     def __init__(self, message: str, *, retry_after: float, status_code: int | None = 429) -> None:
         super().__init__(message, status_code=status_code)
         self.retry_after = retry_after
+
+
+class Throttled(RateLimited):
+    pass
 
 
 class TransientError(ConnectorError):

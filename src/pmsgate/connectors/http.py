@@ -18,11 +18,13 @@ from typing import Any
 
 import httpx
 
+from pmsgate import metrics
 from pmsgate.connectors.errors import (
     AuthError,
     OutcomeUnknown,
     PermanentError,
     RateLimited,
+    Throttled,
     TransientError,
     VendorRejected,
 )
@@ -128,6 +130,10 @@ class VendorHttp:
         self._redaction = Redactor()
         self.exchanges: list[Exchange] = []
         self.record_exchanges = False
+        # Set by workers: a wait (budget or Retry-After) longer than this raises Throttled so
+        # the work is deferred instead of holding a worker thread; None sleeps it out.
+        self.max_wait: float | None = None
+        self.vendor = "unknown"  # the metrics label; engines set it
         self._error_message = error_message or (lambda r: r.text[:500])
 
     @property
@@ -181,7 +187,7 @@ class VendorHttp:
         while True:
             attempt += 1
             if self.bucket is not None:
-                self.bucket.acquire()
+                self._take_token()
             started = time.monotonic()
             try:
                 response = self.client.send(request)
@@ -190,16 +196,19 @@ class VendorHttp:
                 raise PermanentError(self.redactor.text(str(exc))) from exc
             except httpx.ConnectError as exc:  # never reached the vendor: always safe to retry
                 message = self._log(request, None, started, str(exc))
+                metrics.pms_answered(self.vendor, None)
                 self._give_up_or_wait(attempt, TransientError(f"cannot connect: {message}"))
                 continue
             except httpx.TransportError as exc:
                 message = self._log(request, None, started, str(exc))
+                metrics.pms_answered(self.vendor, None)
                 if not idempotent:
                     raise OutcomeUnknown(f"no answer from the PMS after sending: {message}") from exc
                 self._give_up_or_wait(attempt, TransientError(f"transport error: {message}"))
                 continue
             self._log(request, response, started, None)
             status = response.status_code
+            metrics.pms_answered(self.vendor, status)
             if status < 400:
                 return response
             message = self.redactor.text(self._error_message(response))
@@ -207,6 +216,8 @@ class VendorHttp:
                 wait = _retry_after(response, self.retry.delay(attempt))
                 if self.bucket is not None:
                     self.bucket.pause(wait)
+                if self.max_wait is not None and wait > self.max_wait:
+                    raise Throttled(f"rate limited by the PMS for {wait:.1f}s: {message}", retry_after=wait)
                 if attempt >= self.retry.max_attempts:
                     raise RateLimited(f"rate limited by the PMS: {message}", retry_after=wait)
                 self.retry.sleep(wait)
@@ -224,6 +235,20 @@ class VendorHttp:
                 continue
             error_class = PermanentError if idempotent else VendorRejected
             raise error_class(f"the PMS rejected the request ({status}): {message}", status_code=status)
+
+    def _take_token(self) -> None:
+        assert self.bucket is not None
+        if self.max_wait is None:
+            self.bucket.acquire()
+            return
+        while (wait := self.bucket.try_acquire()) > 0:
+            if wait > self.max_wait:
+                raise Throttled(
+                    f"the integration's request budget allows the next request in {wait:.1f}s",
+                    retry_after=wait,
+                    status_code=None,
+                )
+            self.retry.sleep(wait)
 
     def _give_up_or_wait(self, attempt: int, error: TransientError) -> None:
         if attempt >= self.retry.max_attempts:

@@ -48,19 +48,23 @@ class TokenBucket:
     def acquire(self) -> float:
         """Take one token, sleeping until one is available; returns the seconds waited."""
         waited = 0.0
-        while True:
-            with self._lock:
-                now = self._clock()
-                self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self.budget.rate)
-                self._updated = now
-                # The epsilon: float refills land a hair under 1 (0.9999999999998), and a clock
-                # that cannot represent the remaining wait would never get there.
-                if self._tokens >= 1 - 1e-9:
-                    self._tokens = max(0.0, self._tokens - 1)
-                    return waited
-                delay = max((1 - self._tokens) / self.budget.rate, 1e-6)
+        while (delay := self.try_acquire()) > 0:
             self._sleep(delay)
             waited += delay
+        return waited
+
+    def try_acquire(self) -> float:
+        """0.0 if a token was taken, else the seconds until one is available (nothing taken)."""
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self.budget.rate)
+            self._updated = now
+            # The epsilon: float refills land a hair under 1 (0.9999999999998), and a clock
+            # that cannot represent the remaining wait would never get there.
+            if self._tokens >= 1 - 1e-9:
+                self._tokens = max(0.0, self._tokens - 1)
+                return 0.0
+            return max((1 - self._tokens) / self.budget.rate, 1e-6)
 
     def pause(self, seconds: float) -> None:
         """The vendor asked us to back off: drain the bucket for `seconds`."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from pmsgate.kit.pagination import ListParams
@@ -43,6 +43,15 @@ class IntegrationRepository:
         query = select(Integration).where(Integration.id == integration_id)
         if for_update:
             query = query.with_for_update()
+            if self.session.get_bind().dialect.name == "sqlite":
+                # SQLite has no row locks: a no-op write takes the database's write lock, so
+                # claims serialise exactly as FOR UPDATE makes them on PostgreSQL.
+                self.session.execute(
+                    update(Integration)
+                    .where(Integration.id == integration_id)
+                    .values(id=Integration.id)
+                    .execution_options(synchronize_session=False)
+                )
         return self.session.scalars(query).first()
 
     def list_owned(

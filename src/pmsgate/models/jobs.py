@@ -18,6 +18,7 @@ class WriteJob(Timestamped, Base):
         UniqueConstraint("customer_id", "idempotency_key"),
         Index("ix_write_jobs_root", "root_job_id"),
         Index("ix_write_jobs_status_heartbeat", "status", "heartbeat_at"),
+        Index("ix_write_jobs_integration_status", "integration_id", "status"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -43,6 +44,8 @@ class WriteJob(Timestamped, Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A job deferred because the PMS was busy waits until then (a slot freeing does not wake it).
+    run_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 

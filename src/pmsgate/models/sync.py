@@ -44,7 +44,10 @@ class SyncRun(Timestamped, Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # RUNNING with no worker: parked between slices (deferred by the PMS's budget or to let
+    # others run); run_after says when it may continue.
     worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    run_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 

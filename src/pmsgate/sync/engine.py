@@ -1,6 +1,11 @@
 """The sync run: every model in dependency order, page by page, each page committed with its
 checkpoint so a run that dies resumes at the next page.
 
+In a worker the run goes in slices: it parks itself (RUNNING with no worker, `run_after` set)
+and raises Deferred when the PMS's budget says wait longer than a thread should sleep, or when
+its lane asks it to yield (others are waiting, or the worker is stopping); the queue brings it
+back at `run_after` and it resumes from the last committed page.
+
 Per model the connector's errors are contained: a model that fails counts as a failed sub-job
 and the run goes on with the next one (a charge stream failing must not stop payments), except
 for AuthError, which fails the whole run at once. Memory stays flat: one page at a time.
@@ -18,10 +23,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from pmsgate import metrics
 from pmsgate.canonical.registry import SYNC_ORDER, Model, spec_for
 from pmsgate.config import get_settings
 from pmsgate.connectors.base import Connector, Page, ReadRequest
-from pmsgate.connectors.errors import AuthError, ConnectorError
+from pmsgate.connectors.errors import AuthError, ConnectorError, Throttled
 from pmsgate.integrations import connect
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.kit.db import unit_of_work
@@ -32,6 +38,7 @@ from pmsgate.models.sync import SyncRun
 from pmsgate.sync.repository import SyncRepository
 from pmsgate.sync.states import RunKind, RunStatus, check_transition
 from pmsgate.sync.upsert import PageStats, UpsertContext, upsert_records
+from pmsgate.worker.deferral import Deferred
 
 log = logging.getLogger(__name__)
 WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
@@ -42,6 +49,7 @@ class RunInterrupted(Exception):
 
 
 PageHook = Callable[[Model, int], None]
+ShouldYield = Callable[[], bool]
 
 
 def execute_run(
@@ -50,9 +58,12 @@ def execute_run(
     *,
     builder: connect.ConnectorBuilder | None = None,
     page_hook: PageHook | None = None,
+    max_wait: float | None = None,
+    should_yield: ShouldYield | None = None,
 ) -> str | None:
     """Perform (or resume) a sync run. Returns its final status, or None if another worker
-    holds it."""
+    holds it. With `max_wait` (seconds a request may wait for the PMS's budget) or
+    `should_yield`, it may park the run and raise Deferred instead of finishing."""
     settings = get_settings()
     now = utcnow()
     stale_before = now - timedelta(seconds=settings.sync_heartbeat_timeout_seconds)
@@ -68,8 +79,13 @@ def execute_run(
         snapshot = _RunSnapshot.of(run, integration)
 
     connector = (builder or connect.default_builder)(context)
+    http = getattr(connector, "http", None)
+    if http is not None:
+        http.vendor = snapshot.vendor
+        if max_wait is not None:
+            http.max_wait = max_wait
     try:
-        final = _run_models(factory, snapshot, connector, page_hook)
+        final = _run_models(factory, snapshot, connector, page_hook, should_yield)
     finally:
         connector.close()
     return final
@@ -83,6 +99,7 @@ class _RunSnapshot:
 
     run_id: str
     integration_id: str
+    vendor: str
     kind: str
     models: list[str]
     window_start: datetime | None
@@ -96,6 +113,7 @@ class _RunSnapshot:
         return cls(
             run_id=run.id,
             integration_id=integration.id,
+            vendor=integration.vendor,
             kind=run.kind,
             models=list(run.models),
             window_start=run.window_start,
@@ -107,7 +125,11 @@ class _RunSnapshot:
 
 
 def _run_models(
-    factory: sessionmaker[Session], snap: _RunSnapshot, connector: Connector, page_hook: PageHook | None
+    factory: sessionmaker[Session],
+    snap: _RunSnapshot,
+    connector: Connector,
+    page_hook: PageHook | None,
+    should_yield: ShouldYield | None = None,
 ) -> str:
     settings = get_settings()
     supported = connector.supported_models()
@@ -136,7 +158,18 @@ def _run_models(
                 _commit_page(factory, snap, model, page, disabled)
                 if page_hook is not None:
                     page_hook(model, number)
+                # Yield only where the checkpoint resumes mid-model (a final page has no token).
+                if page.resume_token is not None and should_yield is not None and should_yield():
+                    _park(factory, snap.run_id, 0.0)
+                    raise Deferred(0.0, "yielded its slice")
             _finish_model(factory, snap.run_id, model, ok=True)
+            # Between models is a resume point too (the checkpoint names the next model).
+            if model is not ordered[-1] and should_yield is not None and should_yield():
+                _park(factory, snap.run_id, 0.0)
+                raise Deferred(0.0, "yielded its slice")
+        except Throttled as exc:
+            _park(factory, snap.run_id, exc.retry_after)
+            raise Deferred(exc.retry_after, exc.message) from None
         except AuthError as exc:
             fatal = exc.message
             _finish_model(factory, snap.run_id, model, ok=False, note=exc.message)
@@ -145,6 +178,17 @@ def _run_models(
             log.warning("sync %s: model %s failed: %s", snap.run_id, model, exc.message)
             _finish_model(factory, snap.run_id, model, ok=False, note=exc.message)
     return _finish_run(factory, snap, fatal)
+
+
+def _park(factory: sessionmaker[Session], run_id: str, delay: float) -> None:
+    """Hand the run back: still RUNNING, held by no worker, to continue after `delay` seconds."""
+    now = utcnow()
+    with unit_of_work(factory) as session:
+        run = SyncRepository.from_session(session).get(run_id)
+        assert run is not None
+        run.worker = None
+        run.heartbeat_at = now
+        run.run_after = now + timedelta(seconds=delay)
 
 
 def _disabled(factory: sessionmaker[Session], integration_id: str) -> frozenset[str]:
@@ -172,6 +216,7 @@ def _commit_page(
             disabled_property_ids=disabled,
         )
         stats = upsert_records(session, ctx, page.records)
+        metrics.page_synced(snap.vendor, stats)
         if stats.new_property_ids:
             _configure_new_properties(session, snap.integration_id, stats, now)
         run = SyncRepository.from_session(session).get(snap.run_id)
@@ -266,4 +311,7 @@ def _finish_run(factory: sessionmaker[Session], snap: _RunSnapshot, fatal: str |
                 # The next incremental sync asks for changes since this run started.
                 integration.last_sync_cursor = snap.started_at
             integration.first_sync_completed = True
-        return status.value
+        started = run.started_at or snap.started_at
+    metrics.SYNC_RUNS.labels(snap.vendor, status.value).inc()
+    metrics.SYNC_DURATION.labels(snap.vendor, status.value).observe((now - started).total_seconds())
+    return status.value

@@ -51,12 +51,17 @@ class SyncRepository:
                 SyncRun.id == run_id,
                 or_(
                     SyncRun.status == RunStatus.QUEUED,
-                    and_(SyncRun.status == RunStatus.RUNNING, SyncRun.heartbeat_at < stale_before),
+                    and_(
+                        SyncRun.status == RunStatus.RUNNING,
+                        # a dead worker's run, or one parked between slices
+                        or_(SyncRun.heartbeat_at < stale_before, SyncRun.worker.is_(None)),
+                    ),
                 ),
             )
             .values(
                 status=RunStatus.RUNNING,
                 worker=worker,
+                run_after=None,
                 heartbeat_at=now,
                 started_at=func.coalesce(SyncRun.started_at, now),
                 attempts=SyncRun.attempts + 1,
@@ -66,18 +71,65 @@ class SyncRepository:
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
 
-    def stale_or_lost(self, stale_before: datetime, queued_before: datetime) -> list[str]:
-        """Runs whose worker died (stale heartbeat) or whose queue message was lost."""
-        return list(
-            self.session.scalars(
-                select(SyncRun.id).where(
-                    or_(
-                        and_(SyncRun.status == RunStatus.RUNNING, SyncRun.heartbeat_at < stale_before),
-                        and_(SyncRun.status == RunStatus.QUEUED, SyncRun.created_at < queued_before),
-                    )
-                )
+    def stale_or_lost(
+        self, stale_before: datetime, queued_before: datetime, now: datetime | None = None
+    ) -> list[str]:
+        """Runs whose worker died (stale heartbeat) or whose queue message was lost; a run
+        parked until a later time is not lost."""
+        query = select(SyncRun.id).where(
+            or_(
+                and_(SyncRun.status == RunStatus.RUNNING, SyncRun.heartbeat_at < stale_before),
+                and_(SyncRun.status == RunStatus.QUEUED, SyncRun.created_at < queued_before),
             )
         )
+        if now is not None:
+            query = query.where(or_(SyncRun.run_after.is_(None), SyncRun.run_after <= now))
+        return list(self.session.scalars(query))
+
+    def oldest_waiting_since(self, now: datetime) -> datetime | None:
+        """Since when the longest-waiting runnable run (queued, or parked and due) waits."""
+        return self.session.scalar(
+            select(func.min(func.coalesce(SyncRun.run_after, SyncRun.created_at))).where(
+                or_(
+                    SyncRun.status == RunStatus.QUEUED,
+                    and_(SyncRun.status == RunStatus.RUNNING, SyncRun.worker.is_(None)),
+                ),
+                or_(SyncRun.run_after.is_(None), SyncRun.run_after <= now),
+            )
+        )
+
+    def customer_of(self, run_id: str) -> str | None:
+        return self.session.scalar(
+            select(Integration.customer_id)
+            .join(SyncRun, SyncRun.integration_id == Integration.id)
+            .where(SyncRun.id == run_id)
+        )
+
+    def load_by_customer(self, now: datetime, stale_before: datetime) -> dict[str, tuple[int, int]]:
+        """Per customer: (runs a live worker performs now, runs ready to run and waiting)."""
+        running = and_(
+            SyncRun.status == RunStatus.RUNNING,
+            SyncRun.worker.is_not(None),
+            SyncRun.heartbeat_at >= stale_before,
+        )
+        waiting = and_(
+            or_(
+                SyncRun.status == RunStatus.QUEUED,
+                and_(SyncRun.status == RunStatus.RUNNING, SyncRun.worker.is_(None)),
+            ),
+            or_(SyncRun.run_after.is_(None), SyncRun.run_after <= now),
+        )
+        rows = self.session.execute(
+            select(
+                Integration.customer_id,
+                func.count().filter(running),
+                func.count().filter(waiting),
+            )
+            .join(Integration, Integration.id == SyncRun.integration_id)
+            .where(SyncRun.status.in_([RunStatus.QUEUED, RunStatus.RUNNING]))
+            .group_by(Integration.customer_id)
+        ).all()
+        return {str(customer): (int(r), int(w)) for customer, r, w in rows}
 
     def runs_of(self, integration_id: str, params: ListParams) -> tuple[Sequence[SyncRun], int]:
         query = select(SyncRun).where(SyncRun.integration_id == integration_id)

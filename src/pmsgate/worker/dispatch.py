@@ -32,11 +32,11 @@ class RecordingDispatcher:
         self.data_access_checks: list[str] = []
         self.write_jobs: list[str] = []
 
-    def sync_run(self, run_id: str) -> None:
+    def sync_run(self, run_id: str, *, delay: float = 0.0) -> None:
         self.sync_runs.append(run_id)
 
     def data_access_check(self, integration_id: str) -> None:
         self.data_access_checks.append(integration_id)
 
-    def write_job(self, job_id: str) -> None:
+    def write_job(self, job_id: str, *, delay: float = 0.0) -> None:
         self.write_jobs.append(job_id)

@@ -1,5 +1,6 @@
 """Periodic jobs: the scheduler tick (due integrations sync) and the reaper (jobs whose worker
-died or whose queue message was lost are sent again; the claim makes that harmless)."""
+died or whose queue message was lost are sent again; the claim makes that harmless). Each runs
+once per minute per cluster (see `pmsgate.worker.jobs.once_per_cluster`)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def reap(dispatcher: Dispatcher) -> int:
         lost = SyncRepository.from_session(session).stale_or_lost(
             stale_before=now - timedelta(seconds=settings.sync_heartbeat_timeout_seconds),
             queued_before=now - timedelta(seconds=settings.sync_heartbeat_timeout_seconds),
+            now=now,
         )
         from pmsgate.writes.repository import WriteRepository
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pmsgate.canonical.registry import spec_for
 from pmsgate.config import get_settings
-from pmsgate.connectors.errors import ConnectorError, OutcomeUnknown, PermanentError
+from pmsgate.connectors.errors import ConnectorError, OutcomeUnknown, PermanentError, RateLimited, Throttled
 from pmsgate.connectors.writes import OPERATION_MODEL, WriteOperation, WriteOutcome, WriteRequest
 from pmsgate.integrations import connect
 from pmsgate.integrations.repository import IntegrationRepository
@@ -42,7 +42,23 @@ NO_ID_NOTE = (
 
 
 class RetryLater(Exception):
-    """The PMS was busy (rate limited, down) and certainly did nothing: run the job again later."""
+    """The PMS was busy (rate limited, down) and certainly did nothing: run the job again in
+    `delay` seconds (the job is PENDING again, with `run_after` set)."""
+
+    def __init__(self, message: str, *, delay: float = 15.0) -> None:
+        super().__init__(message)
+        self.delay = delay
+
+
+class SlotTaken(RetryLater):
+    """The integration already runs `max_job_concurrency` jobs: the job stays PENDING and is
+    woken as soon as one of them finishes (see pmsgate.worker.jobs)."""
+
+
+def _busy_delay(exc: ConnectorError, attempts: int) -> float:
+    if isinstance(exc, RateLimited):
+        return max(0.05, exc.retry_after)
+    return float(min(300, 2**attempts))
 
 
 def execute_write(
@@ -50,7 +66,11 @@ def execute_write(
     job_id: str,
     *,
     builder: connect.ConnectorBuilder | None = None,
+    max_wait: float | None = None,
 ) -> str | None:
+    """Perform a job. Returns its final status, or None if another worker holds it; raises
+    SlotTaken or RetryLater when it must wait. `max_wait`: the longest a request may wait for
+    the PMS's budget before the job is deferred (None: wait)."""
     settings = get_settings()
     now = utcnow()
     with unit_of_work(factory) as session:
@@ -64,7 +84,7 @@ def execute_write(
         assert integration is not None
         if repository.running_count(integration.id, stale_before) >= integration.max_job_concurrency:
             if pending.status == "PENDING":
-                raise RetryLater(
+                raise SlotTaken(
                     f"integration {integration.id} already runs {integration.max_job_concurrency} jobs"
                 )
             return None
@@ -83,6 +103,8 @@ def execute_write(
     http = getattr(connector, "http", None)
     if http is not None:
         http.record_exchanges = True
+        http.max_wait = max_wait
+        http.vendor = context.vendor.value
     try:
         return _perform(factory, job_id, connector, request, phase, attempts)
     finally:
@@ -122,16 +144,23 @@ def _perform(
     except PermanentError as exc:  # the PMS refused it, so nothing was written
         return _fail(factory, job_id, connector, exc.message, refused=True)
     except ConnectorError as exc:
+        if isinstance(exc, Throttled) and exc.status_code is None:
+            # Our own request budget said wait: nothing was sent, so this run does not count.
+            _set_pending(factory, job_id, exc.message, exc.retry_after, uncount=True)
+            raise RetryLater(exc.message, delay=exc.retry_after) from exc
         if exc.retriable and attempts < MAX_BUSY_ATTEMPTS:
+            delay = _busy_delay(exc, attempts)
             _log_attempt(factory, job_id, connector, "FAILURE", exc.message)
-            _set_pending(factory, job_id, exc.message)
-            raise RetryLater(exc.message) from exc
+            _set_pending(factory, job_id, exc.message, delay)
+            raise RetryLater(exc.message, delay=delay) from exc
         return _fail(factory, job_id, connector, exc.message)
 
 
 def _reconcile(connector: Any, request: WriteRequest) -> WriteOutcome | None:
     try:
         found = connector.find_written(request)
+    except Throttled:
+        raise  # nothing learnt yet: ask again when the budget allows
     except ConnectorError as exc:
         raise OutcomeUnknown(f"cannot look the write up at the PMS: {exc.message}") from exc
     batch = request.operation is WriteOperation.CREATE_RESIDENT_CHARGE_BATCH
@@ -153,12 +182,18 @@ def _set_phase(factory: sessionmaker[Session], job_id: str, phase: str) -> None:
         job.heartbeat_at = utcnow()
 
 
-def _set_pending(factory: sessionmaker[Session], job_id: str, message: str) -> None:
+def _set_pending(
+    factory: sessionmaker[Session], job_id: str, message: str, delay: float, *, uncount: bool = False
+) -> None:
+    """Back to PENDING (the phase stays: a SENDING job still reconciles first)."""
     with unit_of_work(factory) as session:
         job = WriteRepository.from_session(session).get(job_id)
         assert job is not None
         job.status = "PENDING"
         job.note = message
+        job.run_after = utcnow() + timedelta(seconds=delay)
+        if uncount:
+            job.attempts = max(0, job.attempts - 1)
 
 
 def _succeed(

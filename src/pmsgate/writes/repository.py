@@ -53,7 +53,13 @@ class WriteRepository:
                     and_(WriteJob.status == "RUNNING", WriteJob.heartbeat_at < stale_before),
                 ),
             )
-            .values(status="RUNNING", heartbeat_at=now, attempts=WriteJob.attempts + 1, updated_at=now)
+            .values(
+                status="RUNNING",
+                heartbeat_at=now,
+                attempts=WriteJob.attempts + 1,
+                updated_at=now,
+                run_after=None,
+            )
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
@@ -69,6 +75,29 @@ class WriteRepository:
                 )
             )
             or 0
+        )
+
+    def ready_pending(self, integration_id: str, now: datetime, limit: int) -> list[str]:
+        """The oldest PENDING jobs of an integration that may run now (not deferred until later)."""
+        return list(
+            self.session.scalars(
+                select(WriteJob.id)
+                .where(
+                    WriteJob.integration_id == integration_id,
+                    WriteJob.status == "PENDING",
+                    or_(WriteJob.run_after.is_(None), WriteJob.run_after <= now),
+                )
+                .order_by(WriteJob.created_at, WriteJob.id)
+                .limit(limit)
+            )
+        )
+
+    def oldest_waiting_since(self, now: datetime) -> datetime | None:
+        """Since when the longest-waiting runnable PENDING job waits (queue age)."""
+        return self.session.scalar(
+            select(func.min(func.coalesce(WriteJob.run_after, WriteJob.created_at))).where(
+                WriteJob.status == "PENDING", or_(WriteJob.run_after.is_(None), WriteJob.run_after <= now)
+            )
         )
 
     def stale_or_lost(self, stale_before: datetime) -> list[str]:
