@@ -50,9 +50,9 @@ def _start(integration_id: str, back_sync: bool, *, queue: bool) -> str:
 
     dispatcher: Any = RecordingDispatcher()
     if queue:
-        from pmsgate.worker.queue import HueyDispatcher, make_huey
+        from pmsgate.worker.queue import HueyDispatcher
 
-        dispatcher = HueyDispatcher(make_huey(get_settings()))
+        dispatcher = HueyDispatcher(get_settings())
     with open_session() as session:
         integration = IntegrationRepository.from_session(session).get(integration_id)
         if integration is None or integration.is_archived:

@@ -1,7 +1,7 @@
 """worker lanes: the time a deferred sync run or write job may run again
 
 Revision ID: worker_lanes
-Revises: 0001
+Revises: console
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import pmsgate.kit.sqltypes
 
 revision = "worker_lanes"
-down_revision = "0001"
+down_revision = "console"
 branch_labels = None
 depends_on = None
 
