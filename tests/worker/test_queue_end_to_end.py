@@ -3,8 +3,11 @@ consuming it in-process, syncing and writing against the sample PMS."""
 
 from __future__ import annotations
 
+import fcntl
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,23 @@ def _settings(tmp_path: Path, redis_url: str | None) -> Settings:
     return base.model_copy(update={"data_dir": tmp_path, "redis_url": redis_url, "workers": 2})
 
 
+@contextmanager
+def exclusive_redis() -> Iterator[None]:
+    """The queue tests share one Redis database and flush it: one at a time across xdist workers."""
+    if not _redis_available():
+        pytest.fail(f"Redis at {REDIS_URL} is required for the scale-out tests")
+    import redis
+
+    lock_path = Path(tempfile.gettempdir()) / f"pmsgate-test-redis-{REDIS_URL.rsplit('/', 1)[-1]}.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            redis.Redis.from_url(REDIS_URL).flushdb()
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def _redis_available() -> bool:
     try:
         import redis
@@ -48,16 +68,13 @@ def _redis_available() -> bool:
 def test_sync_and_write_through_the_queue(tmp_path: Path, fresh_sample_server: Served, queue: str) -> None:
     from pmsgate.app import create_app
 
-    if queue == "redis":
-        if not _redis_available():
-            pytest.fail(f"Redis at {REDIS_URL} is required for the scale-out tests")
-        import redis
-
-        redis.Redis.from_url(REDIS_URL).flushdb()
     settings = _settings(tmp_path, REDIS_URL if queue == "redis" else None)
-    customer = make_customer(f"Queue {queue}")
+    customer = make_customer(f"Queue {queue}", rate_limit=100_000)  # it polls
     app = create_app(settings, run_workers=True, mount_sample_emulator=False)
-    with TestClient(app, headers=customer.headers) as client:
+    with (
+        exclusive_redis() if queue == "redis" else nullcontext(),
+        TestClient(app, headers=customer.headers) as client,
+    ):
         created = client.post(
             "/v1/admin/integrations/",
             json={
