@@ -18,6 +18,7 @@ class Vendor(StrEnum):
     RENTMANAGER = "RENTMANAGER"
     RENTVINE = "RENTVINE"
     RESMAN = "RESMAN"
+    YARDI = "YARDI"
 
 
 class LeaseStatus(StrEnum):

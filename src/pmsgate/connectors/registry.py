@@ -80,6 +80,7 @@ _BUILTIN = (
     "pmsgate.connectors.rentvine",
     "pmsgate.connectors.entrata",
     "pmsgate.connectors.resman",
+    "pmsgate.connectors.yardi",
 )
 
 

@@ -34,6 +34,7 @@ _BUILTIN = (
     "pmsgate.emulators.rentvine.definition",
     "pmsgate.emulators.entrata.definition",
     "pmsgate.emulators.resman.definition",
+    "pmsgate.emulators.yardi.definition",
 )
 
 

@@ -1,0 +1,48 @@
+"""YARDI: Yardi Voyager's SOAP "Standard Interfaces" (Billing & Payments, System Batch, Common
+Data), one ASMX endpoint per interface under the client's Voyager URL.
+
+Reads properties, units, residents and leases (+ residents-to-leases), charge codes, GL
+accounts, resident charges and payments (MITS resident transactions, 31-day windows) and
+recurring lease charges. Yardi's resident transactions do not say which charge a payment paid,
+so there are no allocations; Yardi has no fees model here. Writes charges, receipts and charge
+batches. See docs/vendors/yardi.md.
+"""
+
+from pmsgate.canonical.enums import Vendor
+from pmsgate.canonical.registry import Model
+from pmsgate.connectors.registry import VendorDefinition, register
+from pmsgate.connectors.throttle import RequestBudget
+from pmsgate.connectors.yardi.connector import YardiConnector
+from pmsgate.connectors.yardi.credentials import YardiCredentials
+from pmsgate.connectors.yardi.rules import YARDI_RULES
+
+MODELS = frozenset(
+    {
+        Model.PROPERTIES,
+        Model.UNITS,
+        Model.RESIDENTS,
+        Model.LEASES,
+        Model.RESIDENTS_TO_LEASES,
+        Model.CHARGE_CODES,
+        Model.FINANCIAL_ACCOUNTS,
+        Model.RESIDENT_CHARGES,
+        Model.RESIDENT_PAYMENTS,
+        Model.RECURRING_RESIDENT_CHARGES,
+    }
+)
+
+register(
+    VendorDefinition(
+        vendor=Vendor.YARDI,
+        credentials_model=YardiCredentials,
+        factory=YardiConnector,
+        models=MODELS,
+        # Yardi publishes no request limit (Common Data's GetRateLimits is per client); 10 a second
+        # keeps a sync polite to a client's own Voyager server.
+        default_budget=RequestBudget(10, 1),
+        write_rules=YARDI_RULES,
+        docs="docs/vendors/yardi.md",
+    )
+)
+
+__all__ = ["MODELS", "YardiConnector", "YardiCredentials"]
