@@ -40,6 +40,7 @@ from pmsgate.connectors.http import Exchange, RetryPolicy, redact
 from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.connectors.yardi.credentials import YardiCredentials
 from pmsgate.connectors.yardi.service import XML_PARAMS, Interface, soap_action, wsdl_document
+from pmsgate.kit.outbound import OutboundRefused, guarded_transport
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
@@ -116,6 +117,10 @@ class YardiSoap:
         timeout: float = 120.0,  # whole-property ledgers come in one document
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        if transport is None:  # every connection to Yardi passes the outbound-address policy
+            from pmsgate.config import get_settings
+
+            transport = guarded_transport(allow_private=get_settings().allow_private_urls)
         self.client = httpx.Client(
             base_url=self.base_url, transport=transport, timeout=timeout, follow_redirects=False
         )
@@ -179,6 +184,9 @@ class YardiSoap:
             started = time.monotonic()
             try:
                 response = self.client.post(path, content=content, headers=headers)
+            except OutboundRefused as exc:  # the policy forbids this address: retrying cannot help
+                self._log(path, content, None, started, str(exc))
+                raise PermanentError(str(exc)) from exc
             except httpx.ConnectError as exc:  # never reached Yardi: always safe to retry
                 self._log(path, content, None, started, str(exc))
                 self._wait_or_raise(attempt, TransientError(f"cannot connect: {exc}"))
