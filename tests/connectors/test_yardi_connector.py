@@ -134,3 +134,24 @@ def test_ledger_streams_resume_by_task(app: Any) -> None:
     assert len(resumed) == len(pages) - 2
     dated = [r.transaction_date for p in pages for r in p.records]
     assert dated and min(d for d in dated if d) >= start.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def test_a_back_sync_reads_each_property_s_whole_ledger_once(app: Any) -> None:
+    connector = _connector(app)
+    start = datetime.now(UTC) - timedelta(days=365 * 50)
+    pages = list(connector.stream(ReadRequest(Model.RESIDENT_PAYMENTS, window_start=start)))
+    calls = app.state.store.calls
+    assert calls["GetResidentTransactions_Login"] == len(pages) == len(app.state.store.properties)
+    assert "GetResidentTransactions_ByChargeDate_Login" not in calls
+    assert sum(len(p.records) for p in pages) == sum(
+        1 for t in app.state.store.transactions.values() if t["Kind"] == "Payment"
+    )
+
+
+def test_a_malformed_transaction_is_skipped_not_fatal(app: Any) -> None:
+    app.state.store.faults.configure({"malformed_every": 7})
+    pages = list(_connector(app).stream(ReadRequest(Model.RESIDENT_CHARGES)))
+    skipped = [s for p in pages for s in p.skipped]
+    assert skipped and all("Amount" in s["reason"] or "amount" in s["reason"] for s in skipped)
+    assert int(skipped[0]["x_id"]) % 7 == 0
+    assert sum(len(p.records) for p in pages) > 0

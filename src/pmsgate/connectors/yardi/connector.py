@@ -38,6 +38,10 @@ from pmsgate.connectors.yardi.streams import (
 from pmsgate.connectors.yardi.writes import YardiWrites
 
 Window = tuple[date, date] | None  # None: the whole ledger
+# ModifiedSinceDate has no offset and Voyager compares it in its server's time zone (US hosts,
+# up to 10 hours behind UTC): asking from a day earlier never misses a change; the upsert
+# dedupes what is read twice.
+ZONE_SLACK = timedelta(hours=24)
 _ID_FIELDS = ("TransactionID", "ResidentCode", "TenantCode", "ChargeID", "UnitCode", "AccountNumber", "Code")
 
 
@@ -128,7 +132,9 @@ class YardiConnector(DelegatedWrites):
         if stream.incremental:
             since = request.modified_since if request is not None else None
             params["ModifiedSinceDate"] = (
-                since.astimezone(UTC).replace(tzinfo=None) if since else datetime.fromisoformat(EPOCH)
+                (since.astimezone(UTC) - ZONE_SLACK).replace(tzinfo=None)
+                if since
+                else datetime.fromisoformat(EPOCH)
             )
         if stream.windowed and span is not None:
             params["FromDate"] = datetime.combine(span[0], datetime.min.time())

@@ -18,6 +18,7 @@ request's fault (not retried), a `soap:Server` fault after a write leaves its ou
 
 from __future__ import annotations
 
+import functools
 import io
 import time
 from email.utils import parsedate_to_datetime
@@ -105,6 +106,13 @@ def _retry_after(response: httpx.Response, default: float) -> float:
             return default
 
 
+@functools.cache
+def _zeep_client(interface: Interface) -> zeep.Client:
+    """One parsed client per interface for the process (parsing takes ~60 ms; the address in the
+    WSDL is never used, since httpx carries the calls)."""
+    return zeep.Client(io.BytesIO(wsdl_document(interface, "http://yardi.invalid" + interface.path)))
+
+
 class YardiSoap:
     def __init__(
         self,
@@ -130,17 +138,12 @@ class YardiSoap:
         self.secrets = credentials.secrets()
         self.exchanges: list[Exchange] = []
         self.record_exchanges = False
-        self._zeep: dict[str, zeep.Client] = {}
 
     def close(self) -> None:
         self.client.close()
 
     def _client(self, interface: Interface) -> zeep.Client:
-        client = self._zeep.get(interface.name)
-        if client is None:
-            wsdl = wsdl_document(interface, self.base_url + interface.path)
-            client = self._zeep[interface.name] = zeep.Client(io.BytesIO(wsdl))
-        return client
+        return _zeep_client(interface)
 
     def envelope(self, interface: Interface, operation: str, params: dict[str, Any]) -> bytes:
         """The request envelope: the credentials, then the operation's own parameters."""

@@ -159,10 +159,21 @@ def transactions(store: YardiStore, code: str, start: date | None, end: date | N
                 kind = etree.SubElement(txns, f"{{{MITS}}}Payment", Type=row["Type"])
                 names = _PAYMENT_FIELDS
             detail = etree.SubElement(kind, f"{{{MITS}}}Detail")
+            shown = _malformed(store, row)
             for name in names:
-                if row.get(name) is not None:
-                    etree.SubElement(detail, f"{{{MITS}}}{name}").text = str(row[name])
+                if shown.get(name) is not None:
+                    etree.SubElement(detail, f"{{{MITS}}}{name}").text = str(shown[name])
     return root
+
+
+def _malformed(store: YardiStore, row: Row) -> Row:
+    """The row as served: with the `malformed_every` fault, every Nth one (by transaction id)
+    carries an amount no client can read."""
+    every = store.faults.plan.malformed_every
+    if every and int(row["TransactionID"]) % every == 0:
+        store.faults.note("malformed_every")
+        return {**row, "Amount": "twelve dollars"}
+    return row
 
 
 def _customer(prop: etree._Element, tenant: Row) -> etree._Element:
