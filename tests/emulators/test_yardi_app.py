@@ -141,3 +141,30 @@ def test_unreadable_requests_are_soap_faults(client: TestClient) -> None:
     unknown = _soap().envelope(SYSBATCH, "PostChargeBatch", {"BatchId": 1})
     wrong_interface = client.post(BILLING.path, content=unknown)
     assert wrong_interface.status_code == 500 and b"did not recognize" in wrong_interface.content
+
+
+def test_emulate_prints_base_url_and_credentials_a_connector_can_use() -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from pmsgate.canonical.enums import Vendor
+    from pmsgate.connectors.registry import ConnectorContext
+    from pmsgate.connectors.yardi import YardiConnector
+
+    cli = Path(sys.executable).with_name("pmsgate")
+    process = subprocess.Popen(
+        [str(cli), "emulate", "yardi", "--port", "0", "--records", "10"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        first = json.loads(process.stdout.readline())
+        credentials = {**first["credentials"], "baseUrl": first["base_url"]}
+        connector = YardiConnector(ConnectorContext("intg_cli", Vendor.YARDI, first["base_url"], credentials))
+        connector.check_credentials()
+        assert connector.property_codes() == ["ocean01"]
+        connector.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -95,7 +95,8 @@ class YardiConnector(DelegatedWrites):
         first = self.property_codes()[:1]
         probes: dict[Model, list[Any]] = {}
         for model, stream in STREAMS.items():
-            if stream.by_property and not first:
+            if stream.by_property and not first:  # no property to ask about: nothing refused
+                probes[model] = []
                 continue
             params = self._params(stream, first[0] if first else None, (date.today(), date.today()), None)
             probes[model] = [partial(self.http.call, stream.interface, stream.operation, **params)]

@@ -12,6 +12,8 @@ rights, property access) come back inside a normal 200 SOAP response; see `store
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -27,7 +29,9 @@ from pmsgate.emulators.yardi.store import Invalid, Login, Refused, YardiStore
 DEFAULT_LOGIN = Login()
 
 
-def _endpoint(interface: Interface):  # type: ignore[no-untyped-def]
+def _endpoint(interface: Interface) -> Callable[[Request], Awaitable[Response]]:
+    """The handler of one interface's URL: ?WSDL on GET, SOAP calls on POST."""
+
     async def get(request: Request) -> Response:
         if not any(key.lower() == "wsdl" for key in request.query_params):
             return PlainTextResponse("Send ?WSDL for the service description", status_code=400)
