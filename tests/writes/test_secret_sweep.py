@@ -175,6 +175,9 @@ def write_body(client: TestClient, integration_id: str) -> dict[str, Any] | None
         "integration_id": integration_id,
         "lease_id": lease["id"],
         "resident_id": lease["residents_meta_data"][0]["resident_id"],
+        # Yardi posts to a property and unit as well; vendors without them drop these.
+        "property_id": property_id,
+        "unit_id": lease.get("unit_id"),
         "amount_in_cents": 1234,
         "transaction_date": date.today().isoformat(),
         "description": "sweep",

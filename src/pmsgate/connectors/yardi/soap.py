@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import io
 import time
+from dataclasses import asdict
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -37,15 +38,17 @@ from pmsgate.connectors.errors import (
     TransientError,
     VendorRejected,
 )
-from pmsgate.connectors.http import Exchange, RetryPolicy, redact
+from pmsgate.connectors.http import Exchange, RetryPolicy
 from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.connectors.yardi.credentials import YardiCredentials
 from pmsgate.connectors.yardi.service import XML_PARAMS, Interface, soap_action, wsdl_document
 from pmsgate.kit.outbound import OutboundRefused, guarded_transport
+from pmsgate.kit.redact import Redactor
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 _MAX_LOGGED = 20_000
+_XML = "text/xml; charset=utf-8"
 RETURN_CODES = {
     0: "the operation could not be performed",
     -1: "the web service user has insufficient rights",
@@ -136,11 +139,19 @@ class YardiSoap:
         self.bucket = bucket
         self.retry = retry or RetryPolicy()
         self.secrets = credentials.secrets()
+        self.redactor = Redactor(self.secrets)
         self.exchanges: list[Exchange] = []
         self.record_exchanges = False
 
     def close(self) -> None:
         self.client.close()
+
+    def take_exchanges(self) -> list[dict[str, Any]]:
+        """The recorded exchanges (redacted when recorded: the SOAP body by element name and by
+        every credential value, as `connectors.http` does), and forgotten (a job log stores them)."""
+        taken = [asdict(exchange) for exchange in self.exchanges]
+        self.exchanges = []
+        return taken
 
     def _client(self, interface: Interface) -> zeep.Client:
         return _zeep_client(interface)
@@ -173,7 +184,7 @@ class YardiSoap:
             raise TransientError(f"Yardi's answer to {operation} cannot be read: {exc}") from exc
         if isinstance(value, int) and not isinstance(value, bool) and value <= 0:
             raise refusal(RETURN_CODES.get(value, f"return code {value}"), code=value, write=write)
-        problems = errors_in(value)
+        problems = [self.redactor.text(problem) for problem in errors_in(value)]
         if problems:
             raise refusal("; ".join(problems), code=None, write=write)
         return value
@@ -217,8 +228,9 @@ class YardiSoap:
             fault = _fault(response.content) if status == 500 else None
             if fault is not None and "client" in fault[0].lower():
                 error = VendorRejected if write else PermanentError
-                raise error(f"Yardi could not read the request: {fault[1]}", status_code=status)
-            message = fault[1] if fault else response.text[:300]
+                reason = self.redactor.text(fault[1])
+                raise error(f"Yardi could not read the request: {reason}", status_code=status)
+            message = self.redactor.text(fault[1] if fault else response.text[:300])
             if write and status != 503:
                 raise OutcomeUnknown(f"Yardi failed with {status} after receiving the request: {message}")
             if status >= 500:
@@ -240,19 +252,22 @@ class YardiSoap:
     ) -> None:
         if not self.record_exchanges:
             return
+        redactor = self.redactor
         self.exchanges.append(
             Exchange(
                 method="POST",
-                url=self.base_url + path,
-                request_headers={"Content-Type": "text/xml; charset=utf-8"},
-                request_body=redact(content[:_MAX_LOGGED].decode("utf-8", "replace"), self.secrets),
+                url=redactor.url(self.base_url + path),
+                request_headers={"Content-Type": _XML},
+                request_body=redactor.body(content, _XML, limit=_MAX_LOGGED),
                 status_code=response.status_code if response is not None else None,
                 response_body=(
-                    redact(response.content[:_MAX_LOGGED].decode("utf-8", "replace"), self.secrets)
+                    redactor.body(
+                        response.content, response.headers.get("content-type", _XML), limit=_MAX_LOGGED
+                    )
                     if response is not None
                     else None
                 ),
                 duration_ms=int((time.monotonic() - started) * 1000),
-                error=error,
+                error=redactor.text(error) if error else None,
             )
         )
