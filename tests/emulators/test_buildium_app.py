@@ -71,9 +71,24 @@ def test_date_filters(client: TestClient) -> None:
     lease_id = client.get("/v1/leases").json()[0]["Id"]
     rows = client.get(
         f"/v1/leases/{lease_id}/transactions",
-        params={"transactiondatefrom": "2025-12-01", "transactiontypes": "Payment", "limit": 1000},
+        params={
+            "transactiondatefrom": "2025-12-01",
+            "transactiondateto": "2026-06-30",
+            "transactiontypes": "Payment",
+            "limit": 1000,
+        },
     ).json()
     assert rows and all(r["Date"] >= "2025-12-01" and r["TransactionTypeEnum"] == "Payment" for r in rows)
+    # Buildium refuses a range of more than 365 days; a start alone runs to today.
+    for span in (
+        {"transactiondatefrom": "2024-01-01", "transactiondateto": "2025-01-02"},
+        {"transactiondatefrom": "2020-01-01"},
+    ):
+        refused = client.get(f"/v1/leases/{lease_id}/transactions", params=span)
+        assert refused.status_code == 422 and refused.json()["ErrorCode"] == "ValidationError"
+    assert client.get("/v1/leases", params={"lastupdatedfrom": "2019-01-01T00:00:00Z"}).status_code == 422
+    year = {"lastupdatedfrom": "2019-01-01T00:00:00Z", "lastupdatedto": "2019-12-31T23:59:59Z"}
+    assert client.get("/v1/leases", params=year).status_code == 200
     assert client.get("/v1/leases", params={"lastupdatedfrom": "2030-01-01T00:00:00Z"}).json() == []
     assert client.get("/v1/leases", params={"lastupdatedfrom": "garbage"}).status_code == 400
 

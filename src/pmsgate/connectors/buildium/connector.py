@@ -1,8 +1,9 @@
 """The BUILDIUM connector: reads Buildium's Open API v1 and writes lease transactions
 (writes in `writes.py`, their rules in `rules.py`).
 
-Resume tokens: list streams `{"offset": n}`; ledger streams `{"lease": i, "offset": n}` (the
-i-th lease in Id order, and the offset in its ledger); recurring `{"offset": n}`. A native
+Resume tokens: list streams `{"window": w, "offset": n}`; ledger streams `{"lease": i, "window": w,
+"offset": n}` (the i-th lease in Id order, the w-th date window, the offset in it); recurring as
+lists. Date ranges longer than Buildium's 365 days are read window by window (`windows.py`). A native
 record that cannot be mapped is reported in `Page.skipped`, never fatal.
 """
 
@@ -29,13 +30,14 @@ from pmsgate.connectors.buildium.streams import (
     STREAMED,
     LedgerStream,
 )
+from pmsgate.connectors.buildium.windows import day_windows, instant_windows, stamp
 from pmsgate.connectors.buildium.writes import BuildiumWrites
 from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.streaming import MALFORMED, map_records, no_stream, probe_access
 from pmsgate.connectors.throttle import TokenBucket, bucket_for
 from pmsgate.connectors.writes import DelegatedWrites
-from pmsgate.kit.timeutil import iso
+from pmsgate.kit.timeutil import utcnow
 
 Mapper = Callable[[dict[str, Any]], Sequence[CanonicalRecord]]
 
@@ -80,8 +82,10 @@ class BuildiumConnector(DelegatedWrites):
     def stream(self, request: ReadRequest) -> Iterator[Page]:
         if request.model in LIST_STREAMS:
             stream = LIST_STREAMS[request.model]
-            params = _filters(request, incremental=stream.incremental, by_property=stream.by_property)
-            yield from self._paged(stream.path, params, request, stream.mapper)
+            params = _filters(request, by_property=stream.by_property)
+            yield from self._paged(
+                stream.path, params, request, stream.mapper, incremental=stream.incremental
+            )
         elif request.model in LEDGER_STREAMS:
             yield from self._ledger(LEDGER_STREAMS[request.model], request)
         elif request.model is Model.RECURRING_RESIDENT_CHARGES:
@@ -90,18 +94,20 @@ class BuildiumConnector(DelegatedWrites):
             raise no_stream("Buildium", request.model, PARENT_OF)
 
     def _paged(
-        self, path: str, params: dict[str, Any], request: ReadRequest, mapper: Mapper
+        self, path: str, params: dict[str, Any], request: ReadRequest, mapper: Mapper, *, incremental: bool
     ) -> Iterator[Page]:
-        offset = int((request.resume_token or {}).get("offset", 0))
+        token = request.resume_token or {}
+        window, offset = int(token.get("window", 0)), int(token.get("offset", 0))
+        ranges = _updated_windows(request) if incremental else [{}]
         limit = min(MAX_LIMIT, request.page_size)
-        while True:
-            data, total = self.client.page(path, params, offset, limit)
+        while window < len(ranges):
+            data, total = self.client.page(path, {**params, **ranges[window]}, offset, limit)
             offset += len(data)
             records, skipped = map_page(request.model, data, mapper)
-            done = not data or offset >= total
-            yield Page(records=records, resume_token=None if done else {"offset": offset}, skipped=skipped)
-            if done:
-                return
+            if not data or offset >= total:
+                window, offset = window + 1, 0
+            done = window >= len(ranges)
+            yield Page(records, None if done else {"window": window, "offset": offset}, skipped)
 
     def _leases(self, request: ReadRequest) -> list[LeaseKey]:
         params: dict[str, Any] = {"orderby": ORDER}
@@ -111,31 +117,35 @@ class BuildiumConnector(DelegatedWrites):
 
     def _ledger(self, stream: LedgerStream, request: ReadRequest) -> Iterator[Page]:
         token = request.resume_token or {}
-        position, offset = int(token.get("lease", 0)), int(token.get("offset", 0))
+        position, window = int(token.get("lease", 0)), int(token.get("window", 0))
+        offset = int(token.get("offset", 0))
         leases = [] if request.x_property_ids == frozenset() else self._leases(request)
         params: dict[str, Any] = {
             "transactiontypes": list(stream.transaction_types),
             "orderby": "Date asc,Id asc",
         }
-        if request.window_start is not None:
-            params["transactiondatefrom"] = request.window_start.astimezone(UTC).date().isoformat()
+        ranges = _transaction_windows(request)
         limit = min(MAX_LIMIT, request.page_size)
         while position < len(leases):
             lease = leases[position]
             path = f"/v1/leases/{lease.lease_id}/transactions"
-            data, total = self.client.page(path, params, offset, limit)
+            data, total = self.client.page(path, {**params, **ranges[window]}, offset, limit)
             offset += len(data)
             records, skipped = map_page(stream.model, data, _transactions_of(lease))
             if not data or offset >= total:
-                position, offset = position + 1, 0
+                window, offset = window + 1, 0
+                if window >= len(ranges):
+                    position, window = position + 1, 0
             last = position >= len(leases)
-            yield Page(records, None if last else {"lease": position, "offset": offset}, skipped)
+            yield Page(
+                records, None if last else {"lease": position, "window": window, "offset": offset}, skipped
+            )
         if not leases:
             yield Page(records=[], resume_token=None)
 
     def _recurring(self, request: ReadRequest) -> Iterator[Page]:
         leases = {lease.lease_id: lease for lease in self._leases(request)}
-        params = _filters(request, incremental=True, by_property=False)
+        params = _filters(request, by_property=False)
 
         def mapper(raw: dict[str, Any]) -> Sequence[CanonicalRecord]:
             lease = leases.get(str(raw.get("LeaseId")))
@@ -143,7 +153,9 @@ class BuildiumConnector(DelegatedWrites):
                 return []
             return map_recurring(raw, lease)
 
-        yield from self._paged(RECURRING_PATH, {**params, "orderby": ORDER}, request, mapper)
+        yield from self._paged(
+            RECURRING_PATH, {**params, "orderby": ORDER}, request, mapper, incremental=True
+        )
 
     def close(self) -> None:
         self.http.close()
@@ -153,13 +165,39 @@ def _transactions_of(lease: LeaseKey) -> Mapper:
     return lambda raw: map_transaction(raw, lease)
 
 
-def _filters(request: ReadRequest, *, incremental: bool, by_property: bool) -> dict[str, Any]:
+def _filters(request: ReadRequest, *, by_property: bool) -> dict[str, Any]:
     params: dict[str, Any] = {"orderby": ORDER}
-    if incremental and request.modified_since is not None:
-        params["lastupdatedfrom"] = iso(request.modified_since)
     if by_property and request.x_property_ids is not None:
         params["propertyids"] = sorted(request.x_property_ids)
     return params
+
+
+def _updated_windows(request: ReadRequest) -> list[dict[str, Any]]:
+    """The lastupdatedfrom(/lastupdatedto) filters an incremental read walks (one empty one when
+    the read is not incremental)."""
+    if request.modified_since is None:
+        return [{}]
+    found = []
+    for start, end in instant_windows(request.modified_since, utcnow()):
+        bounds = {"lastupdatedfrom": stamp(start)}
+        if end is not None:
+            bounds["lastupdatedto"] = stamp(end)
+        found.append(bounds)
+    return found
+
+
+def _transaction_windows(request: ReadRequest) -> list[dict[str, Any]]:
+    """The transactiondatefrom(/transactiondateto) filters a ledger read walks from the run's
+    window start, or one unbounded read when the run has no window."""
+    if request.window_start is None:
+        return [{}]
+    found = []
+    for start, end in day_windows(request.window_start.astimezone(UTC).date(), utcnow().date()):
+        bounds = {"transactiondatefrom": start.isoformat()}
+        if end is not None:
+            bounds["transactiondateto"] = end.isoformat()
+        found.append(bounds)
+    return found
 
 
 def map_page(

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from pmsgate.emulators.buildium import writes
-from pmsgate.emulators.buildium.query import day, ids, instant, paging
+from pmsgate.emulators.buildium.query import day, ids, instant, paging, within_a_year
 from pmsgate.emulators.buildium.seed import Record
 from pmsgate.emulators.buildium.store import BuildiumError, BuildiumStore
 
@@ -67,6 +67,7 @@ def list_of(name: str) -> Callable[[Request], Any]:
         store.admit(request.headers, collection=name)
         params = request.query_params
         since, until = instant(params, "lastupdatedfrom"), instant(params, "lastupdatedto")
+        within_a_year(since, until, "lastupdatedfrom")
         properties, leases = ids(params, "propertyids"), ids(params, "leaseids")
         property_of = _property_of(name)
         with store.lock:
@@ -97,6 +98,7 @@ async def lease_transactions(request: Request) -> Response:
     lease = _lease(store, request)
     params = request.query_params
     start, end = day(params, "transactiondatefrom"), day(params, "transactiondateto")
+    within_a_year(start, end, "transactiondatefrom")
     types = set(params.getlist("transactiontypes")) or None
     with store.lock:
         rows = [store.transactions[i] for i in store.by_lease[lease["Id"]]]

@@ -1,9 +1,10 @@
 """Buildium list queries: limit/offset (limit at most 1000, else 400), UTC date-time and date
-filters, array parameters given by repetition."""
+filters, array parameters given by repetition. A date range spanning more than 365 days is a
+422, as the live API answers (vendor-apis.md §11); a range given only its start runs to now."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from starlette.datastructures import QueryParams
 
@@ -11,6 +12,7 @@ from pmsgate.emulators.buildium.store import BuildiumError
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 50
+MAX_RANGE = timedelta(days=365)
 
 
 def _bad(key: str, text: str) -> BuildiumError:
@@ -54,3 +56,18 @@ def ids(params: QueryParams, key: str) -> set[int] | None:
     if not all(v.strip().isdigit() for v in values):
         raise _bad(key, f"{key} must be integers")
     return {int(v) for v in values}
+
+
+def within_a_year(start: date | datetime | None, end: date | datetime | None, key: str) -> None:
+    """422 when [start, end] (end: now, when absent) spans more than 365 days."""
+    if start is None:
+        return
+    if end is None:
+        end = datetime.now(UTC) if isinstance(start, datetime) else datetime.now(UTC).date()
+    if end - start > MAX_RANGE:  # type: ignore[operator]
+        raise BuildiumError(
+            422,
+            "ValidationError",
+            "The date range cannot exceed 365 days",
+            {key: f"{key} must be within 365 days of its end"},
+        )
