@@ -64,8 +64,8 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
-        redoc_url="/redoc",
+        docs_url=None,  # served by pmsgate.ops with the package's own assets (works offline)
+        redoc_url=None,
         openapi_url="/openapi.json",
         dependencies=[Depends(refuse_nul)],
     )
@@ -89,9 +89,11 @@ def create_app(
 
     install_console(app)
 
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    from pmsgate.ops.endpoints import mount_docs
+    from pmsgate.ops.endpoints import router as ops
+
+    app.include_router(ops)
+    mount_docs(app)
 
     if mount_sample_emulator and settings.mode == "embedded":
         from pmsgate.emulators.sample import create_sample_app

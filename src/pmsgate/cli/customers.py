@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 app = typer.Typer(no_args_is_help=True, help="Customers and API keys")
 err = Console(stderr=True)
@@ -34,44 +34,72 @@ def create(
     try:
         with _session() as session:
             issued = create_customer(session, name, rate_limit_per_minute=rate_limit)
-            customer_id = issued.customer.id
+            customer_id, key_id = issued.customer.id, issued.api_key.id
     except PmsgateError as exc:
         err.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(2) from None
-    err.print(f"customer {customer_id} created; keep this API key, it is shown once:")
+    typer.echo(
+        f"customer {customer_id} created with key {key_id}; keep this API key, it is shown once:", err=True
+    )
     typer.echo(issued.raw_key)
 
 
 @app.command("list")
 def list_customers() -> None:
-    """List customers."""
+    """List customers and their API keys (ids to revoke, prefixes, status)."""
     from pmsgate.customers.repository import CustomerRepository
+    from pmsgate.models.customers import ApiKey
 
-    table = Table("id", "name", "created")
+    rows = [("CUSTOMER", "NAME", "KEY", "KEY PREFIX", "STATUS", "CREATED", "LAST USED")]
     with _session() as session:
-        for customer in CustomerRepository.from_session(session).all():
-            table.add_row(customer.id, customer.name, customer.created_at.isoformat())
-    Console().print(table)
+        repository = CustomerRepository.from_session(session)
+        for customer in repository.all():
+            keys = repository.keys_of(customer.id)
+            listed: list[ApiKey | None] = [*sorted(keys, key=lambda k: k.created_at)] or [None]
+            for key in listed:
+                rows.append(
+                    (
+                        customer.id,
+                        customer.name,
+                        key.id if key else "-",
+                        f"{key.key_prefix}…" if key else "-",
+                        ("revoked" if key.revoked_at else "active") if key else "-",
+                        _when(key.created_at if key else customer.created_at),
+                        _when(key.last_used_at) if key else "-",
+                    )
+                )
+    # Plain columns, never wrapped or cut: an id printed here is pasted into `revoke`.
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
 @app.command("issue-key")
-def issue(customer_id: Annotated[str, typer.Argument(help="Customer id")]) -> None:
-    """Issue another API key for a customer (last line of output)."""
+def issue(customer_id: Annotated[str, typer.Argument(help="Customer id (cus_…)")]) -> None:
+    """Issue another API key for a customer (last line of output, shown once)."""
     from pmsgate.customers.service import issue_key
     from pmsgate.errors import PmsgateError
 
     try:
         with _session() as session:
             issued = issue_key(session, customer_id)
+            key_id = issued.api_key.id
     except PmsgateError as exc:
         err.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(2) from None
+    typer.echo(f"key {key_id} issued; keep this API key, it is shown once:", err=True)
     typer.echo(issued.raw_key)
 
 
-@app.command("revoke-key")
-def revoke(key_id: Annotated[str, typer.Argument(help="API key id (key_…)")]) -> None:
-    """Revoke an API key."""
+@app.command("revoke")
+def revoke(
+    key_id: Annotated[str, typer.Argument(help="API key id (key_…), as `customers list` prints it")],
+) -> None:
+    """Revoke an API key: requests with it answer 401 from now on."""
     from pmsgate.customers.service import revoke_key
     from pmsgate.errors import PmsgateError
 
@@ -81,4 +109,7 @@ def revoke(key_id: Annotated[str, typer.Argument(help="API key id (key_…)")]) 
     except PmsgateError as exc:
         err.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(2) from None
-    err.print("revoked")
+    typer.echo(f"key {key_id} revoked", err=True)
+
+
+app.command("revoke-key", hidden=True)(revoke)  # the earlier name

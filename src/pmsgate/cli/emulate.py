@@ -27,7 +27,11 @@ def emulate(
         typer.echo(f"unknown emulator {name!r}; known: {', '.join(names())}", err=True)
         raise typer.Exit(2) from None
     app = definition.create_app(records, seed)
-    server = serve_in_thread(app, host=host, port=port)
+    try:
+        server = serve_in_thread(app, host=host, port=port)
+    except OSError as exc:
+        typer.echo(f"pmsgate emulate: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from None
     payload = {"base_url": server.base_url + definition.base_path, "credentials": definition.credentials(app)}
     typer.echo(json.dumps(payload), nl=True)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from typing import Annotated
 
 import typer
@@ -12,11 +13,34 @@ from rich.console import Console
 console = Console(stderr=True)
 
 
+class _QuietEmulatorAccess(logging.Filter):
+    """The embedded sample PMS's access lines are PMS requests: shown at DEBUG only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        path = str(args[2]) if len(args) > 2 else ""
+        return not path.startswith("/_emulators/") or logging.getLogger().isEnabledFor(logging.DEBUG)
+
+
 def _configure_logging() -> None:
-    logging.basicConfig(
-        level=os.environ.get("PMSGATE_LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    level = os.environ.get("PMSGATE_LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request line at INFO; pmsgate logs PMS requests itself, redacted, at DEBUG
+    # (pmsgate.connectors.http), so httpx speaks only of problems unless DEBUG is asked for.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)
+    logging.getLogger("uvicorn.access").addFilter(_QuietEmulatorAccess())
+
+
+def _port_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def migrate() -> None:
@@ -38,6 +62,9 @@ def serve(
     """Run the API (embedded mode: with workers, scheduler and the sample PMS in-process)."""
     import uvicorn
 
+    if not _port_free(host, port):
+        console.print(f"pmsgate: cannot listen on {host}:{port}: the port is in use (try --port)")
+        raise typer.Exit(1)
     os.environ["PMSGATE_HOST"] = host
     os.environ["PMSGATE_PORT"] = str(port)
     if workers is not None:

@@ -86,6 +86,7 @@ def list_sync_runs(
             "failed_job_count": run.failed_job_count,
             "counts": run.counts,
             "errors": run.errors[-50:],
+            "error": run.error,
             "attempts": run.attempts,
         }
         for run in runs

@@ -28,10 +28,12 @@ from pmsgate.canonical.registry import SYNC_ORDER, Model, spec_for
 from pmsgate.config import get_settings
 from pmsgate.connectors.base import Connector, Page, ReadRequest
 from pmsgate.connectors.errors import AuthError, ConnectorError, Throttled
+from pmsgate.connectors.registry import definition_for
 from pmsgate.integrations import connect
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.kit.db import unit_of_work
 from pmsgate.kit.ids import new_id
+from pmsgate.kit.redact import Redactor, secret_values
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.integrations import Integration, PropertyConfiguration
 from pmsgate.models.sync import SyncRun
@@ -75,10 +77,25 @@ def execute_run(
         assert run is not None
         integration = IntegrationRepository.from_session(session).get(run.integration_id)
         assert integration is not None
-        context = connect.context_for(integration)
         snapshot = _RunSnapshot.of(run, integration)
+        try:
+            context: connect.ConnectorContext | None = connect.context_for(integration)
+            setup_error = None
+        except Exception as exc:  # the run row must say why it could not start, not stay claimed
+            context, setup_error = None, str(exc)
 
-    connector = (builder or connect.default_builder)(context)
+    try:
+        if context is None:
+            raise RuntimeError(setup_error)
+        connector = (builder or connect.default_builder)(context)
+    except Exception as exc:
+        secrets = (
+            secret_values(definition_for(context.vendor).credentials_model, context.credentials)
+            if context is not None
+            else []
+        )
+        message = Redactor(secrets).text(f"cannot set up the connector: {exc}")
+        return _finish_run(factory, snapshot, message, auth_failure=False)
     http = getattr(connector, "http", None)
     if http is not None:
         http.vendor = snapshot.vendor
@@ -282,7 +299,9 @@ def _finish_model(
             run.counts = {**run.counts, model.value: {"note": note}}
 
 
-def _finish_run(factory: sessionmaker[Session], snap: _RunSnapshot, fatal: str | None) -> str:
+def _finish_run(
+    factory: sessionmaker[Session], snap: _RunSnapshot, fatal: str | None, *, auth_failure: bool = True
+) -> str:
     now = utcnow()
     with unit_of_work(factory) as session:
         run = SyncRepository.from_session(session).get(snap.run_id)
@@ -300,8 +319,12 @@ def _finish_run(factory: sessionmaker[Session], snap: _RunSnapshot, fatal: str |
         run.error = fatal or (
             "; ".join(e.get("error") or "" for e in run.errors if e.get("error"))[:2000] or None
         )
-        if fatal:
+        if fatal and auth_failure:
             integration.can_authenticate = False
+        if status is RunStatus.FAILED:
+            log.warning("sync %s of integration %s FAILED: %s", snap.run_id, snap.integration_id, run.error)
+        elif status is RunStatus.PARTIAL:
+            log.warning("sync %s of integration %s PARTIAL: %s", snap.run_id, snap.integration_id, run.error)
         if status in (RunStatus.COMPLETED, RunStatus.PARTIAL):
             integration.can_authenticate = True
             if run.kind == RunKind.BACK:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from pmsgate.canonical.enums import Vendor
 from pmsgate.kit.pagination import Meta
@@ -45,6 +45,9 @@ class SyncRunOut(BaseModel):
     failed_job_count: int
     counts: dict[str, Any]
     errors: list[dict[str, Any]]
+    error: str | None = Field(
+        default=None, description="Why the run FAILED (or which models failed in a PARTIAL run)"
+    )
     attempts: int
 
 
