@@ -187,7 +187,7 @@ def test_a_hostile_customer_does_not_hold_up_another_customers_sync_and_writes(
                 return status if status["write_status"] != "PENDING" else None
 
             assert wait_for(written, 10)["write_status"] == "SUCCESS"
-            assert time.monotonic() - started < 2
+            assert time.monotonic() - started < 6  # ~1 s on a loaded machine; hostile syncs take 16 s
 
             with session_factory()() as session:
                 from pmsgate.models.sync import SyncRun

@@ -71,7 +71,10 @@ def test_sigterm_parks_the_running_sync_and_stops_within_the_bound(
             worker.kill()
     assert worker.returncode == 0, err[-2000:]
     assert stopped_in < 5 + 2, stopped_in
-    assert "ERROR" not in err, err[-2000:]
+    assert "parked (yielded its slice)" in err, err[-2000:]
+    # (the reaper may hand this worker other tests' broken jobs, which fail loudly: not ours)
+    errors = [line for line in err.splitlines() if " ERROR " in line and "Unhandled exception" not in line]
+    assert not errors, errors
     parked = _run(run_id)
     assert parked.status == "RUNNING" and parked.worker is None and parked.checkpoint
     assert queue.pending(SYNC) == 1  # handed back to the queue for the next worker
