@@ -16,6 +16,14 @@ EXTENSIONS = {
     ("get", "/v1/admin/integrations/{integration_id}/sync-runs/"),
     ("post", "/v1/admin/connect-links/"),
     ("get", "/v1/admin/connect-links/{connect_link_id}/"),
+    # Webhook delivery log, recovery and the event feed: docs/webhooks.md
+    ("post", "/v1/webhooks/{webhook_id}/rotate-secret"),
+    ("get", "/v1/webhooks/{webhook_id}/health"),
+    ("get", "/v1/webhooks/{webhook_id}/deliveries"),
+    ("post", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry"),
+    ("post", "/v1/webhooks/{webhook_id}/recover"),
+    ("post", "/v1/webhooks/{webhook_id}/test"),
+    ("get", "/v1/admin/events/"),
 }
 # Vendor-specific write paths are in Propexo's vendor pages, not in its public document.
 VENDOR_TAG = "billing-and-payments (vendor-specific)"

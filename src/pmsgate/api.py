@@ -11,6 +11,8 @@ def routers() -> list[APIRouter]:
     from pmsgate.integrations.endpoints import router as integrations
     from pmsgate.sync.endpoints import router as data_diffs
     from pmsgate.tenancy.endpoints import router as tenancy
+    from pmsgate.webhooks.endpoints import events_router as event_feed
+    from pmsgate.webhooks.endpoints import router as webhooks
     from pmsgate.writes.endpoints import routers as write_routers
 
-    return [integrations, connect_links, data_diffs, billing, tenancy, *write_routers()]
+    return [integrations, connect_links, data_diffs, billing, tenancy, *write_routers(), webhooks, event_feed]

@@ -51,10 +51,14 @@ def create_app(
         from pmsgate.worker.queue import HueyDispatcher
 
         if start_workers and isinstance(dispatcher, HueyDispatcher) and settings.workers > 0:
+            from pmsgate.webhooks.loop import start_delivery_loop
             from pmsgate.worker.runner import start_workers as start
 
             workers_holder["workers"] = start(settings, dispatcher)
+            workers_holder["webhooks"] = start_delivery_loop(settings)  # the webhook lane
         yield
+        if "webhooks" in workers_holder:
+            workers_holder["webhooks"].stop()
         workers = workers_holder.get("workers")
         if workers is not None:
             workers.stop(settings.worker_shutdown_seconds)

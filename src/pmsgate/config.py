@@ -59,6 +59,27 @@ class Settings(BaseSettings):
             "Default: allowed in embedded mode, refused in scale-out mode."
         ),
     )
+    allow_private_webhook_urls: bool | None = Field(
+        default=None,
+        description="Permit webhook URLs on loopback/private networks and plain http; "
+        "default: the same as allow_private_pms_urls",
+    )
+    webhook_attempt_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    webhook_retry_delays_seconds: list[float] = Field(
+        # 5 s doubling to 12 h: 15 retries spanning about 41 h (jitter: up to +25% each).
+        default=[5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800, 43200, 43200],
+        description="Wait before each retry of a failed delivery; its length is the retry count",
+    )
+    webhook_disable_after_hours: float = Field(default=120.0, gt=0, description="Continuous failure")
+    webhook_secret_grace_hours: float = Field(default=24.0, ge=0, description="Old secret after rotation")
+    webhook_threads: int = Field(default=16, ge=1, le=256, description="Sends in flight per process")
+    webhook_per_endpoint_concurrency: int = Field(default=8, ge=1, le=64)
+    webhook_poll_interval_seconds: float = Field(default=0.5, gt=0, le=60)
+    webhook_lease_margin_seconds: float = Field(
+        default=30.0, gt=0, description="A claim's lease outlives the attempt timeout by this much"
+    )
+    event_retention_days: float = Field(default=30.0, gt=0)
+
     mode: Literal["embedded", "scale-out"] = "embedded"
 
     console_idle_minutes: int = Field(
@@ -82,6 +103,12 @@ class Settings(BaseSettings):
     def allow_private_urls(self) -> bool:
         """`allow_private_pms_urls` once derived from the mode (never None after validation)."""
         return bool(self.allow_private_pms_urls)
+
+    @property
+    def webhook_urls_may_be_private(self) -> bool:
+        if self.allow_private_webhook_urls is None:
+            return self.allow_private_urls
+        return self.allow_private_webhook_urls
 
     @property
     def sqlalchemy_url(self) -> str:

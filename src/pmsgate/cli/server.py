@@ -106,4 +106,8 @@ def worker(
         start_http_server(
             metrics_port, addr=settings.host, registry=registry_with(queue_collector(dispatcher))
         )
+    from pmsgate.webhooks.loop import start_delivery_loop
+
+    webhooks = start_delivery_loop(settings)  # the webhook lane: its own threads in this process
     run_until_signalled(settings, dispatcher, sync_threads=threads)
+    webhooks.stop()

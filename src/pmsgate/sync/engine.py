@@ -40,6 +40,7 @@ from pmsgate.models.sync import SyncRun
 from pmsgate.sync.repository import SyncRepository
 from pmsgate.sync.states import RunKind, RunStatus, check_transition
 from pmsgate.sync.upsert import PageStats, UpsertContext, upsert_records
+from pmsgate.webhooks.events import record_sync_finished
 from pmsgate.worker.deferral import Deferred
 
 log = logging.getLogger(__name__)
@@ -334,6 +335,7 @@ def _finish_run(
                 # The next incremental sync asks for changes since this run started.
                 integration.last_sync_cursor = snap.started_at
             integration.first_sync_completed = True
+        record_sync_finished(session, run, integration, status.value)  # in the finish's transaction
         started = run.started_at or snap.started_at
     metrics.SYNC_RUNS.labels(snap.vendor, status.value).inc()
     metrics.SYNC_DURATION.labels(snap.vendor, status.value).observe((now - started).total_seconds())

@@ -28,6 +28,7 @@ from pmsgate.kit.ids import new_id
 from pmsgate.models.records import RECORD_TABLES
 from pmsgate.records.serialize import plain
 from pmsgate.sync.repository import SyncRepository
+from pmsgate.webhooks.events import record_data_events
 
 
 @dataclass
@@ -132,6 +133,7 @@ def upsert_records(session: Session, ctx: UpsertContext, records: Sequence[Canon
         repository.upsert(table, to_write)
         repository.touch(table, ctx.integration_id, unchanged, ctx.now)
     repository.add_diffs(diffs)
+    record_data_events(session, ctx, diffs)  # the diffs' webhook events, in this transaction
     return stats
 
 

@@ -30,6 +30,7 @@ from pmsgate.kit.ids import new_id
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.jobs import JobLog, WriteJob
 from pmsgate.sync.upsert import UpsertContext, upsert_records
+from pmsgate.webhooks.events import record_write_failed, record_write_succeeded
 from pmsgate.writes.repository import WriteRepository
 
 log = logging.getLogger(__name__)
@@ -231,6 +232,7 @@ def _succeed(
         job.note = outcome.note if outcome and outcome.note else (None if x_id else NO_ID_NOTE)
         job.finished_at = now
         _add_log(session, job, connector, "SUCCESS", job.note)
+        record_write_succeeded(session, job)
     return "SUCCESS"
 
 
@@ -246,6 +248,7 @@ def _fail(
         job.errors = [message]
         job.finished_at = utcnow()
         _add_log(session, job, connector, "FAILURE", message)
+        record_write_failed(session, job)
     return "FAILURE"
 
 

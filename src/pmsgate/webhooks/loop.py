@@ -1,0 +1,229 @@
+"""The delivery lane: its own threads, apart from the sync and write workers.
+
+One coordinator thread claims due deliveries and hands them to a pool of sender threads; the
+senders only do HTTP, and the coordinator stores their outcomes in batches. So:
+- syncs and writes never wait for a receiver: they only insert rows;
+- a slow receiver holds at most `webhook_per_endpoint_concurrency` senders, and each round of
+  claims starts at a different webhook, so other customers' deliveries keep flowing;
+- the row is the truth: a claim is a conditional update with a lease, so a process killed
+  mid-send loses nothing (the lease runs out and the delivery is sent again: at-least-once).
+The coordinator wakes when this process commits events (`events.notify`), when a send
+finishes, and at least every `webhook_poll_interval_seconds` (events committed elsewhere).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import socket
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy.orm import Session, sessionmaker
+
+from pmsgate.config import Settings, get_settings
+from pmsgate.kit.db import unit_of_work
+from pmsgate.kit.timeutil import utcnow
+from pmsgate.webhooks import events, outcomes, service
+from pmsgate.webhooks.delivery_store import ClaimedDelivery, DeliveryStore
+from pmsgate.webhooks.repository import WebhookRepository
+from pmsgate.webhooks.sender import AttemptResult, Target, body_of, make_client, send
+
+log = logging.getLogger(__name__)
+PRUNE_EVERY_SECONDS = 600.0
+FLUSH_BATCH = 500
+
+
+class DeliveryLoop:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        settings: Settings | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.factory = factory
+        self.settings = settings or get_settings()
+        self.threads = self.settings.webhook_threads
+        self.per_webhook = self.settings.webhook_per_endpoint_concurrency
+        self.client = make_client(self.settings.webhook_attempt_timeout_seconds, self.threads, transport)
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._results: queue.SimpleQueue[outcomes.Outcome] = queue.SimpleQueue()
+        self._in_flight: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._turn = 0
+        self._targets: dict[tuple[str, datetime], Target] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self._thread: threading.Thread | None = None
+        self._next_release = 0.0
+        self._next_prune = 0.0
+
+    # lifecycle
+    def start(self) -> DeliveryLoop:
+        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="webhook-send")
+        self._thread = threading.Thread(target=self._run, name="webhook-loop", daemon=True)
+        events.add_listener(self.wake)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        events.remove_listener(self.wake)
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._flush()
+        self.client.close()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # the coordinator
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                self._flush()
+                self._housekeeping()
+                claimed = self._claim_and_send()
+            except Exception:  # keep the lane alive; the rows stay the truth
+                log.exception("webhook delivery loop")
+                claimed = 0
+                time.sleep(1.0)
+            if not claimed and self._results.empty():
+                self._wake.wait(self.settings.webhook_poll_interval_seconds)
+
+    def _flush(self) -> None:
+        batch: list[outcomes.Outcome] = []
+        while True:
+            while len(batch) < FLUSH_BATCH:
+                try:
+                    batch.append(self._results.get_nowait())
+                except queue.Empty:
+                    break
+            if not batch:
+                return
+            try:
+                with unit_of_work(self.factory) as session:
+                    outcomes.record(session, batch, self.settings, utcnow())
+            finally:  # unrecorded rows stay DELIVERING until their lease runs out, then go again
+                with self._lock:
+                    for outcome in batch:
+                        self._in_flight[outcome.webhook_id] -= 1
+            batch = []
+
+    def _housekeeping(self) -> None:
+        clock = time.monotonic()
+        if clock >= self._next_release:
+            self._next_release = clock + max(0.5, min(5.0, 4 * self.settings.webhook_poll_interval_seconds))
+            with unit_of_work(self.factory) as session:
+                released = DeliveryStore.from_session(session).release_expired(utcnow())
+            if released:
+                log.warning("webhooks: %d deliveries whose sender stopped are due again", released)
+        if clock >= self._next_prune:
+            self._next_prune = clock + PRUNE_EVERY_SECONDS
+            prune(self.factory, self.settings, utcnow())
+
+    def _claim_and_send(self) -> int:
+        with self._lock:
+            free = self.threads - sum(self._in_flight.values())
+            in_flight = dict(self._in_flight)
+        if free <= 0:
+            return 0
+        now = utcnow()
+        settings = self.settings
+        lease = now + timedelta(
+            seconds=settings.webhook_attempt_timeout_seconds + settings.webhook_lease_margin_seconds
+        )
+        with unit_of_work(self.factory) as session:
+            store = DeliveryStore.from_session(session)
+            due = store.due_webhooks(now)
+            if not due:
+                return 0
+            self._turn = (self._turn + 1) % len(due)
+            ids: list[str] = []
+            for webhook_id in due[self._turn :] + due[: self._turn]:
+                allowance = min(self.per_webhook - in_flight.get(webhook_id, 0), free - len(ids))
+                if allowance > 0:
+                    ids.extend(store.claim(webhook_id, now, allowance, lease))
+                if len(ids) >= free:
+                    break
+            claimed = store.load(ids)
+            targets = self._targets_for(store, claimed, now)
+        with self._lock:
+            for delivery in claimed:
+                self._in_flight[delivery.webhook_id] += 1
+        assert self._pool is not None
+        for delivery in claimed:
+            self._pool.submit(self._send, delivery, targets[delivery.webhook_id])
+        return len(claimed)
+
+    def _targets_for(
+        self, store: DeliveryStore, claimed: list[ClaimedDelivery], now: datetime
+    ) -> dict[str, Target]:
+        webhooks = store.webhooks(sorted({d.webhook_id for d in claimed}))
+        targets = {}
+        for webhook_id, webhook in webhooks.items():
+            key = (webhook_id, webhook.updated_at)
+            target = self._targets.get(key)
+            expiry = webhook.previous_secret_expires_at
+            if target is None or (expiry is not None and expiry <= now):
+                if len(self._targets) > 10_000:
+                    self._targets.clear()
+                target = Target(
+                    url=webhook.url,
+                    headers=list(webhook.headers or []),
+                    secrets=service.secrets_in_use(webhook, now),
+                    allow_private=self.settings.webhook_urls_may_be_private,
+                )
+                self._targets[key] = target
+            targets[webhook_id] = target
+        return targets
+
+    def _send(self, delivery: ClaimedDelivery, target: Target) -> None:
+        attempted_at = utcnow()
+        try:
+            result = send(self.client, target, delivery.event_id, body_of(delivery.payload))
+        except Exception as exc:  # a bug must not strand the row: it is recorded as a failure
+            log.exception("webhook send %s", delivery.delivery_id)
+            result = AttemptResult(None, 0, f"internal error: {exc}"[:500], None)
+        self._results.put(
+            outcomes.Outcome(
+                delivery.delivery_id, delivery.webhook_id, delivery.attempts, attempted_at, result
+            )
+        )
+        self._wake.set()
+
+
+def prune(factory: sessionmaker[Session], settings: Settings, now: datetime) -> int:
+    """Retention: events (their deliveries go with them) and attempts older than the window."""
+    before = now - timedelta(days=settings.event_retention_days)
+    removed = 0
+    while True:
+        with unit_of_work(factory) as session:
+            count = WebhookRepository.from_session(session).prune_events(before)
+            count += DeliveryStore.from_session(session).prune_attempts(before)
+        removed += count
+        if count == 0:
+            return removed
+
+
+_running: list[DeliveryLoop] = []
+
+
+def start_delivery_loop(settings: Settings | None = None) -> DeliveryLoop:
+    """The hook `pmsgate serve` (embedded) and `pmsgate worker` call to run the lane."""
+    from pmsgate.kit.db import session_factory
+
+    loop = DeliveryLoop(session_factory(), settings).start()
+    _running.append(loop)
+    return loop

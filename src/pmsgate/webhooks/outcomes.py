@@ -1,0 +1,130 @@
+"""Storing attempt outcomes: the attempt row, the delivery's next state, the webhook's health.
+
+A webhook that has failed continuously for `webhook_disable_after_hours` is disabled: its
+delivery log gets a notice, and a JOB_FAILURE event (job_type WEBHOOK_DELIVERY) tells the
+customer's other subscriptions and the event feed. PUT `active: true` re-enables it; the
+deliveries it missed wait as PENDING and go out then.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from pmsgate.config import Settings
+from pmsgate.kit.ids import new_id
+from pmsgate.kit.timeutil import iso
+from pmsgate.webhooks import events, service
+from pmsgate.webhooks.delivery_store import DeliveryStore
+from pmsgate.webhooks.sender import AttemptResult, next_attempt
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    delivery_id: str
+    webhook_id: str
+    attempts_before: int
+    attempted_at: datetime
+    result: AttemptResult
+
+
+def record(session: Session, outcomes: list[Outcome], settings: Settings, now: datetime) -> None:
+    store = DeliveryStore.from_session(session)
+    attempts = []
+    succeeded: set[str] = set()
+    failed: dict[str, str] = {}  # webhook id -> a delivery that failed (for the disable notice)
+    for outcome in outcomes:
+        result = outcome.result
+        done = outcome.attempts_before + 1
+        values: dict[str, object] = {
+            "last_status_code": result.status_code,
+            "last_error": result.error or (None if result.succeeded else f"HTTP {result.status_code}"),
+            "updated_at": now,
+        }
+        if result.succeeded:
+            values.update(status="SUCCEEDED", delivered_at=now)
+            succeeded.add(outcome.webhook_id)
+        else:
+            retry_at = (
+                next_attempt(settings.webhook_retry_delays_seconds, done, now) if result.retriable else None
+            )
+            if retry_at is None:
+                values["status"] = "FAILED"
+            else:
+                values.update(status="PENDING", next_attempt_at=retry_at)
+            failed.setdefault(outcome.webhook_id, outcome.delivery_id)
+        if not store.finish(outcome.delivery_id, values):
+            continue  # the lease ran out and another process owns the row now
+        attempts.append(
+            {
+                "id": new_id("wha"),
+                "delivery_id": outcome.delivery_id,
+                "webhook_id": outcome.webhook_id,
+                "attempted_at": outcome.attempted_at,
+                "status_code": result.status_code,
+                "latency_ms": result.latency_ms,
+                "succeeded": result.succeeded,
+                "error": result.error,
+                "response_excerpt": result.response_excerpt,
+            }
+        )
+    store.add_attempts(attempts)
+    _health(session, store, succeeded, failed, settings, now)
+
+
+def _health(
+    session: Session,
+    store: DeliveryStore,
+    succeeded: set[str],
+    failed: dict[str, str],
+    settings: Settings,
+    now: datetime,
+) -> None:
+    webhooks = store.webhooks(sorted(succeeded | set(failed)))
+    limit = timedelta(hours=settings.webhook_disable_after_hours)
+    for webhook_id, webhook in webhooks.items():
+        if webhook_id in succeeded:
+            webhook.failing_since = None
+            continue
+        if webhook.failing_since is None:
+            webhook.failing_since = now
+        elif webhook.active and now - webhook.failing_since >= limit:
+            reason = (
+                f"disabled after failing continuously since {iso(webhook.failing_since)}; "
+                "re-enable it with PUT active=true"
+            )
+            service.disable(webhook, reason, now)
+            log.warning("webhook %s: %s", webhook_id, reason)
+            store.add_attempts(
+                [
+                    {
+                        "id": new_id("wha"),
+                        "delivery_id": failed[webhook_id],
+                        "webhook_id": webhook_id,
+                        "attempted_at": now,
+                        "status_code": None,
+                        "latency_ms": None,
+                        "succeeded": False,
+                        "error": f"webhook {reason}",
+                        "response_excerpt": None,
+                    }
+                ]
+            )
+            data = {
+                "event": "JOB_FAILURE",
+                "job_type": "WEBHOOK_DELIVERY",
+                "webhook_id": webhook_id,
+                "url": webhook.url,
+                "errors": [reason],
+            }
+            events.emit(
+                session,
+                customer_id=webhook.customer_id,
+                integration_id=None,
+                drafts=[events.Draft("JOB_FAILURE", data)],
+            )
