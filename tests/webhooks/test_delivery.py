@@ -217,3 +217,21 @@ def test_a_failing_webhook_is_disabled_then_re_enabled(
         ),
         what="delivery recorded",
     )
+
+
+def test_the_url_guard_applies_again_at_connection_time(
+    client: TestClient, customer: CustomerKey, receiver: Receiver, start_loop: Any
+) -> None:
+    webhook = create_webhook(client, receiver.url)  # saved while private URLs were allowed
+    start_loop(allow_private_webhook_urls=False)  # the policy tightened since
+    [event_id] = emit_data_events(customer.customer_id, None, [("chg_1", 1)])
+
+    def refused() -> bool:
+        rows = client.get(f"/v1/webhooks/{webhook['id']}/deliveries", params={"event_id": event_id}).json()
+        return rows["results"][0]["status"] == "FAILED"
+
+    wait_for(refused, what="the guard refuses the connection")
+    delivery = client.get(f"/v1/webhooks/{webhook['id']}/deliveries").json()["results"][0]
+    assert delivery["attempts"] == 1  # a refusal is not retried
+    assert "outbound-URL guard" in delivery["attempt_log"][0]["error"]
+    assert receiver.received == []

@@ -51,7 +51,12 @@ class DeliveryLoop:
         self.settings = settings or get_settings()
         self.threads = self.settings.webhook_threads
         self.per_webhook = self.settings.webhook_per_endpoint_concurrency
-        self.client = make_client(self.settings.webhook_attempt_timeout_seconds, self.threads, transport)
+        self.client = make_client(
+            self.settings.webhook_attempt_timeout_seconds,
+            self.threads,
+            allow_private=self.settings.webhook_urls_may_be_private,
+            transport=transport,
+        )
         self.name = f"{socket.gethostname()}:{os.getpid()}"
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -183,7 +188,6 @@ class DeliveryLoop:
                     url=webhook.url,
                     headers=list(webhook.headers or []),
                     secrets=service.secrets_in_use(webhook, now),
-                    allow_private=self.settings.webhook_urls_may_be_private,
                 )
                 self._targets[key] = target
             targets[webhook_id] = target

@@ -1,9 +1,10 @@
 """One attempt: sign the body, POST it with a timeout, and say what came of it.
 
-The URL passes the outbound-URL guard again right before the connection (DNS may have changed
-since the webhook was saved). The HTTP client is built from one injected transport, so a
-connection-level guard (or a test double) slots in without touching this code. Redirects are
-not followed: a 3xx is a failed attempt.
+The URL passed the outbound-URL guard when it was saved; every connection passes it again,
+through `kit.outbound.guarded_transport` (it connects only to the address it checked, so a name
+re-pointed at a private address after saving is never reached). Tests may inject another
+transport. Redirects are not followed: a 3xx is a failed attempt. A connection the guard refuses
+is not retried.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from typing import Any
 
 import httpx
 
-from pmsgate.errors import BadRequest
-from pmsgate.kit.outbound import check_outbound_url
+from pmsgate.kit.outbound import OutboundRefused, guarded_transport
 from pmsgate.webhooks.signing import signature_headers
 
 EXCERPT_BYTES = 1024
@@ -31,7 +31,6 @@ class Target:
     url: str
     headers: list[dict[str, str]]
     secrets: list[str]  # current first, then the previous one during its grace period
-    allow_private: bool
 
 
 @dataclass(frozen=True)
@@ -40,6 +39,7 @@ class AttemptResult:
     latency_ms: int
     error: str | None
     response_excerpt: str | None
+    refused: bool = False  # by the outbound-URL guard
 
     @property
     def succeeded(self) -> bool:
@@ -49,6 +49,8 @@ class AttemptResult:
     def retriable(self) -> bool:
         """No retry on a 4xx other than 408, 409 and 429: the receiver refused this event."""
         code = self.status_code
+        if self.refused:
+            return False
         return not (code is not None and 400 <= code < 500 and code not in RETRIABLE_4XX)
 
 
@@ -57,13 +59,13 @@ def body_of(payload: dict[str, Any]) -> bytes:
 
 
 def make_client(
-    timeout: float, max_connections: int, transport: httpx.BaseTransport | None = None
+    timeout: float, max_connections: int, *, allow_private: bool, transport: httpx.BaseTransport | None = None
 ) -> httpx.Client:
+    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
     return httpx.Client(
         timeout=httpx.Timeout(timeout),
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
         follow_redirects=False,
-        transport=transport,
+        transport=transport or guarded_transport(allow_private=allow_private, limits=limits),
         trust_env=False,  # never through an environment proxy: the guard must see the real host
     )
 
@@ -80,7 +82,6 @@ def send(client: httpx.Client, target: Target, message_id: str, body: bytes) -> 
     )
     started = time.perf_counter()
     try:
-        check_outbound_url("url", target.url, allow_private=target.allow_private)
         with client.stream("POST", target.url, content=body, headers=headers) as response:
             excerpt = bytearray()
             for chunk in response.iter_bytes():
@@ -89,8 +90,10 @@ def send(client: httpx.Client, target: Target, message_id: str, body: bytes) -> 
                     break
             text = bytes(excerpt[:EXCERPT_BYTES]).decode("utf-8", errors="replace")
             return AttemptResult(response.status_code, _ms(started), None, text or None)
-    except BadRequest as exc:
-        return AttemptResult(None, _ms(started), f"refused by the outbound-URL guard: {exc.message}", None)
+    except OutboundRefused as exc:
+        return AttemptResult(
+            None, _ms(started), f"refused by the outbound-URL guard: {exc}", None, refused=True
+        )
     except httpx.TimeoutException:
         return AttemptResult(None, _ms(started), f"timed out after {client.timeout.read} s", None)
     except httpx.HTTPError as exc:
