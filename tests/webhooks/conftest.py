@@ -100,7 +100,7 @@ def fast_settings(**overrides: Any) -> Settings:
         "webhook_poll_interval_seconds": 0.1,
         "webhook_attempt_timeout_seconds": 2.0,
         "webhook_retry_delays_seconds": [0.2] * 30,
-        "webhook_lease_margin_seconds": 1.0,
+        "webhook_lease_margin_seconds": 3.0,
         **overrides,
     }
     return get_settings().model_copy(update=values)

@@ -132,6 +132,25 @@ class DeliveryStore:
         )
         return int(result.rowcount) == 1  # type: ignore[attr-defined]
 
+    def finish_succeeded(self, delivery_ids: Sequence[str], status_code: int, now: datetime) -> set[str]:
+        """`finish` for many successes with one status code; returns the ids that were still ours."""
+        rows = self.session.scalars(
+            update(D)
+            .where(D.id.in_(delivery_ids), D.status == "DELIVERING")
+            .values(
+                status="SUCCEEDED",
+                attempts=D.attempts + 1,
+                lease_until=None,
+                last_status_code=status_code,
+                last_error=None,
+                delivered_at=now,
+                updated_at=now,
+            )
+            .returning(D.id)
+            .execution_options(synchronize_session=False)
+        )
+        return set(rows)
+
     def add_attempts(self, rows: list[dict[str, Any]]) -> None:
         if rows:
             self.session.execute(insert(WebhookAttempt), rows)

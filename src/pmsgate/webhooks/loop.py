@@ -19,7 +19,7 @@ import queue
 import socket
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
@@ -37,6 +37,8 @@ from pmsgate.webhooks.sender import AttemptResult, Target, body_of, make_client,
 log = logging.getLogger(__name__)
 PRUNE_EVERY_SECONDS = 600.0
 FLUSH_BATCH = 500
+FLUSH_EVERY_SECONDS = 0.02
+PREFETCH_FACTOR = 16
 
 
 class DeliveryLoop:
@@ -51,6 +53,9 @@ class DeliveryLoop:
         self.settings = settings or get_settings()
         self.threads = self.settings.webhook_threads
         self.per_webhook = self.settings.webhook_per_endpoint_concurrency
+        # Claimed ahead of the senders, so a sender that finishes takes the next one at once
+        # instead of waiting for a claim; small, so leases do not run out while rows wait.
+        self.prefetch = self.per_webhook * PREFETCH_FACTOR
         self.client = make_client(
             self.settings.webhook_attempt_timeout_seconds,
             self.threads,
@@ -61,10 +66,15 @@ class DeliveryLoop:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._results: queue.SimpleQueue[outcomes.Outcome] = queue.SimpleQueue()
-        self._in_flight: Counter[str] = Counter()
         self._lock = threading.Lock()
+        # Per webhook: claimed rows not yet handed to a sender, senders draining them, and
+        # claimed rows whose outcome is not stored yet (queued + in flight + unflushed).
+        self._waiting: dict[str, deque[tuple[ClaimedDelivery, float]]] = {}
+        self._senders: Counter[str] = Counter()
+        self._held: Counter[str] = Counter()
         self._turn = 0
         self._targets: dict[tuple[str, datetime], Target] = {}
+        self._target_of: dict[str, Target] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._thread: threading.Thread | None = None
         self._next_release = 0.0
@@ -81,6 +91,8 @@ class DeliveryLoop:
     def stop(self, timeout: float = 10.0) -> None:
         events.remove_listener(self.wake)
         self._stop.set()
+        with self._lock:
+            self._waiting.clear()  # unsent claims: their leases run out and they go again
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
@@ -94,17 +106,24 @@ class DeliveryLoop:
 
     # the coordinator
     def _run(self) -> None:
+        last_round = 0.0
         while not self._stop.is_set():
             self._wake.clear()
+            # At most one round per FLUSH_EVERY_SECONDS: outcomes arriving meanwhile share a commit.
+            pause = last_round + FLUSH_EVERY_SECONDS - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            last_round = time.monotonic()
             try:
                 self._flush()
                 self._housekeeping()
-                claimed = self._claim_and_send()
+                claimed = self._claim()
+                self._start_senders()
             except Exception:  # keep the lane alive; the rows stay the truth
                 log.exception("webhook delivery loop")
                 claimed = 0
                 time.sleep(1.0)
-            if not claimed and self._results.empty():
+            if not claimed:
                 self._wake.wait(self.settings.webhook_poll_interval_seconds)
 
     def _flush(self) -> None:
@@ -123,7 +142,7 @@ class DeliveryLoop:
             finally:  # unrecorded rows stay DELIVERING until their lease runs out, then go again
                 with self._lock:
                     for outcome in batch:
-                        self._in_flight[outcome.webhook_id] -= 1
+                        self._held[outcome.webhook_id] -= 1
             batch = []
 
     def _housekeeping(self) -> None:
@@ -138,39 +157,51 @@ class DeliveryLoop:
             self._next_prune = clock + PRUNE_EVERY_SECONDS
             prune(self.factory, self.settings, utcnow())
 
-    def _claim_and_send(self) -> int:
+    def _claim(self) -> int:
         with self._lock:
-            free = self.threads - sum(self._in_flight.values())
-            in_flight = dict(self._in_flight)
-        if free <= 0:
+            held = dict(self._held)
+        room = self.threads * PREFETCH_FACTOR - sum(held.values())
+        if room <= 0:
             return 0
         now = utcnow()
         settings = self.settings
-        lease = now + timedelta(
-            seconds=settings.webhook_attempt_timeout_seconds + settings.webhook_lease_margin_seconds
-        )
+        lease_seconds = settings.webhook_attempt_timeout_seconds + settings.webhook_lease_margin_seconds
+        lease = now + timedelta(seconds=lease_seconds)
         with unit_of_work(self.factory) as session:
             store = DeliveryStore.from_session(session)
-            due = store.due_webhooks(now)
+            due = [w for w in store.due_webhooks(now) if held.get(w, 0) <= self.prefetch // 2]
             if not due:
                 return 0
             self._turn = (self._turn + 1) % len(due)
             ids: list[str] = []
             for webhook_id in due[self._turn :] + due[: self._turn]:
-                allowance = min(self.per_webhook - in_flight.get(webhook_id, 0), free - len(ids))
+                allowance = min(self.prefetch - held.get(webhook_id, 0), room - len(ids))
                 if allowance > 0:
                     ids.extend(store.claim(webhook_id, now, allowance, lease))
-                if len(ids) >= free:
+                if len(ids) >= room:
                     break
             claimed = store.load(ids)
             targets = self._targets_for(store, claimed, now)
+        # A row may wait for a sender only while its lease still covers a whole attempt.
+        margin = settings.webhook_lease_margin_seconds
+        send_by = time.monotonic() + margin - min(1.0, margin / 2)
         with self._lock:
+            self._target_of.update(targets)
             for delivery in claimed:
-                self._in_flight[delivery.webhook_id] += 1
-        assert self._pool is not None
-        for delivery in claimed:
-            self._pool.submit(self._send, delivery, targets[delivery.webhook_id])
+                self._held[delivery.webhook_id] += 1
+                self._waiting.setdefault(delivery.webhook_id, deque()).append((delivery, send_by))
         return len(claimed)
+
+    def _start_senders(self) -> None:
+        assert self._pool is not None
+        with self._lock:
+            running = sum(self._senders.values())
+            for webhook_id, waiting in self._waiting.items():
+                wanted = min(self.per_webhook, len(waiting))
+                while self._senders[webhook_id] < wanted and running < self.threads:
+                    self._senders[webhook_id] += 1
+                    running += 1
+                    self._pool.submit(self._drain, webhook_id)
 
     def _targets_for(
         self, store: DeliveryStore, claimed: list[ClaimedDelivery], now: datetime
@@ -192,6 +223,22 @@ class DeliveryLoop:
                 self._targets[key] = target
             targets[webhook_id] = target
         return targets
+
+    def _drain(self, webhook_id: str) -> None:
+        """A sender: sends this webhook's waiting deliveries one after another until none wait."""
+        while True:
+            with self._lock:
+                waiting = self._waiting.get(webhook_id)
+                if not waiting or self._stop.is_set():
+                    self._senders[webhook_id] -= 1
+                    return
+                delivery, send_by = waiting.popleft()
+                target = self._target_of[webhook_id]
+            if time.monotonic() > send_by:  # its lease may run out mid-send: let it be claimed again
+                with self._lock:
+                    self._held[webhook_id] -= 1
+                continue
+            self._send(delivery, target)
 
     def _send(self, delivery: ClaimedDelivery, target: Target) -> None:
         attempted_at = utcnow()

@@ -33,46 +33,55 @@ class Outcome:
     result: AttemptResult
 
 
+def _attempt_row(outcome: Outcome) -> dict[str, object]:
+    result = outcome.result
+    return {
+        "id": new_id("wha"),
+        "delivery_id": outcome.delivery_id,
+        "webhook_id": outcome.webhook_id,
+        "attempted_at": outcome.attempted_at,
+        "status_code": result.status_code,
+        "latency_ms": result.latency_ms,
+        "succeeded": result.succeeded,
+        "error": result.error,
+        "response_excerpt": result.response_excerpt,
+    }
+
+
 def record(session: Session, outcomes: list[Outcome], settings: Settings, now: datetime) -> None:
     store = DeliveryStore.from_session(session)
     attempts = []
     succeeded: set[str] = set()
     failed: dict[str, str] = {}  # webhook id -> a delivery that failed (for the disable notice)
+    # Successes with the same status code are one statement (most are): 1,000 per second add up.
+    by_code: dict[int, list[Outcome]] = {}
+    for outcome in outcomes:
+        if outcome.result.succeeded and outcome.result.status_code is not None:
+            by_code.setdefault(outcome.result.status_code, []).append(outcome)
+            succeeded.add(outcome.webhook_id)
+    for code, group in by_code.items():
+        finished = store.finish_succeeded([o.delivery_id for o in group], code, now)
+        attempts += [_attempt_row(o) for o in group if o.delivery_id in finished]
     for outcome in outcomes:
         result = outcome.result
+        if result.succeeded:
+            continue
         done = outcome.attempts_before + 1
         values: dict[str, object] = {
             "last_status_code": result.status_code,
-            "last_error": result.error or (None if result.succeeded else f"HTTP {result.status_code}"),
+            "last_error": result.error or f"HTTP {result.status_code}",
             "updated_at": now,
         }
-        if result.succeeded:
-            values.update(status="SUCCEEDED", delivered_at=now)
-            succeeded.add(outcome.webhook_id)
-        else:
-            retry_at = (
-                next_attempt(settings.webhook_retry_delays_seconds, done, now) if result.retriable else None
-            )
-            if retry_at is None:
-                values["status"] = "FAILED"
-            else:
-                values.update(status="PENDING", next_attempt_at=retry_at)
-            failed.setdefault(outcome.webhook_id, outcome.delivery_id)
-        if not store.finish(outcome.delivery_id, values):
-            continue  # the lease ran out and another process owns the row now
-        attempts.append(
-            {
-                "id": new_id("wha"),
-                "delivery_id": outcome.delivery_id,
-                "webhook_id": outcome.webhook_id,
-                "attempted_at": outcome.attempted_at,
-                "status_code": result.status_code,
-                "latency_ms": result.latency_ms,
-                "succeeded": result.succeeded,
-                "error": result.error,
-                "response_excerpt": result.response_excerpt,
-            }
+        retry_at = (
+            next_attempt(settings.webhook_retry_delays_seconds, done, now) if result.retriable else None
         )
+        if retry_at is None:
+            values["status"] = "FAILED"
+        else:
+            values.update(status="PENDING", next_attempt_at=retry_at)
+        failed.setdefault(outcome.webhook_id, outcome.delivery_id)
+        if store.finish(outcome.delivery_id, values):  # else its lease ran out and it went again
+            attempts.append(_attempt_row(outcome))
     store.add_attempts(attempts)
     _health(session, store, succeeded, failed, settings, now)
 
