@@ -39,6 +39,7 @@ class Receiver:
     status: int = 200
     hang: float = 0.0
     received: list[Received] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)  # webhook-id headers seen (cheap to poll)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: Any = None
     port: int = 0
@@ -52,6 +53,7 @@ class Receiver:
             body = await request.body()
             with self.lock:
                 self.received.append(Received(dict(request.headers), body, time.monotonic()))
+                self.ids.add(request.headers.get("webhook-id", ""))
             if self.hang:
                 await asyncio.sleep(self.hang)
             return PlainTextResponse(f"answered {self.status}", status_code=self.status)
@@ -83,7 +85,7 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20.0, what: str = "
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.02)
+        time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
 
 
