@@ -7,12 +7,12 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from pmsgate.console import connect_pages, pages, signin
+from pmsgate.console import connect_pages, pages, signin, webhook_pages
 
 STATIC = Path(__file__).parent / "static"
 
 
 def install(app: FastAPI) -> None:
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
-    for router in (signin.router, pages.router, connect_pages.router):
+    for router in (signin.router, pages.router, webhook_pages.router, connect_pages.router):
         app.include_router(router)
