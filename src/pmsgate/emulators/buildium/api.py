@@ -1,4 +1,7 @@
-"""Buildium's /v1 endpoints the connector uses: lists, the lease ledger and its writes."""
+"""Buildium's /v1 endpoints: lists and get-by-id of rentals, units, tenants, leases, GL accounts
+and recurring transactions; a lease's ledger, charges and recurring transactions, and its
+writes; outstanding balances; general-ledger transactions. What each query selects is in
+`reads.py`."""
 
 from __future__ import annotations
 
@@ -11,8 +14,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from pmsgate.emulators.buildium import writes
-from pmsgate.emulators.buildium.query import day, ids, instant, paging, within_a_year
+from pmsgate.emulators.buildium import reads, writes
+from pmsgate.emulators.buildium.query import allow, order, paging
 from pmsgate.emulators.buildium.seed import Record
 from pmsgate.emulators.buildium.store import BuildiumError, BuildiumStore
 
@@ -25,18 +28,10 @@ def _store(request: Request) -> BuildiumStore:
     return store
 
 
-def _property_of(name: str) -> Callable[[Record], set[int]]:
-    if name == "rentals":
-        return lambda r: {r["Id"]}
-    if name == "tenants":
-        return lambda r: {int(lease.get("PropertyId") or 0) for lease in r.get("Leases") or []}
-    return lambda r: {int(r.get("PropertyId") or 0)}
-
-
 def malform(record: Record, name: str, every: int) -> Record:
     """Break every `every`-th record (by id): alternately drop its Id or garble its amount."""
-    record_id = record.get("Id", 0)
-    if every <= 0 or record_id % every:
+    record_id = record.get("Id")
+    if every <= 0 or not isinstance(record_id, int) or record_id % every:  # balances have no Id
         return record
     broken = dict(record)
     if name in _AMOUNT_FIELD and (record_id // every) % 2:
@@ -66,21 +61,20 @@ def list_of(name: str) -> Callable[[Request], Any]:
         store = _store(request)
         store.admit(request.headers, collection=name)
         params = request.query_params
-        since, until = instant(params, "lastupdatedfrom"), instant(params, "lastupdatedto")
-        within_a_year(since, until, "lastupdatedfrom")
-        properties, leases = ids(params, "propertyids"), ids(params, "leaseids")
-        property_of = _property_of(name)
+        chosen = reads.list_filter(name, params, store)
         with store.lock:
-            rows = [store.tables[name][k] for k in sorted(store.tables[name])]
-        rows = [
-            r
-            for r in rows
-            if (since is None or store.updated_at(name, r) >= since)
-            and (until is None or store.updated_at(name, r) <= until)
-            and (properties is None or property_of(r) & properties)
-            and (leases is None or r.get("LeaseId") in leases)
-        ]
-        return await _page(request, name, rows)
+            rows = [r for r in store.tables[name].values() if chosen(r)]
+        return await _page(request, name, order(params, rows))
+
+    return handler
+
+
+def one_of(name: str, key: str) -> Callable[[Request], Any]:
+    async def handler(request: Request) -> Response:
+        store = _store(request)
+        store.admit(request.headers, collection=name)
+        allow(request.query_params, ())
+        return JSONResponse(reads.one(store, name, request.path_params[key]))
 
     return handler
 
@@ -92,25 +86,52 @@ def _lease(store: BuildiumStore, request: Request) -> Record:
     return lease
 
 
+def _ledger(store: BuildiumStore, lease: Record) -> list[Record]:
+    with store.lock:
+        return [store.transactions[i] for i in store.by_lease[lease["Id"]]]
+
+
 async def lease_transactions(request: Request) -> Response:
     store = _store(request)
     store.admit(request.headers, collection="transactions")
     lease = _lease(store, request)
     params = request.query_params
-    start, end = day(params, "transactiondatefrom"), day(params, "transactiondateto")
-    within_a_year(start, end, "transactiondatefrom")
-    types = set(params.getlist("transactiontypes")) or None
+    chosen = reads.transaction_filter(params)
+    rows = [r for r in _ledger(store, lease) if chosen(r)]
+    return await _page(request, "transactions", order(params, rows, ("Date", "Id")))
+
+
+async def lease_charges(request: Request) -> Response:
+    store = _store(request)
+    store.admit(request.headers, collection="transactions")
+    lease = _lease(store, request)
+    rows = reads.lease_charges(request.query_params, _ledger(store, lease))
+    return await _page(request, "charges", order(request.query_params, rows, ("Date", "Id")))
+
+
+async def lease_recurring(request: Request) -> Response:
+    store = _store(request)
+    store.admit(request.headers, collection="recurring")
+    lease = _lease(store, request)
     with store.lock:
-        rows = [store.transactions[i] for i in store.by_lease[lease["Id"]]]
-    rows = [
-        r
-        for r in rows
-        if (start is None or r["Date"] >= start.isoformat())
-        and (end is None or r["Date"] <= end.isoformat())
-        and (types is None or r["TransactionTypeEnum"] in types)
-    ]
-    rows.sort(key=lambda r: (r["Date"], r["Id"]))  # the connector asks "Date asc,Id asc"
-    return await _page(request, "transactions", rows)
+        rows = [r for r in store.tables["recurring"].values() if r.get("LeaseId") == lease["Id"]]
+    return await _page(
+        request, "recurring", order(request.query_params, reads.lease_recurring(request.query_params, rows))
+    )
+
+
+async def outstanding_balances(request: Request) -> Response:
+    store = _store(request)
+    store.admit(request.headers, collection="transactions")
+    rows = reads.outstanding_balances(request.query_params, store)
+    return await _page(request, "balances", order(request.query_params, rows, ("LeaseId",)))
+
+
+async def general_ledger(request: Request) -> Response:
+    store = _store(request)
+    store.admit(request.headers, collection="transactions")
+    rows = reads.general_ledger(request.query_params, store)
+    return await _page(request, "generalledger", order(request.query_params, rows, ("Date", "Id")))
 
 
 async def lease_transaction(request: Request) -> Response:

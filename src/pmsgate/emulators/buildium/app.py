@@ -1,4 +1,5 @@
-"""`create_buildium_app`: Buildium's Open API v1 (the part pmsgate uses) as an ASGI app."""
+"""`create_buildium_app`: Buildium's Open API v1 (the part pmsgate and public Buildium clients
+read, and the lease writes pmsgate makes) as an ASGI app."""
 
 from __future__ import annotations
 
@@ -18,11 +19,20 @@ _LEASE = "/v1/leases/{lease_id:int}"
 ROUTES = [
     Route("/v1/rentals", api.list_of("rentals"), methods=["GET"]),
     Route("/v1/rentals/units", api.list_of("units"), methods=["GET"]),
+    Route("/v1/rentals/units/{unit_id:int}", api.one_of("units", "unit_id"), methods=["GET"]),
+    Route("/v1/rentals/{property_id:int}", api.one_of("rentals", "property_id"), methods=["GET"]),
     Route("/v1/leases/tenants", api.list_of("tenants"), methods=["GET"]),
+    Route("/v1/leases/tenants/{tenant_id:int}", api.one_of("tenants", "tenant_id"), methods=["GET"]),
     Route("/v1/leases/recurringtransactions", api.list_of("recurring"), methods=["GET"]),
+    Route("/v1/leases/outstandingbalances", api.outstanding_balances, methods=["GET"]),
     Route("/v1/leases", api.list_of("leases"), methods=["GET"]),
+    Route(_LEASE, api.one_of("leases", "lease_id"), methods=["GET"]),
     Route("/v1/glaccounts", api.list_of("glaccounts"), methods=["GET"]),
+    Route("/v1/glaccounts/{account_id:int}", api.one_of("glaccounts", "account_id"), methods=["GET"]),
+    Route("/v1/generalledger/transactions", api.general_ledger, methods=["GET"]),
     Route(f"{_LEASE}/transactions", api.lease_transactions, methods=["GET"]),
+    Route(f"{_LEASE}/charges", api.lease_charges, methods=["GET"]),
+    Route(f"{_LEASE}/recurringtransactions", api.lease_recurring, methods=["GET"]),
     Route(f"{_LEASE}/transactions/{{record_id:int}}", api.lease_transaction, methods=["GET"]),
     Route(f"{_LEASE}/recurringcharges/{{record_id:int}}", api.recurring_charge, methods=["GET"]),
     Route(f"{_LEASE}/charges", api.creator(writes.post_charge), methods=["POST"]),
