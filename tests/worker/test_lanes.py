@@ -27,11 +27,15 @@ from tests.worker.test_queue_end_to_end import REDIS_URL, _settings, exclusive_r
 
 
 @contextmanager
-def running_app(tmp_path: Path, queue: str) -> Iterator[Any]:
+def running_app(tmp_path: Path, queue: str, *, sync_threads: int = 4) -> Iterator[Any]:
     from pmsgate.app import create_app
 
     with exclusive_redis() if queue == "redis" else nullcontext():
-        settings = _settings(tmp_path, REDIS_URL if queue == "redis" else None)
+        # Four sync threads: the reaper may hand these workers other tests' stale runs (against
+        # emulators long stopped, retried with backoff) while the test's own work waits.
+        settings = _settings(tmp_path, REDIS_URL if queue == "redis" else None).model_copy(
+            update={"workers": 4}
+        )
         yield create_app(settings, run_workers=True, mount_sample_emulator=False)
 
 
@@ -159,7 +163,8 @@ def test_a_hostile_customer_does_not_hold_up_another_customers_sync_and_writes(
     hostile = make_customer(f"Hostile {queue}", rate_limit=100_000)
     victim = make_customer(f"Victim {queue}", rate_limit=100_000)
     try:
-        with running_app(tmp_path, queue) as app, _client(app, hostile) as bad:
+        # Two sync threads: the three slow hostile syncs alone could hold them all.
+        with running_app(tmp_path, queue, sync_threads=2) as app, _client(app, hostile) as bad:
             good = _client(app, victim)  # outside `with`: one set of workers, started by `bad`
             baseline = _synced(good, _integration(good, victim_pms.base_url))
 
