@@ -34,7 +34,7 @@ def running_app(tmp_path: Path, queue: str, *, sync_threads: int = 4) -> Iterato
         # Four sync threads: the reaper may hand these workers other tests' stale runs (against
         # emulators long stopped, retried with backoff) while the test's own work waits.
         settings = _settings(tmp_path, REDIS_URL if queue == "redis" else None).model_copy(
-            update={"workers": 4}
+            update={"workers": sync_threads}
         )
         yield create_app(settings, run_workers=True, mount_sample_emulator=False)
 
