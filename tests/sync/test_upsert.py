@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text, update
 
 from pmsgate.canonical.registry import Model
 from pmsgate.kit.db import session_factory, unit_of_work
-from pmsgate.models.records import RECORD_TABLES
+from pmsgate.models.records import RECORD_COUNTS, RECORD_TABLES
 from pmsgate.models.sync import DataDiff, SyncRun
 from pmsgate.sync.repository import SyncRepository, keys_query
 from tests.fixtures.api import make_customer
@@ -69,6 +69,7 @@ def test_a_stored_hash_of_an_older_algorithm_is_not_a_change(fresh_sample_server
     customer = make_customer()
     integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
     assert run_queued_syncs(dispatcher) == ["COMPLETED"]
+    assert_counts_exact(integration_id)
     table = RECORD_TABLES[Model.RESIDENT_CHARGES]
     with unit_of_work(session_factory()) as session:
         session.execute(
@@ -99,3 +100,20 @@ def test_a_stored_hash_of_an_older_algorithm_is_not_a_change(fresh_sample_server
             )
         )
         assert stale == 0  # rewritten with the current hash, once
+    assert_counts_exact(integration_id)
+
+
+def assert_counts_exact(integration_id: str) -> None:
+    """record_counts (the unfiltered lists' total) equals the rows stored, model by model."""
+    with session_factory()() as session:
+        kept = dict(
+            session.execute(
+                select(RECORD_COUNTS.c.model, RECORD_COUNTS.c.count).where(
+                    RECORD_COUNTS.c.integration_id == integration_id
+                )
+            ).all()
+        )
+        for model, table in RECORD_TABLES.items():
+            stored = session.scalar(select(func.count()).where(table.c.integration_id == integration_id))
+            assert kept.get(model.value, 0) == stored, model
+        assert sum(kept.values()) > 0

@@ -66,14 +66,59 @@ def _build(spec: ModelSpec) -> Table:
         nullable = field_name != "x_id"
         columns.append(Column(field_name, _column_type(info.annotation), nullable=nullable))
     columns.extend(Column(ref, String(40), nullable=True) for ref in spec.references)
+    # Every sortable column has an (integration_id, column, id) index: a sorted page reads
+    # `limit` entries in order, ties included (the tie-breaker is `id`), instead of sorting the
+    # integration's rows; ranges on it count index entries. property_id, the one reference
+    # with thousands of rows per value, is indexed with created_at for its default sort.
+    # (Migration 0002 builds the composite ones; see SORTABLE_SYSTEM and sortable().)
     indexes = [
         UniqueConstraint("integration_id", "x_id"),
-        Index(f"ix_{name}_integration_created", "integration_id", "created_at"),
-        *(Index(f"ix_{name}_{ref}", ref) for ref in spec.references),
+        Index(f"ix_{name}_integration_created", "integration_id", "created_at", "id"),
+        *(
+            Index(f"ix_{name}_{ref}", ref, "created_at")
+            if ref == "property_id"
+            else Index(f"ix_{name}_{ref}", ref)
+            for ref in spec.references
+        ),
     ]
     if "transaction_date" in spec.record.model_fields:
-        indexes.append(Index(f"ix_{name}_transaction_date", "integration_id", "transaction_date"))
+        indexes.append(Index(f"ix_{name}_transaction_date", "integration_id", "transaction_date", "id"))
+    indexes.extend(
+        Index(f"ix_{name}_integration_{column}", "integration_id", column, "id")
+        for column in indexed_sorts(spec)
+    )
     return Table(name, Base.metadata, *columns, *indexes)
 
 
+# Columns `order-by` accepts on every list: the system times and keys. Reference ids and the
+# ledger's date and amount are added per model (`sortable`); each has an index.
+SORTABLE_SYSTEM = ("created_at", "updated_at", "last_seen", "id", "x_id")
+SORTABLE_FIELDS = ("transaction_date", "amount_in_cents")
+
+
+def indexed_sorts(spec: ModelSpec) -> tuple[str, ...]:
+    """Sortable columns that 0001 did not index already (created_at, id, x_id, references,
+    transaction_date)."""
+    extra: tuple[str, ...] = ("updated_at", "last_seen")
+    if "amount_in_cents" in spec.record.model_fields and "transaction_date" in spec.record.model_fields:
+        extra += ("amount_in_cents",)
+    return extra
+
+
+def sortable(spec: ModelSpec) -> frozenset[str]:
+    fields = spec.record.model_fields
+    ledger: tuple[str, ...] = SORTABLE_FIELDS if "transaction_date" in fields else ()
+    return frozenset((*SORTABLE_SYSTEM, *spec.references, *(f for f in ledger if f in fields)))
+
+
 RECORD_TABLES: dict[Model, Table] = {spec.model: _build(spec) for spec in SPECS}
+
+# Rows per (integration, model), kept by the upsert in the page's transaction: the exact
+# `total` of an unfiltered list without counting a million index entries per request.
+RECORD_COUNTS = Table(
+    "record_counts",
+    Base.metadata,
+    Column("integration_id", ForeignKey("integrations.id", ondelete="CASCADE"), primary_key=True),
+    Column("model", String(40), primary_key=True),
+    Column("count", BigInteger(), nullable=False),
+)

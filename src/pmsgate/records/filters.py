@@ -79,7 +79,10 @@ class VendorIs(Filter):
         value = values.get("integration_vendor")
         if value is None:
             return None
-        return Integration.vendor == Vendor(value).value
+        # A subquery rather than a join: the list query stays on the record table alone.
+        return table.c.integration_id.in_(
+            select(Integration.id).where(Integration.vendor == Vendor(value).value)
+        )
 
 
 def _as_bool(name: str, value: Any) -> bool:

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy import JSON
 from sqlalchemy.orm import Session
 
 from pmsgate.canonical.registry import BY_MODEL, Model
@@ -22,7 +20,8 @@ from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import BadRequest, NotFound
 from pmsgate.kit.deps import SessionDep
 from pmsgate.kit.pagination import ListParams, list_params, meta, single_meta
-from pmsgate.models.records import RECORD_TABLES
+from pmsgate.kit.responses import FastJSONResponse as JSONResponse
+from pmsgate.models.records import RECORD_TABLES, sortable
 from pmsgate.records.filters import RECORD_TIMES, Equals, Filter
 from pmsgate.records.repository import RecordRepository
 from pmsgate.records.schemas import list_envelope, record_model, single_envelope
@@ -55,12 +54,9 @@ class RecordResource:
 
     @property
     def orderable(self) -> frozenset[str]:
-        table = RECORD_TABLES[self.model]
-        return frozenset(
-            c.name
-            for c in table.c
-            if not isinstance(c.type, JSON) and c.name not in self.hidden | {"content_hash"}
-        )
+        """The whitelist of `order-by`: system times and keys, reference ids and the ledger's
+        date and amount, each served by an index (models.records.sortable)."""
+        return sortable(BY_MODEL[self.model]) - self.hidden
 
     def serialize(self, session: Session, rows: list[Any]) -> list[dict[str, Any]]:
         items = [row_to_dict(row, self.hidden) for row in rows]

@@ -8,10 +8,12 @@ from typing import Any, ClassVar
 
 from sqlalchemy import ARRAY, Dialect, Select, Table, Text, and_, cast, func, or_, select, true, update
 from sqlalchemy import insert as insert_statement
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pmsgate.kit.pagination import ListParams
 from pmsgate.models.integrations import Integration
+from pmsgate.models.records import RECORD_COUNTS
 from pmsgate.models.sync import DataDiff, SyncRun
 from pmsgate.sync.states import LIVE, RunStatus
 
@@ -182,16 +184,19 @@ class SyncRepository:
             found.update({row["x_id"]: dict(row) for row in rows})
         return found
 
-    def upsert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+    def upsert(self, table: Table, rows: list[dict[str, Any]]) -> int | None:
         """Insert new rows, overwrite changed ones; `id` and `created_at` never change.
 
         The rows go to the driver directly (values converted once by the columns' own bind
         processors): SQLite gets one `executemany` of a prepared `INSERT … ON CONFLICT`,
         PostgreSQL a `COPY` into a temporary staging table and one `INSERT … SELECT … ON
         CONFLICT` from it. Both arbitrate on the unique `(integration_id, x_id)` index.
+        Returns how many rows were new where the database says so (PostgreSQL: a concurrent
+        writer may have inserted a key after our lookup); None on SQLite, whose writers are
+        serialized so the lookup is exact.
         """
         if not rows:
-            return
+            return 0
         bulk = _Bulk.of(table, self.session.get_bind().dialect)
         values = bulk.values(rows)
         connection = self.session.connection()
@@ -204,9 +209,24 @@ class SyncRepository:
                     for row in values:
                         copy.write_row(row)
                 cursor.execute(bulk.merge)
+                inserted = sum(1 for (new,) in cursor.fetchall() if new)
                 cursor.execute(bulk.clear_staging)
-        else:
-            connection.exec_driver_sql(bulk.insert, values)
+            return inserted
+        connection.exec_driver_sql(bulk.insert, values)
+        return None
+
+    def add_counts(self, integration_id: str, added: dict[str, int]) -> None:
+        """Keep `record_counts` (the unfiltered lists' totals) in the page's transaction."""
+        rows = [{"integration_id": integration_id, "model": m, "count": n} for m, n in added.items() if n]
+        if not rows:
+            return
+        insert = postgresql.insert if self._dialect() == "postgresql" else sqlite.insert
+        statement = insert(RECORD_COUNTS)
+        statement = statement.on_conflict_do_update(
+            index_elements=[RECORD_COUNTS.c.integration_id, RECORD_COUNTS.c.model],
+            set_={"count": RECORD_COUNTS.c.count + statement.excluded["count"]},
+        )
+        self.session.execute(statement, rows)
 
     def touch(self, table: Table, integration_id: str, x_ids: Sequence[str], now: datetime) -> None:
         for chunk in _chunks(x_ids):
@@ -300,7 +320,10 @@ class _Bulk:
             f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
         )
         self.copy = f"COPY {staging} ({names}) FROM STDIN"
-        self.merge = f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {staging} {conflict}"  # noqa: S608
+        self.merge = (
+            f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {staging} {conflict} "  # noqa: S608
+            "RETURNING (xmax = 0)"  # true where the row was inserted, not updated
+        )
         self.clear_staging = f"DELETE FROM {staging}"  # noqa: S608
 
     @classmethod

@@ -92,6 +92,7 @@ def upsert_records(session: Session, ctx: UpsertContext, records: Sequence[Canon
 
     repository = SyncRepository.from_session(session)
     diffs: list[dict[str, Any]] = []
+    added: dict[str, int] = {}
     for model, keyed in by_model.items():
         table = RECORD_TABLES[model]
         rows = [_row(ctx, model, record) for record in keyed.values()]
@@ -130,8 +131,10 @@ def upsert_records(session: Session, ctx: UpsertContext, records: Sequence[Canon
             else:
                 unchanged.append(row["x_id"])
                 stats.unchanged[model] += 1
-        repository.upsert(table, to_write)
+        inserted = repository.upsert(table, to_write)
+        added[model.value] = stats.new[model] if inserted is None else inserted
         repository.touch(table, ctx.integration_id, unchanged, ctx.now)
+    repository.add_counts(ctx.integration_id, added)
     repository.add_diffs(diffs)
     record_data_events(session, ctx, diffs)  # the diffs' webhook events, in this transaction
     return stats
