@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     sync_lookback_days: int = Field(default=365, ge=1, description="Ledger window of a normal sync")
     back_sync_years: int = Field(default=50, ge=1)
     sync_page_size: int = Field(default=250, ge=1, le=5000)
+    sync_commit_records: int = Field(
+        default=2000,
+        ge=1,
+        description="A sync commits its pages (with their checkpoint) once this many records are pending",
+    )
     sync_heartbeat_timeout_seconds: int = Field(default=120, ge=5)
     sync_overlap_seconds: int = Field(default=300, ge=0, description="Lag window of incremental syncs")
 

@@ -1,5 +1,12 @@
-"""The sync run: every model in dependency order, page by page, each page committed with its
-checkpoint so a run that dies resumes at the next page.
+"""The sync run: every model in dependency order, page by page, pages committed with their
+checkpoint so a run that dies resumes after the last committed page.
+
+Pages are committed in batches of about `sync_commit_records` records (one transaction holds
+several pages and the checkpoint of the last): a commit per 250-record page was 18% of a first
+sync. A crash loses only the open batch, which the resumed run reads again. A page hook (tests)
+runs once its page is committed, so with a hook every page commits alone. While a batch is
+written, the next page is already being fetched (one page ahead, in a thread): the PMS's time
+to answer overlaps ours to store.
 
 In a worker the run goes in slices: it parks itself (RUNNING with no worker, `run_after` set)
 and raises Deferred when the PMS's budget says wait longer than a thread should sleep, or when
@@ -15,9 +22,10 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -171,30 +179,41 @@ def _run_models(
             resume_token=token,
             page_size=settings.sync_page_size,
         )
+        batch = _Batch(factory, snap, disabled, settings.sync_commit_records)
+        pages = prefetched(connector.stream(request))
         try:
-            for number, page in enumerate(connector.stream(request), start=1):
-                _commit_page(factory, snap, model, page, disabled)
+            for number, page in enumerate(pages, start=1):
+                batch.add(model, page)
                 if page_hook is not None:
+                    batch.commit()
                     page_hook(model, number)
                 # Yield only where the checkpoint resumes mid-model (a final page has no token).
                 if page.resume_token is not None and should_yield is not None and should_yield():
+                    batch.commit()  # the checkpoint the parked run resumes from
                     _park(factory, snap.run_id, 0.0)
                     raise Deferred(0.0, "yielded its slice")
+            batch.commit()
             _finish_model(factory, snap.run_id, model, ok=True)
             # Between models is a resume point too (the checkpoint names the next model).
             if model is not ordered[-1] and should_yield is not None and should_yield():
                 _park(factory, snap.run_id, 0.0)
                 raise Deferred(0.0, "yielded its slice")
         except Throttled as exc:
+            batch.commit()  # the pages read before the wait are whole; park after them
             _park(factory, snap.run_id, exc.retry_after)
             raise Deferred(exc.retry_after, exc.message) from None
         except AuthError as exc:
+            batch.commit()  # the pages read before the error are whole and valid
             fatal = exc.message
             _finish_model(factory, snap.run_id, model, ok=False, note=exc.message)
             break
         except ConnectorError as exc:
+            batch.commit()
             log.warning("sync %s: model %s failed: %s", snap.run_id, model, exc.message)
             _finish_model(factory, snap.run_id, model, ok=False, note=exc.message)
+        finally:
+            pages.close()  # stops the fetching thread before the connector is used again
+            batch.close()  # rolls back what was not committed (a crash: read again on resume)
     return _finish_run(factory, snap, fatal)
 
 
@@ -217,33 +236,109 @@ def _disabled(factory: sessionmaker[Session], integration_id: str) -> frozenset[
     return frozenset(spec.id_for(integration_id, x) for x in x_ids)
 
 
-def _commit_page(
-    factory: sessionmaker[Session],
-    snap: _RunSnapshot,
-    model: Model,
-    page: Page,
-    disabled: frozenset[str],
-) -> None:
-    now = utcnow()
-    with unit_of_work(factory) as session:
+class _Batch:
+    """Pages of one model in one open transaction, committed with the last page's checkpoint."""
+
+    def __init__(
+        self, factory: sessionmaker[Session], snap: _RunSnapshot, disabled: frozenset[str], limit: int
+    ) -> None:
+        self.factory, self.snap, self.disabled, self.limit = factory, snap, disabled, limit
+        self.session: Session | None = None
+        self.pending = 0
+
+    def add(self, model: Model, page: Page) -> None:
+        if self.session is None:
+            self.session = self.factory()
+        session = self.session
+        now = utcnow()
         ctx = UpsertContext(
-            integration_id=snap.integration_id,
+            integration_id=self.snap.integration_id,
             now=now,
-            job_id=snap.run_id,
-            record_diffs=not snap.is_first_sync,
-            disabled_property_ids=disabled,
+            job_id=self.snap.run_id,
+            record_diffs=not self.snap.is_first_sync,
+            disabled_property_ids=self.disabled,
         )
         stats = upsert_records(session, ctx, page.records)
         metrics.page_synced(snap.vendor, stats)
         if stats.new_property_ids:
-            _configure_new_properties(session, snap.integration_id, stats, now)
-        run = SyncRepository.from_session(session).get(snap.run_id)
+            _configure_new_properties(session, self.snap.integration_id, stats, now)
+        run = SyncRepository.from_session(session).get(self.snap.run_id)
         assert run is not None
         run.checkpoint = {"model": model.value, "token": page.resume_token}
         run.heartbeat_at = now
         run.counts = _merge_counts(run.counts, stats, page)
         if page.skipped:
             run.errors = [*run.errors, *({"model": model.value, **s} for s in page.skipped)][-200:]
+        session.flush()
+        self.pending += len(page.records)
+        if self.pending >= self.limit:
+            self.commit()
+
+    def commit(self) -> None:
+        if self.session is not None:
+            self.session.commit()
+            self.session.close()
+            self.session = None
+        self.pending = 0
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.rollback()
+            self.session.close()
+            self.session = None
+
+
+_DONE = object()
+
+
+def prefetched(pages: Iterator[Page], ahead: int = 1) -> Generator[Page, None, None]:
+    """The pages of `pages`, fetched in a thread `ahead` pages in advance of their consumer.
+
+    The connector is used by that thread alone while the stream lasts. An error of the stream
+    is raised to the consumer at the page where it happened; a consumer that stops early stops
+    the thread (and closes the stream) before returning.
+    """
+    channel: queue.Queue[Any] = queue.Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for page in pages:
+                while not stop.is_set():
+                    try:
+                        channel.put(page, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            item: Any = _DONE
+        except BaseException as exc:  # handed to the consumer, raised there
+            item = exc
+        finally:
+            close = getattr(pages, "close", None)
+            if stop.is_set() and close is not None:
+                close()
+        while not stop.is_set():
+            try:
+                channel.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    thread = threading.Thread(target=produce, name="sync-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = channel.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _configure_new_properties(session: Session, integration_id: str, stats: PageStats, now: datetime) -> None:

@@ -311,7 +311,7 @@ class _Bulk:
         names = ", ".join(f'"{c}"' for c in self.columns)
         updates = ", ".join(f'"{c}" = excluded."{c}"' for c in self.columns if c not in keep)
         conflict = f"ON CONFLICT (integration_id, x_id) DO UPDATE SET {updates}"
-        staging = f"_pmsgate_staging_{table.name}"
+        self.staging = staging = f"_pmsgate_staging_{table.name}"
         self.insert = (
             f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(self.columns))}) {conflict}"  # noqa: S608
         )
