@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -239,3 +241,48 @@ def test_streams_are_declared_for_every_model_offered() -> None:
 
     offered = definition_for(Vendor.RENTVINE).models
     assert set(STREAMS) <= offered and Model.FEES not in offered and Model.CHARGE_CODES not in offered
+
+
+class InFlight(httpx.HTTPTransport):
+    """Counts the requests in flight at once to the per-lease recurring-charges endpoint (each
+    held 20 ms so overlaps are seen)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = self.most = 0
+        self.lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if not request.url.path.endswith("/recurring-charges"):
+            return super().handle_request(request)
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        try:
+            time.sleep(0.02)
+            return super().handle_request(request)
+        finally:
+            with self.lock:
+                self.now -= 1
+
+
+def test_recurring_charges_of_a_page_of_leases_are_read_concurrently(
+    served: tuple[RunningServer, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pmsgate.connectors.rentvine.connector as rentvine
+
+    server, app = served
+    transport = InFlight()
+    recurring = read_all(
+        connector(server, transport=transport), Model.RECURRING_RESIDENT_CHARGES, page_size=10
+    )
+    assert len(recurring) == len(app.state.store.table("recurring"))
+    assert 1 < transport.most <= rentvine.LEASE_FETCHES
+    # The same records in the same order as reading one lease after another.
+    monkeypatch.setattr(rentvine, "LEASE_FETCHES", 1)
+    one_by_one = InFlight()
+    sequential = read_all(
+        connector(server, transport=one_by_one), Model.RECURRING_RESIDENT_CHARGES, page_size=10
+    )
+    assert one_by_one.most == 1
+    assert [x.x_id for x in recurring] == [x.x_id for x in sequential]
