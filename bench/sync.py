@@ -1,0 +1,252 @@
+"""Benchmark: first sync and unchanged re-sync of the sample PMS, beside dlt and the floor.
+
+    .venv/bin/python bench/sync.py --records 2000 8000 [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--skip-dlt] [--skip-floor] [--no-write] [--profile]
+
+For each size the sample PMS runs in its own process (`pmsgate emulate sample`); each of these
+runs in a fresh child process against a fresh store, so its peak RSS is its own:
+- pmsgate: first sync (SyncEngine, default settings), then a full re-sync of the unchanged data;
+- dlt: the `rest_api` source pulling the same endpoints (same page size) into the same database;
+- floor: the already mapped rows (read and mapped before the clock starts) bulk-inserted with
+  nothing else: SQLite `executemany`, PostgreSQL `COPY`.
+Figures go to docs/benchmarks.md (section "sync") unless --no-write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common
+
+SAME_STORE = False  # the child syncs into the store of its environment (bench/reads.py)
+
+
+def child(kind: str, base_url: str, database: str, admin_url: str | None, profile: bool) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", kind, "--base-url", base_url, "--database", database]
+    if admin_url:
+        command += ["--postgres", admin_url]
+    if profile:
+        command.append("--profile")
+    out = subprocess.run(command, check=True, capture_output=True, text=True, timeout=1800)
+    if out.stderr.strip():
+        print(out.stderr[-3000:], file=sys.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _store(database: str, admin_url: str | None) -> str:
+    """Environment for a fresh pmsgate store (or the one given, --same-store); returns its URL."""
+    if SAME_STORE:
+        from pmsgate.config import get_settings
+
+        return get_settings().sqlalchemy_url
+    os.environ["PMSGATE_DATA_DIR"] = str(common.fresh_data_dir())
+    if database == "postgresql":
+        assert admin_url, "--postgres URL needed"
+        from cryptography.fernet import Fernet
+
+        url = common.postgres_database(admin_url)
+        os.environ["PMSGATE_DATABASE_URL"] = url
+        os.environ["PMSGATE_SECRET_KEY"] = Fernet.generate_key().decode()
+        os.environ["PMSGATE_ALLOW_PRIVATE_PMS_URLS"] = "true"  # the emulator is on loopback
+    from pmsgate.config import get_settings
+    from pmsgate.migrations import upgrade
+
+    url = get_settings().sqlalchemy_url
+    upgrade(url)
+    return url
+
+
+def bench_integration(base_url: str, dispatcher: Any = None) -> str:
+    """A customer and a SAMPLE1 integration on the emulator (its first sync queued on `dispatcher`)."""
+    from pmsgate.customers.repository import CustomerRepository
+    from pmsgate.customers.service import create_customer
+    from pmsgate.integrations.schemas import IntegrationCreate
+    from pmsgate.integrations.service import create_integration
+    from pmsgate.kit.db import session_factory, unit_of_work
+    from pmsgate.worker.dispatch import RecordingDispatcher
+
+    with unit_of_work(session_factory()) as session:
+        issued = create_customer(session, "bench")
+        customer = CustomerRepository.from_session(session).get(issued.customer.id)
+        assert customer is not None
+        body = IntegrationCreate.model_validate(
+            {
+                "integration_vendor": "SAMPLE1",
+                "name": "bench",
+                "active": True,
+                "max_request_frequency": 100000,
+                "credentials": {"baseUrl": base_url},
+            }
+        )
+        return create_integration(session, customer, body, dispatcher or RecordingDispatcher()).id
+
+
+def run_pmsgate(base_url: str, database: str, admin_url: str | None, profile: bool) -> dict[str, Any]:
+    url = _store(database, admin_url)
+    from sqlalchemy import select
+
+    from pmsgate.integrations.repository import IntegrationRepository
+    from pmsgate.kit.db import session_factory, unit_of_work
+    from pmsgate.models.sync import SyncRun
+    from pmsgate.sync.engine import execute_run
+    from pmsgate.sync.service import request_sync
+    from pmsgate.sync.states import RunKind
+    from pmsgate.worker.dispatch import RecordingDispatcher
+
+    dispatcher = RecordingDispatcher()
+    integration_id = bench_integration(base_url, dispatcher)
+
+    def counted(run_id: str) -> tuple[int, dict[str, Any]]:
+        with session_factory()() as session:
+            run = session.get(SyncRun, run_id)
+            assert run is not None
+            totals: dict[str, int] = {}
+            for counts in run.counts.values():
+                if isinstance(counts, dict):
+                    for key, value in counts.items():
+                        if isinstance(value, int):
+                            totals[key] = totals.get(key, 0) + value
+            return sum(totals.values()), totals
+
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    with common.Timer() as first:
+        status = execute_run(session_factory(), dispatcher.sync_runs[0])
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(f"/tmp/pmsgate-sync-{database}.prof")
+    assert status == "COMPLETED", status
+    records, _ = counted(dispatcher.sync_runs[0])
+    rss_first = common.rss_peak_mb()
+    if SAME_STORE:
+        return {"records": records, "first_s": first.seconds}
+
+    with unit_of_work(session_factory()) as session:
+        integration = IntegrationRepository.from_session(session).get(integration_id)
+        assert integration is not None
+        run_id = request_sync(session, integration, RunKind.MANUAL, dispatcher, full=True).id
+    with common.Timer() as again:
+        status = execute_run(session_factory(), run_id)
+    assert status == "COMPLETED", status
+    seen, totals = counted(run_id)
+    with session_factory()() as session:
+        runs = session.scalars(select(SyncRun.id).where(SyncRun.integration_id == integration_id)).all()
+    result = {
+        "records": records,
+        "first_s": first.seconds,
+        "rss_first_mb": rss_first,
+        "resync_s": again.seconds,
+        "resync_seen": seen,
+        "resync_written": totals.get("new", 0) + totals.get("updated", 0),
+        "runs": len(runs),
+        "url": url,
+    }
+    if database == "postgresql":
+        common.drop_postgres_database(url)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--records", type=int, nargs="+", default=[2000, 8000], help="residents seeded")
+    parser.add_argument(
+        "--postgres", default=None, help="admin URL of a PostgreSQL server (adds PostgreSQL runs)"
+    )
+    parser.add_argument("--skip-dlt", action="store_true")
+    parser.add_argument("--skip-floor", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--profile", action="store_true", help="cProfile the first sync to /tmp")
+    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--database", default="sqlite", help=argparse.SUPPRESS)
+    parser.add_argument("--same-store", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    global SAME_STORE
+    SAME_STORE = args.same_store
+
+    if args.child:
+        runner = {"pmsgate": run_pmsgate}
+        if args.child != "pmsgate":
+            import bench_loaders
+
+            runner = {"dlt": bench_loaders.run_dlt, "floor": bench_loaders.run_floor}
+        print(json.dumps(runner[args.child](args.base_url, args.database, args.postgres, args.profile)))
+        return
+
+    databases = ["sqlite", *(["postgresql"] if args.postgres else [])]
+    kinds = ["pmsgate", *([] if args.skip_dlt else ["dlt"]), *([] if args.skip_floor else ["floor"])]
+    lines = []
+    for records in args.records:
+        with common.emulator("sample", records) as emu:
+            for database in databases:
+                row: dict[str, Any] = {}
+                for kind in kinds:
+                    row[kind] = child(kind, emu.base_url, database, args.postgres, args.profile)
+                    print(f"{records} residents, {database}, {kind}: {row[kind]}", flush=True)
+                lines.append(_line(records, database, row))
+    table = _table(lines)
+    print(table)
+    if not args.no_write:
+        common.write_section(
+            "sync", "First sync and unchanged re-sync (sample PMS over HTTP)", table, ("dlt",)
+        )
+
+
+def _line(residents: int, database: str, row: dict[str, Any]) -> dict[str, Any]:
+    p = row["pmsgate"]
+    rate = p["records"] / p["first_s"]
+    out = {
+        "residents": residents,
+        "database": database,
+        "records": p["records"],
+        "first": f"{p['first_s']:.1f} s = {rate:,.0f} rec/s",
+        "rss": f"{p['rss_first_mb']:.0f} MB",
+        "resync": f"{p['resync_s']:.1f} s ({p['resync_s'] / p['first_s']:.2f}x first), "
+        f"{p['resync_written']} rows written",
+    }
+    if "dlt" in row:
+        d = row["dlt"]
+        dlt_rate = d["rows"] / d["seconds"]
+        out["dlt"] = (
+            f"{d['rows']:,} rows in {d['seconds']:.1f} s = {dlt_rate:,.0f} rows/s, RSS {d['rss_mb']:.0f} MB"
+        )
+        out["vs_dlt"] = f"{rate / dlt_rate:.2f}x"
+    if "floor" in row:
+        f = row["floor"]
+        floor_rate = f["rows"] / f["seconds"]
+        out["floor"] = f"{floor_rate:,.0f} rows/s ({f['method']})"
+        out["vs_floor"] = f"{floor_rate / rate:.2f}x"
+    return out
+
+
+def _table(lines: list[dict[str, Any]]) -> str:
+    head = (
+        "| residents | store | records | pmsgate first sync | peak RSS | unchanged re-sync "
+        "| dlt, same endpoints | pmsgate ÷ dlt | floor (mapped rows, bulk insert) | floor ÷ pmsgate |\n"
+        "|---|---|---|---|---|---|---|---|---|---|\n"
+    )
+    rows = [
+        f"| {x['residents']:,} | {x['database']} | {x['records']:,} | {x['first']} | {x['rss']} "
+        f"| {x['resync']} "
+        f"| {x.get('dlt', '-')} | {x.get('vs_dlt', '-')} | {x.get('floor', '-')} | {x.get('vs_floor', '-')} |"
+        for x in lines
+    ]
+    return head + "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    main()
