@@ -1,7 +1,7 @@
 """read indexes and record counts
 
 Revision ID: read_indexes
-Revises: 0001
+Revises: console
 
 Every sortable column of the record tables gets an (integration_id, column, id) index, so a
 sorted page over 1,000,000 charges reads `limit` index entries in order (ties included)
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "read_indexes"
-down_revision = "0001"
+down_revision = "console"
 branch_labels = None
 depends_on = None
 
