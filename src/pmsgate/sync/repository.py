@@ -6,7 +6,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import ARRAY, Dialect, Select, Table, Text, and_, cast, func, or_, select, true, update
+import orjson
+import psycopg
+from sqlalchemy import ARRAY, JSON, Dialect, Select, Table, Text, and_, cast, func, or_, select, true, update
 from sqlalchemy import insert as insert_statement
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -184,13 +186,15 @@ class SyncRepository:
             found.update({row["x_id"]: dict(row) for row in rows})
         return found
 
-    def upsert(self, table: Table, rows: list[dict[str, Any]]) -> int | None:
+    def upsert(self, table: Table, rows: list[dict[str, Any]], *, all_new: bool = False) -> int | None:
         """Insert new rows, overwrite changed ones; `id` and `created_at` never change.
 
         The rows go to the driver directly (values converted once by the columns' own bind
         processors): SQLite gets one `executemany` of a prepared `INSERT … ON CONFLICT`,
         PostgreSQL a `COPY` into a temporary staging table and one `INSERT … SELECT … ON
-        CONFLICT` from it. Both arbitrate on the unique `(integration_id, x_id)` index.
+        CONFLICT` from it. Both arbitrate on the unique `(integration_id, x_id)` index. When the
+        lookup found none of the rows (a first sync), PostgreSQL copies them straight into the
+        table, falling back to the merge if a concurrent writer inserted one of the keys since.
         Returns how many rows were new where the database says so (PostgreSQL: a concurrent
         writer may have inserted a key after our lookup); None on SQLite, whose writers are
         serialized so the lookup is exact.
@@ -203,6 +207,8 @@ class SyncRepository:
         if bulk.dialect == "postgresql":
             raw = connection.connection.driver_connection
             assert raw is not None
+            if all_new and self._copy_new(raw, bulk, values):
+                return len(values)
             with raw.cursor() as cursor:
                 cursor.execute(bulk.create_staging)
                 with cursor.copy(bulk.copy) as copy:
@@ -214,6 +220,15 @@ class SyncRepository:
             return inserted
         connection.exec_driver_sql(bulk.insert, values)
         return None
+
+    def _copy_new(self, raw: Any, bulk: _Bulk, values: list[tuple[Any, ...]]) -> bool:
+        try:
+            with raw.transaction(), raw.cursor() as cursor, cursor.copy(bulk.copy_direct) as copy:
+                for row in values:
+                    copy.write_row(row)
+        except psycopg.errors.UniqueViolation:  # rolled back to the savepoint; merge instead
+            return False
+        return True
 
     def add_counts(self, integration_id: str, added: dict[str, int]) -> None:
         """Keep `record_counts` (the unfiltered lists' totals) in the page's transaction."""
@@ -303,7 +318,7 @@ class _Bulk:
         self.dialect = dialect.name
         self.columns = [c.name for c in table.c]
         self.processors = [
-            (i, p)
+            (i, _orjson_text if isinstance(c.type, JSON) and dialect.name == "sqlite" else p)
             for i, c in enumerate(table.c)
             if (p := c.type.dialect_impl(dialect).bind_processor(dialect)) is not None
         ]
@@ -320,6 +335,7 @@ class _Bulk:
             f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
         )
         self.copy = f"COPY {staging} ({names}) FROM STDIN"
+        self.copy_direct = f"COPY {table.name} ({names}) FROM STDIN"
         self.merge = (
             f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {staging} {conflict} "  # noqa: S608
             "RETURNING (xmax = 0)"  # true where the row was inserted, not updated
@@ -334,12 +350,32 @@ class _Bulk:
         return cls._cache[key]
 
     def values(self, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        """Driver values of the rows. A page repeats most converted values (its three system
+        times are one instant, dates recur), so each distinct value is converted once."""
         out = []
         columns, processors = self.columns, self.processors
+        memo: dict[tuple[int, Any], Any] = {}
         for row in rows:
             values = [row.get(c) for c in columns]
             for index, process in processors:
-                if values[index] is not None:
-                    values[index] = process(values[index])
+                value = values[index]
+                if value is None:
+                    continue
+                if isinstance(value, dict | list):
+                    values[index] = process(value)
+                    continue
+                key = (index, value)
+                converted = memo.get(key, _MISSING)
+                if converted is _MISSING:
+                    converted = memo[key] = process(value)
+                values[index] = converted
             out.append(tuple(values))
         return out
+
+
+_MISSING = object()
+
+
+def _orjson_text(value: Any) -> str:
+    """JSON columns on SQLite: the same text SQLAlchemy's serializer writes, by orjson."""
+    return orjson.dumps(value).decode()

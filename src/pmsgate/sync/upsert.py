@@ -131,7 +131,7 @@ def upsert_records(session: Session, ctx: UpsertContext, records: Sequence[Canon
             else:
                 unchanged.append(row["x_id"])
                 stats.unchanged[model] += 1
-        inserted = repository.upsert(table, to_write)
+        inserted = repository.upsert(table, to_write, all_new=not existing)
         added[model.value] = stats.new[model] if inserted is None else inserted
         repository.touch(table, ctx.integration_id, unchanged, ctx.now)
     repository.add_counts(ctx.integration_id, added)
