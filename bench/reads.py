@@ -60,7 +60,7 @@ def generate(url: str, integration_id: str, charges: int) -> None:
         source = ""
         when = "timestamp '2025-01-01' + (n / 50) * interval '1 second'"
         tdate = "timestamp '2023-01-01' + (n * 7 % 1095) * interval '1 day'"
-        rows = f"FROM generate_series(1, {charges}) n"
+        rows = f"FROM generate_series(1::bigint, {charges}::bigint) n"
     lease = f"(n * 7919 % {LEASES})"
     select = (
         f"SELECT {_hex('n', 'chg', dialect)}, '{integration_id}', {when}, {when}, {when}, 'h', 'c' || n, "
