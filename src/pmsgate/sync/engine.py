@@ -259,7 +259,7 @@ class _Batch:
             disabled_property_ids=self.disabled,
         )
         stats = upsert_records(session, ctx, page.records)
-        metrics.page_synced(snap.vendor, stats)
+        metrics.page_synced(self.snap.vendor, stats)
         if stats.new_property_ids:
             _configure_new_properties(session, self.snap.integration_id, stats, now)
         run = SyncRepository.from_session(session).get(self.snap.run_id)
