@@ -73,10 +73,16 @@ def generate(url: str, integration_id: str, charges: int) -> None:
         "content_hash, x_id, x_lease_id, lease_id, resident_id, property_id, unit_id, amount_in_cents, "
         f"name, description, transaction_date) {select}"
     )
+    # The rows bypass the sync, so their count goes where the sync's upsert would put it.
+    counts = (
+        "INSERT INTO record_counts (integration_id, model, count) "
+        f"SELECT '{integration_id}', 'resident_charges', {charges}"
+    )
     if dialect == "sqlite":
         path = url.split("///", 1)[1]
         with sqlite3.connect(path) as conn:
             conn.execute(statement)
+            conn.execute(counts)
         with sqlite3.connect(path) as conn:
             conn.execute("ANALYZE")
     else:
@@ -84,6 +90,7 @@ def generate(url: str, integration_id: str, charges: int) -> None:
 
         with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
             conn.execute(statement)
+            conn.execute(counts)
             conn.execute("VACUUM ANALYZE resident_charges")
 
 

@@ -54,6 +54,12 @@ class Settings(BaseSettings):
         ge=1,
         description="A sync commits its pages (with their checkpoint) once this many records are pending",
     )
+    sync_commit_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="… or once its oldest uncommitted page is this old (a slow PMS still checkpoints and "
+        "heartbeats often)",
+    )
     sync_heartbeat_timeout_seconds: int = Field(default=120, ge=5)
     sync_overlap_seconds: int = Field(default=300, ge=0, description="Lag window of incremental syncs")
 

@@ -46,6 +46,7 @@ def test_a_crash_mid_batch_loses_only_the_open_batch(fresh_sample_server: Served
     integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
     run_id = dispatcher.sync_runs.pop()
     settings.sync_page_size, settings.sync_commit_records = 5, 10  # batches of 2 pages (22 charges)
+    settings.sync_commit_seconds = 3600.0
     try:
         with pytest.raises(RunInterrupted):
             execute_run(session_factory(), run_id, builder=lambda c: DiesAtPage(c, page=4))
@@ -59,7 +60,7 @@ def test_a_crash_mid_batch_loses_only_the_open_batch(fresh_sample_server: Served
             )
         assert execute_run(session_factory(), run_id, builder=fast) == "COMPLETED"
     finally:
-        settings.sync_page_size, settings.sync_commit_records = 250, 2000
+        settings.sync_page_size, settings.sync_commit_records, settings.sync_commit_seconds = 250, 2000, 1.0
     resumed = run_row(run_id)
     assert resumed.counts["resident_charges"]["new"] == count(Model.RESIDENT_CHARGES, integration_id) > 10
 

@@ -1,12 +1,13 @@
 """The sync run: every model in dependency order, page by page, pages committed with their
 checkpoint so a run that dies resumes after the last committed page.
 
-Pages are committed in batches of about `sync_commit_records` records (one transaction holds
-several pages and the checkpoint of the last): a commit per 250-record page was 18% of a first
-sync. A crash loses only the open batch, which the resumed run reads again. A page hook (tests)
-runs once its page is committed, so with a hook every page commits alone. While a batch is
-written, the next page is already being fetched (one page ahead, in a thread): the PMS's time
-to answer overlaps ours to store.
+Pages are committed in batches of about `sync_commit_records` records, or after
+`sync_commit_seconds` (one transaction holds several pages and the checkpoint of the last): a
+commit per 250-record page was 18% of a first sync; the time bound keeps a slow PMS's run
+checkpointing and heartbeating often. A crash loses only the open batch, which the resumed run
+reads again. A page hook (tests) runs once its page is committed, so with a hook every page
+commits alone. While a batch is written, the next page is already being fetched (one page
+ahead, in a thread): the PMS's time to answer overlaps ours to store.
 
 In a worker the run goes in slices: it parks itself (RUNNING with no worker, `run_after` set)
 and raises Deferred when the PMS's budget says wait longer than a thread should sleep, or when
@@ -25,6 +26,7 @@ import os
 import queue
 import socket
 import threading
+import time
 from collections.abc import Callable, Generator, Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -179,7 +181,7 @@ def _run_models(
             resume_token=token,
             page_size=settings.sync_page_size,
         )
-        batch = _Batch(factory, snap, disabled, settings.sync_commit_records)
+        batch = _Batch(factory, snap, disabled, settings.sync_commit_records, settings.sync_commit_seconds)
         pages = prefetched(connector.stream(request))
         try:
             for number, page in enumerate(pages, start=1):
@@ -240,15 +242,23 @@ class _Batch:
     """Pages of one model in one open transaction, committed with the last page's checkpoint."""
 
     def __init__(
-        self, factory: sessionmaker[Session], snap: _RunSnapshot, disabled: frozenset[str], limit: int
+        self,
+        factory: sessionmaker[Session],
+        snap: _RunSnapshot,
+        disabled: frozenset[str],
+        limit: int,
+        seconds: float,
     ) -> None:
         self.factory, self.snap, self.disabled, self.limit = factory, snap, disabled, limit
+        self.seconds = seconds
         self.session: Session | None = None
         self.pending = 0
+        self.opened = 0.0
 
     def add(self, model: Model, page: Page) -> None:
         if self.session is None:
             self.session = self.factory()
+            self.opened = time.monotonic()
         session = self.session
         now = utcnow()
         ctx = UpsertContext(
@@ -271,7 +281,7 @@ class _Batch:
             run.errors = [*run.errors, *({"model": model.value, **s} for s in page.skipped)][-200:]
         session.flush()
         self.pending += len(page.records)
-        if self.pending >= self.limit:
+        if self.pending >= self.limit or time.monotonic() - self.opened >= self.seconds:
             self.commit()
 
     def commit(self) -> None:
