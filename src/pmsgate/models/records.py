@@ -70,7 +70,7 @@ def _build(spec: ModelSpec) -> Table:
     # `limit` entries in order, ties included (the tie-breaker is `id`), instead of sorting the
     # integration's rows; ranges on it count index entries. property_id, the one reference
     # with thousands of rows per value, is indexed with created_at for its default sort.
-    # (Migration 0004 builds the composite ones; see SORTABLE_SYSTEM and sortable().)
+    # (Migration 0005 builds the composite ones; see SORTABLE_SYSTEM and sortable().)
     indexes = [
         UniqueConstraint("integration_id", "x_id"),
         Index(f"ix_{name}_integration_created", "integration_id", "created_at", "id"),

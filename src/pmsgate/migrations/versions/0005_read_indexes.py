@@ -1,7 +1,7 @@
 """read indexes and record counts
 
 Revision ID: read_indexes
-Revises: worker_lanes
+Revises: webhooks
 
 Every sortable column of the record tables gets an (integration_id, column, id) index, so a
 sorted page over 1,000,000 charges reads `limit` index entries in order (ties included)
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "read_indexes"
-down_revision = "worker_lanes"
+down_revision = "webhooks"
 branch_labels = None
 depends_on = None
 
