@@ -50,7 +50,7 @@ def test_jobs_list_and_show(customer: CustomerKey, sample_server: Served) -> Non
                 customer_id=customer.customer_id,
                 integration_id=integration_id,
                 vendor="SAMPLE1",
-                operation="create_resident_charge",
+                operation="CREATE_RESIDENT_CHARGE",
                 write_category="resident_charges",
                 status="FAILURE",
                 phase="NOT_SENT",

@@ -20,6 +20,8 @@ from pmsgate.models.jobs import WriteJob
 from pmsgate.worker.dispatch import RecordingDispatcher
 from pmsgate.worker.periodic import reap
 from pmsgate.writes.engine import execute_write
+from tests.fixtures.api import CustomerKey
+from tests.fixtures.sample import Served, create_integration
 from tests.writes.conftest import WriteWorld, first, run_writes
 
 REPO = Path(__file__).resolve().parents[2]
@@ -193,3 +195,36 @@ def test_an_outcome_that_cannot_be_established_fails_saying_so(
     assert len(_at_pms(world, _job(job_id).marker)) == 1
     status = writer.get(f"/v1/admin/write-status/{job_id}").json()
     assert status["write_status"] == "SUCCESS" and status["created_record_id"]
+
+
+def test_a_job_with_an_operation_no_release_wrote_fails_instead_of_looping(
+    customer: CustomerKey, sample_server: Served
+) -> None:
+    from pmsgate.kit.db import unit_of_work
+    from pmsgate.kit.ids import new_id
+
+    integration_id, _ = create_integration(customer, sample_server.base_url)
+    job_id = new_id("job")
+    with unit_of_work(session_factory()) as session:
+        session.add(
+            WriteJob(
+                id=job_id,
+                root_job_id=job_id,
+                customer_id=customer.customer_id,
+                integration_id=integration_id,
+                vendor="SAMPLE1",
+                operation="MOVE_MOUNTAINS",
+                write_category="resident_charges",
+                status="PENDING",
+                phase="NOT_SENT",
+                parameters={},
+                native={},
+                marker="z" * 16,
+                errors=[],
+                created_at=utcnow(),
+            )
+        )
+    assert execute_write(session_factory(), job_id) == "FAILURE"
+    with unit_of_work(session_factory()) as session:
+        job = session.get(WriteJob, job_id)
+        assert job is not None and job.status == "FAILURE" and "MOVE_MOUNTAINS" in job.errors[0]

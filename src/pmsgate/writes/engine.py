@@ -94,10 +94,19 @@ def execute_write(
         job = repository.get(job_id)
         assert job is not None
         session.refresh(job)
+        try:
+            operation = WriteOperation(job.operation)
+        except ValueError:
+            # A row no release of pmsgate wrote (a hand edit, a downgrade): fail it, never retry it forever.
+            job.status, job.errors, job.finished_at = (
+                "FAILURE",
+                [f"unknown write operation {job.operation!r}"],
+                now,
+            )
+            record_write_failed(session, job)
+            return "FAILURE"
         context = connect.context_for(integration)
-        request = WriteRequest(
-            operation=WriteOperation(job.operation), fields=dict(job.native), marker=job.marker
-        )
+        request = WriteRequest(operation=operation, fields=dict(job.native), marker=job.marker)
         phase, attempts = job.phase, job.attempts
 
     connector: Any = (builder or connect.default_builder)(context)
