@@ -19,6 +19,7 @@ from pmsgate.customers.ratelimit import MemoryRateLimiter, RateLimiter, RedisRat
 from pmsgate.kit.db import session_factory
 from pmsgate.kit.deps import refuse_nul
 from pmsgate.middleware import BodyLimitMiddleware, RateLimitHeadersMiddleware
+from pmsgate.openapi import customize as customize_openapi
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ def create_app(
         from pmsgate.integrations.connect import EMBEDDED_SAMPLE_PATH
 
         app.mount(EMBEDDED_SAMPLE_PATH, create_sample_app())
-    _add_security_scheme(app)
+    customize_openapi(app)
     return app
 
 
@@ -128,20 +129,3 @@ def _add_metrics(app: FastAPI, dispatcher: Any) -> None:
     def scrape() -> Response:
         body, content_type = metrics.render(registry)
         return Response(body, media_type=content_type)
-
-
-def _add_security_scheme(app: FastAPI) -> None:
-    original = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = original()
-        schema.setdefault("components", {})["securitySchemes"] = {
-            "bearerAuth": {"type": "http", "scheme": "bearer"}
-        }
-        schema["security"] = [{"bearerAuth": []}]
-        app.openapi_schema = schema
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

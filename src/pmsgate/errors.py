@@ -116,6 +116,8 @@ _ZOD_CODES = {
     "model_type": "invalid_type",
     "int_from_float": "invalid_type",
     "too_long": "too_big",
+    "string_too_long": "too_big",
+    "string_too_short": "too_small",
     "less_than": "too_big",
     "less_than_equal": "too_big",
     "too_short": "too_small",

@@ -115,7 +115,16 @@ class IntegrationDetail(IntegrationOut):
     is_running_data_access_check: bool
 
 
+def _absent_when_unset(schema: dict[str, Any]) -> None:
+    """`custom_sync_schedule` is left out of answers when unset (the contract's optional object)."""
+    schema["required"] = [name for name in schema.get("required", []) if name != "custom_sync_schedule"]
+
+
 class IntegrationCreated(IntegrationBase):
+    model_config = ConfigDict(
+        json_schema_serialization_defaults_required=True, json_schema_extra=_absent_when_unset
+    )
+
     customer_id: str
     ping_results: dict[str, Any]
     custom_sync_schedule: dict[str, Any] | None = None
@@ -123,6 +132,10 @@ class IntegrationCreated(IntegrationBase):
 
 
 class IntegrationUpdated(_Out):
+    model_config = ConfigDict(
+        json_schema_serialization_defaults_required=True, json_schema_extra=_absent_when_unset
+    )
+
     id: str
     created_at: datetime
     updated_at: datetime

@@ -139,9 +139,13 @@ def _route(router: APIRouter, vendor: Vendor, operation: WriteOperation) -> None
         def not_supported() -> None:
             raise MethodNotSupported(unsupported_message(vendor, operation))
 
+        def update_not_supported(recurring_resident_charge_id: Annotated[str, Path(max_length=64)]) -> None:
+            # The path parameter is declared so the document describes the path it publishes.
+            raise MethodNotSupported(unsupported_message(vendor, operation))
+
         router.add_api_route(
             path,
-            not_supported,
+            update_not_supported if operation is WriteOperation.UPDATE_RECURRING_CHARGE else not_supported,
             methods=[method],
             summary=f"{summary}: {label} - Not Supported",
             status_code=405,
