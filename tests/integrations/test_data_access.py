@@ -35,12 +35,43 @@ def test_data_access_reports_each_model(app: FastAPI) -> None:
     with TestClient(app, headers=customer.headers) as client:
         info = client.get(f"/v1/admin/integrations/{integration_id}/data-access").json()["result"]
         assert info["data_access_check_in_process"] is False and info["last_data_access_check"]
-        assert info["models"]["resident_payments"] == {"read": False}
-        assert info["models"]["resident_charges"] == {"read": True}
+        assert info["models"]["resident_payments"]["read"] == {
+            "status": "FAILED",
+            "error_message": "these credentials cannot read resident_payments",
+        }
+        assert info["models"]["resident_charges"] == {
+            "read": {"status": "SUCCESS", "error_message": None},
+            "create": {"untested": True},  # writes are never tried against a live ledger
+            "update": {"unsupported": True},
+        }
+        assert info["models"]["recurring_resident_charges"]["update"] == {"untested": True}
         assert (
             client.get(f"/v1/admin/integrations/{integration_id}/").json()["results"]["can_authenticate"]
             is True
         )
         wrong = client.get(f"/v1/admin/integrations/{wrong_id}/").json()["results"]
         assert wrong["can_authenticate"] is False
-        assert "credentials" in wrong["models"]["error"]["message"]
+        assert wrong["models"] and not any(entry["enabled"] for entry in wrong["models"].values())
+        refused = client.get(f"/v1/admin/integrations/{wrong_id}/data-access").json()["result"]["models"]
+        assert refused and all(
+            entry["read"]["status"] == "FAILED" and "credentials" in entry["read"]["error_message"]
+            for entry in refused.values()
+        )
+
+
+def test_reports_stored_in_the_old_shape_are_answered_in_the_contracts() -> None:
+    from pmsgate.integrations.access import present
+
+    legacy = {"leases": {"read": True}, "resident_payments": {"read": False}, "error": {"message": "x"}}
+    assert present(legacy) == {
+        "leases": {
+            "read": {"status": "SUCCESS", "error_message": None},
+            "create": {"untested": True},
+            "update": {"untested": True},
+        },
+        "resident_payments": {
+            "read": {"status": "FAILED", "error_message": "these credentials cannot read resident_payments"},
+            "create": {"untested": True},
+            "update": {"untested": True},
+        },
+    }

@@ -8,6 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from pmsgate.integrations.tasks import check_data_access
 from pmsgate.worker.dispatch import RecordingDispatcher
 from tests.contract import assert_matches_contract
 from tests.fixtures.sample import Served, SyncedIntegration, run_queued_syncs
@@ -44,8 +45,16 @@ def test_integration_crud_shapes(client: TestClient, sample_server: Served) -> N
         assert_matches_contract("post", f"/v1/admin/integrations/{{integration_id}}/{verb}", response.json())
     began = client.post(f"/v1/admin/integrations/{integration_id}/data-access")
     assert_matches_contract("post", "/v1/admin/integrations/{integration_id}/data-access", began.json())
+    check_data_access(integration_id)  # the worker's task, for real, against the sample PMS
     info = client.get(f"/v1/admin/integrations/{integration_id}/data-access")
     assert_matches_contract("get", "/v1/admin/integrations/{integration_id}/data-access", info.json())
+    models = info.json()["result"]["models"]
+    assert models["resident_charges"]["read"] == {"status": "SUCCESS", "error_message": None}
+    assert set(models) >= {"properties", "leases", "resident_payments"}
+    single = client.get(f"/v1/admin/integrations/{integration_id}/")
+    assert_matches_contract("get", "/v1/admin/integrations/{integration_id}/", single.json())
+    enabled = single.json()["results"]["models"]
+    assert enabled["resident_charges"] == {"enabled": True, "from_interfaces": []}
     schedules = client.get(f"/v1/admin/integrations/{integration_id}/job-schedules/")
     assert_matches_contract("get", "/v1/admin/integrations/{integration_id}/job-schedules/", schedules.json())
     schedule_id = schedules.json()["results"][0]["id"]

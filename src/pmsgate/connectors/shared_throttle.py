@@ -49,6 +49,7 @@ class RedisTokenBucket:
     ) -> None:
         self.budget = budget
         self._key = f"pmsgate:throttle:{key}"
+        self._client = client
         self._sleep = sleep
         self._acquire = client.register_script(_ACQUIRE)
         self._pause = client.register_script(_PAUSE)
@@ -65,6 +66,16 @@ class RedisTokenBucket:
             self._sleep(wait)
             waited += wait
         return waited
+
+    def available(self) -> float:
+        """Requests that could go now without waiting, from the arrival time stored in Redis."""
+        pipe = self._client.pipeline(transaction=False)
+        pipe.time()
+        pipe.get(self._key)
+        (seconds, micros), stored = pipe.execute()
+        now = seconds + micros / 1_000_000
+        backlog = max(0.0, float(stored) - now) if stored is not None else 0.0
+        return min(float(self._burst), self._burst - backlog / self._interval)
 
     def pause(self, seconds: float) -> None:
         self._pause(keys=[self._key], args=[max(0.0, seconds), self._interval, self._burst])

@@ -71,6 +71,12 @@ class TokenBucket:
         with self._lock:
             self._tokens = min(self._tokens, 1 - seconds * self.budget.rate)
 
+    def available(self) -> float:
+        """Requests that could go now, without taking any (negative while paused)."""
+        with self._lock:
+            elapsed = self._clock() - self._updated
+            return min(self._capacity, self._tokens + elapsed * self.budget.rate)
+
 
 _buckets: dict[str, TokenBucket] = {}
 _buckets_lock = threading.Lock()
@@ -83,6 +89,12 @@ def bucket_for(key: str, budget: RequestBudget) -> TokenBucket:
         if bucket is None or bucket.budget != budget:
             bucket = _buckets[key] = _new_bucket(key, budget)
         return bucket
+
+
+def budget_available(key: str, budget: RequestBudget) -> float:
+    """How much of an integration's budget is free now (requests that could go at once), as
+    every worker sharing it sees it. Read-only; the admin rate-limits endpoint reads this."""
+    return bucket_for(key, budget).available()
 
 
 def _new_bucket(key: str, budget: RequestBudget) -> TokenBucket:

@@ -9,6 +9,7 @@ from typing import Any
 from pmsgate.canonical.enums import Vendor
 from pmsgate.connectors.registry import ConnectorContext, definition_for
 from pmsgate.integrations import connect
+from pmsgate.integrations.access import first_error
 from pmsgate.integrations.tasks import probe_data_access
 from pmsgate.kit.timeutil import utcnow
 
@@ -38,9 +39,8 @@ def check_credentials_live(
         connector = connect.default_builder(context)
     except (ValueError, KeyError) as exc:
         return LiveCheck(False, f"These credentials cannot be used: {exc}")
-    can_authenticate, models = probe_data_access(connector, context.integration_id)
+    can_authenticate, models = probe_data_access(connector, context.integration_id, vendor)
     if not can_authenticate:
-        error = models.get("error")
-        message = error.get("message") if isinstance(error, dict) else None
+        message = first_error(models)
         return LiveCheck(False, f"The PMS refused these credentials: {message or 'authentication failed'}")
     return LiveCheck(True, None, dict(models))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Query
 from pmsgate.canonical.enums import Vendor
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import NotFound
-from pmsgate.integrations import schemas, service, views
+from pmsgate.integrations import access, schemas, service, views
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.kit.deps import DispatcherDep, SessionDep
 from pmsgate.kit.pagination import ListParams, list_params, meta, single_meta
@@ -140,6 +140,7 @@ def start_data_access_check(
 ) -> dict[str, Any]:
     integration = service.owned(session, customer, integration_id)
     integration.data_access_check_in_process = True
+    integration.data_access = access.processing(integration.data_access)
     from pmsgate.worker.dispatch import dispatch_after_commit
 
     dispatch_after_commit(session, lambda: dispatcher.data_access_check(integration_id))
@@ -155,7 +156,7 @@ def get_data_access(integration_id: str, session: SessionDep, customer: CurrentC
     integration = service.owned(session, customer, integration_id)
     return {
         "result": {
-            "models": integration.data_access or {},
+            "models": access.present(integration.data_access),
             "last_data_access_check": integration.last_data_access_check,
             "data_access_check_in_process": integration.data_access_check_in_process,
         }

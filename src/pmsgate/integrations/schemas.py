@@ -195,8 +195,30 @@ class DataAccessBeganEnvelope(_Out):
     result: DataAccessBegan
 
 
+class AccessStatus(_Out):
+    status: Literal["SUCCESS", "FAILED", "PROCESSING"]
+    error_message: str | None
+
+
+class AccessUnsupported(_Out):
+    unsupported: bool
+
+
+class AccessUntested(_Out):
+    untested: bool
+
+
+AccessOutcome = AccessStatus | AccessUnsupported | AccessUntested
+
+
+class ModelAccess(_Out):
+    read: AccessOutcome
+    create: AccessOutcome
+    update: AccessOutcome
+
+
 class DataAccessInfo(_Out):
-    models: dict[str, Any]
+    models: dict[str, ModelAccess]
     last_data_access_check: datetime | None
     data_access_check_in_process: bool
 

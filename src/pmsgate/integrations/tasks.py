@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from pmsgate.canonical.enums import Vendor
 from pmsgate.connectors.base import Connector
 from pmsgate.connectors.errors import AuthError, ConnectorError
+from pmsgate.integrations import access as access_report
 from pmsgate.integrations import connect
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.kit.db import session_factory, unit_of_work
@@ -21,8 +23,9 @@ def check_data_access(integration_id: str, builder: connect.ConnectorBuilder | N
         if integration is None or integration.is_archived:
             return
         context = connect.context_for(integration)
+        vendor = Vendor(integration.vendor)
     connector = (builder or connect.default_builder)(context)
-    can_authenticate, models = probe_data_access(connector, integration_id)
+    can_authenticate, models = probe_data_access(connector, integration_id, vendor)
     with unit_of_work(factory) as session:
         integration = IntegrationRepository.from_session(session).get(integration_id)
         if integration is None:
@@ -33,7 +36,7 @@ def check_data_access(integration_id: str, builder: connect.ConnectorBuilder | N
         integration.data_access_check_in_process = False
 
 
-def probe_data_access(connector: Connector, label: str) -> tuple[bool, dict[str, object]]:
+def probe_data_access(connector: Connector, label: str, vendor: Vendor) -> tuple[bool, dict[str, object]]:
     """Asks the PMS whether the credentials authenticate and which models they can read; closes
     the connector. Shared by the data-access task and the connect page's live check."""
     models: dict[str, object] = {}
@@ -42,12 +45,12 @@ def probe_data_access(connector: Connector, label: str) -> tuple[bool, dict[str,
         connector.check_credentials()
         can_authenticate = True
         access = connector.data_access()
-        models = {model.value: {"read": allowed} for model, allowed in access.items()}
+        models = access_report.report(vendor, access)
     except AuthError as exc:
-        models = {"error": {"message": exc.message}}
+        models = access_report.failed(vendor, connector.supported_models(), exc.message)
     except ConnectorError as exc:
         log.warning("data access check of %s failed: %s", label, exc.message)
-        models = {"error": {"message": exc.message}}
+        models = access_report.failed(vendor, connector.supported_models(), exc.message)
     finally:
         connector.close()
     return can_authenticate, models

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pmsgate.canonical.enums import Vendor
+from pmsgate.integrations import access
 from pmsgate.models.integrations import Integration, JobSchedule, PropertyConfiguration
 
 
@@ -34,7 +36,7 @@ def integration_out(integration: Integration) -> dict[str, Any]:
         "last_completed_sync": integration.last_completed_sync,
         "last_completed_back_sync": integration.last_completed_back_sync,
         "integration_interfaces": [],
-        "models": integration.data_access or {},
+        "models": access.enabled_models(Vendor(integration.vendor), integration.data_access),
         "can_authenticate": integration.can_authenticate,
         "last_data_access_check": integration.last_data_access_check,
         "configuration_meta_data": [],

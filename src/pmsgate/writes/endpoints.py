@@ -186,6 +186,7 @@ def retry_write(
 
 
 def routers() -> list[APIRouter]:
+    from pmsgate.writes.job_logs import router as job_logs_router
     from pmsgate.writes.vendor_endpoints import router as vendor_router
 
-    return [generic, admin, logs_router, vendor_router()]
+    return [generic, admin, logs_router, job_logs_router, vendor_router()]

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from pmsgate.kit.pagination import ListParams
 from pmsgate.models.integrations import Integration
 from pmsgate.models.jobs import JobLog, WriteJob
 
@@ -146,3 +147,38 @@ class WriteRepository:
             query.order_by(JobLog.created_at.desc(), JobLog.id.desc()).offset(offset).limit(limit)
         ).all()
         return [(row[0], row[1]) for row in rows], int(total)
+
+    def job_logs(
+        self,
+        customer_id: str,
+        params: ListParams,
+        *,
+        status: str | None = None,
+        integration_id: str | None = None,
+        job_type: str | None = None,
+        of_job: str | None = None,
+        spawned: bool = True,
+    ) -> tuple[list[JobLog], int]:
+        """Job logs of a customer's jobs; `of_job` narrows to one job (and, with `spawned`, the
+        jobs it spawned: its retries, or every job of the chain when it is the root)."""
+        query = select(JobLog).where(JobLog.customer_id == customer_id)
+        if status:
+            query = query.where(JobLog.status == status)
+        if integration_id:
+            query = query.where(JobLog.integration_id == integration_id)
+        if job_type:
+            query = query.where(JobLog.job_type == job_type)
+        if of_job is not None:
+            mine = [JobLog.job_id == of_job]
+            if spawned:
+                mine += [JobLog.root_job_id == of_job, JobLog.parent_job_id == of_job]
+            query = query.where(or_(*mine))
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        order = [
+            getattr(JobLog, name).desc() if direction == "desc" else getattr(JobLog, name).asc()
+            for name, direction in params.order_by
+        ]
+        rows = self.session.scalars(
+            query.order_by(*order, JobLog.id.asc()).offset(params.offset).limit(params.limit)
+        ).all()
+        return list(rows), int(total)

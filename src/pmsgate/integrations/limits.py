@@ -1,0 +1,80 @@
+"""HTTP only: `GET /v1/admin/integrations/{id}/rate-limits/`, the integration's PMS request
+budget and how much of it is free now. The contract's per-minute shape (`minute_limit`),
+plus pmsgate's `budget` with the exact figures."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+
+from pmsgate.connectors.throttle import RequestBudget, budget_available
+from pmsgate.customers.auth import CurrentCustomer
+from pmsgate.integrations import service
+from pmsgate.kit.deps import SessionDep
+from pmsgate.kit.pagination import ListParams, list_params
+from pmsgate.kit.timeutil import iso, utcnow
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1/admin/integrations", tags=["admin"])
+
+
+class Budget(BaseModel):
+    requests: float
+    per_seconds: float
+    cadence: str
+    available: float | None  # None when the shared budget cannot be read (Redis unavailable)
+    in_use: float | None
+
+
+class RateLimits(BaseModel):
+    integration_id: str
+    updated_at: str
+    minute_limit: int | None
+    budget: Budget
+
+
+class RateLimitsEnvelope(BaseModel):
+    results: RateLimits
+
+
+@router.get(
+    "/{integration_id}/rate-limits/",
+    response_model=RateLimitsEnvelope,
+    summary="The current PMS rate limits associated with your integration.",
+    description="The integration's PMS request budget (`max_request_frequency` per "
+    "`max_request_cadence`, or the vendor's documented limit) and how much of it is free now, "
+    "shared by every worker.",
+)
+def rate_limits(
+    integration_id: str,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    _params: Annotated[ListParams, Depends(list_params)],
+) -> dict[str, Any]:
+    integration = service.owned(session, customer, integration_id)
+    budget = RequestBudget.from_integration(
+        integration.max_request_frequency, integration.max_request_cadence
+    )
+    try:
+        available: float | None = round(budget_available(integration.id, budget), 3)
+    except Exception as exc:  # the shared budget lives in Redis: report the limit without its use
+        log.warning("rate-limits of %s: budget use unavailable: %s", integration.id, exc)
+        available = None
+    capacity = max(1.0, budget.requests)
+    return {
+        "results": {
+            "integration_id": integration.id,
+            "updated_at": iso(utcnow()),
+            "minute_limit": max(1, round(budget.rate * 60)),
+            "budget": {
+                "requests": budget.requests,
+                "per_seconds": budget.per_seconds,
+                "cadence": integration.max_request_cadence,
+                "available": available,
+                "in_use": None if available is None else round(capacity - max(0.0, available), 3),
+            },
+        }
+    }
