@@ -80,6 +80,9 @@ class WriteRequest:
 class WriteOutcome:
     x_id: str | None  # None when the vendor does not return the created id
     records: Sequence[CanonicalRecord] = field(default_factory=tuple)  # read back, if the vendor allows
+    # A batch the PMS took only in part: one message per item (or group of items) that failed.
+    # The job ends PARTIAL_SUCCESS with these as its errors.
+    item_errors: Sequence[str] = field(default_factory=tuple)
     # What the job should say beyond its status, e.g. that the PMS holds the record pending approval.
     note: str | None = None
 

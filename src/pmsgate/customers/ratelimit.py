@@ -1,17 +1,24 @@
 """Per-customer request limits: a fixed one-minute window.
 
 In-process counters serve the embedded mode; with PMSGATE_REDIS_URL every API process shares
-the counters in Redis, so the limit holds across machines.
+the counters in Redis, so the limit holds across machines. When Redis cannot be reached, each
+process limits on its own (a warning says so) and tries Redis again a few seconds later: an
+outage loosens the limit to one per process for a while, it never turns requests into errors.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from typing import Protocol
 
 WINDOW_SECONDS = 60
+REDIS_RETRY_SECONDS = 5.0
+REDIS_TIMEOUT_SECONDS = 0.5  # a request never waits longer than this on an unreachable Redis
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -62,9 +69,40 @@ class RedisRateLimiter:
     def __init__(self, url: str) -> None:
         import redis
 
-        self._redis = redis.Redis.from_url(url)
+        self._errors = (redis.RedisError, OSError)
+        self._redis = redis.Redis.from_url(
+            url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+        )
+        self._fallback = MemoryRateLimiter()
+        self._retry_at = 0.0
 
     def hit(self, key: str, limit: int) -> Usage:
+        now = time.monotonic()
+        if now >= self._retry_at:
+            try:
+                return self._shared_hit(key, limit)
+            except self._errors as exc:
+                self._retry_at = now + REDIS_RETRY_SECONDS
+                log.warning(
+                    "rate limits: Redis unavailable (%s); limiting in this process, retrying Redis in %.0f s",
+                    exc,
+                    REDIS_RETRY_SECONDS,
+                )
+        return self._fallback.hit(key, limit)
+
+    def peek(self, key: str, limit: int) -> Usage:
+        if time.monotonic() >= self._retry_at:
+            try:
+                now = time.time()
+                window = int(now // WINDOW_SECONDS)
+                count = int(self._redis.get(f"pmsgate:ratelimit:{key}:{window}") or 0)
+                reset_in = int((window + 1) * WINDOW_SECONDS - now) + 1
+                return Usage(limit=limit, remaining=limit - count, reset_in=reset_in)
+            except self._errors:
+                pass
+        return self._fallback.peek(key, limit)
+
+    def _shared_hit(self, key: str, limit: int) -> Usage:
         now = time.time()
         window = int(now // WINDOW_SECONDS)
         redis_key = f"pmsgate:ratelimit:{key}:{window}"
@@ -72,12 +110,5 @@ class RedisRateLimiter:
         pipe.incr(redis_key)
         pipe.expire(redis_key, WINDOW_SECONDS * 2)
         count = int(pipe.execute()[0])
-        reset_in = int((window + 1) * WINDOW_SECONDS - now) + 1
-        return Usage(limit=limit, remaining=limit - count, reset_in=reset_in)
-
-    def peek(self, key: str, limit: int) -> Usage:
-        now = time.time()
-        window = int(now // WINDOW_SECONDS)
-        count = int(self._redis.get(f"pmsgate:ratelimit:{key}:{window}") or 0)
         reset_in = int((window + 1) * WINDOW_SECONDS - now) + 1
         return Usage(limit=limit, remaining=limit - count, reset_in=reset_in)

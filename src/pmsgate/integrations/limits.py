@@ -8,7 +8,7 @@ import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from pmsgate.connectors.throttle import RequestBudget, budget_available
 from pmsgate.customers.auth import CurrentCustomer
@@ -30,10 +30,13 @@ class Budget(BaseModel):
 
 
 class RateLimits(BaseModel):
+    # `budget` (a Budget) is answered too: left out of the declared schema so the document keeps
+    # the contract's fields, and allowed here as an extra member.
+    model_config = ConfigDict(extra="allow")
+
     integration_id: str
     updated_at: str
     minute_limit: int | None
-    budget: Budget
 
 
 class RateLimitsEnvelope(BaseModel):
@@ -46,7 +49,8 @@ class RateLimitsEnvelope(BaseModel):
     summary="The current PMS rate limits associated with your integration.",
     description="The integration's PMS request budget (`max_request_frequency` per "
     "`max_request_cadence`, or the vendor's documented limit) and how much of it is free now, "
-    "shared by every worker.",
+    "shared by every worker. pmsgate adds `budget`: `{requests, per_seconds, cadence, available, "
+    "in_use}` (`available`/`in_use` are null while the shared budget cannot be read).",
 )
 def rate_limits(
     integration_id: str,
@@ -64,17 +68,18 @@ def rate_limits(
         log.warning("rate-limits of %s: budget use unavailable: %s", integration.id, exc)
         available = None
     capacity = max(1.0, budget.requests)
+    budget_out = Budget(
+        requests=budget.requests,
+        per_seconds=budget.per_seconds,
+        cadence=integration.max_request_cadence,
+        available=available,
+        in_use=None if available is None else round(capacity - max(0.0, available), 3),
+    )
     return {
         "results": {
             "integration_id": integration.id,
             "updated_at": iso(utcnow()),
             "minute_limit": max(1, round(budget.rate * 60)),
-            "budget": {
-                "requests": budget.requests,
-                "per_seconds": budget.per_seconds,
-                "cadence": integration.max_request_cadence,
-                "available": available,
-                "in_use": None if available is None else round(capacity - max(0.0, available), 3),
-            },
+            "budget": budget_out.model_dump(),
         }
     }

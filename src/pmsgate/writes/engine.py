@@ -1,6 +1,6 @@
 """Performing a write job against the PMS, exactly once as far as the PMS can tell.
 
-    PENDING ──claim──> RUNNING ──> SUCCESS | FAILURE
+    PENDING ──claim──> RUNNING ──> SUCCESS | PARTIAL_SUCCESS (a batch the PMS took in part) | FAILURE
                           │
                           └─(worker died: heartbeat stale)─> RUNNING again, phase says where:
                               NOT_SENT  nothing reached the PMS: send
@@ -177,6 +177,16 @@ def _reconcile(connector: Any, request: WriteRequest) -> WriteOutcome | None:
     expected = len(request.fields["items"]) if batch else 1
     if not found:
         return None
+    if batch and len(found) < expected:
+        # Part of the batch is at the PMS and the rest is not: sending it again would double
+        # the part that arrived, so the job ends PARTIAL_SUCCESS saying what is missing.
+        return WriteOutcome(
+            x_id=None,
+            item_errors=(
+                f"the PMS holds {len(found)} of the {expected} charges of this batch (reference "
+                f"{request.marker}); the other {expected - len(found)} did not arrive",
+            ),
+        )
     if len(found) != expected:
         raise OutcomeUnknown(
             f"the PMS holds {len(found)} records with reference {request.marker}, expected {expected}"
@@ -231,18 +241,19 @@ def _succeed(
             upsert_records(
                 session, UpsertContext(job.integration_id, now, job.id, record_diffs=True), records
             )
-        job.status = "SUCCESS"
+        partial = list(outcome.item_errors) if outcome else []
+        job.status = "PARTIAL_SUCCESS" if partial else "SUCCESS"
         job.phase = "SENT"
-        job.errors = []
+        job.errors = partial
         job.created_x_id = x_id
         model_spec = spec_for(OPERATION_MODEL[operation])
         if x_id and operation is not WriteOperation.UPDATE_RECURRING_CHARGE:
             job.created_record_id = model_spec.id_for(job.integration_id, x_id)
         job.note = outcome.note if outcome and outcome.note else (None if x_id else NO_ID_NOTE)
         job.finished_at = now
-        _add_log(session, job, connector, "SUCCESS", job.note)
+        _add_log(session, job, connector, job.status, "; ".join(partial) or job.note)
         record_write_succeeded(session, job)
-    return "SUCCESS"
+    return job.status
 
 
 def _fail(
@@ -288,7 +299,7 @@ def _add_log(session: Session, job: WriteJob, connector: Any, status: str, messa
             status=status,
             parameters=job.parameters,
             exchanges=exchanges,
-            error=message if status == "FAILURE" else None,
+            error=message if status in ("FAILURE", "PARTIAL_SUCCESS") else None,
             created_at=utcnow(),
         )
     )

@@ -47,7 +47,7 @@ def list_job_logs(
     session: SessionDep,
     customer: CurrentCustomer,
     params: Params,
-    status: Annotated[Literal["SUCCESS", "FAILURE"] | None, Query()] = None,
+    status: Annotated[Literal["SUCCESS", "PARTIAL_SUCCESS", "FAILURE"] | None, Query()] = None,
     integration_id: Annotated[str | None, Query(max_length=64)] = None,
     job_type: Annotated[str | None, Query(max_length=64)] = None,
 ) -> dict[str, Any]:

@@ -39,7 +39,7 @@ class WriteLogOut(BaseModel):
     created_at: str
     job_id: str
     job_log_id: str
-    status: Literal["SUCCESS", "FAILURE"]
+    status: Literal["SUCCESS", "PARTIAL_SUCCESS", "FAILURE"]
     integration_id: str
     job_type: str
     parameters: Any = None
@@ -86,7 +86,7 @@ def write_logs(
     time_range: Annotated[Literal["hour", "day", "week", "month"] | None, Query()] = None,
     integration_id: Annotated[str | None, Query(description="Filter logs by integration ID")] = None,
     status: Annotated[
-        Literal["SUCCESS", "FAILURE"] | None, Query(description="Filter logs by status")
+        Literal["SUCCESS", "PARTIAL_SUCCESS", "FAILURE"] | None, Query(description="Filter logs by status")
     ] = None,
     write_category: Annotated[
         WriteCategory | None, Query(description="Filter logs by write category")

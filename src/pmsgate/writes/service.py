@@ -311,7 +311,9 @@ def status_of(session: Session, customer: Customer, root_job_id: str) -> dict[st
     if root is None:
         raise NotFound.resource("write job", root_job_id)
     latest = repository.latest_in_chain(root.root_job_id) or root
-    status = {"SUCCESS": "SUCCESS", "FAILURE": "FAILURE"}.get(latest.status, "PENDING")
+    status = {"SUCCESS": "SUCCESS", "PARTIAL_SUCCESS": "PARTIAL_SUCCESS", "FAILURE": "FAILURE"}.get(
+        latest.status, "PENDING"
+    )
     return {
         "write_status": status,
         "errors": list(latest.errors or []),
