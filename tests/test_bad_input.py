@@ -151,3 +151,13 @@ def test_a_400_has_propexos_error_shape_and_ours(reader: TestClient, synced: Syn
     } in zod["issues"]
     assert any(i["code"] == "invalid_type" and i["path"] == ["amount_in_cents"] for i in zod["issues"])
     assert ["foo"] in _fields(response) and ["amount_in_cents"] in _fields(response)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/v1/admin/logs/writes/", "/v1/admin/logs/jobs/", "/v1/admin/data-diffs/", "/v1/admin/integrations/"],
+)
+def test_admin_list_offsets_are_bounded(reader: TestClient, path: str) -> None:
+    response = reader.get(path, params={"offset": 2**63})
+    assert response.status_code == 400, response.text
+    assert ["offset"] in _fields(response)

@@ -18,7 +18,7 @@ from pmsgate.config import get_settings
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import NotFound
 from pmsgate.kit.deps import SessionDep
-from pmsgate.kit.pagination import ListParams, Meta, list_params, single_meta
+from pmsgate.kit.pagination import MAX_OFFSET, ListParams, Meta, list_params, single_meta
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.jobs import JobLog
 from pmsgate.writes.repository import WriteRepository
@@ -82,7 +82,7 @@ def write_logs(
     session: SessionDep,
     customer: CurrentCustomer,
     limit: Annotated[int, Query(ge=1, le=100, description="Number of records to return")] = 100,
-    offset: Annotated[int | None, Query(ge=0, description="Number of records to skip")] = 0,
+    offset: Annotated[int | None, Query(ge=0, le=MAX_OFFSET, description="Number of records to skip")] = 0,
     time_range: Annotated[Literal["hour", "day", "week", "month"] | None, Query()] = None,
     integration_id: Annotated[str | None, Query(description="Filter logs by integration ID")] = None,
     status: Annotated[
