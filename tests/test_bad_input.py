@@ -161,3 +161,10 @@ def test_admin_list_offsets_are_bounded(reader: TestClient, path: str) -> None:
     response = reader.get(path, params={"offset": 2**63})
     assert response.status_code == 400, response.text
     assert ["offset"] in _fields(response)
+
+
+def test_a_webhook_url_longer_than_its_column_is_a_400(reader: TestClient) -> None:
+    url = "https://example.com/" + "a" * 1990
+    response = reader.post("/v1/webhooks/", json={"url": url, "triggers": ["DATA_NEW"]})
+    assert response.status_code == 400, response.text
+    assert ["url"] in _fields(response)

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
 from pmsgate.kit.pagination import Meta
+
+
+def _fits_the_column(url: HttpUrl) -> HttpUrl:
+    if len(str(url)) > 2000:  # the stored column is VARCHAR(2000); PostgreSQL would refuse it
+        raise ValueError("URL should have at most 2000 characters")
+    return url
+
+
+WebhookUrl = Annotated[HttpUrl, AfterValidator(_fits_the_column)]
 
 
 class Trigger(StrEnum):
@@ -36,7 +45,7 @@ class Header(_Strict):
 
 
 class WebhookCreate(_Strict):
-    url: HttpUrl
+    url: WebhookUrl
     headers: list[Header] | None = Field(default=None, max_length=50)
     triggers: list[Trigger] = Field(min_length=1)
     active: bool = False
@@ -45,7 +54,7 @@ class WebhookCreate(_Strict):
 
 
 class WebhookUpdate(_Strict):
-    url: HttpUrl | None = None
+    url: WebhookUrl | None = None
     headers: list[Header] | None = Field(default=None, max_length=50)
     active: bool | None = None
     secret: str | None = Field(default=None, min_length=10, max_length=500)
