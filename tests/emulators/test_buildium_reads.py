@@ -173,6 +173,8 @@ def test_unknown_parameters_and_values_are_refused(client: TestClient) -> None:
     _refused(client, "/v1/leases/1/transactions", status=404)
     lease_id = _all(client, "/v1/leases")[0]["Id"]
     _refused(client, f"/v1/leases/{lease_id}/transactions", transactiontypes="Rent")
+    txn_id = _all(client, f"/v1/leases/{lease_id}/transactions")[0]["Id"]
+    _refused(client, f"/v1/leases/{lease_id}/transactions/{txn_id}", expand="all")  # single records too
 
 
 def test_orderby_is_applied(client: TestClient) -> None:

@@ -58,6 +58,28 @@ def test_the_partner_token_may_come_as_a_header_on_every_request() -> None:
         assert wrong.status_code == 401
 
 
+def test_a_tenants_nested_transactions_leases_and_recurring_charges(client: TestClient) -> None:
+    tenant = _tenant(client)
+    tenant_id = tenant["TenantID"]
+    transactions = client.get(f"/Tenants/{tenant_id}/Transactions")
+    assert transactions.status_code == 200, transactions.text
+    rows = transactions.json()
+    assert rows and {r["TransactionType"] for r in rows} >= {"Charge"}
+    assert all(r["AccountID"] == tenant_id for r in rows)
+    assert transactions.headers["X-Total-Results"] == str(len(rows))
+    paged = client.get(f"/Tenants/{tenant_id}/Transactions", params={"pagesize": 1, "pagenumber": 1})
+    assert len(paged.json()) == 1 and "Link" in paged.headers
+    leases = client.get(f"/Tenants/{tenant_id}/Leases").json()
+    assert leases and all(lease["TenantID"] == tenant_id for lease in leases)
+    recurring = client.get(f"/Tenants/{tenant_id}/RecurringCharges")
+    assert recurring.status_code in (200, 204)
+    assert all(
+        r["EntityKeyID"] == tenant_id for r in (recurring.json() if recurring.status_code == 200 else [])
+    )
+    assert client.get("/Tenants/999999/Transactions").status_code == 404
+    assert client.get(f"/Tenants/{tenant_id}/Nothing").status_code == 404
+
+
 def test_paging_headers_and_links(client: TestClient) -> None:
     first = client.get("/Charges", params={"pagesize": 50, "pagenumber": 1})
     total = int(first.headers["X-Total-Results"])

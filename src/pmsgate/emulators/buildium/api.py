@@ -137,6 +137,7 @@ async def general_ledger(request: Request) -> Response:
 async def lease_transaction(request: Request) -> Response:
     store = _store(request)
     store.admit(request.headers)
+    allow(request.query_params, ())
     lease = _lease(store, request)
     txn = store.transactions.get(request.path_params["record_id"])
     if txn is None or txn["LeaseId"] != lease["Id"]:
@@ -147,6 +148,7 @@ async def lease_transaction(request: Request) -> Response:
 async def recurring_charge(request: Request) -> Response:
     store = _store(request)
     store.admit(request.headers)
+    allow(request.query_params, ())
     lease = _lease(store, request)
     row = store.tables["recurring"].get(request.path_params["record_id"])
     if row is None or row["LeaseId"] != lease["Id"] or row["TransactionType"] != "Charge":

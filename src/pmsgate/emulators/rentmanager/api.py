@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from pmsgate.emulators.rentmanager import query as q
 from pmsgate.emulators.rentmanager.saves import Saver
-from pmsgate.emulators.rentmanager.store import RESOURCES, Record, RMStore
+from pmsgate.emulators.rentmanager.store import RESOURCES, Record, Resource, RMStore
 from pmsgate.emulators.rentmanager.wire import RMError, rm_json
 
 TOKEN_HEADER = "X-RM12Api-ApiToken"  # noqa: S105 (a header name)
@@ -95,8 +95,14 @@ def _malformed(record: Record, id_field: str) -> Record:
 async def list_records(request: Request) -> Response:
     headers = gate(request)
     store, resource = _store(request), _resource(request)
-    spec, params = RESOURCES[resource], _params(request)
-    rows = store.rows(resource)
+    return await _answer_list(request, headers, store, RESOURCES[resource], store.rows(resource))
+
+
+async def _answer_list(
+    request: Request, headers: dict[str, str], store: RMStore, spec: Resource, rows: list[Record]
+) -> Response:
+    """RQL filters, paging (Link, X-Total-Results), fields, embeds and faults over `rows`."""
+    params = _params(request)
     known = frozenset(rows[0]) if rows else frozenset({spec.id_field})
     filters = q.parse_filters(params.get("filters"), known)
     rows = [row for row in rows if all(q.matches(row, f) for f in filters)]
@@ -125,6 +131,46 @@ async def list_records(request: Request) -> Response:
         store.faults.note("slow_ms")
         await asyncio.sleep(plan.slow_ms / 1000)
     return rm_json(shown, 200, headers)
+
+
+# A tenant's nested resources, as public clients read them (`/Tenants/{id}/Transactions`, …).
+_TRANSACTIONS = Resource("Transactions", "ID")
+
+
+def _tenant_transactions(store: RMStore, tenant_id: int) -> list[Record]:
+    """Charges, credits and payments on the tenant's account, oldest first, each with its type."""
+    rows: list[Record] = []
+    for resource, kind in (("Charges", "Charge"), ("Credits", "Credit"), ("Payments", "Payment")):
+        for record in store.rows(resource):
+            if record.get("AccountID") == tenant_id:
+                row = {**record, "TransactionType": record.get("TransactionType") or kind}
+                row.setdefault("ID", record.get("ChargeID"))
+                rows.append(row)
+    return sorted(rows, key=lambda r: (str(r.get("TransactionDate")), int(r.get("ID") or 0)))
+
+
+async def tenant_children(request: Request) -> Response:
+    headers = gate(request)
+    store = _store(request)
+    tenant_id = int(request.path_params["record_id"])
+    if store.get("Tenants", tenant_id) is None:
+        return Response(status_code=404, headers=headers)
+    child = str(request.path_params["child"]).lower()
+    if child == "transactions":
+        return await _answer_list(
+            request, headers, store, _TRANSACTIONS, _tenant_transactions(store, tenant_id)
+        )
+    if child == "leases":
+        leases = [row for row in store.rows("Leases") if row.get("TenantID") == tenant_id]
+        return await _answer_list(request, headers, store, RESOURCES["Leases"], leases)
+    if child == "recurringcharges":
+        charges = [
+            row
+            for row in store.rows("RecurringCharges")
+            if row.get("EntityKeyID") == tenant_id and row.get("EntityType") == "Tenant"
+        ]
+        return await _answer_list(request, headers, store, RESOURCES["RecurringCharges"], charges)
+    raise HTTPException(404, f"no resource 'Tenants/{tenant_id}/{request.path_params['child']}'")
 
 
 async def get_record(request: Request) -> Response:

@@ -22,6 +22,7 @@ ROUTES = [
     Route("/{resource}", api.list_records, methods=["GET"]),
     Route("/{resource}", api.save_collection, methods=["POST"]),
     Route("/{resource}/{record_id:int}", api.get_record, methods=["GET"]),
+    Route("/Tenants/{record_id:int}/{child}", api.tenant_children, methods=["GET"]),
     Route("/_control/faults", control.set_faults, methods=["POST"]),
     Route("/_control/limits", control.set_limits, methods=["POST"]),
     Route("/_control/reset", control.reset, methods=["POST"]),
