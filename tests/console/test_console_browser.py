@@ -280,8 +280,9 @@ def test_failed_write_is_retried_from_the_console(page: Any, service: Service) -
     assert page.locator("details pre").count() >= 1  # the native exchange is shown
     _shot(page, "write-job")
     page.once("dialog", lambda dialog: dialog.accept())
-    page.click("#retry")
-    page.wait_for_selector("#job-status")
+    with page.expect_navigation(url="**/console/jobs/job_*", wait_until="domcontentloaded"):
+        page.click("#retry")
+    assert page.locator("#job-status").count() == 1, page.content()[:2000]
     retry_id = page.url.rsplit("/", 1)[1]
     assert retry_id != job_id
     _wait(lambda: (page.reload() or True) and page.inner_text("#job-status") in ("SUCCESS", "FAILURE"))
