@@ -4,11 +4,15 @@ the truth; the queue only carries ids, so a lost queue message is recovered by t
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from pmsgate.kit.db import after_commit
+
+log = logging.getLogger(__name__)
 
 
 class Dispatcher(Protocol):
@@ -19,9 +23,18 @@ class Dispatcher(Protocol):
     def write_job(self, job_id: str) -> None: ...
 
 
-def dispatch_after_commit(session: Session, send: object) -> None:
-    """`send` is a zero-argument callable that enqueues; it runs only once the data is durable."""
-    after_commit(session, send)  # type: ignore[arg-type]
+def dispatch_after_commit(session: Session, send: Callable[[], None]) -> None:
+    """`send` is a zero-argument callable that enqueues; it runs only once the data is durable.
+    If the queue cannot be reached (a Redis outage), the work is already stored: the caller still
+    gets its answer and the reaper sends the work once the queue is back."""
+
+    def send_or_leave_to_the_reaper() -> None:
+        try:
+            send()
+        except Exception as exc:  # the queue's client raises its own error types
+            log.warning("queue unreachable (%s); the reaper re-sends the stored work", type(exc).__name__)
+
+    after_commit(session, send_or_leave_to_the_reaper)
 
 
 class RecordingDispatcher:
