@@ -209,6 +209,7 @@ def test_rate_limits_page_shows_the_keys_use(browser: TestClient, customer: Cust
     sign_in(browser, customer.key)
     page = browser.get("/console/rate-limits")
     assert page.status_code == 200 and "<meter" in page.text and "PMS budgets" in page.text
+    assert "In use now" in page.text and "budget-use" in page.text
 
 
 def test_operator_sees_every_customer_and_customers_cannot_open_it(
@@ -226,6 +227,7 @@ def test_operator_sees_every_customer_and_customers_cannot_open_it(
     assert answer.headers["location"] == "/console/operator"
     page = browser.get("/console/operator")
     assert customer.customer_id in page.text and "syncs" in page.text and "writes" in page.text
+    assert "webhook deliveries due" in page.text and "data-access checks" in page.text
     assert browser.get("/console/integrations").status_code == 404
 
 

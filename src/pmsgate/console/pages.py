@@ -12,6 +12,7 @@ from pmsgate.console.charts import Series, bar_chart
 from pmsgate.console.deps import check_csrf, customer_of, html_errors, redirect
 from pmsgate.console.render import SECURITY_HEADERS, page
 from pmsgate.integrations import service as integrations
+from pmsgate.integrations.limits import budget_of
 from pmsgate.integrations.schemas import IntegrationUpdate
 from pmsgate.kit.deps import SessionDep
 from pmsgate.sync.progress import run_progress
@@ -176,5 +177,5 @@ def rate_limits_page(request: Request, session: SessionDep) -> Response:
         viewer=request.state.viewer,
         nav="rate-limits",
         usage=usage,
-        rows=service.integrations(session, customer),
+        rows=[(row, budget_of(row.integration)) for row in service.integrations(session, customer)],
     )

@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from pmsgate.canonical.registry import SYNC_ORDER, Model
 from pmsgate.errors import NotFound
+from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.customers import Customer
 from pmsgate.models.integrations import Integration, JobSchedule
 from pmsgate.models.jobs import JobLog, WriteJob
 from pmsgate.models.records import RECORD_TABLES
 from pmsgate.models.sync import SyncRun
+from pmsgate.models.webhooks import WebhookDelivery
 from pmsgate.sync.progress import LIVE
 from pmsgate.sync.states import RunStatus
 
@@ -156,13 +158,29 @@ class Lane:
 
 def lanes(session: Session) -> list[Lane]:
     """Work waiting per lane, from the database rows that are the truth of each queue."""
+    now = utcnow()
     syncs = session.execute(
         select(func.count(), func.min(SyncRun.created_at)).where(SyncRun.status == RunStatus.QUEUED.value)
     ).one()
     writes = session.execute(
         select(func.count(), func.min(WriteJob.created_at)).where(WriteJob.status == "PENDING")
     ).one()
-    return [Lane("syncs", int(syncs[0]), syncs[1]), Lane("writes", int(writes[0]), writes[1])]
+    checks = session.execute(
+        select(func.count(), func.min(Integration.updated_at)).where(
+            Integration.data_access_check_in_process.is_(True)
+        )
+    ).one()
+    deliveries = session.execute(
+        select(func.count(), func.min(WebhookDelivery.created_at)).where(
+            WebhookDelivery.status == "PENDING", WebhookDelivery.next_attempt_at <= now
+        )
+    ).one()
+    return [
+        Lane("syncs", int(syncs[0]), syncs[1]),
+        Lane("writes", int(writes[0]), writes[1]),
+        Lane("data-access checks", int(checks[0]), checks[1]),
+        Lane("webhook deliveries due", int(deliveries[0]), deliveries[1]),
+    ]
 
 
 @dataclass(frozen=True)

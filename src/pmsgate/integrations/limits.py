@@ -16,6 +16,7 @@ from pmsgate.integrations import service
 from pmsgate.kit.deps import SessionDep
 from pmsgate.kit.pagination import ListParams, list_params
 from pmsgate.kit.timeutil import iso, utcnow
+from pmsgate.models.integrations import Integration
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/admin/integrations", tags=["admin"])
@@ -43,6 +44,26 @@ class RateLimitsEnvelope(BaseModel):
     results: RateLimits
 
 
+def budget_of(integration: Integration) -> Budget:
+    """The integration's PMS budget and, as every worker sharing it sees it, its use now."""
+    budget = RequestBudget.from_integration(
+        integration.max_request_frequency, integration.max_request_cadence
+    )
+    try:
+        available: float | None = round(budget_available(integration.id, budget), 3)
+    except Exception as exc:  # the shared budget lives in Redis: report the limit without its use
+        log.warning("rate-limits of %s: budget use unavailable: %s", integration.id, exc)
+        available = None
+    capacity = max(1.0, budget.requests)
+    return Budget(
+        requests=budget.requests,
+        per_seconds=budget.per_seconds,
+        cadence=integration.max_request_cadence,
+        available=available,
+        in_use=None if available is None else round(capacity - max(0.0, available), 3),
+    )
+
+
 @router.get(
     "/{integration_id}/rate-limits/",
     response_model=RateLimitsEnvelope,
@@ -59,27 +80,12 @@ def rate_limits(
     _params: Annotated[ListParams, Depends(list_params)],
 ) -> dict[str, Any]:
     integration = service.owned(session, customer, integration_id)
-    budget = RequestBudget.from_integration(
-        integration.max_request_frequency, integration.max_request_cadence
-    )
-    try:
-        available: float | None = round(budget_available(integration.id, budget), 3)
-    except Exception as exc:  # the shared budget lives in Redis: report the limit without its use
-        log.warning("rate-limits of %s: budget use unavailable: %s", integration.id, exc)
-        available = None
-    capacity = max(1.0, budget.requests)
-    budget_out = Budget(
-        requests=budget.requests,
-        per_seconds=budget.per_seconds,
-        cadence=integration.max_request_cadence,
-        available=available,
-        in_use=None if available is None else round(capacity - max(0.0, available), 3),
-    )
+    budget_out = budget_of(integration)
     return {
         "results": {
             "integration_id": integration.id,
             "updated_at": iso(utcnow()),
-            "minute_limit": max(1, round(budget.rate * 60)),
+            "minute_limit": max(1, round(budget_out.requests / budget_out.per_seconds * 60)),
             "budget": budget_out.model_dump(),
         }
     }
