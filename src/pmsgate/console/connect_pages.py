@@ -165,6 +165,7 @@ async def connect_submit(request: Request, token: str, session: SessionDep) -> R
     integration.last_data_access_check = result.checked_at
     links.record_integration(session, link, integration.id)
     log.info("connect link %s created integration %s", link.id, integration.id)
+    session.commit()  # the integration exists before the browser (or the redirect's owner) asks for it
     target = links.redirect_target(link, integration.id)
     if target:
         return redirect(target)

@@ -76,6 +76,7 @@ def start_sync(
     run = request_sync(
         session, integration, RunKind.BACK if kind == "back" else RunKind.MANUAL, request.app.state.dispatcher
     )
+    session.commit()  # visible before the browser follows the redirect
     return redirect(f"/console/runs/{run.id}")
 
 
@@ -93,6 +94,7 @@ def set_active(
     integration = integrations.owned(session, customer, integration_id)
     body = IntegrationUpdate(active=active == "true")
     integrations.update_integration(session, integration, body, request.app.state.dispatcher)
+    session.commit()  # visible before the browser follows the redirect
     return redirect(f"/console/integrations/{integration_id}")
 
 
@@ -161,6 +163,7 @@ def retry_job(request: Request, job_id: str, session: SessionDep, csrf_token: Cs
     check_csrf(request, csrf_token)
     job, _, _ = service.job(session, customer, job_id)
     new_job = writes.retry(session, customer, job.root_job_id, request.app.state.dispatcher)
+    session.commit()  # visible before the browser follows the redirect
     return redirect(f"/console/jobs/{new_job.id}")
 
 

@@ -52,6 +52,7 @@ def login(
     signed_in = sessions.sign_in(session, request.app.state.settings, key)
     if signed_in is None:
         return _login_again(request, next, "That key is not valid.", 401)
+    session.commit()  # the session row must exist before the browser follows the redirect
     response = redirect("/console/operator" if signed_in.is_operator else _safe_next(next))
     sessions.set_cookie(response, request, sessions.COOKIE, signed_in.token, max_age=None)
     response.delete_cookie(sessions.LOGIN_COOKIE, path="/")

@@ -74,6 +74,7 @@ def retry(
     customer = customer_of(request, session)
     check_csrf(request, csrf_token)
     recovery.retry_delivery(session, webhooks.owned(session, customer, webhook_id), delivery_id)
+    session.commit()  # visible before the browser follows the redirect
     return redirect(f"/console/webhooks/{webhook_id}?notice=retry+queued")
 
 
@@ -94,6 +95,7 @@ def recover(
         raise BadRequest.field("since", "must be a date and time, e.g. 2026-12-01T08:00") from None
     counts = recovery.recover(session, webhooks.owned(session, customer, webhook_id), start)
     total = sum(counts.values())
+    session.commit()  # visible before the browser follows the redirect
     return redirect(f"/console/webhooks/{webhook_id}?notice={total}+deliveries+queued+again")
 
 
@@ -103,6 +105,7 @@ def send_test(request: Request, webhook_id: str, session: SessionDep, csrf_token
     customer = customer_of(request, session)
     check_csrf(request, csrf_token)
     recovery.send_test(session, webhooks.owned(session, customer, webhook_id))
+    session.commit()  # visible before the browser follows the redirect
     return redirect(f"/console/webhooks/{webhook_id}?notice=test+event+queued")
 
 
@@ -119,4 +122,5 @@ def set_active(
     check_csrf(request, csrf_token)
     webhook = webhooks.owned(session, customer, webhook_id)
     webhooks.update_webhook(session, webhook, WebhookUpdate(active=active == "true"))
+    session.commit()  # visible before the browser follows the redirect
     return redirect(f"/console/webhooks/{webhook_id}")
