@@ -91,6 +91,27 @@ def test_every_stream_is_complete(served: tuple[RunningServer, Any]) -> None:
     assert connector.data_access()[Model.RESIDENT_ALLOCATIONS] is True
 
 
+def test_residents_read_email_and_phones_from_contacts(served: tuple[RunningServer, Any]) -> None:
+    """The emulator keeps contact details on embedded Contacts, as the live API does; the
+    connector asks for them and maps the primary contact."""
+    connector = _connector(served)
+    store = served[1].state.store
+    residents = {rec.x_id: rec for rec in _all(connector, ReadRequest(Model.RESIDENTS))}
+    for tenant in store.rows("Tenants"):
+        resident = residents[str(tenant["TenantID"])]
+        assert isinstance(resident, r.ResidentRecord)
+        primary = next(c for c in tenant["Contacts"] if c["IsPrimary"])
+        assert resident.email_1 == primary["Email"]
+        assert (
+            resident.phone_1 == primary["PhoneNumbers"][0]["PhoneNumber"]
+            and resident.phone_1_type == "MOBILE"
+        )
+        assert resident.phone_2_type in (None, "HOME")
+    recurring = _all(connector, ReadRequest(Model.RECURRING_RESIDENT_CHARGES))
+    assert {rec.frequency_raw for rec in recurring} <= {"1", "2"}  # type: ignore[attr-defined]
+    assert {rec.frequency_normalized for rec in recurring} >= {"MONTHLY"}  # type: ignore[attr-defined]
+
+
 def test_resume_token_continues_after_a_committed_page(served: tuple[RunningServer, Any]) -> None:
     connector = _connector(served)
     pages = list(connector.stream(ReadRequest(Model.RESIDENT_CHARGES, page_size=100)))

@@ -122,18 +122,62 @@ def test_recurring_frequency_enum_and_company_wide_records() -> None:
         "EntityKeyID": 1001,
         "ChargeTypeID": 1,
         "Amount": Decimal("99.99"),
-        "Frequency": "Quarterly",
+        "Frequency": 4,
         "FromDate": "2026-01-01T00:00:00",
         "ToDate": None,
     }
     [recurring] = m.map_recurring(raw, PLACES)
-    assert recurring.frequency_normalized == "OTHER" and recurring.frequency_raw == "Quarterly"  # type: ignore[attr-defined]
+    assert recurring.frequency_normalized == "OTHER" and recurring.frequency_raw == "4"  # type: ignore[attr-defined]
+    for number, normalized in ((1, "MONTHLY"), (2, "WEEKLY"), (3, "DAILY")):
+        [mapped] = m.map_recurring({**raw, "Frequency": number}, PLACES)
+        assert mapped.frequency_normalized == normalized  # type: ignore[attr-defined]
+    with pytest.raises(MappingError):
+        m.map_recurring({**raw, "Frequency": "Monthly"}, PLACES)
     assert recurring.is_active is True and recurring.custom_data == {
         "EntityType": "Tenant",
         "EntityKeyID": 1001,
     }  # type: ignore[attr-defined]
     [code] = m.map_charge_type({"ChargeTypeID": 1, "Name": "RENT", "GLAccountID": 20}, PLACES)
     assert code.x_property_id == "" and code.credit_gl_account == "20"  # type: ignore[attr-defined]
+
+
+def test_tenant_email_and_phones_come_from_its_primary_contact() -> None:
+    raw = {
+        "TenantID": 1001,
+        "PropertyID": 7,
+        "FirstName": "Ava",
+        "LastName": "Adler",
+        "Contacts": [
+            {"ContactID": 2, "IsPrimary": False, "Email": "co@example.net", "PhoneNumbers": []},
+            {
+                "ContactID": 1,
+                "IsPrimary": True,
+                "Email": "ava@example.com",
+                "PhoneNumbers": [
+                    {"PhoneNumberTypeID": 1, "PhoneNumber": "614-556-1000", "IsPrimary": False},
+                    {
+                        "PhoneNumberTypeID": 9,
+                        "PhoneNumber": "614-555-1000",
+                        "IsPrimary": True,
+                        "PhoneNumberType": {"Name": "Mobile"},
+                    },
+                ],
+            },
+        ],
+    }
+    [tenant] = m.map_tenant(raw, PLACES)
+    assert isinstance(tenant, r.ResidentRecord)
+    assert (tenant.email_1, tenant.phone_1, tenant.phone_1_type) == (
+        "ava@example.com",
+        "614-555-1000",
+        "MOBILE",
+    )
+    assert (tenant.phone_2, tenant.phone_2_type) == ("614-556-1000", "HOME")
+    assert tenant.custom_data == {"OtherContacts": [raw["Contacts"][0]]}  # type: ignore[index]
+    [bare] = m.map_tenant({k: v for k, v in raw.items() if k != "Contacts"}, PLACES)
+    assert (bare.email_1, bare.phone_1, bare.phone_1_type) == (None, None, None)  # type: ignore[attr-defined]
+    with pytest.raises(MappingError):
+        m.map_tenant({**raw, "Contacts": "nope"}, PLACES)
 
 
 @pytest.mark.parametrize(

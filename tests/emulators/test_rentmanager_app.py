@@ -120,6 +120,31 @@ def test_rql_filters_fields_and_embeds(client: TestClient) -> None:
     }
 
 
+def test_contacts_and_phone_numbers_are_embeds_not_tenant_fields(client: TestClient) -> None:
+    bare = client.get("/Tenants", params={"pagesize": 5}).json()
+    assert all("Email" not in t and "PhoneNumber" not in t and "Contacts" not in t for t in bare)
+    listed = client.get("/Tenants", params={"pagesize": 5, "embeds": "Contacts"}).json()
+    contact = listed[0]["Contacts"][0]
+    assert contact["IsPrimary"] is True and "@" in contact["Email"] and "PhoneNumbers" not in contact
+    assert contact["ParentID"] == listed[0]["TenantID"] and contact["ParentType"] == "Tenant"
+    # A nested embed embeds its parent too (public clients send `embeds=Contacts.PhoneNumbers`).
+    for embeds in ("Contacts,Contacts.PhoneNumbers", "Contacts.PhoneNumbers"):
+        nested = client.get("/Tenants", params={"pagesize": 5, "embeds": embeds}).json()
+        phone = nested[0]["Contacts"][0]["PhoneNumbers"][0]
+        assert phone["PhoneNumber"] and phone["PhoneNumberTypeID"] == 3 and phone["IsPrimary"] is True
+        assert phone["ParentID"] == nested[0]["Contacts"][0]["ContactID"] and "PhoneNumberType" not in phone
+    typed = client.get("/Tenants", params={"pagesize": 1, "embeds": "Contacts.PhoneNumbers.PhoneNumberType"})
+    assert typed.json()[0]["Contacts"][0]["PhoneNumbers"][0]["PhoneNumberType"]["Name"] == "Cell"
+    narrow = client.get("/Tenants", params={"pagesize": 1, "fields": "TenantID", "embeds": "Contacts"}).json()
+    assert set(narrow[0]) == {"TenantID", "Contacts"}
+    one = client.get(f"/Tenants/{listed[0]['TenantID']}", params={"embeds": "Contacts.PhoneNumbers"}).json()
+    assert one["Contacts"][0]["PhoneNumbers"]
+    singular = client.get("/Tenants", params={"pagesize": 1, "embed": "Contacts"}).json()
+    assert singular[0]["Contacts"] == []  # the PDF's singular spelling: empty arrays
+    recurring = client.get("/RecurringCharges", params={"pagesize": 20}).json()
+    assert {type(row["Frequency"]) for row in recurring} == {int}
+
+
 def _charge(tenant: dict[str, Any], **overrides: Any) -> dict[str, Any]:
     return {
         "AccountID": tenant["TenantID"],
@@ -159,9 +184,13 @@ def test_payments_allocate_and_recurring_updates_check_concurrency(client: TestC
         "EntityKeyID": tenant["TenantID"],
         "ChargeTypeID": 5,
         "Amount": 9,
-        "Frequency": "Weekly",
+        "Frequency": 2,  # RM's integer enum: Weekly
     }
     assert client.post("/RecurringCharges", json=[weekly]).status_code == 400  # FromDate needed
+    named = client.post(
+        "/RecurringCharges", json=[{**weekly, "Frequency": "Weekly", "FromDate": "2026-12-01"}]
+    )
+    assert named.status_code == 400 and "2 (Weekly)" in named.json()["UserMessage"]
     saved = client.post("/RecurringCharges", json=[{**weekly, "FromDate": "2026-12-01"}]).json()[0]
     path = f"/RecurringCharges/{saved['RecurringChargeID']}"
     stale = client.post(path, json={"Amount": 11, "UpdateDate": "2020-01-01T00:00:00"})

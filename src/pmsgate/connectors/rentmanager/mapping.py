@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pmsgate.canonical import records as r
-from pmsgate.canonical.enums import Frequency, LeaseStatus, PropertyType, ResidentType
+from pmsgate.canonical.enums import Frequency, LeaseStatus, PhoneType, PropertyType, ResidentType
 from pmsgate.connectors.rentmanager.fields import (
     MappingError,
     Native,
@@ -35,7 +35,22 @@ from pmsgate.kit.money import cents_to_decimal_str
 
 COMPANY_WIDE = ""  # x_property_id of company-wide records (charge types, GL accounts)
 CREDIT_PREFIX = "credit:"
-FREQUENCY = {"Daily": Frequency.DAILY, "Weekly": Frequency.WEEKLY, "Monthly": Frequency.MONTHLY}
+# RecurringCharges.Frequency is an integer enum: 1 is monthly (seen in a client verified against the
+# live API); 2 weekly and 3 daily are inferred (see docs/vendors/rentmanager.md). Anything else is OTHER.
+FREQUENCY = {1: Frequency.MONTHLY, 2: Frequency.WEEKLY, 3: Frequency.DAILY}
+# A tenant's email and phones live on its contacts, read with these embeds.
+TENANT_EMBEDS = ("Contacts", "Contacts.PhoneNumbers")
+# Phone types by name (when RM embeds `PhoneNumberType`), else by the usual type ids (inferred).
+PHONE_TYPE_NAME = {
+    "home": PhoneType.HOME,
+    "work": PhoneType.WORK,
+    "office": PhoneType.WORK,
+    "business": PhoneType.WORK,
+    "cell": PhoneType.MOBILE,
+    "mobile": PhoneType.MOBILE,
+    "fax": PhoneType.FAX,
+}
+PHONE_TYPE_ID = {1: PhoneType.HOME, 2: PhoneType.WORK, 3: PhoneType.MOBILE, 4: PhoneType.FAX}
 PROPERTY_TYPE = {
     "Residential": PropertyType.MULTI_FAMILY,
     "Commercial": PropertyType.COMMERCIAL,
@@ -74,7 +89,7 @@ _MAPPED: dict[str, frozenset[str]] = {
     "unit": frozenset(
         {"UnitID", "PropertyID", "Name", "UnitTypeID", "Bedrooms", "Bathrooms", "SquareFootage", "MarketRent"}
     ),
-    "tenant": frozenset({"TenantID", "PropertyID", "FirstName", "LastName", "Email", "PhoneNumber"}),
+    "tenant": frozenset({"TenantID", "PropertyID", "FirstName", "LastName", "Contacts"}),
     "lease": frozenset(
         {"LeaseID", "TenantID", "UnitID", "PropertyID", "MoveInDate", "MoveOutDate", "NoticeDate"}
         | {"LeaseRenewals"}
@@ -144,9 +159,45 @@ def map_unit(raw: Native, places: Places) -> list[r.CanonicalRecord]:
     ]
 
 
+def _objects(value: Any, field: str) -> list[Native]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise MappingError(f"{field}: not a list of objects")
+    return value
+
+
+def _phone_type(phone: Native) -> str:
+    kind = phone.get("PhoneNumberType")
+    name = kind.get("Name") if isinstance(kind, dict) else None
+    if isinstance(name, str) and name.strip().lower() in PHONE_TYPE_NAME:
+        return PHONE_TYPE_NAME[name.strip().lower()].value
+    return PHONE_TYPE_ID.get(phone.get("PhoneNumberTypeID"), PhoneType.OTHER).value  # type: ignore[arg-type]
+
+
+def primary_contact(raw: Native) -> Native:
+    """The tenant's primary contact (RM keeps email and phones there), else its first one."""
+    contacts = _objects(raw.get("Contacts"), "Contacts")
+    return next((c for c in contacts if c.get("IsPrimary")), contacts[0] if contacts else {})
+
+
+def _tenant_custom(raw: Native, others: list[Native]) -> dict[str, Any] | None:
+    """Unmapped fields, plus the tenant's other contacts (co-occupants) as RM sent them."""
+    extra = custom(raw, _MAPPED["tenant"])
+    return {**(extra or {}), "OtherContacts": others} if others else extra
+
+
 def map_tenant(raw: Native, places: Places) -> list[r.CanonicalRecord]:
-    phone = raw.get("PhoneNumber")
+    contact = primary_contact(raw)
+    phones = [
+        p
+        for p in _objects(contact.get("PhoneNumbers"), "Contacts.PhoneNumbers")
+        if isinstance(p.get("PhoneNumber"), str) and p["PhoneNumber"].strip()
+    ]
+    phones.sort(key=lambda p: not p.get("IsPrimary"))  # the primary number first, else RM's order
+    first, second = [*phones, {}, {}][:2]
     tenant_id = ident(raw, "TenantID")
+    others = [c for c in _objects(raw.get("Contacts"), "Contacts") if c is not contact]
     return [
         r.ResidentRecord(
             x_id=tenant_id,
@@ -155,10 +206,13 @@ def map_tenant(raw: Native, places: Places) -> list[r.CanonicalRecord]:
             x_lease_id=places.lease_of_tenant.get(tenant_id),
             first_name=raw.get("FirstName"),
             last_name=raw.get("LastName"),
-            email_1=raw.get("Email"),
-            phone_1=phone,
-            phone_1_type="OTHER" if phone else None,  # RM's phone records carry their own types
-            custom_data=custom(raw, _MAPPED["tenant"]),
+            middle_name=contact.get("MiddleName"),
+            email_1=contact.get("Email") or None,
+            phone_1=first.get("PhoneNumber"),
+            phone_1_type=_phone_type(first) if first else None,
+            phone_2=second.get("PhoneNumber"),
+            phone_2_type=_phone_type(second) if second else None,
+            custom_data=_tenant_custom(raw, others),
         )
     ]
 
@@ -334,6 +388,8 @@ def map_payment(raw: Native, places: Places) -> list[r.CanonicalRecord]:
 def map_recurring(raw: Native, places: Places) -> list[r.CanonicalRecord]:
     tenant_id = ident(raw, "EntityKeyID")
     amount, frequency = money(required(raw, "Amount")), raw.get("Frequency")
+    if frequency is not None and (isinstance(frequency, bool) or not isinstance(frequency, int)):
+        raise MappingError(f"Frequency: {frequency!r} is not RM's integer frequency")
     start = local_date(raw.get("FromDate"), "FromDate")
     end = local_date(raw.get("ToDate"), "ToDate")
     property_id = places.tenant_property(tenant_id)
@@ -346,7 +402,7 @@ def map_recurring(raw: Native, places: Places) -> list[r.CanonicalRecord]:
             x_charge_code_id=optional_ident(raw, "ChargeTypeID"),
             amount_in_cents=amount[0],
             amount_raw=amount[1],
-            frequency_raw=frequency,
+            frequency_raw=None if frequency is None else str(frequency),
             frequency_normalized=None
             if frequency is None
             else FREQUENCY.get(frequency, Frequency.OTHER).value,

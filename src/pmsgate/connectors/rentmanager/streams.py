@@ -46,7 +46,11 @@ STREAMS: dict[Model, Stream] = {
     for s in (
         Stream(Model.PROPERTIES, (Part("Properties", "PropertyID", m.map_property, embeds=("Addresses",)),)),
         Stream(Model.UNITS, (Part("Units", "UnitID", m.map_unit),)),
-        Stream(Model.RESIDENTS, (Part("Tenants", "TenantID", m.map_tenant),), needs_tenants=True),
+        Stream(
+            Model.RESIDENTS,
+            (Part("Tenants", "TenantID", m.map_tenant, embeds=m.TENANT_EMBEDS),),
+            needs_tenants=True,
+        ),
         Stream(
             Model.LEASES,
             (Part("Leases", "LeaseID", m.map_lease, embeds=("LeaseRenewals",)),),

@@ -32,7 +32,7 @@ from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest
 from pmsgate.kit.money import cents_to_decimal_str
 
 Op = WriteOperation
-FREQUENCY = {"DAILY": "Daily", "WEEKLY": "Weekly", "MONTHLY": "Monthly"}
+FREQUENCY = {normalized.value: number for number, normalized in m.FREQUENCY.items()}  # RM's integers
 # operation -> (resource, id field, mapper)
 TARGETS: dict[WriteOperation, tuple[str, str, Mapper]] = {
     Op.CREATE_RESIDENT_CHARGE: ("Charges", "ChargeID", m.map_charge),

@@ -121,7 +121,7 @@ async def _answer_list(
     fields = [f.strip() for f in params["fields"].split(",")] if params.get("fields") else None
     shown = [q.project(row, fields, embeds, spec.embeds) for row in rows]
     if "embed" in params:  # the PDF's singular spelling silently returns empty child arrays
-        shown = [{**row, **{e: [] for e in spec.embeds}} for row in shown]
+        shown = [{**row, **{e: [] for e in spec.embeds if "." not in e}} for row in shown]
     plan = store.faults.plan
     if plan.malformed_every:
         every = plan.malformed_every

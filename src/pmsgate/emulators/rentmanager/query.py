@@ -107,13 +107,41 @@ def matches(record: Mapping[str, Any], flt: Filter) -> bool:
     return {"ct": needle in text, "sw": text.startswith(needle), "ew": text.endswith(needle)}[flt.op]
 
 
+def embed_paths(embeds: frozenset[str]) -> frozenset[str]:
+    """Every embed asked for with its parents: `Contacts.PhoneNumbers` also embeds `Contacts`."""
+    paths: set[str] = set()
+    for embed in embeds:
+        parts = embed.split(".")
+        paths.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+    return frozenset(paths)
+
+
+def _embedded(record: Record, prefix: str, wanted: frozenset[str], allowed: frozenset[str]) -> Record:
+    shown: Record = {}
+    for key, value in record.items():
+        path = prefix + key
+        if path in allowed:
+            if path not in wanted:
+                continue
+            if isinstance(value, list):
+                value = [
+                    _embedded(v, f"{path}.", wanted, allowed) if isinstance(v, dict) else v for v in value
+                ]
+            elif isinstance(value, dict):
+                value = _embedded(value, f"{path}.", wanted, allowed)
+        shown[key] = value
+    return shown
+
+
 def project(
     record: Record, fields: list[str] | None, embeds: frozenset[str], allowed: frozenset[str]
 ) -> Record:
-    """The record as listed: embedded collections only when asked for, only `fields` if given."""
-    shown = {k: v for k, v in record.items() if k not in allowed or k in embeds}
+    """The record as listed: embedded collections only when asked for (nested ones by dotted
+    path, e.g. `Contacts.PhoneNumbers`), only `fields` if given."""
+    wanted = embed_paths(embeds)
+    shown = _embedded(record, "", wanted, allowed)
     if fields:
-        shown = {k: v for k, v in shown.items() if k in fields or k in embeds}
+        shown = {k: v for k, v in shown.items() if k in fields or k in wanted}
     return shown
 
 

@@ -15,9 +15,16 @@ from decimal import Decimal
 from typing import Any
 
 from pmsgate.emulators.rentmanager.store import Record, RMStore
-from pmsgate.emulators.rentmanager.wire import RMError, amount, day, now_local, parse_local, stamp
+from pmsgate.emulators.rentmanager.wire import (
+    FREQUENCIES,
+    RMError,
+    amount,
+    day,
+    now_local,
+    parse_local,
+    stamp,
+)
 
-FREQUENCIES = ("Daily", "Weekly", "Monthly", "Quarterly", "Yearly")
 ZERO = Decimal("0.00")
 
 
@@ -213,14 +220,15 @@ class Saver:
         if tenant is None:
             raise RMError(400, f"Tenant {merged.get('EntityKeyID')} does not exist")
         frequency = merged.get("Frequency")
-        if frequency not in FREQUENCIES:
-            raise RMError(400, f"Frequency must be one of {', '.join(FREQUENCIES)}")
+        if type(frequency) is not int or frequency not in FREQUENCIES:  # an integer enum value
+            named = ", ".join(f"{number} ({name})" for number, name in FREQUENCIES.items())
+            raise RMError(400, f"Frequency must be one of {named}")
         value = amount(merged.get("Amount"))
         if value <= 0:
             raise RMError(400, "Amount must be greater than zero")
         start = merged.get("FromDate")
-        if start is None and frequency in ("Daily", "Weekly"):
-            raise RMError(400, f"FromDate is required for a {frequency} recurring charge")
+        if start is None and FREQUENCIES[frequency] in ("Daily", "Weekly"):
+            raise RMError(400, f"FromDate is required for a {FREQUENCIES[frequency]} recurring charge")
         first = now_local().date().replace(day=1) + timedelta(days=32)
         start_day = parse_local(start, "FromDate").date() if start else first.replace(day=1)
         end = merged.get("ToDate")

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pmsgate.emulators.rentmanager.wire import BASE, day, stamp
+from pmsgate.emulators.rentmanager.wire import BASE, FREQUENCIES, day, stamp
 
 Record = dict[str, Any]
 FIRST = ("Ava", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "June", "Kai", "Lena")
@@ -50,7 +50,15 @@ ID_BASES = {
     "Allocations": 400000,
     "RecurringCharges": 600000,
     "LeaseRenewals": 700000,
+    "Contacts": 800000,
+    "PhoneNumbers": 900000,
 }
+# A tenant's contact details: `embeds=Contacts` lists its contacts (with `Email`),
+# `Contacts.PhoneNumbers` their phone numbers, `…PhoneNumberType` each number's type.
+CONTACT_EMBEDS = ("Contacts", "Contacts.PhoneNumbers", "Contacts.PhoneNumbers.PhoneNumberType")
+# Phone number types (a company can define its own; these ids are inferred).
+PHONE_TYPES = {1: "Home", 2: "Work", 3: "Cell", 4: "Fax"}
+_FREQUENCY_ID = {name: number for number, name in FREQUENCIES.items()}
 
 
 def _months_before(anchor: date, months: int) -> date:
@@ -164,12 +172,11 @@ class Seeder:
                 "PropertyID": unit["PropertyID"],
                 "Status": "Past" if old else "Current",
                 "RentDueDay": 1,
-                "Email": f"{first}.{last}{index}@example.com".lower(),
-                "PhoneNumber": f"614-555-{1000 + index:04d}",
                 "PostingStartDate": day(start),
                 "PostingEndDate": day(end) if end else None,
                 "CreateDate": stamp(datetime.combine(start, datetime.min.time()) - timedelta(days=9)),
                 "UpdateDate": self.stamp(rng.randint(1, 200)),
+                "Contacts": self.contacts(tenant_id, first, last, index),
             }
         )
         lease_end = date(start.year + 1, start.month, 1) - timedelta(days=1)
@@ -196,11 +203,73 @@ class Seeder:
         )
         self.ledger(tenant_id, unit, rent, start, end or BASE.date())
         if not old:
-            self.recurring(tenant_id, unit, 1, rent, "Monthly", start)
+            self.recurring(tenant_id, unit, 1, rent, _FREQUENCY_ID["Monthly"], start)
             if rng.random() < 0.3:
-                self.recurring(tenant_id, unit, 4, Decimal("35.00"), "Monthly", start)
+                self.recurring(tenant_id, unit, 4, Decimal("35.00"), _FREQUENCY_ID["Monthly"], start)
             if rng.random() < 0.15:
-                self.recurring(tenant_id, unit, 5, Decimal("12.50"), "Weekly", start)
+                self.recurring(tenant_id, unit, 5, Decimal("12.50"), _FREQUENCY_ID["Weekly"], start)
+
+    def contacts(self, tenant_id: int, first: str, last: str, index: int) -> list[Record]:
+        """The tenant's primary contact (email, a cell and sometimes a home phone), and for some
+        tenants a second, non-primary contact (a co-occupant) with a work phone."""
+        rng = self.rng
+        primary = [(3, f"614-555-{1000 + index:04d}")]
+        if rng.random() < 0.4:
+            primary.append((1, f"614-556-{1000 + index:04d}"))
+        people = [(first, last, f"{first}.{last}{index}@example.com".lower(), primary)]
+        if rng.random() < 0.25:
+            other = FIRST[(index + 5) % len(FIRST)]
+            people.append(
+                (
+                    other,
+                    last,
+                    f"{other}.{last}{index}@example.net".lower(),
+                    [(2, f"614-557-{1000 + index:04d}")],
+                )
+            )
+        contacts: list[Record] = []
+        for position, (given, family, email, phones) in enumerate(people):
+            contact_id = self.take("Contacts")
+            when = self.stamp(rng.randint(1, 300))
+            contacts.append(
+                {
+                    "ContactID": contact_id,
+                    "FirstName": given,
+                    "LastName": family,
+                    "MiddleName": None,
+                    "IsPrimary": position == 0,
+                    "IsActive": True,
+                    "Email": email,
+                    "ParentID": tenant_id,
+                    "ParentType": "Tenant",
+                    "CreateDate": when,
+                    "UpdateDate": when,
+                    "PhoneNumbers": [
+                        self.phone(contact_id, kind, number, i == 0)
+                        for i, (kind, number) in enumerate(phones)
+                    ],
+                }
+            )
+        return contacts
+
+    def phone(self, contact_id: int, kind: int, number: str, primary: bool) -> Record:
+        return {
+            "PhoneNumberID": self.take("PhoneNumbers"),
+            "PhoneNumberTypeID": kind,
+            "PhoneNumber": number,
+            "Extension": None,
+            "StrippedPhoneNumber": number.replace("-", ""),
+            "IsPrimary": primary,
+            "ParentID": contact_id,
+            "ParentType": "Contact",
+            "PhoneNumberType": {
+                "PhoneNumberTypeID": kind,
+                "Name": PHONE_TYPES[kind],
+                "Description": PHONE_TYPES[kind],
+                "SortOrder": kind,
+                "ParentType": "Contact",
+            },
+        }
 
     def ledger(self, tenant_id: int, unit: Record, rent: Decimal, start: date, end: date) -> None:
         rng, month = self.rng, start
@@ -288,7 +357,7 @@ class Seeder:
         )
 
     def recurring(
-        self, tenant_id: int, unit: Record, type_id: int, amount: Decimal, frequency: str, start: date
+        self, tenant_id: int, unit: Record, type_id: int, amount: Decimal, frequency: int, start: date
     ) -> None:
         self.out["RecurringCharges"].append(
             {

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from pmsgate.emulators.faults import Faults
-from pmsgate.emulators.rentmanager.seed import ID_BASES
+from pmsgate.emulators.rentmanager.seed import CONTACT_EMBEDS, ID_BASES
 from pmsgate.emulators.rentmanager.wire import HARD_CLOSE_THROUGH, RMError
 
 Record = dict[str, Any]
@@ -35,7 +35,8 @@ RESOURCES: dict[str, Resource] = {
     for r in (
         Resource("Properties", "PropertyID", frozenset({"Addresses"})),
         Resource("Units", "UnitID"),
-        Resource("Tenants", "TenantID"),
+        # Contact details live on the tenant's contacts, never on the tenant itself.
+        Resource("Tenants", "TenantID", frozenset(CONTACT_EMBEDS)),
         Resource("Leases", "LeaseID", frozenset({"LeaseRenewals"})),
         Resource("ChargeTypes", "ChargeTypeID"),
         Resource("GLAccounts", "GLAccountID"),

@@ -17,6 +17,16 @@ COMPANY_TZ = ZoneInfo("America/New_York")
 BASE = datetime(2026, 10, 1)
 # Accounting periods up to and including this day are hard-closed (412 without IgnoreHardClose).
 HARD_CLOSE_THROUGH = date(2026, 6, 30)
+# RecurringCharges.Frequency is an integer enum (a Java SDK models it as Integer; a client verified
+# against the live API reads 1 as monthly and 0 as one-time). The other numbers are inferred.
+FREQUENCIES: dict[int, str] = {
+    0: "OneTime",
+    1: "Monthly",
+    2: "Weekly",
+    3: "Daily",
+    4: "Quarterly",
+    5: "Yearly",
+}
 _HRESULT = {400: -2146233088, 401: -2147024891, 404: -2146232969, 409: -2146233087, 412: -2146233079}
 
 
