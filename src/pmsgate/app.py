@@ -18,7 +18,7 @@ from pmsgate.config import Settings, get_settings
 from pmsgate.customers.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from pmsgate.kit.db import session_factory
 from pmsgate.kit.deps import refuse_nul
-from pmsgate.middleware import BodyLimitMiddleware, RateLimitHeadersMiddleware
+from pmsgate.middleware import BodyLimitMiddleware, MetricsMiddleware, RateLimitHeadersMiddleware
 from pmsgate.openapi import customize as customize_openapi
 
 log = logging.getLogger(__name__)
@@ -101,10 +101,10 @@ def create_app(
     mount_docs(app)
 
     if mount_sample_emulator and settings.mode == "embedded":
-        from pmsgate.emulators.sample import create_sample_app
+        from pmsgate.emulators.registry import emulator
         from pmsgate.integrations.connect import EMBEDDED_SAMPLE_PATH
 
-        app.mount(EMBEDDED_SAMPLE_PATH, create_sample_app())
+        app.mount(EMBEDDED_SAMPLE_PATH, emulator("sample").create_app(200, 7))
     customize_openapi(app)
     return app
 
@@ -123,7 +123,7 @@ def _add_metrics(app: FastAPI, dispatcher: Any) -> None:
 
         collectors.append(queue_collector(dispatcher))
     registry = metrics.registry_with(*collectors)
-    app.add_middleware(metrics.MetricsMiddleware)
+    app.add_middleware(MetricsMiddleware)
 
     @app.get("/metrics", include_in_schema=False)
     def scrape() -> Response:

@@ -1,4 +1,5 @@
-"""Prometheus metrics, served at `/metrics` (and by `pmsgate worker --metrics-port`).
+"""Prometheus metrics, served at `/metrics` (and by `pmsgate worker --metrics-port`); the API
+requests are counted by `pmsgate.middleware.MetricsMiddleware`.
 
     pmsgate_http_requests_total{method,route,status}      API requests (route = path template)
     pmsgate_http_request_duration_seconds{method,route}   their latency
@@ -21,7 +22,6 @@ their counters through that directory and `/metrics` reports their sum.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -34,7 +34,6 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import REGISTRY, Collector
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HTTP_REQUESTS = Counter("pmsgate_http_requests", "API requests", ["method", "route", "status"])
 HTTP_LATENCY = Histogram(
@@ -112,33 +111,3 @@ class _Default(Collector):
 
 def render(registry: CollectorRegistry) -> tuple[bytes, str]:
     return generate_latest(registry), CONTENT_TYPE_LATEST
-
-
-class MetricsMiddleware:
-    """Counts API requests by route template (not raw path, so ids do not explode the labels)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_wrapper)
-        finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
-            if template != "/metrics":
-                method = scope.get("method", "")
-                HTTP_REQUESTS.labels(method, template, str(status)).inc()
-                HTTP_LATENCY.labels(method, template).observe(time.perf_counter() - started)

@@ -1,14 +1,16 @@
 """ASGI middleware: request size bound, NUL refusal in JSON bodies, rate-limit headers on every
-response."""
+response, request metrics."""
 
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pmsgate.errors import BadRequest, PayloadTooLarge
+from pmsgate.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 
 class BodyLimitMiddleware:
@@ -119,3 +121,33 @@ async def _send_error(send: Send, error: Any) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class MetricsMiddleware:
+    """Counts API requests by route template (not raw path, so ids do not explode the labels)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            if template != "/metrics":
+                method = scope.get("method", "")
+                HTTP_REQUESTS.labels(method, template, str(status)).inc()
+                HTTP_LATENCY.labels(method, template).observe(time.perf_counter() - started)

@@ -6,6 +6,7 @@ reach it (its first line of output when served alone).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -49,15 +50,17 @@ def _load() -> None:
     global _loaded
     if _loaded:
         return
-    import importlib
-
     for module in _BUILTIN:
         importlib.import_module(module)
     _loaded = True
 
 
 def emulator(name: str) -> EmulatorDefinition:
-    _load()
+    module = f"pmsgate.emulators.{name}.definition"
+    if name not in _EMULATORS and module in _BUILTIN:
+        importlib.import_module(module)  # only the one asked for: `serve` mounts sample alone
+    if name not in _EMULATORS:
+        _load()
     try:
         return _EMULATORS[name]
     except KeyError:
