@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -82,3 +83,65 @@ def test_a_ten_year_back_sync_succeeds_against_the_365_day_rule(
             assert response.status_code == 200, response.text
             assert run_queued_syncs(dispatcher) == ["COMPLETED"]  # no model refused with a 422
             assert _old_charges(client, integration_id, year_ago) > 0
+
+
+class _Counting(httpx.BaseTransport):
+    """Records the paths of the requests Buildium answered (a 429 retried under the emulator's
+    10-per-second limit is not a request of the read's plan)."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.paths: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if response.status_code != 429:
+            self.paths.append(request.url.path)
+        return response
+
+
+def test_a_fifty_year_back_sync_reads_each_ledger_in_one_request() -> None:
+    """A window start 50 years back is not 50 windows per lease: the ledger is read whole (no date
+    filter, so no 365-day range to refuse) and what is older than the window start is dropped."""
+    with serve_in_thread(create_buildium_app(records=8, seed=6)) as server:
+        counting = _Counting()
+        context = ConnectorContext(
+            "intg_count", Vendor.BUILDIUM, server.base_url, CREDENTIALS, transport=counting
+        )
+        connector = BuildiumConnector(context)
+        try:
+            everything = list(connector.stream(ReadRequest(Model.RESIDENT_CHARGES)))
+            counting.paths.clear()
+            since = datetime.now(UTC) - timedelta(days=365 * 50)
+            pages = list(
+                connector.stream(ReadRequest(Model.RESIDENT_CHARGES, window_start=since, page_size=1000))
+            )
+            ledgers = [p for p in counting.paths if p.endswith("/transactions")]
+            leases = {p.split("/")[3] for p in ledgers}
+            assert leases and len(ledgers) == len(leases)  # one request per lease (1000 a page), not ~50
+            assert len(counting.paths) == len(leases) + 1  # plus the lease list
+            assert sorted(r.x_id for p in pages for r in p.records) == sorted(
+                r.x_id for p in everything for r in p.records
+            )
+            # A window start 2 years back keeps only what is dated since, still one request a lease.
+            counting.paths.clear()
+            two_years = datetime.now(UTC) - timedelta(days=730)
+            recent = [
+                r
+                for p in connector.stream(
+                    ReadRequest(Model.RESIDENT_CHARGES, window_start=two_years, page_size=1000)
+                )
+                for r in p.records
+            ]
+            assert len([p for p in counting.paths if p.endswith("/transactions")]) == len(leases)
+            assert recent and all(
+                r.transaction_date is not None and r.transaction_date.date() >= two_years.date()  # type: ignore[attr-defined]
+                for r in recent
+            )
+            # Within 365 days the filter goes to Buildium (one open window, as before).
+            counting.paths.clear()
+            year = datetime.now(UTC) - timedelta(days=300)
+            list(connector.stream(ReadRequest(Model.RESIDENT_CHARGES, window_start=year, page_size=1000)))
+            assert len([p for p in counting.paths if p.endswith("/transactions")]) == len(leases)
+        finally:
+            connector.close()

@@ -3,14 +3,17 @@
 
 Resume tokens: list streams `{"window": w, "offset": n}`; ledger streams `{"lease": i, "window": w,
 "offset": n}` (the i-th lease in Id order, the w-th date window, the offset in it); recurring as
-lists. Date ranges longer than Buildium's 365 days are read window by window (`windows.py`). A native
-record that cannot be mapped is reported in `Page.skipped`, never fatal.
+lists. Buildium refuses date ranges longer than 365 days: `lastupdatedfrom` reads reaching further
+back go window by window (`windows.py`); a ledger read whose window starts further back (a
+back-sync) reads each lease's whole ledger without a date filter, one request per lease (a page per
+1000 transactions), and drops what is older. A native record that cannot be mapped is reported in
+`Page.skipped`, never fatal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC
+from datetime import UTC, date
 from functools import partial
 from typing import Any
 
@@ -30,7 +33,7 @@ from pmsgate.connectors.buildium.streams import (
     STREAMED,
     LedgerStream,
 )
-from pmsgate.connectors.buildium.windows import day_windows, instant_windows, stamp
+from pmsgate.connectors.buildium.windows import MAX_SPAN, instant_windows, stamp
 from pmsgate.connectors.buildium.writes import BuildiumWrites
 from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.registry import ConnectorContext
@@ -124,14 +127,15 @@ class BuildiumConnector(DelegatedWrites):
             "transactiontypes": list(stream.transaction_types),
             "orderby": "Date asc,Id asc",
         }
-        ranges = _transaction_windows(request)
+        ranges, floor = _transaction_windows(request), _ledger_floor(request)
         limit = min(MAX_LIMIT, request.page_size)
         while position < len(leases):
             lease = leases[position]
             path = f"/v1/leases/{lease.lease_id}/transactions"
             data, total = self.client.page(path, {**params, **ranges[window]}, offset, limit)
             offset += len(data)
-            records, skipped = map_page(stream.model, data, _transactions_of(lease))
+            kept = [raw for raw in data if not _older_than(raw, floor)]
+            records, skipped = map_page(stream.model, kept, _transactions_of(lease))
             if not data or offset >= total:
                 window, offset = window + 1, 0
                 if window >= len(ranges):
@@ -187,17 +191,35 @@ def _updated_windows(request: ReadRequest) -> list[dict[str, Any]]:
 
 
 def _transaction_windows(request: ReadRequest) -> list[dict[str, Any]]:
-    """The transactiondatefrom(/transactiondateto) filters a ledger read walks from the run's
-    window start, or one unbounded read when the run has no window."""
-    if request.window_start is None:
+    """The transactiondatefrom filter of a ledger read: one open window from the run's window
+    start when it lies within Buildium's 365 days, else none at all (see `_ledger_floor`)."""
+    floor = _ledger_floor(request)
+    if floor is None or utcnow().date() - floor > MAX_SPAN:
         return [{}]
-    found = []
-    for start, end in day_windows(request.window_start.astimezone(UTC).date(), utcnow().date()):
-        bounds = {"transactiondatefrom": start.isoformat()}
-        if end is not None:
-            bounds["transactiondateto"] = end.isoformat()
-        found.append(bounds)
-    return found
+    return [{"transactiondatefrom": floor.isoformat()}]
+
+
+def _ledger_floor(request: ReadRequest) -> date | None:
+    """The earliest transaction date a ledger read keeps, None = every transaction.
+
+    A window start more than 365 days back (a back-sync reaches 50 years) would take one request
+    per 365-day window per lease, ~50 per lease; a lease's whole ledger is one request (or a few
+    pages) without any date filter, which Buildium allows (the 365-day rule binds only a range).
+    So such a read asks for the whole ledger and drops what is dated before the window start."""
+    if request.window_start is None:
+        return None
+    return request.window_start.astimezone(UTC).date()
+
+
+def _older_than(raw: Any, floor: date | None) -> bool:
+    """Whether a transaction is dated before `floor` (a row without a readable date is kept, so
+    the mapper reports it)."""
+    if floor is None or not isinstance(raw, dict) or not isinstance(raw.get("Date"), str):
+        return False
+    try:
+        return date.fromisoformat(raw["Date"][:10]) < floor
+    except ValueError:
+        return False
 
 
 def map_page(

@@ -41,6 +41,8 @@ def windows(start: T, now: T, step: timedelta, margin: timedelta = timedelta(0))
 
 
 def day_windows(start: date, today: date) -> list[tuple[date, date | None]]:
+    """Date windows (ledger reads do not use them: a lease's whole ledger is one request, see the
+    connector's `_ledger_floor`)."""
     return windows(start, today, timedelta(days=1))
 
 
