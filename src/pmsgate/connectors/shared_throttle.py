@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from pmsgate.connectors.throttle import RequestBudget
+from pmsgate.connectors.budget import RequestBudget
 
 # Returns the seconds to wait before the request may go ("0" when it may go now, and then it
 # has been counted). Capacity `burst` lets that many requests through back to back.

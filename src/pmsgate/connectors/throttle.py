@@ -1,32 +1,20 @@
-"""Request budgets: an integration's `max_request_frequency` per `max_request_cadence`,
-enforced by a token bucket shared by every connector of that integration: in this process
-(embedded mode), or across every worker through Redis when PMSGATE_REDIS_URL is set
-(`pmsgate.connectors.shared_throttle`)."""
+"""Request budgets (`pmsgate.connectors.budget`), enforced by a token bucket shared by every
+connector of an integration: in this process (embedded mode), or across every worker through
+Redis when PMSGATE_REDIS_URL is set (`pmsgate.connectors.shared_throttle`)."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
-CADENCE_SECONDS = {"SECOND": 1, "MINUTE": 60, "HOUR": 3600, "DAY": 86400, "WEEK": 604800, "MONTH": 2592000}
+import redis
 
+from pmsgate.config import get_settings
+from pmsgate.connectors.budget import CADENCE_SECONDS, RequestBudget
+from pmsgate.connectors.shared_throttle import RedisTokenBucket
 
-@dataclass(frozen=True)
-class RequestBudget:
-    requests: float
-    per_seconds: float
-
-    @classmethod
-    def from_integration(cls, frequency: float, cadence: str) -> RequestBudget:
-        # "Requests cannot be made less frequently than once per minute" (the spec).
-        per = CADENCE_SECONDS[cadence]
-        return cls(requests=frequency, per_seconds=per) if frequency / per >= 1 / 60 else cls(1, 60)
-
-    @property
-    def rate(self) -> float:
-        return self.requests / self.per_seconds
+__all__ = ["CADENCE_SECONDS", "RequestBudget", "TokenBucket", "bucket_for", "budget_available"]
 
 
 class TokenBucket:
@@ -98,13 +86,7 @@ def budget_available(key: str, budget: RequestBudget) -> float:
 
 
 def _new_bucket(key: str, budget: RequestBudget) -> TokenBucket:
-    from pmsgate.config import get_settings
-
     redis_url = get_settings().redis_url
     if not redis_url:
         return TokenBucket(budget)
-    import redis
-
-    from pmsgate.connectors.shared_throttle import RedisTokenBucket
-
     return RedisTokenBucket(redis.Redis.from_url(redis_url), key, budget)  # type: ignore[return-value]
