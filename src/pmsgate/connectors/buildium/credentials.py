@@ -4,21 +4,20 @@ integration can point at the sandbox (https://apisandbox.buildium.com) or an emu
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import ConfigDict, Field, SecretStr
+
+from pmsgate.connectors.credentials import VendorCredentials, override_url
 
 
-class BuildiumCredentials(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, title="Buildium")
+class BuildiumCredentials(VendorCredentials):
+    model_config = ConfigDict(title="Buildium")
 
     client_id: str = Field(
         alias="clientId", min_length=1, title="Client id", description="Buildium API key client id"
     )
     secret: SecretStr = Field(title="Secret", description="Buildium API key secret")
-    base_url: str | None = Field(
-        default=None,
-        alias="baseUrl",
-        title="Base URL",
-        description="Override https://api.buildium.com (e.g. the sandbox, or pmsgate's emulator)",
+    base_url: str | None = override_url(
+        "Override https://api.buildium.com (e.g. the sandbox, or pmsgate's emulator)"
     )
 
     def headers(self) -> dict[str, str]:
@@ -27,6 +26,3 @@ class BuildiumCredentials(BaseModel):
             "x-buildium-client-id": self.client_id,
             "x-buildium-client-secret": self.secret.get_secret_value(),
         }
-
-    def secrets(self) -> list[str]:
-        return [self.secret.get_secret_value()]

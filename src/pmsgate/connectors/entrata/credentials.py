@@ -9,40 +9,34 @@ service (`/properties`, `/leases`, `/artransactions`, …).
 from __future__ import annotations
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import ConfigDict, Field, SecretStr, model_validator
 
+from pmsgate.connectors.credentials import DNS_LABEL, VendorCredentials, company_id_field, override_url
 from pmsgate.connectors.registry import company_base_url
-
-COMPANY_ID_PATTERN = r"^[A-Za-z0-9-]+$"  # a DNS label: companyId cannot name another host
 
 # The registry's default base URL, built from the credentials.
 public_url = company_base_url(
-    "https://{companyId}.entrata.com/api/v1", COMPANY_ID_PATTERN, "an Entrata client subdomain"
+    "https://{companyId}.entrata.com/api/v1", DNS_LABEL, "an Entrata client subdomain"
 )
 
 
-class EntrataCredentials(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, title="Entrata")
+class EntrataCredentials(VendorCredentials):
+    model_config = ConfigDict(title="Entrata")
 
     api_key: SecretStr | None = Field(
         default=None, alias="apiKey", title="API key", description="Entrata API key (sent as X-Api-Key)"
     )
-    company_id: str = Field(
-        alias="companyId",
-        min_length=1,
-        pattern=COMPANY_ID_PATTERN,
-        title="Client subdomain",
-        description="The client's Entrata subdomain: the API is https://{companyId}.entrata.com/api/v1",
+    company_id: str = company_id_field(
+        DNS_LABEL,
+        "Client subdomain",
+        "The client's Entrata subdomain: the API is https://{companyId}.entrata.com/api/v1",
     )
     username: str | None = Field(
         default=None, title="Username", description="Legacy HTTP Basic login (instead of apiKey)"
     )
     password: SecretStr | None = Field(default=None, title="Password")
-    base_url: str | None = Field(
-        default=None,
-        alias="baseUrl",
-        title="Base URL",
-        description="Override https://{companyId}.entrata.com/api/v1 (the org gateway, an emulator)",
+    base_url: str | None = override_url(
+        "Override https://{companyId}.entrata.com/api/v1 (the org gateway, an emulator)"
     )
 
     @model_validator(mode="after")
@@ -62,6 +56,3 @@ class EntrataCredentials(BaseModel):
     def auth_block(self) -> dict[str, str]:
         """The body's `auth` object, naming how the request authenticates."""
         return {"type": "apikey" if self.api_key is not None else "basic"}
-
-    def secrets(self) -> list[str]:
-        return [s.get_secret_value() for s in (self.api_key, self.password) if s is not None]

@@ -7,11 +7,13 @@ under Setup > Administration Setup > API Keys, scoped per resource group (READ/W
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import ConfigDict, Field, SecretStr
+
+from pmsgate.connectors.credentials import VendorCredentials, override_url
 
 
-class PropertywareRestCredentials(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, title="Propertyware REST")
+class PropertywareRestCredentials(VendorCredentials):
+    model_config = ConfigDict(title="Propertyware REST")
 
     client_id: str = Field(
         alias="clientId", min_length=1, title="Client id", description="The API key's client id"
@@ -25,11 +27,8 @@ class PropertywareRestCredentials(BaseModel):
         title="System id",
         description="The system/organization ID to query data from",
     )
-    base_url: str | None = Field(
-        default=None,
-        alias="baseUrl",
-        title="Base URL",
-        description="Override of https://api.propertyware.com/pw/api/rest/v1 (an emulator, a proxy)",
+    base_url: str | None = override_url(
+        "Override of https://api.propertyware.com/pw/api/rest/v1 (an emulator, a proxy)"
     )
 
     def headers(self) -> dict[str, str]:
@@ -38,8 +37,3 @@ class PropertywareRestCredentials(BaseModel):
             "x-propertyware-client-secret": self.client_secret.get_secret_value(),
             "x-propertyware-system-id": self.system_id,
         }
-
-    def secrets(self) -> list[str]:
-        """Values to redact from exchange logs (the secret travels in a header VendorHttp does not
-        know to hide)."""
-        return [self.client_secret.get_secret_value()]

@@ -11,21 +11,21 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from pmsgate.connectors.credentials import DNS_LABEL, VendorCredentials, company_id_field
 from pmsgate.connectors.registry import company_base_url
 
 DEFAULT_TIME_ZONE = "America/New_York"  # Rent Manager (LCS) is in Ohio; most companies are US Eastern
-COMPANY_ID_PATTERN = r"^[A-Za-z0-9-]+$"  # a DNS label: companyId cannot name another host
 
 # The registry's default base URL, built from the credentials.
 public_url = company_base_url(
-    "https://{companyId}.api.rentmanager.com", COMPANY_ID_PATTERN, "a Rent Manager company code"
+    "https://{companyId}.api.rentmanager.com", DNS_LABEL, "a Rent Manager company code"
 )
 
 
-class RentManagerCredentials(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, title="RentManager")
+class RentManagerCredentials(VendorCredentials):
+    model_config = ConfigDict(title="RentManager")
 
     username: str | None = Field(
         default=None, alias="Username", title="Username", description="RM API user (sandbox)"
@@ -34,12 +34,10 @@ class RentManagerCredentials(BaseModel):
     partner_token: SecretStr | None = Field(
         default=None, alias="PartnerToken", title="Partner token", description="Production partner token"
     )
-    company_id: str = Field(
-        alias="companyId",
-        min_length=1,
-        pattern=COMPANY_ID_PATTERN,
-        title="Company code",
-        description="Rent Manager company code: the API is https://{companyId}.api.rentmanager.com",
+    company_id: str = company_id_field(
+        DNS_LABEL,
+        "Company code",
+        "Rent Manager company code: the API is https://{companyId}.api.rentmanager.com",
     )
     location_id: int | None = Field(default=None, alias="LocationID", title="Location id", ge=1)
     base_url: str | None = Field(default=None, alias="baseUrl", title="Base URL")
@@ -77,6 +75,3 @@ class RentManagerCredentials(BaseModel):
         if self.location_id is not None:
             body["LocationID"] = self.location_id
         return body
-
-    def secrets(self) -> list[str]:
-        return [s.get_secret_value() for s in (self.password, self.partner_token) if s is not None]

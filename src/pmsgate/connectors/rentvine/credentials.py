@@ -4,8 +4,9 @@ integration can point at another server (the emulator)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import ConfigDict, Field, SecretStr
 
+from pmsgate.connectors.credentials import VendorCredentials, override_url
 from pmsgate.connectors.registry import company_base_url
 
 COMPANY_ID_PATTERN = r"^\w+$"  # one subdomain label: companyId cannot name another host
@@ -16,8 +17,8 @@ public_url = company_base_url(
 )
 
 
-class RentvineCredentials(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, title="Rentvine")
+class RentvineCredentials(VendorCredentials):
+    model_config = ConfigDict(title="Rentvine")
 
     api_key: str = Field(
         alias="apiKey",
@@ -37,13 +38,6 @@ class RentvineCredentials(BaseModel):
     portfolio_id: str | None = Field(
         default=None, alias="portfolioId", title="Portfolio id", description="Accepted; not used to filter"
     )
-    base_url: str | None = Field(
-        default=None,
-        alias="baseUrl",
-        title="Base URL",
-        description="Overrides https://{companyId}.rentvine.com/api/manager (e.g. an emulator)",
+    base_url: str | None = override_url(
+        "Overrides https://{companyId}.rentvine.com/api/manager (e.g. an emulator)"
     )
-
-    def secrets(self) -> list[str]:
-        """Values to redact from exchange logs."""
-        return [self.api_secret.get_secret_value()]

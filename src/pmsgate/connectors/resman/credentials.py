@@ -7,11 +7,13 @@ All three travel in the body of every call (form fields `IntegrationPartnerID`, 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import ConfigDict, Field, SecretStr
+
+from pmsgate.connectors.credentials import VendorCredentials, override_url
 
 
-class ResManCredentials(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, title="Resman")
+class ResManCredentials(VendorCredentials):
+    model_config = ConfigDict(title="Resman")
 
     integration_partner_id: str = Field(
         alias="integrationPartnerId",
@@ -28,12 +30,7 @@ class ResManCredentials(BaseModel):
         title="Account id",
         description="The property management company's ResMan account id",
     )
-    base_url: str | None = Field(
-        default=None,
-        alias="baseUrl",
-        title="Base URL",
-        description="Overrides https://api.myresman.com (e.g. pmsgate's emulator)",
-    )
+    base_url: str | None = override_url("Overrides https://api.myresman.com (e.g. pmsgate's emulator)")
 
     def form(self) -> dict[str, str]:
         """The fields every ResMan call carries."""
@@ -42,7 +39,3 @@ class ResManCredentials(BaseModel):
             "ApiKey": self.api_key.get_secret_value(),
             "AccountID": self.account_id,
         }
-
-    def secrets(self) -> list[str]:
-        """Values to redact from exchange logs."""
-        return [self.api_key.get_secret_value()]

@@ -13,21 +13,19 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from pmsgate.canonical.enums import Vendor
+from pmsgate.connectors.credentials import VendorCredentials, override_url
 
 
-class SampleCredentials(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, title="SamplePMS")
+class SampleCredentials(VendorCredentials):
+    model_config = ConfigDict(title="SamplePMS")
 
     username: str | None = Field(default=None, title="Username", description="SamplePMS API user")
     password: SecretStr | None = Field(default=None, title="Password", description="SamplePMS API password")
     company_id: str | None = Field(
         default=None, alias="companyId", title="Company id", description="SamplePMS company (tenant) id"
     )
-    base_url: str | None = Field(
-        default=None,
-        alias="baseUrl",
-        title="Base URL",
-        description="SamplePMS server, e.g. https://pms.example.com (pmsgate resolves the connection URL)",
+    base_url: str | None = override_url(
+        "SamplePMS server, e.g. https://pms.example.com (pmsgate resolves the connection URL)"
     )
 
     def login_body(self) -> dict[str, str]:
@@ -37,10 +35,6 @@ class SampleCredentials(BaseModel):
             "password": self.password.get_secret_value() if self.password else "",
             "companyId": self.company_id or "",
         }
-
-    def secrets(self) -> list[str]:
-        """Values to redact from exchange logs."""
-        return [self.password.get_secret_value()] if self.password else []
 
 
 class InterfaceCredentials(BaseModel):
@@ -74,9 +68,6 @@ class Sample1Credentials(SampleCredentials):
     resident_transactions: InterfaceCredentials | None = None
     service_requests: InterfaceCredentials | None = None
 
-    def secrets(self) -> list[str]:
-        return [*super().secrets(), *([self.license.get_secret_value()] if self.license else [])]
-
 
 class Sample2Credentials(SampleCredentials):
     model_config = ConfigDict(title="Sample2")
@@ -93,9 +84,6 @@ class Sample2Credentials(SampleCredentials):
             "password": body["password"] or secret,
             "companyId": body["companyId"] or self.developer_id or "",
         }
-
-    def secrets(self) -> list[str]:
-        return [*super().secrets(), *([self.client_secret.get_secret_value()] if self.client_secret else [])]
 
 
 CREDENTIALS_BY_VENDOR: dict[Vendor, type[SampleCredentials]] = {

@@ -6,11 +6,13 @@ https://www.yardiasp14.com/12345client; the interfaces hang under /webservices/)
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import ConfigDict, Field, SecretStr
+
+from pmsgate.connectors.credentials import VendorCredentials, override_url
 
 
-class YardiCredentials(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, title="Yardi")
+class YardiCredentials(VendorCredentials):
+    model_config = ConfigDict(title="Yardi")
 
     username: str = Field(min_length=1, title="User name", description="Voyager interface user")
     password: SecretStr = Field(title="Password", description="Voyager interface user's password")
@@ -25,11 +27,8 @@ class YardiCredentials(BaseModel):
     interface_license: SecretStr = Field(
         alias="interfaceLicense", title="Interface licence", description="Issued by Yardi with the entity"
     )
-    base_url: str | None = Field(
-        default=None,
-        alias="baseUrl",
-        title="Base URL",
-        description="The client's Voyager URL before /webservices/ (or pmsgate's emulator)",
+    base_url: str | None = override_url(
+        "The client's Voyager URL before /webservices/ (or pmsgate's emulator)"
     )
 
     def body(self) -> dict[str, str]:
@@ -43,6 +42,3 @@ class YardiCredentials(BaseModel):
             "InterfaceEntity": self.interface_entity,
             "InterfaceLicense": self.interface_license.get_secret_value(),
         }
-
-    def secrets(self) -> list[str]:
-        return [self.password.get_secret_value(), self.interface_license.get_secret_value()]

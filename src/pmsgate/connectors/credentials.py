@@ -1,0 +1,39 @@
+"""What every vendor's credentials model shares.
+
+Each vendor's `credentials.py` declares its own fields (Propexo's shape for that vendor, with
+titles and descriptions for the console's form); the parts that read the same everywhere are here:
+- `VendorCredentials`: unknown fields refused, fields accepted by alias or name, and `secrets()`,
+  the values to redact from exchange logs: every `SecretStr` field that is set, in field order;
+- `override_url`: the optional `baseUrl` field that points an integration at another server (a
+  sandbox, a proxy, pmsgate's emulator);
+- `company_id_field`: the `companyId` field of a vendor with one host per company, held to
+  `pattern` so it cannot name another host (`DNS_LABEL` for most).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+DNS_LABEL = r"^[A-Za-z0-9-]+$"  # one host name label: a companyId cannot name another host
+
+
+class VendorCredentials(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def secrets(self) -> list[str]:
+        """Values to redact from exchange logs (a secret may travel where VendorHttp does not
+        know to hide it: a custom header, a form field, a SOAP element)."""
+        values = (getattr(self, name) for name in type(self).model_fields)
+        return [v.get_secret_value() for v in values if isinstance(v, SecretStr) and v.get_secret_value()]
+
+
+def override_url(description: str) -> Any:
+    """The optional `baseUrl` field; `description` names the URL it overrides."""
+    return Field(default=None, alias="baseUrl", title="Base URL", description=description)
+
+
+def company_id_field(pattern: str, title: str, description: str) -> Any:
+    """The required `companyId` field of a vendor whose API has one host per company."""
+    return Field(alias="companyId", min_length=1, pattern=pattern, title=title, description=description)
