@@ -18,12 +18,16 @@ from pmsgate.canonical.enums import Vendor
 class EmulatorDefinition:
     name: str  # as typed on the command line: "sample", "buildium", …
     vendors: tuple[Vendor, ...]
-    # (records, seed) -> ASGI app; `records` is roughly the number of residents.
-    create_app: Callable[[int, int], Any]
+    # The vendor's app factory, called as factory(records=…, seed=…) with its defaults otherwise.
+    factory: Callable[..., Any]
     # The credentials (Propexo's shape for the vendor) that the app accepts.
     credentials: Callable[[Any], dict[str, Any]]
     # Appended to the server's URL to make the integration's base URL (e.g. "/v1").
     base_path: str = ""
+
+    def create_app(self, records: int, seed: int) -> Any:
+        """The ASGI app; `records` is roughly the number of residents, `seed` fixes the data."""
+        return self.factory(records=records, seed=seed)
 
 
 _EMULATORS: dict[str, EmulatorDefinition] = {}

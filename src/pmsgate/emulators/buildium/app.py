@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pmsgate.emulators.buildium import api, control, writes
+from pmsgate.emulators.app import emulator_app
+from pmsgate.emulators.buildium import api, writes
+from pmsgate.emulators.buildium.control import CONTROL
 from pmsgate.emulators.buildium.seed import generate
 from pmsgate.emulators.buildium.store import ApiKey, BuildiumError, BuildiumStore
 
@@ -39,25 +40,14 @@ ROUTES = [
     Route(f"{_LEASE}/credits", api.creator(writes.post_credit), methods=["POST"]),
     Route(f"{_LEASE}/payments", api.creator(writes.post_payment), methods=["POST"]),
     Route(f"{_LEASE}/recurringcharges", api.creator(writes.post_recurring_charge), methods=["POST"]),
-    Route("/_control/faults", control.set_faults, methods=["POST"]),
-    Route("/_control/limits", control.set_limits, methods=["POST"]),
-    Route("/_control/reset", control.reset, methods=["POST"]),
-    Route("/_control/state", control.state, methods=["GET"]),
 ]
 _CODES = {404: "NotFound", 405: "MethodNotAllowed"}
 
 
-async def _vendor_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, BuildiumError)
-    return exc.response()
-
-
-async def _http_error(_request: Request, exc: Exception) -> Response:
+def _unrouted(exc: HTTPException) -> Response:
     """Unrouted paths (Buildium's are case-sensitive) answer in its error shape too."""
-    assert isinstance(exc, HTTPException)
-    return BuildiumError(
-        exc.status_code, _CODES.get(exc.status_code, "InvalidRequest"), str(exc.detail)
-    ).response()
+    code = _CODES.get(exc.status_code, "InvalidRequest")
+    return BuildiumError(exc.status_code, code, str(exc.detail)).response()
 
 
 def create_buildium_app(
@@ -65,8 +55,5 @@ def create_buildium_app(
 ) -> Starlette:
     """Buildium with about `records` tenants of deterministic data, accepting only `key`, and
     limiting to Buildium's 10 requests a second (None: unlimited). State: `app.state.store`."""
-    app = Starlette(
-        routes=ROUTES, exception_handlers={BuildiumError: _vendor_error, HTTPException: _http_error}
-    )
-    app.state.store = BuildiumStore(generate(records, seed), key, requests_per_second)
-    return app
+    store = BuildiumStore(generate(records, seed), key, requests_per_second)
+    return emulator_app(ROUTES, store, CONTROL, error=BuildiumError, unrouted=_unrouted)

@@ -15,11 +15,4 @@ def credentials(app: Any) -> dict[str, Any]:
     return {"clientId": key.client_id, "secret": key.secret}
 
 
-register(
-    EmulatorDefinition(
-        name="buildium",
-        vendors=(Vendor.BUILDIUM,),
-        create_app=lambda records, seed: create_buildium_app(records=records, seed=seed),
-        credentials=credentials,
-    )
-)
+register(EmulatorDefinition("buildium", (Vendor.BUILDIUM,), create_buildium_app, credentials))

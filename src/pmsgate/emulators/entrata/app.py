@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pmsgate.emulators.entrata import control
+from pmsgate.emulators.app import emulator_app
+from pmsgate.emulators.entrata.control import CONTROL
 from pmsgate.emulators.entrata.methods import METHODS, validate
 from pmsgate.emulators.entrata.reads import READS, Paging
 from pmsgate.emulators.entrata.seed import generate
@@ -95,18 +96,10 @@ async def _call(request: Request) -> Response:
     return JsonResponse(body_out, headers=headers)
 
 
-ROUTES = [
-    Route(f"{BASE_PATH}/{{service}}", _call, methods=["POST"]),
-    Route("/_control/faults", control.set_faults, methods=["POST"]),
-    Route("/_control/limits", control.set_limits, methods=["POST"]),
-    Route("/_control/reset", control.reset, methods=["POST"]),
-    Route("/_control/state", control.state, methods=["GET"]),
-]
+ROUTES = [Route(f"{BASE_PATH}/{{service}}", _call, methods=["POST"])]
 
 
 def create_entrata_app(*, records: int = 200, seed: int = 7, key: ApiKey = DEFAULT_KEY) -> Starlette:
     """Entrata with about `records` customers of deterministic data, accepting only `key` (as
     X-Api-Key, or its username/password as HTTP Basic). State: `app.state.store`."""
-    app = Starlette(routes=ROUTES)
-    app.state.store = EntrataStore(generate(records, seed), key)
-    return app
+    return emulator_app(ROUTES, EntrataStore(generate(records, seed), key), CONTROL)

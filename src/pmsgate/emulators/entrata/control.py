@@ -1,26 +1,16 @@
-"""Unauthenticated /_control endpoints (tests, demos, benchmarks; Entrata has nothing like them):
-switch the shared faults and the per-method rate limits, inspect state."""
+"""Entrata's /_control (tests, demos, benchmarks; Entrata has nothing like them): the shared
+faults and the per-method rate limits."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
-
-from pmsgate.emulators.control import control_handlers, optional_non_negative_int, positive_number
+from pmsgate.emulators.control import Control, optional_non_negative_int, positive_number
 from pmsgate.emulators.entrata.store import WINDOWS, EntrataStore
 
 
-def _store(request: Request) -> EntrataStore:
-    store: EntrataStore = request.app.state.store
-    return store
-
-
-def state_of(store: EntrataStore) -> dict[str, Any]:
-    faults = store.faults.snapshot()
+def _state(store: EntrataStore) -> dict[str, Any]:
     return {
-        "faults": faults["pending"],
-        "fired": faults["fired"],
         "limits": {"per_method": store.limits.limits, "window_seconds": store.limits.seconds},
         "counts": store.counts(),
     }
@@ -40,12 +30,8 @@ def _apply_limits(store: EntrataStore, body: dict[str, Any]) -> None:
     store.limits.reset()
 
 
-def _on_reset(store: EntrataStore) -> None:
+def _reset_limits(store: EntrataStore) -> None:
     store.limits.reset()
 
 
-_handlers = control_handlers(_store, state_of, on_reset=_on_reset)
-set_faults = _handlers.set_faults
-set_limits = _handlers.updater(_apply_limits)
-reset = _handlers.reset
-state = _handlers.state
+CONTROL: Control[EntrataStore] = Control(_state, {"limits": _apply_limits}, on_reset=_reset_limits)

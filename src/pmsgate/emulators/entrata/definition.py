@@ -15,11 +15,5 @@ def credentials(app: Any) -> dict[str, Any]:
 
 
 register(
-    EmulatorDefinition(
-        name="entrata",
-        vendors=(Vendor.ENTRATA,),
-        create_app=lambda records, seed: create_entrata_app(records=records, seed=seed),
-        credentials=credentials,
-        base_path=BASE_PATH,
-    )
+    EmulatorDefinition("entrata", (Vendor.ENTRATA,), create_entrata_app, credentials, base_path=BASE_PATH)
 )

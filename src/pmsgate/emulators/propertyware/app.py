@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from pmsgate.emulators.propertyware import api, control, writes
+from pmsgate.emulators.app import emulator_app
+from pmsgate.emulators.propertyware import api, writes
+from pmsgate.emulators.propertyware.control import CONTROL
 from pmsgate.emulators.propertyware.seed import generate
 from pmsgate.emulators.propertyware.store import DEFAULT_KEY, ApiKey, PwStore
 from pmsgate.emulators.propertyware.wire import PwError
@@ -41,25 +42,12 @@ API_ROUTES = [
     *(Route(path, api.lister(name), methods=["GET"]) for path, name in _LISTS.items()),
     Route("/leases/{lease_id:int}", api.get_lease, methods=["GET"]),
 ]
-ROUTES = [
-    Mount(BASE_PATH, routes=API_ROUTES),
-    Route("/_control/faults", control.set_faults, methods=["POST"]),
-    Route("/_control/limits", control.set_limits, methods=["POST"]),
-    Route("/_control/key", control.set_key, methods=["POST"]),
-    Route("/_control/reset", control.reset, methods=["POST"]),
-    Route("/_control/state", control.state, methods=["GET"]),
-]
+ROUTES = [Mount(BASE_PATH, routes=API_ROUTES)]
 _HTTP_MESSAGES = {404: "Entity not found.", 405: "Method not allowed."}
 
 
-async def _pw_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, PwError)
-    return exc.response()
-
-
-async def _http_error(_request: Request, exc: Exception) -> Response:
+def _unrouted(exc: HTTPException) -> Response:
     """Unrouted paths and methods answer in the vendor's ErrorResponse shape too."""
-    assert isinstance(exc, HTTPException)
     return PwError(exc.status_code, _HTTP_MESSAGES.get(exc.status_code, str(exc.detail))).response()
 
 
@@ -74,6 +62,4 @@ def create_propertyware_app(
     lives on `app.state.store` (a `PwStore`)."""
     data, last_id = generate(records, seed)
     store = PwStore(data, last_id, key=key, requests_per_second=requests_per_second)
-    app = Starlette(routes=ROUTES, exception_handlers={PwError: _pw_error, HTTPException: _http_error})
-    app.state.store = store
-    return app
+    return emulator_app(ROUTES, store, CONTROL, error=PwError, unrouted=_unrouted)

@@ -1,39 +1,22 @@
-"""Unauthenticated /_control endpoints: switch faults and limits at runtime, inspect state.
-
-Only for tests, demos and benchmarks; the real Propertyware has nothing like them.
-"""
+"""Propertyware's /_control (tests, demos, benchmarks; the real Propertyware has nothing like
+them): the shared faults, the built-in rate limit, `{"requests_per_second": 10 | null}` (off by
+default and after a reset), and what the API key may do (`POST /_control/key`)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
-from starlette.requests import Request
-
-from pmsgate.emulators.control import control_handlers, optional_non_negative
+from pmsgate.emulators.control import Control, apply_rate_limit
 from pmsgate.emulators.propertyware.store import PwStore
 
 
-def _store(request: Request) -> PwStore:
-    store: PwStore = request.app.state.store
-    return store
-
-
-def state_of(store: PwStore) -> dict[str, Any]:
-    faults = store.faults.snapshot()
+def _state(store: PwStore) -> dict[str, Any]:
     return {
-        "faults": faults["pending"],
-        "fired": faults["fired"],
         "limits": {"requests_per_second": store.limiter.per_second},
         "key": {"denied": sorted(store.key.denied), "beta_writes": store.key.beta_writes},
         "counts": store.counts(),
     }
-
-
-def _apply_limits(store: PwStore, body: dict[str, Any]) -> None:
-    """{"requests_per_second": 10 | null}: the built-in rate limit (off by default)."""
-    rps = optional_non_negative(body.get("requests_per_second"), "requests_per_second")
-    store.limiter.per_second = rps or None
 
 
 def _apply_key(store: PwStore, body: dict[str, Any]) -> None:
@@ -53,9 +36,6 @@ def _clear_limit(store: PwStore) -> None:
     store.limiter.per_second = None
 
 
-_handlers = control_handlers(_store, state_of, on_reset=_clear_limit)
-set_faults = _handlers.set_faults
-set_limits = _handlers.updater(_apply_limits)
-set_key = _handlers.updater(_apply_key)
-reset = _handlers.reset
-state = _handlers.state
+CONTROL: Control[PwStore] = Control(
+    _state, updaters={"limits": apply_rate_limit, "key": _apply_key}, on_reset=_clear_limit
+)

@@ -23,10 +23,6 @@ def credentials(app: Any) -> dict[str, Any]:
 
 register(
     EmulatorDefinition(
-        name="propertyware",
-        vendors=(Vendor.PROPERTYWARE_REST,),
-        create_app=lambda records, seed: create_propertyware_app(records=records, seed=seed),
-        credentials=credentials,
-        base_path=BASE_PATH,
+        "propertyware", (Vendor.PROPERTYWARE_REST,), create_propertyware_app, credentials, base_path=BASE_PATH
     )
 )

@@ -1,31 +1,19 @@
-"""Unauthenticated /_control endpoints: switch faults and limits at runtime, inspect state.
-
-Only for tests, demos and benchmarks; Rent Manager has nothing like them.
-"""
+"""Rent Manager's /_control (tests, demos, benchmarks; Rent Manager has nothing like them): the
+shared faults, the per-company rate limit, token lifetime and hard close, and expiring every
+token (`POST /_control/expire-tokens`)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-
-from pmsgate.emulators.control import control_handlers, optional_non_negative_int, positive_number
+from pmsgate.emulators.control import Control, optional_non_negative_int, positive_number
 from pmsgate.emulators.rentmanager.store import RMStore
 
 
-def _store(request: Request) -> RMStore:
-    store: RMStore = request.app.state.store
-    return store
-
-
-def state_of(store: RMStore) -> dict[str, Any]:
-    faults = store.faults.snapshot()
+def _state(store: RMStore) -> dict[str, Any]:
     closed = store.hard_close_through
     return {
-        "faults": faults["pending"],
-        "fired": faults["fired"],
         "limits": {"requests_per_minute": store.limiter.per_minute, "token_idle_s": store.token_idle_s},
         "hard_close_through": closed.isoformat() if closed else None,
         "counts": store.counts(),
@@ -44,12 +32,10 @@ def _apply_limits(store: RMStore, body: dict[str, Any]) -> None:
         store.hard_close_through = None if closed is None else date.fromisoformat(str(closed))
 
 
-_handlers = control_handlers(_store, state_of)
-set_faults = _handlers.set_faults
-set_limits = _handlers.updater(_apply_limits)
-reset = _handlers.reset
-state = _handlers.state
+def _expire_tokens(store: RMStore) -> dict[str, Any]:
+    return {"expired": store.expire_tokens()}
 
 
-async def expire_tokens(request: Request) -> Response:
-    return JSONResponse({"expired": _store(request).expire_tokens()})
+CONTROL: Control[RMStore] = Control(
+    _state, updaters={"limits": _apply_limits}, actions={"expire-tokens": _expire_tokens}
+)

@@ -17,11 +17,4 @@ def credentials(app: Any) -> dict[str, Any]:
     return {"Username": login.username, "Password": login.password, "companyId": login.company_id}
 
 
-register(
-    EmulatorDefinition(
-        name="rentmanager",
-        vendors=(Vendor.RENTMANAGER,),
-        create_app=lambda records, seed: create_rentmanager_app(records=records, seed=seed),
-        credentials=credentials,
-    )
-)
+register(EmulatorDefinition("rentmanager", (Vendor.RENTMANAGER,), create_rentmanager_app, credentials))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pmsgate.emulators.rentvine import api, browse, control, writes
+from pmsgate.emulators.app import emulator_app
+from pmsgate.emulators.rentvine import api, browse, writes
+from pmsgate.emulators.rentvine.control import CONTROL
 from pmsgate.emulators.rentvine.seed import generate
 from pmsgate.emulators.rentvine.store import RentvineLogin, RentvineStore
 from pmsgate.emulators.rentvine.wire import RentvineError
@@ -41,21 +42,11 @@ ROUTES = [
     Route(f"{_LEDGER}/charges", writes.create_charge, methods=["POST"]),
     Route(f"{_LEDGER}/credits", writes.create_credit, methods=["POST"]),
     Route(f"{_LEDGER}/payments", writes.create_payment, methods=["POST"]),
-    Route("/_control/faults", control.set_faults, methods=["POST"]),
-    Route("/_control/limits", control.set_limits, methods=["POST"]),
-    Route("/_control/reset", control.reset, methods=["POST"]),
-    Route("/_control/state", control.state, methods=["GET"]),
 ]
 
 
-async def _error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RentvineError)
-    return exc.response()
-
-
-async def _http_error(_request: Request, exc: Exception) -> Response:
+def _unrouted(exc: HTTPException) -> Response:
     """Unrouted paths and methods answer in Rentvine's error shape too."""
-    assert isinstance(exc, HTTPException)
     return RentvineError(exc.status_code, exc.detail).response()
 
 
@@ -69,6 +60,4 @@ def create_rentvine_app(
     """Rentvine with `records` tenant contacts of deterministic data, accepting `login` (a
     default key and secret when None). State lives on `app.state.store`."""
     store = RentvineStore(generate(records, seed), login=login, requests_per_second=requests_per_second)
-    app = Starlette(routes=ROUTES, exception_handlers={RentvineError: _error, HTTPException: _http_error})
-    app.state.store = store
-    return app
+    return emulator_app(ROUTES, store, CONTROL, error=RentvineError, unrouted=_unrouted)

@@ -18,11 +18,5 @@ def credentials(app: Any) -> dict[str, Any]:
 
 
 register(
-    EmulatorDefinition(
-        name="rentvine",
-        vendors=(Vendor.RENTVINE,),
-        create_app=lambda records, seed: create_rentvine_app(records=records, seed=seed),
-        credentials=credentials,
-        base_path=BASE_PATH,
-    )
+    EmulatorDefinition("rentvine", (Vendor.RENTVINE,), create_rentvine_app, credentials, base_path=BASE_PATH)
 )

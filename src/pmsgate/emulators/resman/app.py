@@ -15,8 +15,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pmsgate.emulators.resman import control, writes
+from pmsgate.emulators.app import emulator_app
+from pmsgate.emulators.control import store_of
+from pmsgate.emulators.resman import writes
 from pmsgate.emulators.resman.api import READS, Handler
+from pmsgate.emulators.resman.control import CONTROL
 from pmsgate.emulators.resman.seed import generate
 from pmsgate.emulators.resman.store import PartnerKey, ResManError, ResManStore
 from pmsgate.emulators.resman.wire import envelope
@@ -29,11 +32,6 @@ DEFAULT_KEY = PartnerKey(
 WRITES: dict[str, Handler] = {"MITS/PostResidentTransactions2_0": writes.post_resident_transactions}
 
 
-def _store(request: Request) -> ResManStore:
-    store: ResManStore = request.app.state.store
-    return store
-
-
 async def _form(request: Request) -> Mapping[str, str]:
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("application/x-www-form-urlencoded"):
@@ -42,7 +40,7 @@ async def _form(request: Request) -> Mapping[str, str]:
 
 
 async def call(request: Request) -> Response:
-    store = _store(request)
+    store: ResManStore = store_of(request)
     method = f"{request.path_params['area']}/{request.path_params['method']}"
     accept = request.headers.get("accept", "")
     form: Mapping[str, str] = {}
@@ -72,14 +70,7 @@ async def call(request: Request) -> Response:
     return envelope(method, accept, account_id=store.key.account_id, property_id=property_id, payload=payload)
 
 
-ROUTES = [
-    Route("/_control/faults", control.set_faults, methods=["POST"]),
-    Route("/_control/limits", control.set_limits, methods=["POST"]),
-    Route("/_control/approve", control.approve_pending, methods=["POST"]),
-    Route("/_control/reset", control.reset, methods=["POST"]),
-    Route("/_control/state", control.state, methods=["GET"]),
-    Route("/{area}/{method}", call, methods=["POST"]),
-]
+ROUTES = [Route("/{area}/{method}", call, methods=["POST"])]
 
 
 def create_resman_app(
@@ -92,6 +83,4 @@ def create_resman_app(
     """ResMan with about `records` residents of deterministic data, accepting only `key`.
     ResMan publishes no rate limit: none by default (`requests_per_second` or /_control/limits
     sets one). State: `app.state.store`."""
-    app = Starlette(routes=ROUTES)
-    app.state.store = ResManStore(generate(records, seed), key, requests_per_second)
-    return app
+    return emulator_app(ROUTES, ResManStore(generate(records, seed), key, requests_per_second), CONTROL)

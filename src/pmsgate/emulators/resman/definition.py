@@ -19,11 +19,4 @@ def credentials(app: Any) -> dict[str, Any]:
     }
 
 
-register(
-    EmulatorDefinition(
-        name="resman",
-        vendors=(Vendor.RESMAN,),
-        create_app=lambda records, seed: create_resman_app(records=records, seed=seed),
-        credentials=credentials,
-    )
-)
+register(EmulatorDefinition("resman", (Vendor.RESMAN,), create_resman_app, credentials))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pmsgate.emulators.sample import api, control
+from pmsgate.emulators.app import emulator_app
+from pmsgate.emulators.sample import api
 from pmsgate.emulators.sample.auth import DEFAULT_TOKEN_LIFETIME_S, SampleCredentials
+from pmsgate.emulators.sample.control import CONTROL
 from pmsgate.emulators.sample.seed import generate
 from pmsgate.emulators.sample.store import SampleStore
 from pmsgate.emulators.sample.wire import FaultError
@@ -23,23 +24,12 @@ ROUTES = [
     Route("/api/v2/recurring/{record_id:int}", api.update_recurring, methods=["PATCH"]),
     Route("/api/v2/{collection}", api.list_records, methods=["GET"]),
     Route("/api/v2/{collection}/{record_id:int}", api.get_record, methods=["GET"]),
-    Route("/_control/faults", control.set_faults, methods=["POST"]),
-    Route("/_control/limits", control.set_limits, methods=["POST"]),
-    Route("/_control/reset", control.reset, methods=["POST"]),
-    Route("/_control/expire-tokens", control.expire_tokens, methods=["POST"]),
-    Route("/_control/state", control.state, methods=["GET"]),
 ]
 _HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
-async def _fault(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, FaultError)
-    return exc.response()
-
-
-async def _http_error(_request: Request, exc: Exception) -> Response:
+def _unrouted(exc: HTTPException) -> Response:
     """Unrouted paths and methods answer in the vendor's fault shape too."""
-    assert isinstance(exc, HTTPException)
     return FaultError(exc.status_code, _HTTP_CODES.get(exc.status_code, "BAD_REQUEST"), exc.detail).response()
 
 
@@ -59,6 +49,4 @@ def create_sample_app(
         token_lifetime_s=token_lifetime_s,
         requests_per_second=requests_per_second,
     )
-    app = Starlette(routes=ROUTES, exception_handlers={FaultError: _fault, HTTPException: _http_error})
-    app.state.store = store
-    return app
+    return emulator_app(ROUTES, store, CONTROL, error=FaultError, unrouted=_unrouted)

@@ -13,11 +13,4 @@ def _credentials(_app: Any) -> dict[str, Any]:
     return {}
 
 
-register(
-    EmulatorDefinition(
-        name="sample",
-        vendors=(Vendor.SAMPLE1, Vendor.SAMPLE2),
-        create_app=lambda records, seed: create_sample_app(records=records, seed=seed),
-        credentials=_credentials,
-    )
-)
+register(EmulatorDefinition("sample", (Vendor.SAMPLE1, Vendor.SAMPLE2), create_sample_app, _credentials))

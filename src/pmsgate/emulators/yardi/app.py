@@ -20,7 +20,9 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from pmsgate.connectors.yardi.service import CREDENTIALS, INTERFACES, XML_PARAMS, Interface, wsdl_document
-from pmsgate.emulators.yardi import control, documents
+from pmsgate.emulators.app import emulator_app
+from pmsgate.emulators.yardi import documents
+from pmsgate.emulators.yardi.control import CONTROL
 from pmsgate.emulators.yardi.envelope import CONTENT_TYPE, SoapFault, fault, parse, result
 from pmsgate.emulators.yardi.operations import HANDLERS, LostAnswer
 from pmsgate.emulators.yardi.seed import generate
@@ -77,14 +79,7 @@ def _endpoint(interface: Interface) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
-ROUTES = [
-    *(Route(i.path, _endpoint(i), methods=["GET", "POST"]) for i in INTERFACES.values()),
-    Route("/_control/faults", control.set_faults, methods=["POST"]),
-    Route("/_control/limits", control.set_limits, methods=["POST"]),
-    Route("/_control/access", control.set_access, methods=["POST"]),
-    Route("/_control/reset", control.reset, methods=["POST"]),
-    Route("/_control/state", control.state, methods=["GET"]),
-]
+ROUTES = [Route(i.path, _endpoint(i), methods=["GET", "POST"]) for i in INTERFACES.values()]
 
 
 def create_yardi_app(
@@ -96,6 +91,4 @@ def create_yardi_app(
 ) -> Starlette:
     """Yardi Voyager with about `records` tenants of deterministic data, accepting only `login`
     (None rate: unlimited; Yardi publishes no figure). State: `app.state.store`."""
-    app = Starlette(routes=ROUTES)
-    app.state.store = YardiStore(generate(records, seed), login, requests_per_second)
-    return app
+    return emulator_app(ROUTES, YardiStore(generate(records, seed), login, requests_per_second), CONTROL)

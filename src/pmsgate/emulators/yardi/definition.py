@@ -14,11 +14,4 @@ def credentials(app: Any) -> dict[str, Any]:
     return dict(app.state.store.login.credentials())
 
 
-register(
-    EmulatorDefinition(
-        name="yardi",
-        vendors=(Vendor.YARDI,),
-        create_app=lambda records, seed: create_yardi_app(records=records, seed=seed),
-        credentials=credentials,
-    )
-)
+register(EmulatorDefinition("yardi", (Vendor.YARDI,), create_yardi_app, credentials))
