@@ -237,7 +237,7 @@ def main() -> None:
     from pmsgate.integrations.schemas import IntegrationCreate
     from pmsgate.integrations.service import create_integration
     from pmsgate.kit.db import session_factory, unit_of_work
-    from pmsgate.worker.dispatch import RecordingDispatcher
+    from pmsgate.kit.dispatch import RecordingDispatcher
 
     with unit_of_work(session_factory()) as session:
         issued = create_customer(session, "bench")

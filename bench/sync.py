@@ -71,7 +71,7 @@ def bench_integration(base_url: str, dispatcher: Any = None) -> str:
     from pmsgate.integrations.schemas import IntegrationCreate
     from pmsgate.integrations.service import create_integration
     from pmsgate.kit.db import session_factory, unit_of_work
-    from pmsgate.worker.dispatch import RecordingDispatcher
+    from pmsgate.kit.dispatch import RecordingDispatcher
 
     with unit_of_work(session_factory()) as session:
         issued = create_customer(session, "bench")
@@ -95,11 +95,11 @@ def run_pmsgate(base_url: str, database: str, admin_url: str | None, profile: bo
 
     from pmsgate.integrations.repository import IntegrationRepository
     from pmsgate.kit.db import session_factory, unit_of_work
+    from pmsgate.kit.dispatch import RecordingDispatcher
     from pmsgate.models.sync import SyncRun
     from pmsgate.sync.engine import execute_run
     from pmsgate.sync.service import request_sync
     from pmsgate.sync.states import RunKind
-    from pmsgate.worker.dispatch import RecordingDispatcher
 
     dispatcher = RecordingDispatcher()
     integration_id = bench_integration(base_url, dispatcher)

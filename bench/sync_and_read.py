@@ -47,8 +47,8 @@ def main() -> None:
     from pmsgate.integrations.schemas import IntegrationCreate
     from pmsgate.integrations.service import create_integration
     from pmsgate.kit.db import session_factory, unit_of_work
+    from pmsgate.kit.dispatch import RecordingDispatcher
     from pmsgate.sync.engine import execute_run
-    from pmsgate.worker.dispatch import RecordingDispatcher
 
     emulator = serve_in_thread(create_sample_app(records=args.records, seed=1))
     dispatcher = RecordingDispatcher()

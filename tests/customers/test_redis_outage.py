@@ -9,7 +9,7 @@ import socket
 import pytest
 from fastapi.testclient import TestClient
 
-from pmsgate.worker.dispatch import RecordingDispatcher
+from pmsgate.kit.dispatch import RecordingDispatcher
 from tests.fixtures.api import make_customer
 
 

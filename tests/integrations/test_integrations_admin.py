@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from pmsgate.worker.dispatch import RecordingDispatcher
+from pmsgate.kit.dispatch import RecordingDispatcher
 from tests.fixtures.api import make_customer
 
 SAMPLE = {"integration_vendor": "SAMPLE1", "name": "Oak Street", "credentials": {}}

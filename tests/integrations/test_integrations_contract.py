@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from pmsgate.integrations.tasks import check_data_access
-from pmsgate.worker.dispatch import RecordingDispatcher
+from pmsgate.kit.dispatch import RecordingDispatcher
 from tests.contract import assert_matches_contract
 from tests.fixtures.sample import Served, SyncedIntegration, run_queued_syncs
 

@@ -22,7 +22,7 @@ from pmsgate.connectors.buildium.windows import day_windows, instant_windows, st
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.emulators.buildium import DEFAULT_KEY, create_buildium_app
 from pmsgate.emulators.server import serve_in_thread
-from pmsgate.worker.dispatch import RecordingDispatcher
+from pmsgate.kit.dispatch import RecordingDispatcher
 from tests.fixtures.api import make_customer
 from tests.fixtures.sample import create_integration, run_queued_syncs
 

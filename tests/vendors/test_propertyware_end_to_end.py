@@ -20,8 +20,8 @@ from pmsgate.canonical.registry import Model
 from pmsgate.config import get_settings
 from pmsgate.connectors.registry import definition_for
 from pmsgate.emulators.propertyware import BASE_PATH, PwStore
+from pmsgate.kit.dispatch import RecordingDispatcher
 from pmsgate.kit.timeutil import utcnow
-from pmsgate.worker.dispatch import RecordingDispatcher
 from tests.fixtures.api import CustomerKey, make_customer
 from tests.fixtures.sample import create_integration, run_queued_syncs
 from tests.sync.test_engine import count, fast

@@ -17,8 +17,8 @@ import pmsgate.emulators.rentmanager.definition  # noqa: F401  (registers the em
 from pmsgate.canonical.registry import Model
 from pmsgate.emulators.rentmanager import create_rentmanager_app
 from pmsgate.emulators.server import RunningServer, serve_in_thread
+from pmsgate.kit.dispatch import RecordingDispatcher
 from pmsgate.kit.ids import stable_id
-from pmsgate.worker.dispatch import RecordingDispatcher
 from tests.fixtures.api import CustomerKey, make_customer
 from tests.fixtures.sample import create_integration, run_queued_syncs
 from tests.writes.conftest import run_writes

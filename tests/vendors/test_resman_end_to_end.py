@@ -22,7 +22,7 @@ from pmsgate.connectors.resman.rules import PENDING_NOTE
 from pmsgate.emulators.registry import emulator
 from pmsgate.emulators.resman import create_resman_app
 from pmsgate.emulators.server import RunningServer, serve_in_thread
-from pmsgate.worker.dispatch import RecordingDispatcher
+from pmsgate.kit.dispatch import RecordingDispatcher
 from tests.fixtures.api import CustomerKey, make_customer
 from tests.fixtures.sample import create_integration, run_queued_syncs
 from tests.writes.conftest import run_writes

@@ -124,9 +124,9 @@ def test_ten_thousand_events_from_one_sync_all_arrive(
     client: TestClient, customer: CustomerKey, receiver: Receiver, start_loop: Any
 ) -> None:
     from pmsgate.integrations.repository import IntegrationRepository
+    from pmsgate.kit.dispatch import RecordingDispatcher
     from pmsgate.sync.service import request_sync
     from pmsgate.sync.states import RunKind
-    from pmsgate.worker.dispatch import RecordingDispatcher
 
     integration_id, dispatcher = create_integration(customer, "http://127.0.0.1:9")
     assert run_queued_syncs(dispatcher, builder=lambda _c: ManyProperties(10_000, 1)) == ["COMPLETED"]

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from pmsgate.kit.db import session_factory, unit_of_work
+from pmsgate.kit.dispatch import RecordingDispatcher
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.webhooks import Event
-from pmsgate.worker.dispatch import RecordingDispatcher
 from tests.fixtures.api import CustomerKey
 from tests.fixtures.sample import Served, create_integration, run_queued_syncs
 from tests.webhooks.conftest import emit_data_events

@@ -10,10 +10,10 @@ from sqlalchemy import update
 
 from pmsgate.config import get_settings
 from pmsgate.kit.db import session_factory, unit_of_work
+from pmsgate.kit.deferral import Deferred
 from pmsgate.models.integrations import Integration
 from pmsgate.models.sync import SyncRun
 from pmsgate.sync.engine import execute_run
-from pmsgate.worker.deferral import Deferred
 from tests.fixtures.api import make_customer
 from tests.fixtures.sample import Served, create_integration
 

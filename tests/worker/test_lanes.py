@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 
 from pmsgate.connectors.errors import RateLimited
 from pmsgate.kit.db import session_factory
+from pmsgate.kit.deferral import Deferred
 from pmsgate.models.jobs import WriteJob
-from pmsgate.worker.deferral import Deferred
 from pmsgate.writes.engine import RetryLater
 from tests.fixtures.api import CustomerKey, make_customer
 from tests.fixtures.sample import Served

@@ -7,11 +7,11 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from pmsgate.kit.db import session_factory, unit_of_work
+from pmsgate.kit.dispatch import RecordingDispatcher
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.integrations import JobSchedule
 from pmsgate.models.sync import SyncRun
 from pmsgate.sync.engine import execute_run
-from pmsgate.worker.dispatch import RecordingDispatcher
 from pmsgate.worker.periodic import reap, tick
 from tests.fixtures.api import make_customer
 from tests.fixtures.sample import Served, create_integration, run_queued_syncs

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from pmsgate.worker.dispatch import RecordingDispatcher
+from pmsgate.kit.dispatch import RecordingDispatcher
 from tests.fixtures.api import CustomerKey, make_customer
 from tests.fixtures.sample import Served, create_integration, run_queued_syncs
 

@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from pmsgate.kit.db import session_factory
+from pmsgate.kit.dispatch import RecordingDispatcher
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.jobs import WriteJob
-from pmsgate.worker.dispatch import RecordingDispatcher
 from pmsgate.worker.periodic import reap
 from pmsgate.writes.engine import execute_write
 from tests.fixtures.api import CustomerKey

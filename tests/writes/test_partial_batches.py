@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from pmsgate.connectors.errors import OutcomeUnknown
 from pmsgate.connectors.registry import build_connector
 from pmsgate.kit.db import session_factory
-from pmsgate.worker.dispatch import RecordingDispatcher
+from pmsgate.kit.dispatch import RecordingDispatcher
 from pmsgate.writes.engine import execute_write
 from tests.contract import assert_matches_contract
 from tests.vendors.test_rentmanager_end_to_end import World, _ledger_body, world, writer

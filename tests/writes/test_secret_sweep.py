@@ -36,8 +36,8 @@ from pmsgate.connectors.registry import definition_for, supported_vendors
 from pmsgate.emulators.registry import EmulatorDefinition, emulator, names
 from pmsgate.emulators.server import serve_in_thread
 from pmsgate.integrations.tasks import check_data_access
+from pmsgate.kit.dispatch import RecordingDispatcher
 from pmsgate.kit.redact import is_sensitive_name
-from pmsgate.worker.dispatch import RecordingDispatcher
 from tests.fixtures.api import make_customer
 from tests.fixtures.sample import run_queued_syncs
 from tests.sync.test_engine import fast

@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from pmsgate.worker.dispatch import RecordingDispatcher
+from pmsgate.kit.dispatch import RecordingDispatcher
 from tests.contract import assert_matches_contract
 from tests.fixtures.api import make_customer
 from tests.writes.conftest import WriteWorld, first, run_writes

@@ -44,9 +44,9 @@ def sync(
 def _start(integration_id: str, back_sync: bool, *, queue: bool) -> str:
     from pmsgate.config import get_settings
     from pmsgate.integrations.repository import IntegrationRepository
+    from pmsgate.kit.dispatch import RecordingDispatcher
     from pmsgate.sync.service import request_sync
     from pmsgate.sync.states import RunKind
-    from pmsgate.worker.dispatch import RecordingDispatcher
 
     dispatcher: Any = RecordingDispatcher()
     if queue:

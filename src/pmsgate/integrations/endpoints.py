@@ -12,6 +12,7 @@ from pmsgate.errors import NotFound
 from pmsgate.integrations import access, schemas, service, views
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.kit.deps import DispatcherDep, SessionDep
+from pmsgate.kit.dispatch import dispatch_after_commit
 from pmsgate.kit.pagination import ListParams, list_params, meta, single_meta
 from pmsgate.sync.service import parse_models, request_sync
 from pmsgate.sync.states import RunKind
@@ -141,8 +142,6 @@ def start_data_access_check(
     integration = service.owned(session, customer, integration_id)
     integration.data_access_check_in_process = True
     integration.data_access = access.processing(integration.data_access)
-    from pmsgate.worker.dispatch import dispatch_after_commit
-
     dispatch_after_commit(session, lambda: dispatcher.data_access_check(integration_id))
     return {"result": {"began_data_access": True}}
 

@@ -17,6 +17,7 @@ from pmsgate.integrations.connect import resolve_base_url
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.integrations.schemas import IntegrationCreate, IntegrationUpdate
 from pmsgate.kit.crypto import encrypt_json
+from pmsgate.kit.dispatch import Dispatcher
 from pmsgate.kit.ids import new_id
 from pmsgate.kit.outbound import check_outbound_url
 from pmsgate.kit.timeutil import utcnow
@@ -24,7 +25,6 @@ from pmsgate.models.customers import Customer
 from pmsgate.models.integrations import Integration, JobSchedule
 from pmsgate.sync.service import request_sync
 from pmsgate.sync.states import RunKind
-from pmsgate.worker.dispatch import Dispatcher
 
 
 def _vendor_definition(vendor: Vendor) -> Any:

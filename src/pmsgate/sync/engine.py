@@ -42,6 +42,7 @@ from pmsgate.connectors.registry import definition_for
 from pmsgate.integrations import connect
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.kit.db import unit_of_work
+from pmsgate.kit.deferral import Deferred
 from pmsgate.kit.ids import new_id
 from pmsgate.kit.redact import Redactor, secret_values
 from pmsgate.kit.timeutil import utcnow
@@ -51,7 +52,6 @@ from pmsgate.sync.repository import SyncRepository
 from pmsgate.sync.states import RunKind, RunStatus, check_transition
 from pmsgate.sync.upsert import PageStats, UpsertContext, upsert_records
 from pmsgate.webhooks.events import record_sync_finished
-from pmsgate.worker.deferral import Deferred
 
 log = logging.getLogger(__name__)
 WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"

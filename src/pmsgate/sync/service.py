@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 from pmsgate.canonical.registry import SYNC_ORDER, Model
 from pmsgate.config import get_settings
 from pmsgate.errors import BadRequest
+from pmsgate.kit.dispatch import Dispatcher, dispatch_after_commit
 from pmsgate.kit.ids import new_id
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.integrations import Integration
 from pmsgate.models.sync import SyncRun
 from pmsgate.sync.repository import SyncRepository
 from pmsgate.sync.states import RunKind, RunStatus
-from pmsgate.worker.dispatch import Dispatcher, dispatch_after_commit
 
 _MODEL_ALIASES = {m.value.replace("_", "-"): m for m in SYNC_ORDER} | {m.value: m for m in SYNC_ORDER}
 

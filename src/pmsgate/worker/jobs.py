@@ -16,27 +16,44 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+from huey import Huey
 
 from pmsgate import metrics
 from pmsgate.config import get_settings
+from pmsgate.integrations import tasks as integration_tasks
+from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.kit.db import session_factory, unit_of_work
+from pmsgate.kit.deferral import Deferred
 from pmsgate.kit.timeutil import utcnow
+from pmsgate.sync.engine import execute_run
 from pmsgate.worker import fairness
-from pmsgate.worker.deferral import Deferred
 from pmsgate.worker.lanes import SYNC, WRITES
-
-if TYPE_CHECKING:
-    from pmsgate.worker.queue import HueyDispatcher
+from pmsgate.writes.engine import RetryLater, SlotTaken, execute_write
+from pmsgate.writes.repository import WriteRepository
 
 log = logging.getLogger(__name__)
 # Set while this process drains (SIGTERM, shutdown): running syncs park at their next page.
 stopping = threading.Event()
 
 
-def run_sync(run_id: str, dispatcher: HueyDispatcher) -> None:
-    from pmsgate.sync.engine import execute_run
+class Queue(Protocol):
+    """What the jobs need of the queue that runs them (`pmsgate.worker.queue.HueyDispatcher`)."""
 
+    @property
+    def huey(self) -> Huey: ...
+
+    def sync_run(self, run_id: str, *, delay: float = 0.0) -> None: ...
+
+    def write_job(self, job_id: str, *, delay: float = 0.0) -> None: ...
+
+    def check_started(self, integration_id: str) -> None: ...
+
+    def pending(self, lane: str) -> int: ...
+
+
+def run_sync(run_id: str, dispatcher: Queue) -> None:
     settings = get_settings()
     factory = session_factory()
     wait = fairness.sync_wait(factory, run_id)
@@ -67,9 +84,7 @@ def run_sync(run_id: str, dispatcher: HueyDispatcher) -> None:
     log.info("sync.run %s -> %s", run_id, status or "held by another worker")
 
 
-def run_write(job_id: str, dispatcher: HueyDispatcher) -> None:
-    from pmsgate.writes.engine import RetryLater, SlotTaken, execute_write
-
+def run_write(job_id: str, dispatcher: Queue) -> None:
     settings = get_settings()
     factory = session_factory()
     try:
@@ -90,11 +105,8 @@ def run_write(job_id: str, dispatcher: HueyDispatcher) -> None:
     wake_waiting_writes(job_id, dispatcher, outcome=status)
 
 
-def wake_waiting_writes(job_id: str, dispatcher: HueyDispatcher, *, outcome: str | None = None) -> int:
+def wake_waiting_writes(job_id: str, dispatcher: Queue, *, outcome: str | None = None) -> int:
     """A job of the integration ended: send the oldest waiting jobs, one per free slot."""
-    from pmsgate.integrations.repository import IntegrationRepository
-    from pmsgate.writes.repository import WriteRepository
-
     settings = get_settings()
     now = utcnow()
     with unit_of_work(session_factory()) as session:
@@ -115,14 +127,12 @@ def wake_waiting_writes(job_id: str, dispatcher: HueyDispatcher, *, outcome: str
     return len(ready)
 
 
-def run_check(integration_id: str, dispatcher: HueyDispatcher) -> None:
-    from pmsgate.integrations.tasks import check_data_access
-
+def run_check(integration_id: str, dispatcher: Queue) -> None:
     dispatcher.check_started(integration_id)
-    check_data_access(integration_id)
+    integration_tasks.check_data_access(integration_id)  # looked up per call: tests wrap it
 
 
-def once_per_cluster(dispatcher: HueyDispatcher, name: str, job: Callable[[], object]) -> bool:
+def once_per_cluster(dispatcher: Queue, name: str, job: Callable[[], object]) -> bool:
     """Run a periodic job only if no worker of the cluster ran it in this minute: every worker's
     scheduler enqueues it, the first to claim the minute's marker runs it."""
     minute = int(time.time() // 60)

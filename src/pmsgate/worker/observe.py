@@ -3,17 +3,13 @@ truth: a job whose message was lost still counts as waiting)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pmsgate.kit.db import session_factory
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.metrics import QueueCollector
 from pmsgate.sync.repository import SyncRepository
 from pmsgate.worker.lanes import LANES, SYNC, WRITES
+from pmsgate.worker.queue import HueyDispatcher
 from pmsgate.writes.repository import WriteRepository
-
-if TYPE_CHECKING:
-    from pmsgate.worker.queue import HueyDispatcher
 
 
 def queue_collector(dispatcher: HueyDispatcher) -> QueueCollector:

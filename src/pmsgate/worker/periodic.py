@@ -11,11 +11,12 @@ from pmsgate.config import get_settings
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.integrations.schedule import next_run
 from pmsgate.kit.db import session_factory, unit_of_work
+from pmsgate.kit.dispatch import Dispatcher
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.sync.repository import SyncRepository
 from pmsgate.sync.service import request_sync
 from pmsgate.sync.states import RunKind
-from pmsgate.worker.dispatch import Dispatcher
+from pmsgate.writes.repository import WriteRepository
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,6 @@ def reap(dispatcher: Dispatcher) -> int:
             queued_before=now - timedelta(seconds=settings.sync_heartbeat_timeout_seconds),
             now=now,
         )
-        from pmsgate.writes.repository import WriteRepository
-
         lost_writes = WriteRepository.from_session(session).stale_or_lost(
             now - timedelta(seconds=settings.sync_heartbeat_timeout_seconds)
         )

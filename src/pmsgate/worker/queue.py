@@ -10,7 +10,9 @@ from typing import Any
 from huey import Huey, crontab
 
 from pmsgate.config import Settings
+from pmsgate.worker import jobs
 from pmsgate.worker.lanes import CHECKS, CONTROL, LANES, SYNC, WRITES, make_lane_huey
+from pmsgate.worker.periodic import reap, tick
 
 log = logging.getLogger(__name__)
 # A data-access check still marked as queued after this long is taken as lost and sent again.
@@ -21,9 +23,6 @@ class HueyDispatcher:
     """Registers every task on its lane's Huey; calling a task enqueues it."""
 
     def __init__(self, settings: Settings) -> None:
-        from pmsgate.worker import jobs
-        from pmsgate.worker.periodic import reap, tick
-
         self.settings = settings
         self.lanes: dict[str, Huey] = {lane: make_lane_huey(settings, lane) for lane in LANES}
         self._sync_run = self.lanes[SYNC].task(name="sync.run")(lambda run_id: jobs.run_sync(run_id, self))

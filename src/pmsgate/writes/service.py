@@ -17,13 +17,13 @@ from pmsgate.canonical.enums import Vendor
 from pmsgate.connectors.writes import OPERATION_MODEL, WriteOperation
 from pmsgate.errors import BadRequest, Conflict, NotFound
 from pmsgate.integrations.repository import IntegrationRepository
+from pmsgate.kit.dispatch import Dispatcher, dispatch_after_commit
 from pmsgate.kit.ids import new_id
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.customers import Customer
 from pmsgate.models.integrations import Integration
 from pmsgate.models.jobs import WriteJob
 from pmsgate.records.repository import RecordRepository
-from pmsgate.worker.dispatch import Dispatcher, dispatch_after_commit
 from pmsgate.writes.schemas import echo
 from pmsgate.writes.validation import validate_write
 

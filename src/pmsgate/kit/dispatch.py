@@ -1,5 +1,6 @@
 """How services hand work to the workers. Services call a Dispatcher after commit; the queue
-behind it is a SQLite file (embedded) or Redis (scale-out). The database row of each job is
+behind it (`pmsgate.worker.queue.HueyDispatcher`) is a SQLite file (embedded) or Redis
+(scale-out); services see only this Protocol, so they never import the worker. The database row of each job is
 the truth; the queue only carries ids, so a lost queue message is recovered by the reaper."""
 
 from __future__ import annotations
