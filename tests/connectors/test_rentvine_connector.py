@@ -90,10 +90,42 @@ def test_filters_reach_rentvine(served: tuple[RunningServer, Any]) -> None:
     charges = read_all(c, Model.RESIDENT_CHARGES, window_start=since, page_size=100)
     assert charges and all(x.transaction_date and x.transaction_date >= since for x in charges)  # type: ignore[attr-defined]
     modified = read_all(c, Model.PROPERTIES, modified_since=since)
-    expected = [p for p in app.state.store.table("properties").all() if p["dateTimeModified"] >= "2025-12-01"]
+    # Rentvine's stamps are the company's wall clock (US Eastern here): since is 19:00 the day before.
+    expected = [
+        p for p in app.state.store.table("properties").all() if p["dateTimeModified"] >= "2025-11-30 19:00:00"
+    ]
     assert len(modified) == len(expected)
     one = read_all(c, Model.LEASES, x_property_ids=frozenset({"1"}))
     assert one and {x.x_property_id for x in one} == {"1"}  # type: ignore[attr-defined]
+
+
+def test_company_local_timestamps_are_read_and_filtered_in_the_company_zone(
+    served: tuple[RunningServer, Any],
+) -> None:
+    """The emulator answers wall-clock times without offset (US Eastern); the connector reads them
+    in the integration's `timeZone`, and its modified-since filter is that zone's wall clock."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    server, app = served
+    rows = sorted(app.state.store.table("properties").all(), key=lambda p: p["dateTimeModified"])
+    assert all(len(p["dateTimeModified"]) == 19 and "+" not in p["dateTimeModified"] for p in rows)
+    middle = rows[len(rows) // 2]
+    local = datetime.fromisoformat(middle["dateTimeModified"]).replace(tzinfo=ZoneInfo("America/New_York"))
+    eastern = {x.x_id: x for x in read_all(connector(server), Model.PROPERTIES)}
+    created = datetime.fromisoformat(middle["dateTimeCreated"]).replace(tzinfo=ZoneInfo("America/New_York"))
+    assert eastern[str(middle["propertyID"])].x_created_at == created.astimezone(UTC)
+    # The instant of a record's own stamp finds it (inclusive), a second later does not.
+    since = local.astimezone(UTC)
+    found = read_all(connector(server), Model.PROPERTIES, modified_since=since)
+    expected = [p for p in rows if p["dateTimeModified"] >= middle["dateTimeModified"]]
+    assert {x.x_id for x in found} == {str(p["propertyID"]) for p in expected}
+    later = read_all(connector(server), Model.PROPERTIES, modified_since=since + timedelta(seconds=1))
+    assert str(middle["propertyID"]) not in {x.x_id for x in later}
+    # An integration in another zone reads the same wall clock as a different instant.
+    pacific = read_all(connector(server, {**GOOD, "timeZone": "America/Los_Angeles"}), Model.PROPERTIES)
+    moved = {x.x_id: x.x_created_at for x in pacific}
+    assert moved[str(middle["propertyID"])] == created.astimezone(UTC) + timedelta(hours=3)
 
 
 def test_429_and_5xx_are_retried(served: tuple[RunningServer, Any]) -> None:

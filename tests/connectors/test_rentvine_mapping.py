@@ -4,6 +4,7 @@ malformed input."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,7 +13,7 @@ from pmsgate.canonical import records as r
 from pmsgate.connectors.rentvine import mapping as m
 from pmsgate.connectors.rentvine import mapping_ledger as ml
 from pmsgate.connectors.rentvine.credentials import RentvineCredentials, public_url
-from pmsgate.connectors.rentvine.fields import MappingError, timestamp
+from pmsgate.connectors.rentvine.fields import MappingError, local_stamp, timestamp
 
 LEASE = {
     "lease": {
@@ -135,9 +136,18 @@ def test_recurring_frequency_and_history() -> None:
     assert record.amount_in_cents == 120000 and record.x_financial_account_id == "2:5"
 
 
-def test_timestamps_without_offset_are_utc_and_offsets_are_honoured() -> None:
-    assert timestamp("2025-03-01 09:15:00", "t") == datetime(2025, 3, 1, 9, 15, tzinfo=UTC)
-    assert timestamp("2025-03-01T09:15:00-06:00", "t") == datetime(2025, 3, 1, 15, 15, tzinfo=UTC)
+def test_timestamps_without_offset_are_company_local_and_offsets_are_honoured() -> None:
+    new_york, denver = ZoneInfo("America/New_York"), ZoneInfo("America/Denver")
+    assert timestamp("2025-03-01 09:15:00", "t", new_york) == datetime(2025, 3, 1, 14, 15, tzinfo=UTC)
+    assert timestamp("2025-07-01 09:15:00", "t", new_york) == datetime(2025, 7, 1, 13, 15, tzinfo=UTC)  # EDT
+    assert timestamp("2025-03-01 09:15:00", "t", denver) == datetime(2025, 3, 1, 16, 15, tzinfo=UTC)
+    assert timestamp("2025-03-01T09:15:00-06:00", "t", new_york) == datetime(2025, 3, 1, 15, 15, tzinfo=UTC)
+    assert local_stamp(datetime(2025, 3, 1, 14, 15, tzinfo=UTC), new_york) == "2025-03-01 09:15:00"
+    creds = {"apiKey": "k", "apiSecret": "s", "companyId": "acme"}
+    assert RentvineCredentials.model_validate(creds).tz == new_york  # the default zone
+    assert RentvineCredentials.model_validate({**creds, "timeZone": "America/Denver"}).tz == denver
+    with pytest.raises(ValueError):
+        RentvineCredentials.model_validate({**creds, "timeZone": "Mars/Olympus"})
 
 
 @pytest.mark.parametrize(

@@ -7,14 +7,17 @@ titles and descriptions for the console's form); the parts that read the same ev
 - `override_url`: the optional `baseUrl` field that points an integration at another server (a
   sandbox, a proxy, pmsgate's emulator);
 - `company_id_field`: the `companyId` field of a vendor with one host per company, held to
-  `pattern` so it cannot name another host (`DNS_LABEL` for most).
+  `pattern` so it cannot name another host (`DNS_LABEL` for most);
+- `time_zone_field`: the optional `timeZone` field of a vendor that answers the company's local
+  wall-clock times without an offset (an IANA name; `zone_of` reads it with the vendor's default).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 DNS_LABEL = r"^[A-Za-z0-9-]+$"  # one host name label: a companyId cannot name another host
 
@@ -37,3 +40,28 @@ def override_url(description: str) -> Any:
 def company_id_field(pattern: str, title: str, description: str) -> Any:
     """The required `companyId` field of a vendor whose API has one host per company."""
     return Field(alias="companyId", min_length=1, pattern=pattern, title=title, description=description)
+
+
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone") from None
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
+
+
+def time_zone_field(default: str) -> Any:
+    """The optional `timeZone` field (type it `TimeZoneName | None`): the company's clock."""
+    return Field(
+        default=None,
+        alias="timeZone",
+        title="Company time zone",
+        description=f"The company's IANA time zone (default {default}): its API answers local times",
+    )
+
+
+def zone_of(name: str | None, default: str) -> ZoneInfo:
+    return ZoneInfo(name or default)

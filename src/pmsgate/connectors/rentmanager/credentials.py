@@ -9,11 +9,18 @@ Without `baseUrl` the API lives at `https://{companyId}.api.rentmanager.com`.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import ConfigDict, Field, SecretStr, model_validator
 
-from pmsgate.connectors.credentials import DNS_LABEL, VendorCredentials, company_id_field
+from pmsgate.connectors.credentials import (
+    DNS_LABEL,
+    TimeZoneName,
+    VendorCredentials,
+    company_id_field,
+    time_zone_field,
+    zone_of,
+)
 from pmsgate.connectors.registry import company_base_url
 
 DEFAULT_TIME_ZONE = "America/New_York"  # Rent Manager (LCS) is in Ohio; most companies are US Eastern
@@ -41,7 +48,7 @@ class RentManagerCredentials(VendorCredentials):
     )
     location_id: int | None = Field(default=None, alias="LocationID", title="Location id", ge=1)
     base_url: str | None = Field(default=None, alias="baseUrl", title="Base URL")
-    time_zone: str | None = Field(default=None, alias="timeZone", title="Company time zone")
+    time_zone: TimeZoneName | None = time_zone_field(DEFAULT_TIME_ZONE)
 
     @model_validator(mode="after")
     def _one_login(self) -> RentManagerCredentials:
@@ -50,19 +57,9 @@ class RentManagerCredentials(VendorCredentials):
             raise ValueError("give Username and Password (sandbox) or PartnerToken (production)")
         return self
 
-    @field_validator("time_zone")
-    @classmethod
-    def _zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"{value!r} is not an IANA time zone") from None
-        return value
-
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.time_zone or DEFAULT_TIME_ZONE)
+        return zone_of(self.time_zone, DEFAULT_TIME_ZONE)
 
     def login_body(self) -> dict[str, object]:
         """What POST /Authentication/AuthorizeUser expects."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date
+from datetime import date, tzinfo
 from functools import partial
 from typing import Any
 
@@ -26,7 +26,7 @@ from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.rentvine import mapping_ledger as ml
 from pmsgate.connectors.rentvine.client import RentvineClient, error_message
 from pmsgate.connectors.rentvine.credentials import RentvineCredentials
-from pmsgate.connectors.rentvine.fields import entity
+from pmsgate.connectors.rentvine.fields import entity, local_stamp
 from pmsgate.connectors.rentvine.streams import (
     ACCOUNTS_PATH,
     MAX_PAGE_SIZE,
@@ -65,6 +65,7 @@ class RentvineConnector(DelegatedWrites):
             error_message=error_message,
         )
         self.client = RentvineClient(self.http)
+        self.tz = credentials.tz  # the company's clock: Rentvine's timestamps carry no offset
         self._writes = RentvineWrites(self.client)
 
     def supported_models(self) -> frozenset[Model]:
@@ -92,7 +93,7 @@ class RentvineConnector(DelegatedWrites):
         stream = STREAMS.get(request.model)
         if stream is None:
             raise no_stream("Rentvine", request.model, PARENT_OF)
-        params = _params(stream, request)
+        params = _params(stream, request, self.tz)
         if params is None:  # only properties this PMS cannot have: nothing to read
             yield Page(records=[], resume_token=None)
             return
@@ -111,7 +112,8 @@ class RentvineConnector(DelegatedWrites):
                 records, skipped = self._recurring_page(rows)
             else:
                 assert stream.mapper is not None
-                records, skipped = _map_rows(stream, stream.mapper, rows)
+                mapper = partial(stream.mapper, tz=self.tz) if stream.zoned else stream.mapper
+                records, skipped = _map_rows(stream, mapper, rows)
             more = len(rows) >= size
             yield Page(records=records, resume_token={"page": page + 1} if more else None, skipped=skipped)
             if not more:
@@ -169,12 +171,13 @@ def _recurring_mapper(property_id: str, today: date) -> Mapper:
     return lambda row: [ml.map_recurring(row, property_id, today)]
 
 
-def _params(stream: Stream, request: ReadRequest) -> dict[str, Any] | None:
+def _params(stream: Stream, request: ReadRequest, tz: tzinfo) -> dict[str, Any] | None:
+    """A list's query; times and days are the company's (`tz`), as Rentvine stores them."""
     params: dict[str, Any] = {"pageSize": max(1, min(MAX_PAGE_SIZE, request.page_size))}
     if stream.modified and request.modified_since is not None:
-        params["dateTimeModifiedMin"] = request.modified_since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        params["dateTimeModifiedMin"] = local_stamp(request.modified_since, tz)
     if stream.window_param and request.window_start is not None:
-        params[stream.window_param] = request.window_start.astimezone(UTC).date().isoformat()
+        params[stream.window_param] = request.window_start.astimezone(tz).date().isoformat()
     if stream.type_ids:
         params["transactionTypeIDs[]"] = [str(t) for t in stream.type_ids]
     if request.x_property_ids is not None and stream.by_property:

@@ -1,14 +1,25 @@
 """Rentvine credentials, in Propexo's `Rentvine` shape: an API key and secret (HTTP Basic), the
-company's account id (its subdomain), an optional portfolio, and an optional `baseUrl` so an
-integration can point at another server (the emulator)."""
+company's account id (its subdomain), an optional portfolio, an optional `baseUrl` so an
+integration can point at another server (the emulator), and an optional `timeZone`: Rentvine
+answers timestamps in the company's local wall-clock time without an offset (vendor-apis.md §11)
+and its API does not say which zone that is, so the integration names it (default US Eastern)."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from pydantic import ConfigDict, Field, SecretStr
 
-from pmsgate.connectors.credentials import VendorCredentials, override_url
+from pmsgate.connectors.credentials import (
+    TimeZoneName,
+    VendorCredentials,
+    override_url,
+    time_zone_field,
+    zone_of,
+)
 from pmsgate.connectors.registry import company_base_url
 
+DEFAULT_TIME_ZONE = "America/New_York"  # most Rentvine companies are in the US; the zone is per company
 COMPANY_ID_PATTERN = r"^\w+$"  # one subdomain label: companyId cannot name another host
 
 # The registry's default base URL: the real API has one subdomain per Rentvine account.
@@ -41,3 +52,8 @@ class RentvineCredentials(VendorCredentials):
     base_url: str | None = override_url(
         "Overrides https://{companyId}.rentvine.com/api/manager (e.g. an emulator)"
     )
+    time_zone: TimeZoneName | None = time_zone_field(DEFAULT_TIME_ZONE)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return zone_of(self.time_zone, DEFAULT_TIME_ZONE)

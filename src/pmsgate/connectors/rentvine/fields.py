@@ -2,15 +2,15 @@
 decimal-string money. Each raises MappingError (a ValueError) on a value it cannot read; the
 readings Rentvine shares with other vendors come from `connectors.parsing`.
 
-Timestamps: Rentvine writes `dateTimeModified` as 'YYYY-MM-DD HH:MM:SS'. We read a value without
-an offset as UTC (what the emulator does; the public docs do not say) and honour an offset when
-one is present, so a server that sends local time with its offset still lands right.
+Timestamps: Rentvine writes `dateTimeModified` as 'YYYY-MM-DD HH:MM:SS', the company's local
+wall-clock time without an offset (vendor-apis.md §11). A value without an offset is read in the
+company's zone (the integration's `timeZone`); an offset, when present, is honoured.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from pmsgate.connectors.parsing import (
@@ -32,6 +32,7 @@ __all__ = [
     "day",
     "entity",
     "ident",
+    "local_stamp",
     "midnight_utc",
     "money",
     "optional_ident",
@@ -48,14 +49,20 @@ def entity(row: Any, name: str) -> Native:
     return value
 
 
-def timestamp(value: Any, field: str) -> datetime | None:
+def timestamp(value: Any, field: str, tz: tzinfo) -> datetime | None:
+    """A company-local 'YYYY-MM-DD HH:MM:SS' (in `tz`) -> an aware UTC datetime."""
     if blank(value):
         return None
     try:
         parsed = datetime.fromisoformat(str(value).strip().replace(" ", "T", 1))
     except ValueError as exc:
         raise MappingError(f"{field}: {value!r} is not a timestamp") from exc
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return (parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed).astimezone(UTC)
+
+
+def local_stamp(moment: datetime, tz: tzinfo) -> str:
+    """An instant as Rentvine's filters take it: the company's wall clock, no offset."""
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def custom(raw: Native, mapped: frozenset[str], **extra: Any) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ record has no place for go to `custom_data` under their native name, computed fr
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
 from pmsgate.canonical import records as r
@@ -51,13 +52,15 @@ _MAPPED = {
 }
 
 
-def map_property(row: Any) -> list[r.CanonicalRecord]:
+def map_property(row: Any, *, tz: tzinfo) -> list[r.CanonicalRecord]:
+    """A property; `tz` is the company's zone, in which Rentvine's timestamps are written (the
+    connector passes the integration's)."""
     raw = entity(row, "property")
     type_raw, type_normalized = PROPERTY_TYPE.get(raw.get("propertyTypeID"), (None, PropertyType.OTHER))
     return [
         r.PropertyRecord(
             x_id=ident(raw, "propertyID"),
-            x_created_at=timestamp(raw.get("dateTimeCreated"), "dateTimeCreated"),
+            x_created_at=timestamp(raw.get("dateTimeCreated"), "dateTimeCreated", tz),
             name=raw.get("name"),
             street_address_1=raw.get("address"),
             street_address_2=raw.get("address2"),

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
 
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
@@ -39,20 +38,27 @@ class Stream:
     path: str  # the list that is paged
     entity: str  # the row's wrapping key, for reporting malformed rows
     id_field: str
-    mapper: Callable[[Any], Sequence[CanonicalRecord]] | None
+    mapper: Callable[..., Sequence[CanonicalRecord]] | None  # (row) or, if zoned, (row, *, tz)
     modified: bool = False  # takes dateTimeModifiedMin
     window_param: str | None = None  # transaction-date window (ledger streams)
     type_ids: tuple[int, ...] = ()  # transactionTypeIDs[]
     children: tuple[Model, ...] = ()
     fan_out: FanOut = FanOut.NONE
     by_property: bool = True  # takes propertyIDs[]
+    zoned: bool = False  # the mapper reads timestamps: it takes the company's zone as tz=
 
 
 STREAMS: dict[Model, Stream] = {
     s.model: s
     for s in (
         Stream(
-            Model.PROPERTIES, "/properties/export", "property", "propertyID", m.map_property, modified=True
+            Model.PROPERTIES,
+            "/properties/export",
+            "property",
+            "propertyID",
+            m.map_property,
+            modified=True,
+            zoned=True,
         ),
         Stream(Model.UNITS, "/properties/units/export", "unit", "unitID", m.map_unit, modified=True),
         Stream(Model.RESIDENTS, "/tenants/search", "contact", "contactID", m.map_contact),

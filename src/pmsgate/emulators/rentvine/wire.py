@@ -1,4 +1,5 @@
-"""Rentvine's native formats: YYYY-MM-DD dates, 'YYYY-MM-DD HH:MM:SS' UTC timestamps,
+"""Rentvine's native formats: YYYY-MM-DD dates, 'YYYY-MM-DD HH:MM:SS' timestamps in the
+company's local wall-clock time without offset (vendor-apis.md §11: public clients see no offset),
 decimal-string money, and JSON error bodies `{"message": ..., "errors": {field: text}}`."""
 
 from __future__ import annotations
@@ -6,11 +7,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.responses import JSONResponse
 
 from pmsgate.kit.money import cents_to_decimal_str
 
+# The emulated company's clock (a connector is told the zone in its credentials).
+COMPANY_TZ = ZoneInfo("America/New_York")
 # Seed data is anchored here so every run produces identical records.
 BASE = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 TODAY = BASE.date()
@@ -48,14 +52,15 @@ def invalid(field: str, text: str) -> RentvineError:
 
 
 def stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    """An instant as Rentvine writes it: the company's wall clock, no offset."""
+    return moment.astimezone(COMPANY_TZ).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def parse_stamp(text: str) -> datetime:
-    """'2025-03-01 09:15:00' (UTC) or ISO-8601 with an offset."""
+    """'2025-03-01 09:15:00' (company time), or ISO-8601 with an offset -> an aware instant."""
     value = text.strip().replace("T", " ")
     parsed = datetime.fromisoformat(value)
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return parsed.replace(tzinfo=COMPANY_TZ) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def ymd(value: date | None) -> str | None:
