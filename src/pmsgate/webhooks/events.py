@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -28,9 +28,6 @@ from pmsgate.models.jobs import WriteJob
 from pmsgate.models.sync import SyncRun
 from pmsgate.webhooks.repository import WebhookRepository
 from pmsgate.webhooks.schemas import DATA_TRIGGERS, Trigger
-
-if TYPE_CHECKING:
-    from pmsgate.sync.upsert import UpsertContext
 
 
 @dataclass(frozen=True)
@@ -157,7 +154,18 @@ def matching(subscriptions: list[tuple[str, str, str | None]], draft: Draft) -> 
 # DATA_NEW / DATA_UPDATE ------------------------------------------------------------------
 
 
-def record_data_events(session: Session, ctx: UpsertContext, diffs: list[dict[str, Any]]) -> None:
+class DiffSource(Protocol):
+    """Where a page's data diffs come from (`pmsgate.sync.upsert.UpsertContext`): the sync
+    engine and the write read-back call down into this module, never the other way."""
+
+    @property
+    def integration_id(self) -> str: ...
+
+    @property
+    def job_id(self) -> str | None: ...
+
+
+def record_data_events(session: Session, ctx: DiffSource, diffs: list[dict[str, Any]]) -> None:
     """The events of one upserted page's data diffs. None during an integration's first sync
     (it records no diffs) or a back-sync."""
     if not diffs:
