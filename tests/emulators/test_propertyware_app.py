@@ -90,8 +90,36 @@ def test_filters(reader: Emulator) -> None:
         "/leases/payments", limit=500, postDateStart="2026-06-01", postDateEnd="2026-06-30"
     ).json()
     assert posted and all("2026-06-01" <= p["date"] <= "2026-06-30" for p in posted)
-    assert reader.get("/leases", lastModifiedDateTimeStart="2026-06-01").status_code == 400
-    assert reader.get("/leases", lastModifiedDateTimeStart="2026-06-01T00:00:00.000Z").status_code == 400
+    # The several forms clients send all mean the same instant; garbage is a 400 naming the form.
+    same = [
+        "2026-06-01T00:00:00Z",
+        "2026-06-01T00:00:00+00:00",
+        "2026-05-31T20:00:00-04:00",
+        "2026-06-01T02:00:00+0200",
+        "2026-06-01T00:00:00.000Z",
+        "2026-06-01T00:00:00",
+        "2026-06-01 00:00:00",
+        "2026-06-01T00:00:00 00:00",  # '+00:00' sent without URL-encoding its '+'
+        "2026-06-01",
+    ]
+    ids = {
+        tuple(p["id"] for p in reader.get("/leases/payments", limit=500, lastModifiedDateTimeStart=t).json())
+        for t in same
+    }
+    assert ids == {tuple(p["id"] for p in since)}
+    ended = reader.get("/leases/payments", limit=500, lastModifiedDateTimeEnd="2026-06-01T00:00:00.5Z").json()
+    assert ended and all(p["lastModifiedDateTime"] <= "2026-06-01T00:00:00Z" for p in ended)
+    for garbage in ("soon", "2026-13-01T00:00:00Z", "2026/06/01", "1780272000000", ""):
+        refused = reader.get("/leases", lastModifiedDateTimeStart=garbage)
+        assert refused.status_code == 400, garbage
+        assert "lastModifiedDateTimeStart" in refused.json()["userMessage"]
+        assert "yyyy-MM-dd'T'HH:mm:ssXXX" in refused.json()["userMessage"]
+    as_stamp = reader.get(
+        "/leases/payments", limit=500, postDateStart="2026-06-01T00:00:00Z", postDateEnd="2026-06-30"
+    )
+    assert as_stamp.json() == posted
+    bad_day = reader.get("/leases/payments", postDateStart="June 1")
+    assert bad_day.status_code == 400 and "yyyy-MM-dd" in bad_day.json()["userMessage"]
     lease = reader.store.rows("leases")[0]
     assert {c["leaseID"] for c in reader.get("/leases/charges", leaseID=lease["id"]).json()} == {lease["id"]}
     assert all(c["type"] == "TENANT" for c in reader.get("/contacts", type="TENANT").json())

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from pmsgate.emulators.propertyware.store import PwStore, Record, modified
-from pmsgate.emulators.propertyware.wire import PwError, bad_request, parse_day, parse_stamp
+from pmsgate.emulators.propertyware.wire import PwError, bad_request, parse_query_day, parse_stamp
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 500
 LEDGER = frozenset({"charges", "creditmemos", "adjustments", "payments"})
@@ -90,12 +90,12 @@ def _matches(record: Record, collection: str, query: Any, windows: dict[str, Any
 def _windows(collection: str, query: Any) -> dict[str, datetime | date]:
     windows: dict[str, datetime | date] = {}
     for key, name in (("lastModifiedDateTimeStart", "start"), ("lastModifiedDateTimeEnd", "end")):
-        if query.get(key):
+        if query.get(key) is not None:  # an empty value is a 400 too, not "no filter"
             windows[name] = parse_stamp(query[key], key)
     if collection in LEDGER:
         for key, name in (("postDateStart", "post_start"), ("postDateEnd", "post_end")):
-            if query.get(key):
-                windows[name] = parse_day(query[key], key)
+            if query.get(key) is not None:
+                windows[name] = parse_query_day(query[key], key)
     return windows
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -48,17 +49,53 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# The date-time forms a query filter takes. The spec writes `YYYY-MM-dd'T'HH:mm:ssXXX` (UTC), and
+# public clients send `lastModifiedDateTimeStart` in several forms (vendor-apis.md §11): with `Z`
+# or an offset (`+00:00`, `+0000`; a `+` not URL-encoded arrives as a space), with fractional
+# seconds, without an offset (read as UTC, as the spec's date-times are), with a space for the
+# `T`, or a bare date (its midnight UTC). Which of these the live API takes is inferred.
+_STAMP = re.compile(
+    r"^(?P<day>\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)"
+    r"(?P<zone>Z|z|[+\- ]\d{2}:?\d{2})?)?$"
+)
+STAMP_FORMS = (
+    "yyyy-MM-dd'T'HH:mm:ssXXX (e.g. 2022-06-28T08:47:13Z; fractional seconds, no offset or a date "
+    "alone also work)"
+)
+
+
 def parse_stamp(text: str, key: str) -> datetime:
-    """A query date-time; Propertyware accepts `YYYY-MM-dd'T'HH:mm:ssXXX` only."""
+    """A date-time in any of the forms above -> an aware UTC datetime; anything else is a 400."""
+    match = _STAMP.match(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise bad_request(key, f"{key}: {text!r} is not a date-time; use {STAMP_FORMS}")
+    time = match["time"] or "00:00"
+    fraction = ""
+    if "." in time:
+        time, fraction = time.split(".")
+    zone = match["zone"] or "+00:00"
+    zone = "+00:00" if zone in ("Z", "z") else ("+" + zone[1:] if zone[0] == " " else zone)
+    if ":" not in zone:
+        zone = f"{zone[:3]}:{zone[3:]}"
     try:
-        if "." in text or "T" not in text:
-            raise ValueError
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(f"{match['day']}T{time}{zone}")
+    except ValueError:  # e.g. month 13, hour 25
+        raise bad_request(key, f"{key}: {text!r} is not a valid date-time; use {STAMP_FORMS}") from None
+    micros = int((fraction + "000000")[:6]) if fraction else 0
+    return parsed.replace(microsecond=micros).astimezone(UTC)
+
+
+def parse_query_day(text: str, key: str) -> date:
+    """A date filter (`postDateStart`, …): `yyyy-MM-dd`, or a date-time whose calendar date is
+    taken as written; anything else is a 400."""
+    match = _STAMP.match(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise bad_request(key, f"{key}: {text!r} is not a date; use yyyy-MM-dd (e.g. 2019-08-24)")
+    try:
+        return date.fromisoformat(match["day"])
     except ValueError:
-        raise bad_request(key, f"{key} must be formatted yyyy-MM-dd'T'HH:mm:ssXXX") from None
-    if parsed.tzinfo is None:
-        raise bad_request(key, f"{key} must carry a UTC offset (XXX)")
-    return parsed.astimezone(UTC)
+        raise bad_request(key, f"{key}: {text!r} is not a valid date; use yyyy-MM-dd") from None
 
 
 def parse_day(value: Any, key: str) -> date:
