@@ -15,7 +15,8 @@ Two checks, one policy:
   the URL's host name (SNI and verification use the name, the socket uses the checked address).
   A refused connection raises `OutboundRefused`, a subclass of `httpx.ConnectError` that callers
   should not retry. Proxies from the environment are not used (the connection must go to the
-  checked address). `guarded_async_transport` is the same for `httpx.AsyncClient`.
+  checked address). `guarded_async_transport` is the same for `httpx.AsyncClient`, and
+  `checked_addresses` is the check alone, for a client of another kind (webhook deliveries).
 
 "Public" (`is_public_address`) means globally routable: `ipaddress`'s `is_global`, and never
 multicast, unspecified (0.0.0.0, ::), IPv4-mapped IPv6 (::ffff:a.b.c.d), nor a 6to4 or NAT64
@@ -119,6 +120,23 @@ def _checked_addresses(host: str, port: int, resolver: Resolver) -> list[str]:
     reason = _refusal(host, addresses)
     if reason is not None:
         raise OutboundRefused(f"outbound connection refused: {reason}")
+    return addresses
+
+
+def checked_addresses(
+    host: str, port: int, allow_private: bool, resolver: Resolver | None = None
+) -> list[str]:
+    """Resolve `host` once and return the addresses a connection may use; unless `allow_private`,
+    raise `OutboundRefused` unless every one is public. For clients other than httpx (webhook
+    deliveries): connect only to these, never to a second resolution."""
+    if not allow_private:
+        return _checked_addresses(host, port, resolver or system_resolver)
+    try:
+        addresses = (resolver or system_resolver)(host, port)
+    except (OSError, UnicodeError) as exc:
+        raise httpx.ConnectError(f"cannot resolve {host!r}: {exc}") from exc
+    if not addresses:
+        raise httpx.ConnectError(f"cannot resolve {host!r}")
     return addresses
 
 

@@ -5,6 +5,10 @@ The claim is a conditional update (and FOR UPDATE SKIP LOCKED on PostgreSQL) tha
 lease; a DELIVERING row whose lease ran out (its process died) goes back to PENDING.
 Deliveries with the same ordering key (a record id) of the same webhook are claimed one at a
 time in sequence order: a row waits while an earlier one of its key is PENDING or DELIVERING.
+
+The delivery loop's statements (claim, load, finish, attempts) run thousands of times a second:
+they are built once, on the tables (Core, not the ORM), with bound parameters, so each run costs
+only its execution.
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Table, Text, and_, bindparam, cast, delete, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session
 
 from pmsgate.kit.pagination import ListParams
 from pmsgate.models.webhooks import Event, Webhook, WebhookAttempt, WebhookDelivery
@@ -25,18 +29,90 @@ UNFINISHED = ("PENDING", "DELIVERING")
 D = WebhookDelivery
 
 
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+_DT = _table(WebhookDelivery)
+_WT = _table(Webhook)
+_ET = _table(Event)
+_A = _table(WebhookAttempt)
+_D, _W, _E = _DT.c, _WT.c, _ET.c
+
+
+def _prepared() -> dict[str, Any]:
+    """The loop's statements, built once (see the module's docstring)."""
+    sendable = or_(_W.active.is_(True), _D.event_type == TEST_EVENT)
+    earlier = _DT.alias("earlier")
+    blocked = exists().where(
+        earlier.c.webhook_id == _D.webhook_id,
+        earlier.c.ordering_key == _D.ordering_key,
+        earlier.c.customer_sequence < _D.customer_sequence,
+        earlier.c.status.in_(UNFINISHED),
+    )
+    joined = _DT.join(_WT, _W.id == _D.webhook_id)
+    candidates = (
+        select(_D.id)
+        .select_from(joined)
+        .where(
+            _D.webhook_id == bindparam("webhook_id"),
+            _D.status == "PENDING",
+            _D.next_attempt_at <= bindparam("now"),
+            sendable,
+            or_(_D.ordering_key.is_(None), ~blocked),
+        )
+        .order_by(_D.customer_sequence)
+        .limit(bindparam("limit"))
+    )
+    return {
+        "due": select(_D.webhook_id)
+        .select_from(joined)
+        .where(_D.status == "PENDING", _D.next_attempt_at <= bindparam("now"), sendable)
+        .distinct(),
+        "candidates": candidates,
+        "candidates_locked": candidates.with_for_update(of=_DT, skip_locked=True),
+        "claim": update(_DT)
+        .where(_D.id.in_(bindparam("ids", expanding=True)), _D.status == "PENDING")
+        .values(status="DELIVERING", lease_until=bindparam("lease"), updated_at=bindparam("now"))
+        .returning(_D.id),
+        # The payload as stored (JSON text), sent as it is: no decoding and encoding again.
+        "load": select(_D.id, _D.webhook_id, _D.event_id, _D.attempts, cast(_E.payload, Text))
+        .select_from(_DT.join(_ET, _E.id == _D.event_id))
+        .where(_D.id.in_(bindparam("ids", expanding=True)))
+        .order_by(_D.customer_sequence),
+        "versions": select(_W.id, _W.updated_at, _W.previous_secret_expires_at).where(
+            _W.id.in_(bindparam("ids", expanding=True))
+        ),
+        "succeeded": update(_DT)
+        .where(_D.id.in_(bindparam("ids", expanding=True)), _D.status == "DELIVERING")
+        .values(
+            status="SUCCEEDED",
+            attempts=_D.attempts + 1,
+            lease_until=None,
+            last_status_code=bindparam("code"),
+            last_error=None,
+            delivered_at=bindparam("now"),
+            updated_at=bindparam("now"),
+        )
+        .returning(_D.id),
+        "attempts": insert(_A),
+        "clear_failing": update(_WT)
+        .where(_W.id.in_(bindparam("ids", expanding=True)), _W.failing_since.is_not(None))
+        .values(failing_since=None, updated_at=bindparam("now")),
+    }
+
+
+_SQL = _prepared()
+
+
 @dataclass(frozen=True)
 class ClaimedDelivery:
     delivery_id: str
     webhook_id: str
     event_id: str
     attempts: int
-    payload: dict[str, Any]
-
-
-def _sendable() -> Any:
-    """The webhook is active, or the delivery is a test (tests go out to inactive webhooks too)."""
-    return or_(Webhook.active.is_(True), D.event_type == TEST_EVENT)
+    body: bytes  # the event's payload, JSON
 
 
 class DeliveryStore:
@@ -53,63 +129,35 @@ class DeliveryStore:
 
     # the delivery loop
     def due_webhooks(self, now: datetime) -> list[str]:
-        query = (
-            select(D.webhook_id)
-            .join(Webhook, Webhook.id == D.webhook_id)
-            .where(D.status == "PENDING", D.next_attempt_at <= now, _sendable())
-            .distinct()
-        )
-        return list(self.session.scalars(query))
+        return list(self.session.scalars(_SQL["due"], {"now": now}))
 
     def claim(self, webhook_id: str, now: datetime, limit: int, lease_until: datetime) -> list[str]:
-        earlier = aliased(WebhookDelivery)
-        blocked = exists().where(
-            earlier.webhook_id == D.webhook_id,
-            earlier.ordering_key == D.ordering_key,
-            earlier.customer_sequence < D.customer_sequence,
-            earlier.status.in_(UNFINISHED),
-        )
-        query = (
-            select(D.id)
-            .join(Webhook, Webhook.id == D.webhook_id)
-            .where(
-                D.webhook_id == webhook_id,
-                D.status == "PENDING",
-                D.next_attempt_at <= now,
-                _sendable(),
-                or_(D.ordering_key.is_(None), ~blocked),
-            )
-            .order_by(D.customer_sequence)
-            .limit(limit)
-        )
-        if self._postgres:
-            query = query.with_for_update(of=D, skip_locked=True)
-        ids = list(self.session.scalars(query))
+        query = _SQL["candidates_locked" if self._postgres else "candidates"]
+        ids = list(self.session.scalars(query, {"webhook_id": webhook_id, "now": now, "limit": limit}))
         if not ids:
             return []
-        claimed = self.session.scalars(
-            update(D)
-            .where(D.id.in_(ids), D.status == "PENDING")
-            .values(status="DELIVERING", lease_until=lease_until, updated_at=now)
-            .returning(D.id)
-            .execution_options(synchronize_session=False)
-        )
-        return list(claimed)
+        return list(self.session.scalars(_SQL["claim"], {"ids": ids, "lease": lease_until, "now": now}))
 
     def load(self, delivery_ids: Sequence[str]) -> list[ClaimedDelivery]:
         if not delivery_ids:
             return []
-        rows = self.session.execute(
-            select(D.id, D.webhook_id, D.event_id, D.attempts, Event.payload, D.customer_sequence)
-            .join(Event, Event.id == D.event_id)
-            .where(D.id.in_(delivery_ids))
-            .order_by(D.customer_sequence)
-        )
-        return [ClaimedDelivery(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        rows = self.session.execute(_SQL["load"], {"ids": list(delivery_ids)})
+        return [ClaimedDelivery(r[0], r[1], r[2], r[3], r[4].encode()) for r in rows]
+
+    def webhook_versions(self, webhook_ids: Sequence[str]) -> dict[str, tuple[datetime, datetime | None]]:
+        """Per webhook: `updated_at` and when its previous secret expires (what a prepared
+        target depends on), without loading the webhooks."""
+        rows = self.session.execute(_SQL["versions"], {"ids": list(webhook_ids)})
+        return {r[0]: (r[1], r[2]) for r in rows}
 
     def webhooks(self, webhook_ids: Sequence[str]) -> dict[str, Webhook]:
         rows = self.session.scalars(select(Webhook).where(Webhook.id.in_(webhook_ids)))
         return {w.id: w for w in rows}
+
+    def clear_failing(self, webhook_ids: Sequence[str], now: datetime) -> None:
+        """These webhooks just had a success: they are no longer failing."""
+        if webhook_ids:
+            self.session.execute(_SQL["clear_failing"], {"ids": list(webhook_ids), "now": now})
 
     def release_expired(self, now: datetime) -> int:
         """Leases that ran out (the sending process died): back to PENDING, due at once."""
@@ -134,26 +182,12 @@ class DeliveryStore:
 
     def finish_succeeded(self, delivery_ids: Sequence[str], status_code: int, now: datetime) -> set[str]:
         """`finish` for many successes with one status code; returns the ids that were still ours."""
-        rows = self.session.scalars(
-            update(D)
-            .where(D.id.in_(delivery_ids), D.status == "DELIVERING")
-            .values(
-                status="SUCCEEDED",
-                attempts=D.attempts + 1,
-                lease_until=None,
-                last_status_code=status_code,
-                last_error=None,
-                delivered_at=now,
-                updated_at=now,
-            )
-            .returning(D.id)
-            .execution_options(synchronize_session=False)
-        )
-        return set(rows)
+        params = {"ids": list(delivery_ids), "code": status_code, "now": now}
+        return set(self.session.scalars(_SQL["succeeded"], params))
 
     def add_attempts(self, rows: list[dict[str, Any]]) -> None:
         if rows:
-            self.session.execute(insert(WebhookAttempt), rows)
+            self.session.execute(_SQL["attempts"], rows)
 
     # the log
     def list_for_webhook(

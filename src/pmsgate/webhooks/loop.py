@@ -1,7 +1,9 @@
 """The delivery lane: its own threads, apart from the sync and write workers.
 
-One coordinator thread claims due deliveries and hands them to a pool of sender threads; the
-senders only do HTTP, and the coordinator stores their outcomes in batches. So:
+One coordinator thread claims due deliveries in batches and hands them to senders: at most
+`webhook_threads` coroutines on one asyncio thread, which only do HTTP (`webhooks.client`:
+keep-alive connections, the outbound guard on each new one); the coordinator stores their
+outcomes in batches (one transaction per round, not per delivery). So:
 - syncs and writes never wait for a receiver: they only insert rows;
 - a slow receiver holds at most `webhook_per_endpoint_concurrency` senders, and each round of
   claims starts at a different webhook, so other customers' deliveries keep flowing;
@@ -13,6 +15,8 @@ finishes, and at least every `webhook_poll_interval_seconds` (events committed e
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import queue
@@ -20,10 +24,8 @@ import socket
 import threading
 import time
 from collections import Counter, deque
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
-import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from pmsgate.config import Settings, get_settings
@@ -32,7 +34,7 @@ from pmsgate.kit.timeutil import utcnow
 from pmsgate.webhooks import events, outcomes, service
 from pmsgate.webhooks.delivery_store import ClaimedDelivery, DeliveryStore
 from pmsgate.webhooks.repository import WebhookRepository
-from pmsgate.webhooks.sender import AttemptResult, Target, body_of, make_client, send
+from pmsgate.webhooks.sender import AttemptResult, Target, make_client, send
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY_SECONDS = 600.0
@@ -42,13 +44,7 @@ PREFETCH_FACTOR = 16
 
 
 class DeliveryLoop:
-    def __init__(
-        self,
-        factory: sessionmaker[Session],
-        settings: Settings | None = None,
-        *,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
+    def __init__(self, factory: sessionmaker[Session], settings: Settings | None = None) -> None:
         self.factory = factory
         self.settings = settings or get_settings()
         self.threads = self.settings.webhook_threads
@@ -58,9 +54,7 @@ class DeliveryLoop:
         self.prefetch = self.per_webhook * PREFETCH_FACTOR
         self.client = make_client(
             self.settings.webhook_attempt_timeout_seconds,
-            self.threads,
             allow_private=self.settings.webhook_urls_may_be_private,
-            transport=transport,
         )
         self.name = f"{socket.gethostname()}:{os.getpid()}"
         self._wake = threading.Event()
@@ -73,16 +67,21 @@ class DeliveryLoop:
         self._senders: Counter[str] = Counter()
         self._held: Counter[str] = Counter()
         self._turn = 0
-        self._targets: dict[tuple[str, datetime], Target] = {}
+        self._targets: dict[tuple[str, datetime, bool], Target] = {}
         self._target_of: dict[str, Target] = {}
-        self._pool: ThreadPoolExecutor | None = None
+        self._aloop = asyncio.new_event_loop()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._sender_thread: threading.Thread | None = None
         self._thread: threading.Thread | None = None
         self._next_release = 0.0
         self._next_prune = 0.0
 
     # lifecycle
     def start(self) -> DeliveryLoop:
-        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="webhook-send")
+        self._sender_thread = threading.Thread(
+            target=self._aloop.run_forever, name="webhook-send", daemon=True
+        )
+        self._sender_thread.start()
         self._thread = threading.Thread(target=self._run, name="webhook-loop", daemon=True)
         events.add_listener(self.wake)
         self._thread.start()
@@ -94,11 +93,28 @@ class DeliveryLoop:
         with self._lock:
             self._waiting.clear()  # unsent claims: their leases run out and they go again
         self._wake.set()
+        deadline = time.monotonic() + timeout
         if self._thread is not None:
             self._thread.join(timeout)
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-        self._flush()
+        if self._sender_thread is not None:
+            # Sends in flight finish (within the attempt timeout); the rest is cancelled: those
+            # rows stay DELIVERING until their lease runs out, then go again.
+            ending = asyncio.run_coroutine_threadsafe(self._end_senders(), self._aloop)
+            with contextlib.suppress(Exception):  # timed out: stop the loop anyway
+                ending.result(max(0.1, deadline - time.monotonic()) + 1.0)
+            self._aloop.call_soon_threadsafe(self._aloop.stop)
+            self._sender_thread.join(timeout)
+            if not self._sender_thread.is_alive():
+                self._aloop.close()
+        self._flush(everything=True)
+
+    async def _end_senders(self) -> None:
+        tasks = list(self._tasks)
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=self.settings.webhook_attempt_timeout_seconds)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
         self.client.close()
 
     def wake(self) -> None:
@@ -126,7 +142,10 @@ class DeliveryLoop:
             if not claimed:
                 self._wake.wait(self.settings.webhook_poll_interval_seconds)
 
-    def _flush(self) -> None:
+    def _flush(self, everything: bool = False) -> None:
+        """Store the outcomes that arrived since the last round: one transaction for up to
+        FLUSH_BATCH of them (outcomes arriving meanwhile wait for the next round, unless
+        `everything`)."""
         batch: list[outcomes.Outcome] = []
         while True:
             while len(batch) < FLUSH_BATCH:
@@ -143,6 +162,8 @@ class DeliveryLoop:
                 with self._lock:
                     for outcome in batch:
                         self._held[outcome.webhook_id] -= 1
+            if not everything and len(batch) < FLUSH_BATCH:
+                return
             batch = []
 
     def _housekeeping(self) -> None:
@@ -193,7 +214,7 @@ class DeliveryLoop:
         return len(claimed)
 
     def _start_senders(self) -> None:
-        assert self._pool is not None
+        starting: list[str] = []
         with self._lock:
             running = sum(self._senders.values())
             for webhook_id, waiting in self._waiting.items():
@@ -201,30 +222,41 @@ class DeliveryLoop:
                 while self._senders[webhook_id] < wanted and running < self.threads:
                     self._senders[webhook_id] += 1
                     running += 1
-                    self._pool.submit(self._drain, webhook_id)
+                    starting.append(webhook_id)
+        if starting:
+            self._aloop.call_soon_threadsafe(self._spawn, starting)
+
+    def _spawn(self, webhook_ids: list[str]) -> None:
+        for webhook_id in webhook_ids:
+            task = self._aloop.create_task(self._drain(webhook_id))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     def _targets_for(
         self, store: DeliveryStore, claimed: list[ClaimedDelivery], now: datetime
     ) -> dict[str, Target]:
-        webhooks = store.webhooks(sorted({d.webhook_id for d in claimed}))
-        targets = {}
-        for webhook_id, webhook in webhooks.items():
-            key = (webhook_id, webhook.updated_at)
-            target = self._targets.get(key)
-            expiry = webhook.previous_secret_expires_at
-            if target is None or (expiry is not None and expiry <= now):
-                if len(self._targets) > 10_000:
-                    self._targets.clear()
+        """Each webhook's prepared target (URL, headers, signing keys), rebuilt only when the
+        webhook changed or its previous secret's grace period ended."""
+        versions = store.webhook_versions(sorted({d.webhook_id for d in claimed}))
+        keys = {
+            webhook_id: (webhook_id, updated_at, expiry is not None and expiry > now)
+            for webhook_id, (updated_at, expiry) in versions.items()
+        }
+        missing = [webhook_id for webhook_id, key in keys.items() if key not in self._targets]
+        if missing:
+            if len(self._targets) > 10_000:
+                self._targets.clear()
+            for webhook_id, webhook in store.webhooks(missing).items():
                 target = Target(
                     url=webhook.url,
                     headers=list(webhook.headers or []),
                     secrets=service.secrets_in_use(webhook, now),
                 )
-                self._targets[key] = target
-            targets[webhook_id] = target
-        return targets
+                expiry = webhook.previous_secret_expires_at
+                self._targets[(webhook_id, webhook.updated_at, expiry is not None and expiry > now)] = target
+        return {webhook_id: self._targets[key] for webhook_id, key in keys.items() if key in self._targets}
 
-    def _drain(self, webhook_id: str) -> None:
+    async def _drain(self, webhook_id: str) -> None:
         """A sender: sends this webhook's waiting deliveries one after another until none wait."""
         while True:
             with self._lock:
@@ -238,12 +270,12 @@ class DeliveryLoop:
                 with self._lock:
                     self._held[webhook_id] -= 1
                 continue
-            self._send(delivery, target)
+            await self._send(delivery, target)
 
-    def _send(self, delivery: ClaimedDelivery, target: Target) -> None:
+    async def _send(self, delivery: ClaimedDelivery, target: Target) -> None:
         attempted_at = utcnow()
         try:
-            result = send(self.client, target, delivery.event_id, body_of(delivery.payload))
+            result = await send(self.client, target, delivery.event_id, delivery.body)
         except Exception as exc:  # a bug must not strand the row: it is recorded as a failure
             log.exception("webhook send %s", delivery.delivery_id)
             result = AttemptResult(None, 0, f"internal error: {exc}"[:500], None)

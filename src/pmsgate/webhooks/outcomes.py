@@ -94,12 +94,11 @@ def _health(
     settings: Settings,
     now: datetime,
 ) -> None:
-    webhooks = store.webhooks(sorted(succeeded | set(failed)))
+    # A success clears `failing_since` (one statement; nothing to load when none was failing).
+    store.clear_failing(sorted(succeeded), now)
+    webhooks = store.webhooks(sorted(set(failed) - succeeded)) if failed.keys() - succeeded else {}
     limit = timedelta(hours=settings.webhook_disable_after_hours)
     for webhook_id, webhook in webhooks.items():
-        if webhook_id in succeeded:
-            webhook.failing_since = None
-            continue
         if webhook.failing_since is None:
             webhook.failing_since = now
         elif webhook.active and now - webhook.failing_since >= limit:

@@ -1,10 +1,9 @@
 """One attempt: sign the body, POST it with a timeout, and say what came of it.
 
-The URL passed the outbound-URL guard when it was saved; every connection passes it again,
-through `kit.outbound.guarded_transport` (it connects only to the address it checked, so a name
-re-pointed at a private address after saving is never reached). Tests may inject another
-transport. Redirects are not followed: a 3xx is a failed attempt. A connection the guard refuses
-is not retried.
+The URL passed the outbound-URL guard when it was saved; every connection passes it again
+(`webhooks.client`: it resolves once, checks every address and connects only to a checked one,
+so a name re-pointed at a private address after saving is never reached). Redirects are not
+followed: a 3xx is a failed attempt. A connection the guard refuses is not retried.
 """
 
 from __future__ import annotations
@@ -12,18 +11,29 @@ from __future__ import annotations
 import json
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 
-from pmsgate.kit.outbound import OutboundRefused, guarded_transport
-from pmsgate.webhooks.signing import signature_headers
+from pmsgate.kit.outbound import OutboundRefused
+from pmsgate.webhooks.client import ConnectError, DeliveryClient, Endpoint, prepare
+from pmsgate.webhooks.signing import Signer
 
 EXCERPT_BYTES = 1024
 USER_AGENT = "pmsgate-webhooks/1"
 RETRIABLE_4XX = frozenset({408, 409, 429})
+# Written per delivery: a webhook's own header of the same name is dropped (the signature wins).
+SIGNATURE_HEADERS = frozenset(
+    {
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+        "propexo-signature",
+        "propexo-signature-previous",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,16 @@ class Target:
     url: str
     headers: list[dict[str, str]]
     secrets: list[str]  # current first, then the previous one during its grace period
+    # Prepared once per webhook version: the request head and the keyed signers.
+    endpoint: Endpoint = field(init=False, repr=False, compare=False)
+    signer: Signer = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        own = [(h["header"], h["value"]) for h in self.headers]
+        fixed = [(name, value) for name, value in own if name.lower() not in SIGNATURE_HEADERS]
+        fixed += [("content-type", "application/json"), ("user-agent", USER_AGENT)]
+        object.__setattr__(self, "endpoint", prepare(self.url, fixed))
+        object.__setattr__(self, "signer", Signer(self.secrets))
 
 
 @dataclass(frozen=True)
@@ -58,46 +78,38 @@ def body_of(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def make_client(
-    timeout: float, max_connections: int, *, allow_private: bool, transport: httpx.BaseTransport | None = None
-) -> httpx.Client:
-    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-    return httpx.Client(
-        timeout=httpx.Timeout(timeout),
-        follow_redirects=False,
-        transport=transport or guarded_transport(allow_private=allow_private, limits=limits),
-        trust_env=False,  # never through an environment proxy: the guard must see the real host
+def make_client(timeout: float, *, allow_private: bool) -> DeliveryClient:
+    return DeliveryClient(timeout=timeout, allow_private=allow_private)
+
+
+def request_bytes(target: Target, message_id: str, timestamp: int, body: bytes) -> bytes:
+    """The whole request: the webhook's prepared head, the length, the signatures, the body."""
+    endpoint = target.endpoint
+    return b"".join(
+        (
+            endpoint.head,
+            b"content-length: %d\r\n" % len(body),
+            target.signer.header_lines(message_id, timestamp, body),
+            b"\r\n",
+            body,
+        )
     )
 
 
-def send(client: httpx.Client, target: Target, message_id: str, body: bytes) -> AttemptResult:
-    timestamp = int(time.time())
-    headers = {h["header"]: h["value"] for h in target.headers}
-    headers.update(
-        {
-            "content-type": "application/json",
-            "user-agent": USER_AGENT,
-            **signature_headers(target.secrets, message_id, timestamp, body),
-        }
-    )
+async def send(client: DeliveryClient, target: Target, message_id: str, body: bytes) -> AttemptResult:
     started = time.perf_counter()
     try:
-        with client.stream("POST", target.url, content=body, headers=headers) as response:
-            excerpt = bytearray()
-            for chunk in response.iter_bytes():
-                excerpt.extend(chunk)
-                if len(excerpt) >= EXCERPT_BYTES:
-                    break
-            text = bytes(excerpt[:EXCERPT_BYTES]).decode("utf-8", errors="replace")
-            return AttemptResult(response.status_code, _ms(started), None, text or None)
+        answer = await client.post(target.endpoint, request_bytes(target, message_id, int(time.time()), body))
     except OutboundRefused as exc:
         return AttemptResult(
             None, _ms(started), f"refused by the outbound-URL guard: {exc}", None, refused=True
         )
-    except httpx.TimeoutException:
-        return AttemptResult(None, _ms(started), f"timed out after {client.timeout.read} s", None)
-    except httpx.HTTPError as exc:
+    except TimeoutError:
+        return AttemptResult(None, _ms(started), f"timed out after {client.timeout} s", None)
+    except (ConnectError, httpx.HTTPError, OSError) as exc:
         return AttemptResult(None, _ms(started), f"{type(exc).__name__}: {exc}"[:500], None)
+    text = answer.excerpt[:EXCERPT_BYTES].decode("utf-8", errors="replace")
+    return AttemptResult(answer.status_code, _ms(started), None, text or None)
 
 
 def _ms(started: float) -> int:

@@ -66,3 +66,34 @@ def signature_headers(
     if len(secrets_in_use) > 1:
         headers["propexo-signature-previous"] = propexo_signature(secrets_in_use[1], body)
     return headers
+
+
+class Signer:
+    """`signature_headers` with the keys prepared once per webhook (a delivery loop signs
+    thousands of bodies a second with the same secrets): HMAC states keyed in advance and copied
+    per body. Same output as `signature_headers`; returns the header lines as bytes."""
+
+    def __init__(self, secrets_in_use: list[str]) -> None:
+        self._standard = [hmac.new(standard_key(s), digestmod=hashlib.sha256) for s in secrets_in_use]
+        self._propexo = [hmac.new(s.encode(), digestmod=hashlib.sha256) for s in secrets_in_use[:2]]
+
+    def header_lines(self, message_id: str, timestamp: int, body: bytes) -> bytes:
+        prefix = f"{message_id}.{timestamp}.".encode()
+        standard = []
+        for keyed in self._standard:
+            mac = keyed.copy()
+            mac.update(prefix)
+            mac.update(body)
+            standard.append("v1," + base64.b64encode(mac.digest()).decode())
+        propexo = []
+        for keyed in self._propexo:
+            mac = keyed.copy()
+            mac.update(body)
+            propexo.append(mac.hexdigest())
+        lines = (
+            f"webhook-id: {message_id}\r\nwebhook-timestamp: {timestamp}\r\n"
+            f"webhook-signature: {' '.join(standard)}\r\npropexo-signature: {propexo[0]}\r\n"
+        )
+        if len(propexo) > 1:
+            lines += f"propexo-signature-previous: {propexo[1]}\r\n"
+        return lines.encode()
