@@ -10,6 +10,7 @@ def routers() -> list[APIRouter]:
     from pmsgate.connectlinks.endpoints import router as connect_links
     from pmsgate.integrations.endpoints import router as integrations
     from pmsgate.integrations.limits import router as integration_limits
+    from pmsgate.integrations.sync_runs import router as sync_runs
     from pmsgate.sync.endpoints import router as data_diffs
     from pmsgate.tenancy.endpoints import router as tenancy
     from pmsgate.webhooks.endpoints import events_router as event_feed
@@ -21,6 +22,7 @@ def routers() -> list[APIRouter]:
         integration_limits,
         connect_links,
         data_diffs,
+        sync_runs,
         billing,
         tenancy,
         *write_routers(),

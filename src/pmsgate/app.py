@@ -101,8 +101,8 @@ def create_app(
     mount_docs(app)
 
     if mount_sample_emulator and settings.mode == "embedded":
+        from pmsgate.connectors.connect import EMBEDDED_SAMPLE_PATH
         from pmsgate.emulators.registry import emulator
-        from pmsgate.integrations.connect import EMBEDDED_SAMPLE_PATH
 
         app.mount(EMBEDDED_SAMPLE_PATH, emulator("sample").create_app(200, 7))
     customize_openapi(app)

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from pmsgate.canonical.enums import Vendor
+from pmsgate.connectors import connect
 from pmsgate.connectors.registry import ConnectorContext, definition_for
-from pmsgate.integrations import connect
 from pmsgate.integrations.access import first_error
 from pmsgate.integrations.tasks import probe_data_access
 from pmsgate.kit.timeutil import utcnow

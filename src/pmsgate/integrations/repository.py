@@ -91,26 +91,6 @@ class IntegrationRepository:
             )
         ).first()
 
-    def disabled_x_property_ids(self, integration_id: str) -> set[str]:
-        return set(
-            self.session.scalars(
-                select(PropertyConfiguration.x_property_id).where(
-                    PropertyConfiguration.integration_id == integration_id,
-                    PropertyConfiguration.enabled.is_(False),
-                )
-            )
-        )
-
-    def known_property_ids(self, integration_id: str, property_ids: Sequence[str]) -> set[str]:
-        return set(
-            self.session.scalars(
-                select(PropertyConfiguration.property_id).where(
-                    PropertyConfiguration.integration_id == integration_id,
-                    PropertyConfiguration.property_id.in_(property_ids),
-                )
-            )
-        )
-
     # job schedules
     def schedules(self, integration_id: str, params: ListParams) -> tuple[Sequence[JobSchedule], int]:
         query = select(JobSchedule).where(JobSchedule.integration_id == integration_id)

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from pmsgate.canonical.enums import Vendor
 from pmsgate.config import get_settings
+from pmsgate.connectors.connect import resolve_base_url
 from pmsgate.connectors.registry import definition_for, supported_vendors
 from pmsgate.errors import BadRequest, NotFound
 from pmsgate.integrations import schedule as schedules
-from pmsgate.integrations.connect import resolve_base_url
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.integrations.schemas import IntegrationCreate, IntegrationUpdate
 from pmsgate.kit.crypto import encrypt_json

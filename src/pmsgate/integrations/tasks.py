@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from pmsgate.canonical.enums import Vendor
+from pmsgate.connectors import connect
 from pmsgate.connectors.base import Connector
 from pmsgate.connectors.errors import AuthError, ConnectorError
 from pmsgate.integrations import access as access_report
-from pmsgate.integrations import connect
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.kit.db import session_factory, unit_of_work
 from pmsgate.kit.timeutil import utcnow

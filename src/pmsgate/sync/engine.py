@@ -36,11 +36,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from pmsgate import metrics
 from pmsgate.canonical.registry import SYNC_ORDER, Model, spec_for
 from pmsgate.config import get_settings
+from pmsgate.connectors import connect
 from pmsgate.connectors.base import Connector, Page, ReadRequest
 from pmsgate.connectors.errors import AuthError, ConnectorError, Throttled
 from pmsgate.connectors.registry import definition_for
-from pmsgate.integrations import connect
-from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.kit.db import unit_of_work
 from pmsgate.kit.deferral import Deferred
 from pmsgate.kit.ids import new_id
@@ -86,7 +85,7 @@ def execute_run(
             return None
         run = repository.get(run_id)
         assert run is not None
-        integration = IntegrationRepository.from_session(session).get(run.integration_id)
+        integration = repository.integration(run.integration_id)
         assert integration is not None
         snapshot = _RunSnapshot.of(run, integration)
         try:
@@ -233,7 +232,7 @@ def _park(factory: sessionmaker[Session], run_id: str, delay: float) -> None:
 def _disabled(factory: sessionmaker[Session], integration_id: str) -> frozenset[str]:
     """Ids of the properties whose data is not ingested (admin property configurations)."""
     with unit_of_work(factory) as session:
-        x_ids = IntegrationRepository.from_session(session).disabled_x_property_ids(integration_id)
+        x_ids = SyncRepository.from_session(session).disabled_x_property_ids(integration_id)
     spec = spec_for(Model.PROPERTIES)
     return frozenset(spec.id_for(integration_id, x) for x in x_ids)
 
@@ -352,8 +351,8 @@ def prefetched(pages: Iterator[Page], ahead: int = 1) -> Generator[Page, None, N
 
 
 def _configure_new_properties(session: Session, integration_id: str, stats: PageStats, now: datetime) -> None:
-    repository = IntegrationRepository.from_session(session)
-    integration = repository.get(integration_id)
+    repository = SyncRepository.from_session(session)
+    integration = repository.integration(integration_id)
     assert integration is not None
     ids = [pid for pid, _ in stats.new_property_ids]
     known = repository.known_property_ids(integration_id, ids)
@@ -411,7 +410,7 @@ def _finish_run(
     now = utcnow()
     with unit_of_work(factory) as session:
         run = SyncRepository.from_session(session).get(snap.run_id)
-        integration = IntegrationRepository.from_session(session).get(snap.integration_id)
+        integration = SyncRepository.from_session(session).integration(snap.integration_id)
         assert run is not None and integration is not None
         if fatal or (run.failed_job_count and not run.successful_job_count):
             status = RunStatus.FAILED

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pmsgate.kit.pagination import ListParams
-from pmsgate.models.integrations import Integration
+from pmsgate.models.integrations import Integration, PropertyConfiguration
 from pmsgate.models.records import RECORD_COUNTS
 from pmsgate.models.sync import DataDiff, SyncRun
 from pmsgate.sync.states import LIVE, RunStatus
@@ -41,6 +41,30 @@ class SyncRepository:
 
     def get(self, run_id: str) -> SyncRun | None:
         return self.session.get(SyncRun, run_id)
+
+    # the integration a run reads, and its property configurations
+    def integration(self, integration_id: str) -> Integration | None:
+        return self.session.scalars(select(Integration).where(Integration.id == integration_id)).first()
+
+    def disabled_x_property_ids(self, integration_id: str) -> set[str]:
+        return set(
+            self.session.scalars(
+                select(PropertyConfiguration.x_property_id).where(
+                    PropertyConfiguration.integration_id == integration_id,
+                    PropertyConfiguration.enabled.is_(False),
+                )
+            )
+        )
+
+    def known_property_ids(self, integration_id: str, property_ids: Sequence[str]) -> set[str]:
+        return set(
+            self.session.scalars(
+                select(PropertyConfiguration.property_id).where(
+                    PropertyConfiguration.integration_id == integration_id,
+                    PropertyConfiguration.property_id.in_(property_ids),
+                )
+            )
+        )
 
     def live_run(self, integration_id: str) -> SyncRun | None:
         return self.session.scalars(

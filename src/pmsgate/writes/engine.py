@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pmsgate.canonical.registry import spec_for
 from pmsgate.config import get_settings
+from pmsgate.connectors import connect
 from pmsgate.connectors.errors import ConnectorError, OutcomeUnknown, PermanentError, RateLimited, Throttled
 from pmsgate.connectors.writes import OPERATION_MODEL, WriteOperation, WriteOutcome, WriteRequest
-from pmsgate.integrations import connect
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.kit.db import unit_of_work
 from pmsgate.kit.ids import new_id

@@ -1,8 +1,11 @@
-"""Building a connector for an integration: decrypted credentials, base URL, request budget."""
+"""Building a connector for a stored integration: decrypted credentials, base URL, request
+budget. Here, below the sync engine, the write engine and the integrations admin that all use
+it; it reads the integration through a Protocol, so connectors never import the ORM models."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from pmsgate.canonical.enums import Vendor
 from pmsgate.config import get_settings
@@ -10,7 +13,6 @@ from pmsgate.connectors.base import Connector
 from pmsgate.connectors.registry import ConnectorContext, build_connector, definition_for
 from pmsgate.connectors.throttle import RequestBudget
 from pmsgate.kit.crypto import decrypt_json
-from pmsgate.models.integrations import Integration
 
 SAMPLE_VENDORS = frozenset({Vendor.SAMPLE1, Vendor.SAMPLE2})
 EMBEDDED_SAMPLE_PATH = "/_emulators/sample"
@@ -34,7 +36,29 @@ def resolve_base_url(vendor: Vendor, base_url: str | None, credentials: dict[str
     return None
 
 
-def context_for(integration: Integration) -> ConnectorContext:
+class StoredIntegration(Protocol):
+    """What a connector needs of an integration row (`pmsgate.models.integrations.Integration`)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def vendor(self) -> str: ...
+
+    @property
+    def base_url(self) -> str | None: ...
+
+    @property
+    def credentials_encrypted(self) -> str: ...
+
+    @property
+    def max_request_frequency(self) -> int: ...
+
+    @property
+    def max_request_cadence(self) -> str: ...
+
+
+def context_for(integration: StoredIntegration) -> ConnectorContext:
     credentials = decrypt_json(integration.credentials_encrypted)
     vendor = Vendor(integration.vendor)
     base_url = resolve_base_url(vendor, integration.base_url, credentials)

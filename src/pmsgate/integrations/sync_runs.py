@@ -1,0 +1,57 @@
+"""HTTP only: `GET /v1/admin/integrations/{id}/sync-runs/`. Here rather than in sync/: the
+integrations admin checks ownership and starts runs; sync/ sits below it and never imports it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from pmsgate.customers.auth import CurrentCustomer
+from pmsgate.integrations.service import owned
+from pmsgate.kit.deps import SessionDep
+from pmsgate.kit.pagination import ListParams, list_params, meta
+from pmsgate.sync.repository import SyncRepository
+from pmsgate.sync.schemas import SyncRunList
+
+router = APIRouter(prefix="/v1/admin/integrations", tags=["admin"])
+
+
+@router.get(
+    "/{integration_id}/sync-runs/",
+    response_model=SyncRunList,
+    summary="Get the sync runs of an integration (pmsgate extension)",
+    description="Each run with its kind, status, window, per-model counts (new, updated, unchanged, "
+    "skipped, malformed) and errors.",
+)
+def list_sync_runs(
+    integration_id: str,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    params: Annotated[ListParams, Depends(list_params)],
+) -> dict[str, Any]:
+    owned(session, customer, integration_id)
+    params = params.checked(("created_at", "started_at", "finished_at", "status", "kind", "id"))
+    runs, total = SyncRepository.from_session(session).runs_of(integration_id, params)
+    results = [
+        {
+            "id": run.id,
+            "integration_id": run.integration_id,
+            "kind": run.kind,
+            "status": run.status,
+            "models": run.models,
+            "created_at": run.created_at,
+            "started_at": run.started_at,
+            "finished_at": run.finished_at,
+            "window_start": run.window_start,
+            "modified_since": run.modified_since,
+            "successful_job_count": run.successful_job_count,
+            "failed_job_count": run.failed_job_count,
+            "counts": run.counts,
+            "errors": run.errors[-50:],
+            "error": run.error,
+            "attempts": run.attempts,
+        }
+        for run in runs
+    ]
+    return {"meta": meta(params, total, len(results)), "results": results}
