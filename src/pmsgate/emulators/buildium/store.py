@@ -4,7 +4,6 @@ Buildium's error bodies (`ApiErrorResponse`)."""
 from __future__ import annotations
 
 import secrets
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,7 +12,7 @@ from typing import Any
 from starlette.responses import JSONResponse
 
 from pmsgate.emulators.buildium.seed import Record, Seed
-from pmsgate.emulators.faults import Faults, RateLimiter
+from pmsgate.emulators.store import GatedStore
 
 LIST_NAMES = ("rentals", "units", "tenants", "leases", "glaccounts", "recurring")
 
@@ -50,12 +49,10 @@ class ApiKey:
     denied: frozenset[str] = frozenset()  # list names this key may not read (403)
 
 
-class BuildiumStore:
+class BuildiumStore(GatedStore):
     def __init__(self, seed: Seed, key: ApiKey, requests_per_second: float | None = 10) -> None:
-        self.lock = threading.RLock()
+        super().__init__(requests_per_second)
         self.key = key
-        self.faults = Faults()
-        self.limiter = RateLimiter(requests_per_second)
         self.tables: dict[str, dict[int, Record]] = {
             "rentals": {r["Id"]: r for r in seed.rentals},
             "units": {r["Id"]: r for r in seed.units},
@@ -76,12 +73,10 @@ class BuildiumStore:
 
     def admit(self, headers: Any, *, collection: str | None = None) -> None:
         """Rate limit and outages before authentication, as a gateway orders them."""
-        if not self.limiter.allow():
-            self.faults.note("rate_limit")
+        outage = self.outage()
+        if outage == 429:
             raise BuildiumError(429, "TooManyRequests", "Rate limit exceeded", headers={"Retry-After": "1"})
-        if self.faults.take("rate_limit_burst"):
-            raise BuildiumError(429, "TooManyRequests", "Rate limit exceeded", headers={"Retry-After": "1"})
-        if self.faults.take("server_errors"):
+        if outage == 503:
             raise BuildiumError(503, "ServiceUnavailable", "The service is temporarily unavailable")
         given = (headers.get("x-buildium-client-id") or "", headers.get("x-buildium-client-secret") or "")
         matches = [

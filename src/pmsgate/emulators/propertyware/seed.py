@@ -8,14 +8,12 @@ same records; ids come from one sequence, as Propertyware's do.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from pmsgate.emulators.propertyware.seed_ledger import post_ledger
+from pmsgate.emulators.propertyware.seed_state import Record, Seed
 from pmsgate.emulators.propertyware.wire import BASE, dollars, stamp
 
-Record = dict[str, Any]
 _FIRST = ("Ana", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lea", "Mo", "Nia")
 _LAST = ("Ortiz", "Park", "Quinn", "Reyes", "Shah", "Tran", "Ueda", "Vega", "Wong", "Xu", "Young", "Zhou")
 _STREETS = ("Oak St", "Maple Ave", "Cedar Ln", "Elm Dr", "Birch Rd", "Pine Ct")
@@ -33,22 +31,6 @@ GL_ACCOUNTS: tuple[tuple[str, str, str, dict[str, bool]], ...] = (
     ("Rent Concessions", "4900", "Income", {"discountAccount": True}),
     ("Old Misc Income", "4990", "Income", {"inactive": True}),
 )
-
-
-@dataclass
-class Seed:
-    rng: random.Random
-    next_id: int = 100_000
-    data: dict[str, list[Record]] = field(default_factory=dict)
-    gl: dict[str, int] = field(default_factory=dict)  # account number -> id
-
-    def new_id(self) -> int:
-        self.next_id += 1
-        return self.next_id
-
-    def add(self, collection: str, record: Record) -> Record:
-        self.data.setdefault(collection, []).append(record)
-        return record
 
 
 def _audit(created: date, modified: date) -> dict[str, str]:

@@ -5,14 +5,10 @@ It runs from `LEDGER_START` (18 months before `BASE`, so some of it is over a ye
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
 
+from pmsgate.emulators.propertyware.seed_state import Record, Seed
 from pmsgate.emulators.propertyware.wire import BASE, dollars, stamp
 
-if TYPE_CHECKING:
-    from pmsgate.emulators.propertyware.seed import Seed
-
-Record = dict[str, Any]
 LEDGER_START = date(2025, 5, 1)
 PAYMENT_TYPES = (
     "CHECK",

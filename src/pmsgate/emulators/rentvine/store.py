@@ -9,13 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pmsgate.emulators.faults import Faults, RateLimiter
 from pmsgate.emulators.rentvine.wire import RentvineError
+from pmsgate.emulators.store import GatedStore
 
 Record = dict[str, Any]
 ID_FIELDS = {
@@ -65,7 +64,7 @@ class Table:
         return [self._rows[i] for i in sorted(self._rows)]
 
 
-class RentvineStore:
+class RentvineStore(GatedStore):
     def __init__(
         self,
         data: Mapping[str, list[Record]],
@@ -73,10 +72,8 @@ class RentvineStore:
         login: RentvineLogin | None = None,
         requests_per_second: float | None = None,
     ) -> None:
-        self.lock = threading.RLock()
+        super().__init__(requests_per_second)
         self.login = login or RentvineLogin()
-        self.faults = Faults()
-        self.limiter = RateLimiter(requests_per_second)
         self.tables = {name: Table(id_field, data.get(name, ())) for name, id_field in ID_FIELDS.items()}
         # Lookups the API answers per row: a lease's ledger (balances), a contact's latest lease.
         self._ledger: dict[int, list[int]] = {}
@@ -103,12 +100,10 @@ class RentvineStore:
     def admit(self, authorization: str | None, resource: str) -> None:
         """Every /api/manager request passes here: limits and outages before authentication, as a
         gateway in front of the application would."""
-        if not self.limiter.allow():
-            self.faults.note("rate_limit")
+        outage = self.outage()
+        if outage == 429:
             raise RentvineError(429, "Too Many Requests", headers={"Retry-After": "1"})
-        if self.faults.take("rate_limit_burst"):
-            raise RentvineError(429, "Too Many Requests", headers={"Retry-After": "1"})
-        if self.faults.take("server_errors"):
+        if outage == 503:
             raise RentvineError(503, "Service Unavailable")
         if not self._authenticated(authorization):
             raise RentvineError(

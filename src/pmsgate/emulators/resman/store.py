@@ -5,13 +5,12 @@ expect; 429 and 503 carry the same envelope)."""
 from __future__ import annotations
 
 import secrets
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pmsgate.emulators.faults import Faults, RateLimiter
 from pmsgate.emulators.resman.seed import CHARGE_CODES, GL_ACCOUNTS, Record, Seed
+from pmsgate.emulators.store import GatedStore
 
 
 class ResManError(Exception):
@@ -32,12 +31,10 @@ class PartnerKey:
     denied: frozenset[str] = frozenset()  # methods ("Area/Method") this partner may not call
 
 
-class ResManStore:
+class ResManStore(GatedStore):
     def __init__(self, seed: Seed, key: PartnerKey, requests_per_second: float | None = None) -> None:
-        self.lock = threading.RLock()
+        super().__init__(requests_per_second)
         self.key = key
-        self.faults = Faults()
-        self.limiter = RateLimiter(requests_per_second)
         self.properties: dict[str, Record] = {p["PropertyID"]: p for p in seed.properties}
         self.units = seed.units
         self.residents = seed.residents
@@ -52,12 +49,10 @@ class ResManStore:
 
     def admit(self, form: Mapping[str, str], method: str) -> None:
         """Rate limit and outages before authentication, as a gateway orders them."""
-        if not self.limiter.allow():
-            self.faults.note("rate_limit")
+        outage = self.outage()
+        if outage == 429:
             raise ResManError("Rate limit exceeded", status=429, headers={"Retry-After": "1"})
-        if self.faults.take("rate_limit_burst"):
-            raise ResManError("Rate limit exceeded", status=429, headers={"Retry-After": "1"})
-        if self.faults.take("server_errors"):
+        if outage == 503:
             raise ResManError("The service is temporarily unavailable", status=503)
         given = (form.get("IntegrationPartnerID", ""), form.get("ApiKey", ""))
         if not all(

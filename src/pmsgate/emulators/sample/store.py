@@ -8,7 +8,6 @@ full paginated read of a million-record tenant stays linear.
 
 from __future__ import annotations
 
-import threading
 from bisect import bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
@@ -16,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pmsgate.emulators.faults import Faults, RateLimiter
 from pmsgate.emulators.sample.auth import (
     DEFAULT_TOKEN_LIFETIME_S,
     SampleCredentials,
@@ -26,6 +24,7 @@ from pmsgate.emulators.sample.auth import (
 from pmsgate.emulators.sample.collections import ALLOCATION_ID_BASE, COLLECTIONS, CollectionSpec
 from pmsgate.emulators.sample.query import ListQuery
 from pmsgate.emulators.sample.wire import FaultError, encode_cursor, parse_stamp, parse_us_date
+from pmsgate.emulators.store import GatedStore
 
 Record = dict[str, Any]
 # Ledger writes look up a tenancy's charges and receipts; index those by tenancy.
@@ -96,7 +95,7 @@ class Table:
         return found, None
 
 
-class SampleStore:
+class SampleStore(GatedStore):
     def __init__(
         self,
         data: Mapping[str, list[Record]],
@@ -106,11 +105,9 @@ class SampleStore:
         requests_per_second: float | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.lock = threading.RLock()
+        super().__init__(requests_per_second)
         self.credentials = credentials
         self.tokens = TokenBook(token_lifetime_s)
-        self.faults = Faults()
-        self.limiter = RateLimiter(requests_per_second)
         self.now = now
         self.tables = {name: Table(spec, _INDEXED.get(name, ())) for name, spec in COLLECTIONS.items()}
         for name, records in data.items():
@@ -135,12 +132,10 @@ class SampleStore:
     ) -> None:
         """Gatekeeping every /api/v2 request passes, in a real gateway's order: rate limits and
         outages before authentication."""
-        if not self.limiter.allow():
-            self.faults.note("rate_limit")
+        outage = self.outage()
+        if outage == 429:
             raise FaultError(429, "RATE_LIMITED", "too many requests", headers={"Retry-After": "1"})
-        if self.faults.take("rate_limit_burst"):
-            raise FaultError(429, "RATE_LIMITED", "too many requests", headers={"Retry-After": "1"})
-        if self.faults.take("server_errors"):
+        if outage == 503:
             raise FaultError(503, "UNAVAILABLE", "the service is temporarily unavailable")
         if not authenticate:
             return

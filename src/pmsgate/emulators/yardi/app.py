@@ -42,12 +42,10 @@ def _endpoint(interface: Interface) -> Callable[[Request], Awaitable[Response]]:
 
     async def post(request: Request) -> Response:
         store: YardiStore = request.app.state.store
-        if not store.limiter.allow():
-            store.faults.note("rate_limit")
+        outage = store.outage()
+        if outage == 429:
             return PlainTextResponse("Too Many Requests", status_code=429, headers={"Retry-After": "1"})
-        if store.faults.take("rate_limit_burst"):
-            return PlainTextResponse("Too Many Requests", status_code=429, headers={"Retry-After": "1"})
-        if store.faults.take("server_errors"):
+        if outage == 503:
             return PlainTextResponse("Service Unavailable", status_code=503)
         try:
             call = parse(await request.body())

@@ -15,11 +15,10 @@ SysBatch WSDL's):
 from __future__ import annotations
 
 import secrets
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pmsgate.emulators.faults import Faults, RateLimiter
+from pmsgate.emulators.store import GatedStore
 from pmsgate.emulators.yardi.seed import ACCOUNTS, CHARGE_TYPES, Row, Seed
 
 RIGHTS, PROPERTY_ACCESS, LICENCE, LOGIN = -1, -2, -3, -4
@@ -82,12 +81,10 @@ def _same(given: str | None, expected: str) -> bool:
     return secrets.compare_digest((given or "").encode(), expected.encode())
 
 
-class YardiStore:
+class YardiStore(GatedStore):
     def __init__(self, seed: Seed, login: Login, requests_per_second: float | None = None) -> None:
-        self.lock = threading.RLock()
+        super().__init__(requests_per_second)
         self.login = login
-        self.faults = Faults()
-        self.limiter = RateLimiter(requests_per_second)
         self.properties = {p["Code"]: p for p in seed.properties}
         self.units = {(u["PropertyID"], u["UnitCode"]): u for u in seed.units}
         self.tenants = {t["TenantCode"]: t for t in seed.tenants}
