@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from pmsgate.canonical.enums import Vendor
 from pmsgate.config import get_settings
+from pmsgate.connectors.budget import CADENCE_SECONDS
 from pmsgate.connectors.connect import resolve_base_url
 from pmsgate.connectors.registry import definition_for, supported_vendors
 from pmsgate.errors import BadRequest, NotFound
@@ -156,8 +157,6 @@ def create_integration(
 
 
 def _cadence_of(seconds: float) -> str:
-    from pmsgate.connectors.throttle import CADENCE_SECONDS
-
     return next((name for name, length in CADENCE_SECONDS.items() if length == seconds), "SECOND")
 
 
