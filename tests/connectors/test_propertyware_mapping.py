@@ -11,6 +11,7 @@ import pytest
 
 import pmsgate.connectors.propertyware  # noqa: F401  (registers the vendor)
 from pmsgate.canonical import records as r
+from pmsgate.canonical.records import NO_PROPERTY
 from pmsgate.connectors.propertyware import ledger, mapping
 from pmsgate.connectors.propertyware.fields import MappingError, money, utc
 from pmsgate.connectors.propertyware.places import Places
@@ -97,7 +98,7 @@ def test_buildings_units_and_accounts() -> None:
     assert (unit.bathrooms_full, unit.bathrooms_half, unit.rent_amount_market_in_cents) == (1.0, 1.0, 95050)
     account = mapping.map_account({"id": 7, "name": "Rent", "accountNumber": "4000", "active": False})[0]
     assert isinstance(account, r.FinancialAccountRecord)
-    assert account.status_raw == "INACTIVE" and account.x_property_id == mapping.COMPANY_WIDE
+    assert account.status_raw == "INACTIVE" and account.x_property_id == NO_PROPERTY
 
 
 def test_a_tenant_belongs_to_its_newest_lease() -> None:

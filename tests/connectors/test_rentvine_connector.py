@@ -15,6 +15,7 @@ import pmsgate.connectors.rentvine
 import pmsgate.emulators.rentvine.definition  # noqa: F401
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import Vendor
+from pmsgate.canonical.records import NO_PROPERTY
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import ReadRequest
 from pmsgate.connectors.errors import AuthError, VendorRejected
@@ -69,7 +70,10 @@ def test_each_stream_is_complete_across_pages(served: tuple[RunningServer, Any])
     recurring = read_all(c, Model.RECURRING_RESIDENT_CHARGES, page_size=5)
     assert len(recurring) == len(store.table("recurring"))
     accounts = read_all(c, Model.FINANCIAL_ACCOUNTS)
-    assert len(accounts) == len(store.table("accounts")) * len(store.table("properties"))
+    assert len(accounts) == len(store.table("accounts"))  # the company's chart, once
+    assert {x.x_property_id for x in accounts} == {NO_PROPERTY}  # type: ignore[attr-defined]
+    # A property-scoped read still has every account (they belong to no property).
+    assert len(read_all(c, Model.FINANCIAL_ACCOUNTS, x_property_ids=frozenset({"1"}))) == len(accounts)
 
 
 def test_a_resume_token_continues_after_the_committed_page(served: tuple[RunningServer, Any]) -> None:
@@ -183,7 +187,7 @@ def test_writes_build_native_bodies_reconcile_and_read_back(served: tuple[Runnin
         WriteOperation.CREATE_RESIDENT_CHARGE,
         "PMSG-AAAA1111",
         **common,
-        x_financial_account_id=f"{lease['propertyID']}:6",
+        x_financial_account_id="6",
         amount_in_cents=1001,
         transaction_date="2026-01-03T23:30:00.000Z",
         description="Late fee",
@@ -199,7 +203,7 @@ def test_writes_build_native_bodies_reconcile_and_read_back(served: tuple[Runnin
         WriteOperation.CREATE_RESIDENT_PAYMENT,
         "PMSG-BBBB2222",
         **common,
-        x_financial_account_id=f"{lease['propertyID']}:2",
+        x_financial_account_id="2",
         x_resident_id=str(primary["contactID"]),
         amount_in_cents=1001,
         payment_type="eCheck",
@@ -255,7 +259,7 @@ def test_a_lost_answer_is_outcome_unknown_and_found_by_marker(served: tuple[Runn
         WriteOperation.CREATE_RESIDENT_CREDIT,
         "PMSG-EEEE5555",
         x_lease_id=str(lease["leaseID"]),
-        x_financial_account_id="1:5",
+        x_financial_account_id="5",
         amount_in_cents=500,
         transaction_date="2026-01-02",
         description="Concession",

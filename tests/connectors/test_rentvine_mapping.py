@@ -10,6 +10,7 @@ import pytest
 
 import pmsgate.connectors.rentvine  # noqa: F401  (registers the vendor)
 from pmsgate.canonical import records as r
+from pmsgate.canonical.records import NO_PROPERTY
 from pmsgate.connectors.rentvine import mapping as m
 from pmsgate.connectors.rentvine import mapping_ledger as ml
 from pmsgate.connectors.rentvine.credentials import RentvineCredentials, public_url
@@ -68,7 +69,7 @@ def test_a_credit_reads_as_a_negative_charge_and_money_is_exact() -> None:
     )
     assert isinstance(charge, r.ResidentChargeRecord)
     assert charge.amount_open_in_cents == 2 and charge.is_open is True
-    assert charge.x_gl_account_id == "3:5" and charge.transaction_date == datetime(2025, 12, 1, tzinfo=UTC)
+    assert charge.x_gl_account_id == "5" and charge.transaction_date == datetime(2025, 12, 1, tzinfo=UTC)
 
 
 def test_a_payment_carries_its_allocations() -> None:
@@ -106,14 +107,14 @@ def test_accounts_belong_to_a_property_and_say_whether_they_are_banks() -> None:
             "isActive": True,
         }
     }
-    account = ml.map_account(row, "3")
-    assert account.x_id == "3:1" and account.x_property_id == "3"
+    account = ml.map_account(row)
+    assert account.x_id == "1" and account.x_property_id == NO_PROPERTY == ""
     assert account.custom_data == {
         "accountCategoryID": 1,
         "is_bank_account": True,
         "account_category": "Bank",
     }
-    assert ml.account_id_of(account.x_id) == "1"
+    assert ml.account_id_of(account.x_id) == "1" and ml.account_id_of("3:1") == "1"  # ids synced before
 
 
 def test_recurring_frequency_and_history() -> None:
@@ -133,7 +134,7 @@ def test_recurring_frequency_and_history() -> None:
     assert (
         record.is_active is False and record.frequency_normalized == "OTHER" and record.frequency_raw == "3"
     )
-    assert record.amount_in_cents == 120000 and record.x_financial_account_id == "2:5"
+    assert record.amount_in_cents == 120000 and record.x_financial_account_id == "5"
 
 
 def test_timestamps_without_offset_are_company_local_and_offsets_are_honoured() -> None:

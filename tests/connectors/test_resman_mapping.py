@@ -7,6 +7,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from pmsgate.canonical.records import NO_PROPERTY
 from pmsgate.connectors.errors import AuthError, PermanentError, VendorRejected
 from pmsgate.connectors.parsing import MappingError
 from pmsgate.connectors.resman import ledger, mits
@@ -101,7 +102,7 @@ def test_reference_data_reads_json_or_xml_values() -> None:
     assert m.map_gl_account(
         {"Number": "4000", "Name": "Rent", "Type": "Income", "Periods": []}
     ).custom_data == {"Type": "Income"}
-    assert m.map_charge_code({"Code": "RENT", "GLAccountNumber": "4000"}).x_property_id == m.ACCOUNT_WIDE
+    assert m.map_charge_code({"Code": "RENT", "GLAccountNumber": "4000"}).x_property_id == NO_PROPERTY
 
 
 def _response(content: bytes, content_type: str) -> httpx.Response:

@@ -110,8 +110,7 @@ def test_the_first_sync_stores_every_model_rentvine_has(world: World) -> None:
     )
     links = sum(len(lease["tenants"]) for lease in store.table("leases").all())
     assert count(Model.RESIDENTS_TO_LEASES, world.integration_id) == links
-    accounts = len(store.table("accounts")) * len(store.table("properties"))
-    assert count(Model.FINANCIAL_ACCOUNTS, world.integration_id) == accounts
+    assert count(Model.FINANCIAL_ACCOUNTS, world.integration_id) == len(store.table("accounts"))
     assert Model.CHARGE_CODES not in definition_for("RENTVINE").models
     assert (
         count(Model.CHARGE_CODES, world.integration_id) == 0 and count(Model.FEES, world.integration_id) == 0
@@ -125,10 +124,14 @@ def _lease(api: TestClient, world: World) -> dict[str, Any]:
     return next(x for x in leases if x["status_normalized"] == "ACTIVE" and x["residents_meta_data"])
 
 
-def _account(api: TestClient, property_id: str, *, bank: bool) -> dict[str, Any]:
-    accounts = api.get("/v1/financial-accounts/", params={"property_id": property_id, "limit": 250}).json()[
-        "results"
-    ]
+def _account(api: TestClient, lease: dict[str, Any], *, bank: bool) -> dict[str, Any]:
+    """An account of the company's chart: accounts belong to no property (x_property_id "")."""
+    params = {"integration_id": lease["integration_id"], "limit": 250}
+    accounts = api.get("/v1/financial-accounts/", params=params).json()["results"]
+    assert accounts and {a["x_property_id"] for a in accounts} == {""}
+    assert len({a["property_id"] for a in accounts}) == 1  # one string naming no property
+    by_property = {**params, "property_id": lease["property_id"]}
+    assert api.get("/v1/financial-accounts/", params=by_property).json()["results"] == []
     return next(
         a
         for a in accounts
@@ -157,8 +160,8 @@ def test_each_supported_write_succeeds_with_a_readable_record(
 ) -> None:
     lease = _lease(api, world)
     income, bank = (
-        _account(api, lease["property_id"], bank=False),
-        _account(api, lease["property_id"], bank=True),
+        _account(api, lease, bank=False),
+        _account(api, lease, bank=True),
     )
     base = {
         "integration_id": world.integration_id,
@@ -221,7 +224,7 @@ def test_vendor_refusals_and_bad_requests(
     api: TestClient, world: World, dispatcher: RecordingDispatcher
 ) -> None:
     lease = _lease(api, world)
-    income = _account(api, lease["property_id"], bank=False)
+    income = _account(api, lease, bank=False)
     primary = next(r for r in lease["residents_meta_data"] if r["resident_type_normalized"] == "PRIMARY")
     body = {
         "integration_id": world.integration_id,

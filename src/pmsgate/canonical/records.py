@@ -9,9 +9,15 @@ from the `x_*` keys (see `pmsgate.canonical.registry`). Money is integer cents p
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# The x_property_id of a record that belongs to no property: a PMS's company-wide chart of
+# accounts or charge codes, emitted once per company. The contract (propexo-openapi.yml) makes
+# x_property_id (and property_id) a required, non-null string on every record, so it is the empty
+# string: never None, never one copy per property (see docs/concepts.md).
+NO_PROPERTY: Final = ""
 
 
 class CanonicalRecord(BaseModel):

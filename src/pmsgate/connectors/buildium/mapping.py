@@ -12,6 +12,7 @@ from typing import Any
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PhoneType, PropertyType, ResidentType
+from pmsgate.canonical.records import NO_PROPERTY
 from pmsgate.connectors.buildium.fields import (
     MappingError,
     Native,
@@ -246,16 +247,12 @@ def _tenant_link(
     )
 
 
-# Buildium's GL accounts belong to the whole account, not to a property; the canonical record
-# needs a property key, so they carry this empty one (see docs/vendors/buildium.md).
-ACCOUNT_WIDE = ""
-
-
 def map_gl_account(raw: Native) -> list[r.FinancialAccountRecord]:
-    """The account, then its sub-accounts (Buildium nests them; they are accounts all the same)."""
+    """The account, then its sub-accounts (Buildium nests them; they are accounts all the same).
+    GL accounts belong to the whole Buildium account, not to a property: NO_PROPERTY."""
     account = r.FinancialAccountRecord(
         x_id=ident(raw, "Id"),
-        x_property_id=ACCOUNT_WIDE,
+        x_property_id=NO_PROPERTY,
         name=raw.get("Name"),
         account_number=raw.get("AccountNumber"),
         status_raw=None if raw.get("IsActive") is None else ("Active" if raw["IsActive"] else "Inactive"),

@@ -12,6 +12,7 @@ from typing import Any
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PhoneType, PropertyType, ResidentType
+from pmsgate.canonical.records import NO_PROPERTY
 from pmsgate.connectors.entrata.fields import (
     MappingError,
     Native,
@@ -25,9 +26,8 @@ from pmsgate.connectors.entrata.fields import (
 )
 from pmsgate.connectors.parsing import bathrooms
 
-# Entrata's chart of accounts and AR codes belong to the whole client, not to one property; the
-# canonical records need a property key, so they carry this empty one (as Buildium's GL does).
-ACCOUNT_WIDE = ""
+# Entrata's chart of accounts and AR codes belong to the whole client, not to one property: they
+# carry NO_PROPERTY (the rule for every vendor, see pmsgate.canonical.records).
 
 PROPERTY_TYPE = {
     "Apartment": PropertyType.MULTI_FAMILY,
@@ -261,7 +261,7 @@ def map_ar_code(raw: Native) -> list[r.ChargeCodeRecord]:
     return [
         r.ChargeCodeRecord(
             x_id=ident(raw, "id"),
-            x_property_id=ACCOUNT_WIDE,
+            x_property_id=NO_PROPERTY,
             name=raw.get("name"),
             description=raw.get("codeType"),
             debit_gl_account=optional_ident(raw, "debitGlAccountId"),
@@ -275,7 +275,7 @@ def map_gl_account(raw: Native) -> list[r.FinancialAccountRecord]:
     return [
         r.FinancialAccountRecord(
             x_id=_attribute(raw, "Id"),
-            x_property_id=ACCOUNT_WIDE,
+            x_property_id=NO_PROPERTY,
             name=raw.get("AccountName"),
             account_number=raw.get("AccountNumber"),
             status_raw=raw.get("Status"),

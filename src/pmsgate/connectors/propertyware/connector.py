@@ -16,14 +16,13 @@ from functools import partial
 from typing import Any
 
 from pmsgate.canonical.enums import Vendor
-from pmsgate.canonical.records import CanonicalRecord, PropertyRecord
+from pmsgate.canonical.records import NO_PROPERTY, CanonicalRecord, PropertyRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
 from pmsgate.connectors.errors import PermanentError
 from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.propertyware.client import PropertywareClient, error_message, stamp
 from pmsgate.connectors.propertyware.credentials import PropertywareRestCredentials
-from pmsgate.connectors.propertyware.mapping import COMPANY_WIDE
 from pmsgate.connectors.propertyware.places import Places, lease_ids_in
 from pmsgate.connectors.propertyware.streams import MAX_PAGE_SIZE, MODELS, PARENT_OF, STREAMS, Stream
 from pmsgate.connectors.propertyware.writes import PropertywareWrites
@@ -138,4 +137,4 @@ def _belongs(record: CanonicalRecord, x_property_ids: frozenset[str] | None) -> 
     if x_property_ids is None:
         return True
     owner = record.x_id if isinstance(record, PropertyRecord) else getattr(record, "x_property_id", None)
-    return owner == COMPANY_WIDE or owner in x_property_ids
+    return owner == NO_PROPERTY or owner in x_property_ids

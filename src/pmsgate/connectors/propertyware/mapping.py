@@ -11,6 +11,7 @@ from typing import Any
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PropertyType, ResidentType
+from pmsgate.canonical.records import NO_PROPERTY
 from pmsgate.connectors.propertyware.fields import (
     MappingError,
     Native,
@@ -228,17 +229,14 @@ def map_lease(raw: Native, _places: Places | None = None) -> list[r.CanonicalRec
     return [lease, *links]
 
 
-# GL accounts belong to the whole Propertyware company, not to a building: they carry no
-# property (x_property_id ""), so their property_id points at no property.
-COMPANY_WIDE = ""
-
-
+# GL accounts belong to the whole Propertyware company, not to a building: they carry
+# NO_PROPERTY (x_property_id ""), so their property_id points at no property.
 def map_account(raw: Native, _places: Places | None = None) -> list[r.CanonicalRecord]:
     active = raw.get("active")
     return [
         r.FinancialAccountRecord(
             x_id=ident(raw, "id"),
-            x_property_id=COMPANY_WIDE,
+            x_property_id=NO_PROPERTY,
             name=raw.get("name"),
             account_number=raw.get("accountNumber"),
             status_raw=None if active is None else ("ACTIVE" if active else "INACTIVE"),

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import Frequency, LeaseStatus, PhoneType, PropertyType, ResidentType
+from pmsgate.canonical.records import NO_PROPERTY
 from pmsgate.connectors.rentmanager.fields import (
     MappingError,
     Native,
@@ -33,7 +34,6 @@ from pmsgate.connectors.rentmanager.fields import (
 )
 from pmsgate.kit.money import cents_to_decimal_str
 
-COMPANY_WIDE = ""  # x_property_id of company-wide records (charge types, GL accounts)
 CREDIT_PREFIX = "credit:"
 # RecurringCharges.Frequency is an integer enum: 1 is monthly (seen in a client verified against the
 # live API); 2 weekly and 3 daily are inferred (see docs/vendors/rentmanager.md). Anything else is OTHER.
@@ -271,7 +271,7 @@ def map_charge_type(raw: Native, places: Places) -> list[r.CanonicalRecord]:
     return [
         r.ChargeCodeRecord(
             x_id=ident(raw, "ChargeTypeID"),
-            x_property_id=COMPANY_WIDE,
+            x_property_id=NO_PROPERTY,
             name=raw.get("Name"),
             description=raw.get("Description"),
             credit_gl_account=optional_ident(raw, "GLAccountID"),  # the income account it posts to
@@ -285,7 +285,7 @@ def map_gl_account(raw: Native, places: Places) -> list[r.CanonicalRecord]:
     return [
         r.FinancialAccountRecord(
             x_id=ident(raw, "GLAccountID"),
-            x_property_id=COMPANY_WIDE,
+            x_property_id=NO_PROPERTY,
             name=raw.get("Name"),
             account_number=raw.get("Reference"),
             status_raw=None if active is None else ("Active" if active else "Inactive"),

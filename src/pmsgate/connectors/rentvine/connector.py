@@ -28,7 +28,6 @@ from pmsgate.connectors.rentvine.client import RentvineClient, error_message
 from pmsgate.connectors.rentvine.credentials import RentvineCredentials
 from pmsgate.connectors.rentvine.fields import entity, local_stamp
 from pmsgate.connectors.rentvine.streams import (
-    ACCOUNTS_PATH,
     MAX_PAGE_SIZE,
     PARENT_OF,
     STREAMS,
@@ -77,7 +76,6 @@ class RentvineConnector(DelegatedWrites):
     def data_access(self) -> dict[Model, bool]:
         """A one-row probe of each endpoint; 403 is what a role without that permission gets."""
         probes = {model: [stream.path] for model, stream in STREAMS.items()}
-        probes[Model.FINANCIAL_ACCOUNTS].append(ACCOUNTS_PATH)
 
         def probe(paths: list[str]) -> None:  # stops at the first endpoint refused
             for path in paths:
@@ -99,16 +97,9 @@ class RentvineConnector(DelegatedWrites):
             return
         size = params["pageSize"]
         page = int((request.resume_token or {}).get("page", 1))
-        accounts = (
-            self.client.all_rows(ACCOUNTS_PATH, {}, MAX_PAGE_SIZE)
-            if stream.fan_out is FanOut.ACCOUNTS_PER_PROPERTY
-            else []
-        )
         while True:
             rows = self.client.rows(stream.path, {**params, "page": page})
-            if stream.fan_out is FanOut.ACCOUNTS_PER_PROPERTY:
-                records, skipped = self._accounts_page(rows, accounts)
-            elif stream.fan_out is FanOut.RECURRING_PER_LEASE:
+            if stream.fan_out is FanOut.RECURRING_PER_LEASE:
                 records, skipped = self._recurring_page(rows)
             else:
                 assert stream.mapper is not None
@@ -119,18 +110,6 @@ class RentvineConnector(DelegatedWrites):
             if not more:
                 return
             page += 1
-
-    def _accounts_page(
-        self, rows: list[Any], accounts: list[Any]
-    ) -> tuple[list[CanonicalRecord], list[dict[str, Any]]]:
-        stream = STREAMS[Model.FINANCIAL_ACCOUNTS]
-        records: list[CanonicalRecord] = []
-        skipped: list[dict[str, Any]] = []
-        for property_id in _ids_of(rows, "property", "propertyID"):
-            mapped, bad = _map_rows(stream, _account_mapper(property_id), accounts)
-            records.extend(mapped)
-            skipped.extend(bad)
-        return records, skipped
 
     def _recurring_page(self, rows: list[Any]) -> tuple[list[CanonicalRecord], list[dict[str, Any]]]:
         """Recurring charges live under each lease: the page's leases are read concurrently
@@ -163,10 +142,6 @@ class RentvineConnector(DelegatedWrites):
         self.http.close()
 
 
-def _account_mapper(property_id: str) -> Mapper:
-    return lambda row: [ml.map_account(row, property_id)]
-
-
 def _recurring_mapper(property_id: str, today: date) -> Mapper:
     return lambda row: [ml.map_recurring(row, property_id, today)]
 
@@ -186,15 +161,6 @@ def _params(stream: Stream, request: ReadRequest, tz: tzinfo) -> dict[str, Any] 
             return None
         params["propertyIDs[]"] = ids
     return params
-
-
-def _ids_of(rows: list[Any], name: str, id_field: str) -> list[str]:
-    ids = []
-    for row in rows:
-        value = row.get(name) if isinstance(row, dict) else None
-        if isinstance(value, dict) and value.get(id_field) is not None:
-            ids.append(str(value[id_field]))
-    return ids
 
 
 def _map_rows(

@@ -1,10 +1,9 @@
 """Rentvine rows -> canonical records for the books. Pure functions, no I/O.
 
-- Accounts: Rentvine has one chart of accounts per company, but pmsgate's financial accounts
-  belong to a property, so each account is emitted once per property with x_id
-  '{propertyID}:{accountID}' (`account_key`); ledger records name their account the same way.
-  Whether an account is a bank account (the only kind a payment may go to) is kept in
-  `custom_data.is_bank_account`.
+- Accounts: Rentvine has one chart of accounts per company; each account is one record with
+  x_id = accountID and x_property_id NO_PROPERTY (the rule for company-wide records), and ledger
+  records name it by that id. Whether an account is a bank account (the only kind a payment may
+  go to) is kept in `custom_data.is_bank_account`.
 - Transactions: transactionTypeID 1 charge, 2 payment, 3 credit. Rentvine stores a credit as a
   positive amount; it is read as a charge with a negative amount (as Propexo does).
 - Recurring charges: `frequency` is a number of months; 1 is MONTHLY, others are OTHER.
@@ -17,6 +16,7 @@ from typing import Any
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import Frequency
+from pmsgate.canonical.records import NO_PROPERTY
 from pmsgate.connectors.rentvine.fields import (
     MappingError,
     Native,
@@ -66,21 +66,18 @@ _MAPPED = {
 }
 
 
-def account_key(property_id: str, account_id: Any) -> str:
-    return f"{property_id}:{account_id}"
-
-
 def account_id_of(x_financial_account_id: str) -> str:
-    """'12:1' -> '1' (an account's x_id names its property first)."""
+    """The Rentvine accountID of a financial account's x_id ('12:1' -> '1': accounts synced before
+    they became company-wide were keyed '{propertyID}:{accountID}')."""
     return x_financial_account_id.rpartition(":")[2]
 
 
-def map_account(row: Any, property_id: str) -> r.FinancialAccountRecord:
+def map_account(row: Any) -> r.FinancialAccountRecord:
     raw = entity(row, "account")
     category = raw.get("accountCategoryID")
     return r.FinancialAccountRecord(
-        x_id=account_key(property_id, ident(raw, "accountID")),
-        x_property_id=property_id,
+        x_id=ident(raw, "accountID"),
+        x_property_id=NO_PROPERTY,
         name=raw.get("name"),
         account_number=raw.get("number"),
         status_raw=None if raw.get("isActive") is None else ("Active" if raw["isActive"] else "Inactive"),
@@ -102,7 +99,7 @@ def _ledger_common(raw: Native) -> dict[str, Any]:
         "x_lease_id": optional_ident(raw, "leaseID"),
         "x_resident_id": optional_ident(raw, "contactID"),
         "x_unit_id": optional_ident(raw, "unitID"),
-        "x_gl_account_id": None if account is None else account_key(property_id, account),
+        "x_gl_account_id": account,
         "transaction_date": midnight_utc(required(raw, "datePosted"), "datePosted"),
         "description": raw.get("description"),
         "reference_number": raw.get("reference"),
@@ -191,7 +188,7 @@ def map_recurring(row: Any, property_id: str, today: date) -> r.RecurringChargeR
         x_id=ident(raw, "leaseRecurringChargeID"),
         x_property_id=property_id,
         x_lease_id=optional_ident(raw, "leaseID"),
-        x_financial_account_id=None if account is None else account_key(property_id, account),
+        x_financial_account_id=account,
         amount_in_cents=cents,
         amount_raw=amount_raw,
         description=raw.get("description"),

@@ -2,12 +2,11 @@
 
 Every list pages by `page`/`pageSize` (at most MAX_PAGE_SIZE). The exports take
 `dateTimeModifiedMin` (inclusive), transaction search takes `datePostedMin` and
-`transactionTypeIDs[]`; most lists take `propertyIDs[]`. Two streams fan out because Rentvine
-has no direct list for them:
-- financial accounts: the company-wide chart of accounts, emitted once per property (see
-  `mapping_ledger`), paged by the property export;
-- recurring charges: one call per lease (`/leases/{id}/recurring-charges`), paged by the lease
-  export, without a modified filter (changing a recurring charge does not touch the lease).
+`transactionTypeIDs[]`; most lists take `propertyIDs[]`. Financial accounts are the company-wide
+chart of accounts (`/accounting/accounts`, no property filter: every account carries
+NO_PROPERTY). Recurring charges fan out because Rentvine has no direct list for them: one call
+per lease (`/leases/{id}/recurring-charges`), paged by the lease export, without a modified
+filter (changing a recurring charge does not touch the lease).
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ TRANSACTION_PATH = "/accounting/transactions"
 
 class FanOut(Enum):
     NONE = "none"
-    ACCOUNTS_PER_PROPERTY = "accounts_per_property"
     RECURRING_PER_LEASE = "recurring_per_lease"
 
 
@@ -73,11 +71,11 @@ STREAMS: dict[Model, Stream] = {
         ),
         Stream(
             Model.FINANCIAL_ACCOUNTS,
-            "/properties/export",
+            ACCOUNTS_PATH,
             "account",
             "accountID",
-            None,
-            fan_out=FanOut.ACCOUNTS_PER_PROPERTY,
+            lambda row: [ml.map_account(row)],
+            by_property=False,  # the company's chart of accounts: no property (NO_PROPERTY)
         ),
         Stream(
             Model.RESIDENT_CHARGES,

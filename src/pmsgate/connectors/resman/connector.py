@@ -11,14 +11,13 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from pmsgate.canonical.records import CanonicalRecord
+from pmsgate.canonical.records import NO_PROPERTY, CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.resman import mits
 from pmsgate.connectors.resman.client import ResManClient, ResManHttp
 from pmsgate.connectors.resman.credentials import ResManCredentials
-from pmsgate.connectors.resman.mapping import ACCOUNT_WIDE
 from pmsgate.connectors.resman.streams import PARENT_OF, PROPERTIES_KEY, PROPERTIES_METHOD, STREAMS, Stream
 from pmsgate.connectors.resman.writes import ResManWrites
 from pmsgate.connectors.streaming import MALFORMED, Skipped, map_records, no_stream, probe_access
@@ -80,7 +79,7 @@ class ResManConnector(DelegatedWrites):
         if stream is None:
             raise no_stream("ResMan", request.model, PARENT_OF)
         if not stream.per_property:
-            records, skipped = self._map(stream, self._rows(stream, None, request), ACCOUNT_WIDE)
+            records, skipped = self._map(stream, self._rows(stream, None, request), NO_PROPERTY)
             yield from _pages(records, skipped, request.page_size, here={"property": 0}, after=None)
             return
         properties = (

@@ -7,7 +7,7 @@ the readers here accept both (`flag`, `whole`). Native fields without a canonica
 
 ResMan ids are GUIDs (PropertyID, UnitID, PersonID, LeaseID). Charge codes and GL accounts
 belong to the whole ResMan account, not to a property: they carry the empty property key
-`ACCOUNT_WIDE` and are keyed by their code and account number, which is how ledger lines name
+`NO_PROPERTY` and are keyed by their code and account number, which is how ledger lines name
 them (`ChargeCode`, `GLAccountNumber`).
 """
 
@@ -18,6 +18,7 @@ from typing import Any
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PhoneType, ResidentType
+from pmsgate.canonical.records import NO_PROPERTY
 from pmsgate.connectors.parsing import (
     MappingError,
     Native,
@@ -30,7 +31,6 @@ from pmsgate.connectors.parsing import (
     optional_ident,
 )
 
-ACCOUNT_WIDE = ""
 # ResMan's household statuses (inferred from its UI's wording) -> the lease status.
 LEASE_STATUS = {
     "Current": LeaseStatus.ACTIVE,
@@ -215,7 +215,7 @@ def _link(lease_id: str, raw: Native, primary: bool, property_id: str) -> r.Resi
 def map_charge_code(raw: Native) -> r.ChargeCodeRecord:
     return r.ChargeCodeRecord(
         x_id=ident(raw, "Code"),
-        x_property_id=ACCOUNT_WIDE,
+        x_property_id=NO_PROPERTY,
         name=raw.get("Name"),
         description=raw.get("Description"),
         credit_gl_account=None if blank(raw.get("GLAccountNumber")) else str(raw.get("GLAccountNumber")),
@@ -229,7 +229,7 @@ def map_gl_account(raw: Native) -> r.FinancialAccountRecord:
     number = ident(raw, "Number")
     return r.FinancialAccountRecord(
         x_id=number,
-        x_property_id=ACCOUNT_WIDE,
+        x_property_id=NO_PROPERTY,
         name=raw.get("Name"),
         account_number=number,
         custom_data=custom(raw, _MAPPED["gl_account"]),

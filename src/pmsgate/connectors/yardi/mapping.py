@@ -4,8 +4,8 @@ Identity: property codes, tenant codes (a Yardi "tenant" is the lease household:
 x_id, and the primary resident's, since the primary shares the code), roommate codes, charge
 codes, GL account numbers and transaction ids are unique in a Voyager database. Unit codes are
 unique only within a property, so a unit's x_id is `{property}/{unit}` (`unit_key`).
-Charge codes and GL accounts belong to the database, not a property; they carry the empty
-property key, as Buildium's GL accounts do.
+Charge codes and GL accounts belong to the database, not a property; they carry NO_PROPERTY
+(the empty property key, the rule for every vendor).
 
 Money is read with Decimal from Yardi's text ("1450.10"), exactly, with the text kept in
 `*_raw`. Dates are YYYY-MM-DD (a date-time keeps its day); Yardi's LastModified has no offset
@@ -20,9 +20,9 @@ from lxml import etree
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PhoneType, ResidentType
+from pmsgate.canonical.records import NO_PROPERTY
 from pmsgate.connectors.parsing import MappingError, bathrooms, blank, iso_date, midnight_utc, money
 
-DATABASE_WIDE = ""
 LEASE_STATUS = {
     "Current": LeaseStatus.ACTIVE,
     "Notice": LeaseStatus.ACTIVE,
@@ -274,7 +274,7 @@ def map_charge_type(node: etree._Element) -> r.ChargeCodeRecord:
     raw = fields(node)
     return r.ChargeCodeRecord(
         x_id=need(raw, "Code"),
-        x_property_id=DATABASE_WIDE,
+        x_property_id=NO_PROPERTY,
         name=opt(raw, "Code"),
         description=opt(raw, "Description"),
         credit_gl_account=opt(raw, "GLAccount"),
@@ -287,7 +287,7 @@ def map_account(node: etree._Element) -> r.FinancialAccountRecord:
     inactive = (raw.get("Inactive") or "").lower() == "true"
     return r.FinancialAccountRecord(
         x_id=need(raw, "AccountNumber"),
-        x_property_id=DATABASE_WIDE,
+        x_property_id=NO_PROPERTY,
         name=opt(raw, "Description"),
         account_number=opt(raw, "AccountNumber"),
         status_raw="Inactive" if inactive else "Active",
