@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from pmsgate.errors import BadRequest
 from pmsgate.kit.db import unit_of_work
+from pmsgate.kit.dispatch import Dispatcher
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -21,11 +22,11 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_dispatcher(request: Request) -> Any:
+def get_dispatcher(request: Request) -> Dispatcher:
     return request.app.state.dispatcher
 
 
-DispatcherDep = Annotated[Any, Depends(get_dispatcher)]
+DispatcherDep = Annotated[Dispatcher, Depends(get_dispatcher)]
 
 
 def refuse_nul(request: Request) -> None:
