@@ -9,17 +9,18 @@ rounds through binary floats is caught.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from pmsgate.emulators.seeding import FIRST_NAMES, LAST_NAMES, month_start
+
 Record = dict[str, Any]
 BASE = datetime(2026, 1, 1, tzinfo=UTC)  # seed anchor: identical data on every run
 MONTHS = 18
 RENT_ACCOUNT, LATE_FEE_ACCOUNT, UTILITY_ACCOUNT, BANK_ACCOUNT, DEPOSIT_ACCOUNT = 4000, 4100, 4200, 1000, 2100
-_FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Iris", "Jon", "Kemi", "Luis"]
-_LAST = ["Moreau", "Okafor", "Park", "Quinn", "Rossi", "Silva", "Tanaka", "Ueda", "Vega", "Wong"]
 _STREETS = ["Maple Ave", "Oak St", "Harbor Rd", "Elm Ct", "Pine Blvd"]
 
 
@@ -29,13 +30,6 @@ def dollars(cents: int) -> float:
 
 def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _months_back(n: int) -> date:
-    year, month = BASE.year, BASE.month - n
-    while month < 1:
-        year, month = year - 1, month + 12
-    return date(year, month, 1)
 
 
 def gl_account(account_id: int, number: str, name: str, kind: str, sub: str, **extra: Any) -> Record:
@@ -101,7 +95,7 @@ def generate(records: int, seed: int) -> Seed:
         out.rentals.append(
             {
                 "Id": property_id,
-                "Name": f"{rng.choice(_LAST)} Court {property_id}",
+                "Name": f"{rng.choice(LAST_NAMES)} Court {property_id}",
                 "StructureDescription": None,
                 "NumberUnits": 0,
                 "IsActive": True,
@@ -143,8 +137,8 @@ def generate(records: int, seed: int) -> Seed:
         out.rentals[property_id - 1]["NumberUnits"] += 1
         out.updated[("units", unit_id)] = BASE - timedelta(days=rng.randrange(1, 500))
         status = rng.choices(["Active", "Past", "Future"], weights=[8, 1, 1])[0]
-        start = _months_back(MONTHS) if status != "Future" else date(2026, 2, 1)
-        end = date(start.year + 2, start.month, 1) if status != "Past" else _months_back(3)
+        start = month_start(BASE, MONTHS) if status != "Future" else date(2026, 2, 1)
+        end = date(start.year + 2, start.month, 1) if status != "Past" else month_start(BASE, 3)
         people = [tenant_id + i for i in range(rng.choice([1, 1, 2]))]
         created = BASE - timedelta(days=560)
         lease = {
@@ -181,7 +175,7 @@ def generate(records: int, seed: int) -> Seed:
         }
         out.leases.append(lease)
         for t in people:
-            first, last = rng.choice(_FIRST), rng.choice(_LAST)
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             out.tenants.append(
                 {
                     "Id": t,
@@ -202,57 +196,31 @@ def generate(records: int, seed: int) -> Seed:
             )
             out.updated[("tenants", t)] = BASE - timedelta(days=rng.randrange(1, 400))
         if status != "Future":
+            at = Posting(lease_id, property_id, unit_id)
             months = MONTHS if status == "Active" else MONTHS - 3
             for m in range(months):
-                posted = _months_back(MONTHS - m)
+                posted = month_start(BASE, MONTHS - m)
                 out.transactions.append(
-                    charge(
-                        txn_id, lease_id, property_id, unit_id, posted, rent_cents, RENT_ACCOUNT, "Rent", None
-                    )
+                    transaction(txn_id, "Charge", at, posted, "Rent", [(RENT_ACCOUNT, rent_cents, None)])
                 )
                 txn_id += 1
                 if rng.random() < 0.15:
+                    late = [(LATE_FEE_ACCOUNT, 5000, None)]
                     out.transactions.append(
-                        charge(
-                            txn_id,
-                            lease_id,
-                            property_id,
-                            unit_id,
-                            posted + timedelta(days=5),
-                            5000,
-                            LATE_FEE_ACCOUNT,
-                            "Late fee",
-                            None,
-                        )
+                        transaction(txn_id, "Charge", at, posted + timedelta(days=5), "Late fee", late)
                     )
                     txn_id += 1
                 if rng.random() < 0.05:
+                    waived = [(LATE_FEE_ACCOUNT, 2500, None)]
                     out.transactions.append(
-                        credit(
-                            txn_id,
-                            lease_id,
-                            property_id,
-                            unit_id,
-                            posted + timedelta(days=6),
-                            2500,
-                            LATE_FEE_ACCOUNT,
-                            "Waived",
-                        )
+                        transaction(txn_id, "Credit", at, posted + timedelta(days=6), "Waived", waived)
                     )
                     txn_id += 1
+                paid = [(RENT_ACCOUNT, rent_cents, f"CHK{txn_id}")]
+                method = rng.choice(["Check", "ElectronicPayment"])
+                posted += timedelta(days=2)
                 out.transactions.append(
-                    payment(
-                        txn_id,
-                        lease_id,
-                        property_id,
-                        unit_id,
-                        posted + timedelta(days=2),
-                        [(RENT_ACCOUNT, rent_cents)],
-                        rng.choice(["Check", "ElectronicPayment"]),
-                        people[0],
-                        f"CHK{txn_id}",
-                        None,
-                    )
+                    transaction(txn_id, "Payment", at, posted, None, paid, method=method, payee=people[0])
                 )
                 txn_id += 1
             out.recurring.append(
@@ -275,97 +243,46 @@ def generate(records: int, seed: int) -> Seed:
     return out
 
 
-def _line(account: Record | int, cents: int, property_id: int, unit_id: int, ref: str | None) -> Record:
+@dataclass(frozen=True)
+class Posting:
+    """Where a lease transaction posts: its lease, and the property and unit its lines name."""
+
+    lease_id: int
+    property_id: int
+    unit_id: int
+
+
+Line = tuple[Record | int, int, str | None]  # (GL account or its id, cents, reference number)
+
+
+def _line(account: Record | int, cents: int, at: Posting, ref: str | None) -> Record:
     return {
         "GLAccount": {"Id": account} if isinstance(account, int) else account,
         "Amount": dollars(cents),
         "IsCashPosting": False,
         "ReferenceNumber": ref,
         "Memo": None,
-        "PropertyId": property_id,
-        "UnitId": unit_id,
+        "PropertyId": at.property_id,
+        "UnitId": at.unit_id,
     }
 
 
-def _transaction(
-    txn_id: int,
-    kind: str,
-    lease_id: int,
-    posted: date,
-    cents: int,
-    memo: str | None,
-    lines: list[Record],
-    **extra: Any,
+def transaction(
+    txn_id: int, kind: str, at: Posting, posted: date, memo: str | None, lines: Sequence[Line], **extra: Any
 ) -> Record:
+    """A lease transaction (Charge, Credit, Payment) whose total is the sum of its lines."""
     return {
         "Id": txn_id,
         "Date": posted.isoformat(),
         "TransactionType": kind,
         "TransactionTypeEnum": kind,
-        "TotalAmount": dollars(cents),
+        "TotalAmount": dollars(sum(cents for _, cents, _ in lines)),
         "CheckNumber": extra.get("check"),
-        "LeaseId": lease_id,
+        "LeaseId": at.lease_id,
         "PayeeTenantId": extra.get("payee"),
         "PaymentMethod": extra.get("method"),
-        "Journal": {"Memo": memo, "Lines": lines},
+        "Journal": {"Memo": memo, "Lines": [_line(account, cents, at, ref) for account, cents, ref in lines]},
     }
-
-
-def charge(
-    txn_id: int,
-    lease_id: int,
-    property_id: int,
-    unit_id: int,
-    posted: date,
-    cents: int,
-    account: int,
-    memo: str | None,
-    ref: str | None,
-) -> Record:
-    return _transaction(
-        txn_id, "Charge", lease_id, posted, cents, memo, [_line(account, cents, property_id, unit_id, ref)]
-    )
-
-
-def credit(
-    txn_id: int,
-    lease_id: int,
-    property_id: int,
-    unit_id: int,
-    posted: date,
-    cents: int,
-    account: int,
-    memo: str | None,
-) -> Record:
-    return _transaction(
-        txn_id, "Credit", lease_id, posted, cents, memo, [_line(account, cents, property_id, unit_id, None)]
-    )
-
-
-def payment(
-    txn_id: int,
-    lease_id: int,
-    property_id: int,
-    unit_id: int,
-    posted: date,
-    lines: list[tuple[int, int]],
-    method: str,
-    payee: int | None,
-    ref: str | None,
-    memo: str | None,
-) -> Record:
-    total = sum(c for _, c in lines)
-    return _transaction(
-        txn_id,
-        "Payment",
-        lease_id,
-        posted,
-        total,
-        memo,
-        [_line(a, c, property_id, unit_id, ref) for a, c in lines],
-        method=method,
-        payee=payee,
-    )
 
 
 def recurring(

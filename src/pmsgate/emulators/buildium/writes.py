@@ -6,6 +6,7 @@ The charge answer is an array of transactions (one per bill), the others single 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -93,15 +94,22 @@ def _lines(store: BuildiumStore, body: Record, account_key: str) -> list[tuple[R
     ]
 
 
-def _store_txn(store: BuildiumStore, txn: Record) -> Record:
+def _post(
+    store: BuildiumStore,
+    kind: str,
+    lease: Record,
+    posted: date,
+    memo: str | None,
+    lines: Sequence[seed.Line],
+    **extra: Any,
+) -> Record:
+    """Store a new transaction of `kind` on `lease` (its id is taken last, once the body is valid)."""
+    at = seed.Posting(lease["Id"], lease["PropertyId"], lease["UnitId"])
+    txn = seed.transaction(store.next_id("transactions"), kind, at, posted, memo, lines, **extra)
     with store.lock:
         store.transactions[txn["Id"]] = txn
         store.by_lease[txn["LeaseId"]].append(txn["Id"])
     return txn
-
-
-def _journal_lines(lease: Record, lines: list[tuple[Record, int]], ref: str | None) -> list[Record]:
-    return [seed._line(account, cents, lease["PropertyId"], lease["UnitId"], ref) for account, cents in lines]
 
 
 def post_charge(store: BuildiumStore, lease: Record, body: Record, _now: datetime) -> list[Record]:
@@ -110,14 +118,10 @@ def post_charge(store: BuildiumStore, lease: Record, body: Record, _now: datetim
     raw_lines: list[Any] = body["Lines"] if isinstance(body.get("Lines"), list) else []
     refs = [_text(line, "ReferenceNumber", REF_LIMIT) for line in raw_lines if isinstance(line, dict)]
     lines = _lines(store, body, "GLAccountId")
-    txn = seed._transaction(
-        store.next_id("transactions"), "Charge", lease["Id"], posted, sum(c for _, c in lines), memo, []
-    )
-    txn["Journal"]["Lines"] = [
-        seed._line(account, cents, lease["PropertyId"], lease["UnitId"], refs[i] if i < len(refs) else None)
-        for i, (account, cents) in enumerate(lines)
+    journal = [
+        (account, cents, refs[i] if i < len(refs) else None) for i, (account, cents) in enumerate(lines)
     ]
-    return [_store_txn(store, txn)]
+    return [_post(store, "Charge", lease, posted, memo, journal)]
 
 
 def post_credit(store: BuildiumStore, lease: Record, body: Record, _now: datetime) -> Record:
@@ -128,16 +132,7 @@ def post_credit(store: BuildiumStore, lease: Record, body: Record, _now: datetim
     if body["CreditType"] != "WaiveUnpaid" and body.get("OffsettingGLAccountId") is None:
         raise _invalid("OffsettingGLAccountId", "OffsettingGLAccountId is required for this CreditType")
     lines = _lines(store, body, "GlAccountId")
-    txn = seed._transaction(
-        store.next_id("transactions"),
-        "Credit",
-        lease["Id"],
-        posted,
-        sum(c for _, c in lines),
-        memo,
-        _journal_lines(lease, lines, None),
-    )
-    return _store_txn(store, txn)
+    return _post(store, "Credit", lease, posted, memo, [(account, cents, None) for account, cents in lines])
 
 
 def post_payment(store: BuildiumStore, lease: Record, body: Record, _now: datetime) -> Record:
@@ -152,19 +147,8 @@ def post_payment(store: BuildiumStore, lease: Record, body: Record, _now: dateti
     tenants = {t["Id"] for t in lease["Tenants"]}
     if payee is not None and payee not in tenants:
         raise _invalid("PayeeUserId", f"User {payee!r} is not a tenant on lease {lease['Id']}")
-    lines = _lines(store, body, "GLAccountId")
-    txn = seed._transaction(
-        store.next_id("transactions"),
-        "Payment",
-        lease["Id"],
-        posted,
-        sum(c for _, c in lines),
-        memo,
-        _journal_lines(lease, lines, ref),
-        method=body["PaymentMethod"],
-        payee=payee,
-    )
-    return _store_txn(store, txn)
+    journal = [(account, cents, ref) for account, cents in _lines(store, body, "GLAccountId")]
+    return _post(store, "Payment", lease, posted, memo, journal, method=body["PaymentMethod"], payee=payee)
 
 
 def post_recurring_charge(store: BuildiumStore, lease: Record, body: Record, at: datetime) -> Record:

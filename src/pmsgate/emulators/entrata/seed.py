@@ -16,6 +16,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from pmsgate.emulators.seeding import FIRST_NAMES, LAST_NAMES, month_start
+
 Row = dict[str, Any]
 ANCHOR = date(2026, 12, 1)  # seed anchor: identical data on every run
 MONTHS = 18
@@ -35,17 +37,8 @@ GL_ACCOUNTS = (
     (4300, "4300", "Concessions", "Income"),
 )
 CHARGE_TYPE, PAYMENT_TYPE, CONCESSION_TYPE = 1, 2, 3  # transactionTypeId (emulator's numbering)
-_FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Iris", "Jon", "Kemi", "Luis"]
-_LAST = ["Moreau", "Okafor", "Park", "Quinn", "Rossi", "Silva", "Tanaka", "Ueda", "Vega", "Wong"]
 _STREETS = ["Canyon Rd", "Aspen Way", "Mesa Dr", "Pine St", "Juniper Ct"]
 _PAYMENT_TYPES = ["ACH", "Check", "Credit Card", "Money Order", "Cash"]
-
-
-def months_back(n: int) -> date:
-    year, month = ANCHOR.year, ANCHOR.month - n
-    while month < 1:
-        year, month = year - 1, month + 12
-    return date(year, month, 1)
 
 
 @dataclass
@@ -112,11 +105,11 @@ def generate(records: int, seed: int) -> Seed:
 def _lease(out: Seed, rng: random.Random, new: Any, property_id: int, unit_id: int, index: int) -> None:
     lease_id = new("lease")
     status = "Past" if index % 11 == 5 else ("Future" if index % 13 == 8 else "Current")
-    start = months_back(MONTHS) if status != "Future" else date(2027, 1, 1)
-    end = date(start.year + 2, start.month, 1) if status != "Past" else months_back(3)
+    start = month_start(ANCHOR, MONTHS) if status != "Future" else date(2027, 1, 1)
+    end = date(start.year + 2, start.month, 1) if status != "Past" else month_start(ANCHOR, 3)
     people = [new("customer") for _ in range(1 + (index % 3 == 0))]
     for position, customer_id in enumerate(people):
-        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         out.customers[customer_id] = {
             "id": customer_id,
             "propertyId": property_id,
@@ -169,7 +162,7 @@ def _lease(out: Seed, rng: random.Random, new: Any, property_id: int, unit_id: i
     months = MONTHS if status == "Current" else MONTHS - 3
     payer = people[0]
     for m in range(months, -1, -1):
-        day = months_back(m)
+        day = month_start(ANCHOR, m)
         charge = new("txn")
         out.transactions[charge] = _txn(charge, lease_id, payer, RENT, rent, day, "Rent", CHARGE_TYPE)
         if (index + m) % 9 == 4:

@@ -52,11 +52,7 @@ def _unrouted(exc: HTTPException) -> Response:
 
 
 def create_propertyware_app(
-    *,
-    records: int = 200,
-    seed: int = 7,
-    key: ApiKey = DEFAULT_KEY,
-    requests_per_second: float | None = None,
+    *, records: int = 200, seed: int = 7, key: ApiKey = DEFAULT_KEY, requests_per_second: float | None = None
 ) -> Starlette:
     """Propertyware with `records` tenants of deterministic data, accepting only `key`. State
     lives on `app.state.store` (a `PwStore`)."""

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from pmsgate.emulators.rentmanager.wire import BASE, FREQUENCIES, day, stamp
+from pmsgate.emulators.seeding import month_start
 
 Record = dict[str, Any]
 FIRST = ("Ava", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "June", "Kai", "Lena")
@@ -59,11 +60,6 @@ CONTACT_EMBEDS = ("Contacts", "Contacts.PhoneNumbers", "Contacts.PhoneNumbers.Ph
 # Phone number types (a company can define its own; these ids are inferred).
 PHONE_TYPES = {1: "Home", 2: "Work", 3: "Cell", 4: "Fax"}
 _FREQUENCY_ID = {name: number for number, name in FREQUENCIES.items()}
-
-
-def _months_before(anchor: date, months: int) -> date:
-    index = anchor.year * 12 + anchor.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 class Seeder:
@@ -159,8 +155,8 @@ class Seeder:
         first, last = FIRST[index % len(FIRST)], LAST[(index // len(FIRST)) % len(LAST)]
         tenant_id = self.take("Tenants")
         old = index % 15 == 7  # moved out long ago: its whole ledger predates the last year
-        start = _months_before(BASE.date(), rng.randint(19, 30) if old else rng.randint(2, 18))
-        end = _months_before(BASE.date(), rng.randint(13, 16)) if old else None
+        start = month_start(BASE.date(), rng.randint(19, 30) if old else rng.randint(2, 18))
+        end = month_start(BASE.date(), rng.randint(13, 16)) if old else None
         rent = unit["MarketRent"]
         self.out["Tenants"].append(
             {
@@ -282,7 +278,7 @@ class Seeder:
             if rng.random() < 0.9:
                 paid = rent if rng.random() < 0.85 else (rent / 2).quantize(Decimal("0.01"))
                 self.payment(tenant_id, charge, paid, month + timedelta(days=rng.randint(0, 6)))
-            month = _months_before(month, -1)
+            month = month_start(month, -1)
 
     def charge(
         self, tenant_id: int, unit: Record, type_id: int, amount: Decimal, on: date, comment: str

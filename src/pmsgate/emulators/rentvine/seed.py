@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pmsgate.emulators.rentvine.wire import BASE, TODAY, money, stamp, ymd
+from pmsgate.emulators.seeding import month_start
 
 Record = dict[str, Any]
 
@@ -59,11 +60,6 @@ class Seed:
         value = self.next_ids[table]
         self.next_ids[table] += 1
         return value
-
-
-def _months_back(day: date, months: int) -> date:
-    total = day.year * 12 + day.month - 1 - months
-    return date(total // 12, total % 12 + 1, 1)
 
 
 def _changed(rng: random.Random, within_days: int = 400) -> str:
@@ -131,15 +127,15 @@ def _property(rng: random.Random, out: Seed, index: int) -> list[Record]:
 def _lease(rng: random.Random, out: Seed, unit: Record, size: int) -> None:
     kind = rng.choices(("active", "closed", "pending"), weights=(8, 1, 1))[0]
     if kind == "active":
-        start = _months_back(TODAY, rng.randint(1, 30))
+        start = month_start(TODAY, rng.randint(1, 30))
         end: date | None = start + timedelta(days=364)
         status, closed = 2, None
     elif kind == "closed":
-        start = _months_back(TODAY, rng.randint(26, 36))
-        end = _months_back(TODAY, rng.randint(14, 24)) - timedelta(days=1)
+        start = month_start(TODAY, rng.randint(26, 36))
+        end = month_start(TODAY, rng.randint(14, 24)) - timedelta(days=1)
         status, closed = 3, end
     else:
-        start, end, status, closed = _months_back(TODAY, -1), _months_back(TODAY, -13), 1, None
+        start, end, status, closed = month_start(TODAY, -1), month_start(TODAY, -13), 1, None
     rent = rng.randint(90, 250) * 1000
     tenants = []
     for n in range(size):
@@ -197,7 +193,7 @@ def _recurring(
 
 
 def _ledger(rng: random.Random, out: Seed, lease: Record, rent: int, start: date, end: date) -> None:
-    month = max(start, _months_back(TODAY, 24))
+    month = max(start, month_start(TODAY, 24))
     pets = any(
         r["accountID"] == PET_FEE and r["leaseID"] == lease["leaseID"] for r in out.tables["recurring"]
     )
@@ -212,7 +208,7 @@ def _ledger(rng: random.Random, out: Seed, lease: Record, rent: int, start: date
             )
         if rng.random() < 0.05:
             _txn(out, lease, 3, RENT, 2500, month + timedelta(days=2), "Rent concession", primary)
-        if month < _months_back(TODAY, 0) or rng.random() < 0.6:
+        if month < month_start(TODAY, 0) or rng.random() < 0.6:
             paid = rng.choice((charges, charges, charges, charges[:1]))
             total = sum(c["_cents"] for c in paid)
             payment = _txn(
@@ -225,7 +221,7 @@ def _ledger(rng: random.Random, out: Seed, lease: Record, rent: int, start: date
                     {"chargeTransactionID": charge["transactionID"], "amount": charge["amount"]}
                 )
                 charge["amountPaid"] = charge["amount"]
-        month = _months_back(month, -1)
+        month = month_start(month, -1)
 
 
 def _txn(

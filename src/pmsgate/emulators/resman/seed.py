@@ -16,6 +16,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pmsgate.emulators.seeding import FIRST_NAMES, LAST_NAMES, month_start
+
 Record = dict[str, Any]
 BASE = date(2026, 1, 1)  # seed anchor: identical data on every run
 MONTHS = 18
@@ -37,8 +39,6 @@ GL_ACCOUNTS: list[tuple[str, str, str]] = [
     ("4900", "Concessions", "Income"),
 ]
 PAYMENT_TYPES = ("Check", "ACH", "Credit Card", "Money Order", "Cash")
-_FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Iris", "Jon", "Kemi", "Luis"]
-_LAST = ["Moreau", "Okafor", "Park", "Quinn", "Rossi", "Silva", "Tanaka", "Ueda", "Vega", "Wong"]
 _STREETS = ["Maple Ave", "Oak St", "Harbor Rd", "Elm Ct", "Pine Blvd"]
 
 
@@ -49,13 +49,6 @@ def money(cents: int) -> str:
 
 def guid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-
-
-def months_back(n: int) -> date:
-    year, month = BASE.year, BASE.month - n
-    while month < 1:
-        year, month = year - 1, month + 12
-    return date(year, month, 1)
 
 
 @dataclass
@@ -102,7 +95,7 @@ def generate(records: int, seed: int) -> Seed:
         out.properties.append(
             {
                 "PropertyID": property_id,
-                "Name": f"{rng.choice(_LAST)} Commons {p + 1}",
+                "Name": f"{rng.choice(LAST_NAMES)} Commons {p + 1}",
                 "StreetAddress": f"{100 + p} {rng.choice(_STREETS)}",
                 "City": "Dallas",
                 "State": "TX",
@@ -140,7 +133,7 @@ def _property(rng: random.Random, out: Seed, property_id: str, residents: int) -
     made = 0
     for index in range(leases):
         unit = units[index]
-        start = months_back(rng.randrange(6, MONTHS + 6))
+        start = month_start(BASE, rng.randrange(6, MONTHS + 6))
         rent_cents = rng.randrange(110000, 190000, 5)
         lease = {"LeaseID": guid(rng), "UnitID": unit["UnitID"]}
         status = "Notice to Vacate" if index % 9 == 8 else "Current"
@@ -157,8 +150,8 @@ def _property(rng: random.Random, out: Seed, property_id: str, residents: int) -
                     "UnitID": unit["UnitID"],
                     "UnitNumber": unit["UnitNumber"],
                     "Building": unit["Building"],
-                    "FirstName": rng.choice(_FIRST),
-                    "LastName": rng.choice(_LAST),
+                    "FirstName": rng.choice(FIRST_NAMES),
+                    "LastName": rng.choice(LAST_NAMES),
                     "Email": f"resident{made + h + 1}@example.com",
                     "MobilePhone": f"214-555-{1000 + made + h:04d}",
                     "HomePhone": None if h else f"972-555-{2000 + made:04d}",
@@ -197,7 +190,7 @@ def _ledger(
     rng: random.Random, ledger: list[Record], lease: Record, person: str, start: date, rent: int
 ) -> None:
     for n in range(MONTHS - 1, -1, -1):
-        month = months_back(n)
+        month = month_start(BASE, n)
         if month < start:
             continue
         ledger.append(line(rng, "Charge", lease, person, month, rent, code="RENT", description="Rent"))

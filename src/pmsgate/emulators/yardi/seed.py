@@ -16,14 +16,14 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from pmsgate.emulators.seeding import FIRST_NAMES, LAST_NAMES, month_start
+
 Row = dict[str, Any]
 # The ledger ends in the current month, so a sync's 365-day window always finds recent data;
 # within a month every run (and every machine) sees identical data.
 BASE = datetime.now(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 MONTHS = 18
 UNITS_PER_PROPERTY = 12
-_FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Iris", "Jon", "Kemi", "Luis"]
-_LAST = ["Moreau", "Okafor", "Park", "Quinn", "Rossi", "Silva", "Tanaka", "Ueda", "Vega", "Wong"]
 _PLACES = ["ocean", "maple", "harbor", "cedar", "summit", "willow"]
 _CITIES = [("Austin", "TX", "78701"), ("Denver", "CO", "80202"), ("Tampa", "FL", "33602")]
 CHARGE_TYPES = (
@@ -56,13 +56,6 @@ class Seed:
 def money(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-
-
-def _month(n_back: int) -> date:
-    year, month = BASE.year, BASE.month - n_back
-    while month < 1:
-        year, month = year - 1, month + 12
-    return date(year, month, 1)
 
 
 def generate(records: int, seed: int) -> Seed:
@@ -104,14 +97,14 @@ def generate(records: int, seed: int) -> Seed:
     for t in range(records):
         unit = units[t % len(units)]
         unit["Status"] = "Occupied"
-        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         code = f"t{t + 1:07d}"
-        moved_in = _month(MONTHS + rng.randrange(0, 6))
+        moved_in = month_start(BASE, MONTHS + rng.randrange(0, 6))
         rent_cents = int(Decimal(unit["MarketRent"]) * 100)
         status = rng.choice(["Current", "Current", "Current", "Notice", "Past"])
         residents = [_resident(code, "Primary", first, last, rng)]
         if rng.random() < 0.4:
-            residents.append(_resident(f"r{t + 1:07d}", "Roommate", rng.choice(_FIRST), last, rng))
+            residents.append(_resident(f"r{t + 1:07d}", "Roommate", rng.choice(FIRST_NAMES), last, rng))
         tenant: Row = {
             "TenantCode": code,
             "PropertyID": unit["PropertyID"],
@@ -144,7 +137,7 @@ def generate(records: int, seed: int) -> Seed:
             }
         )
         for n in range(MONTHS, -1, -1):
-            day = _month(n)
+            day = month_start(BASE, n)
             txn_id += 1
             out.transactions.append(_charge(txn_id, tenant, day, "rent", rent_cents, "Rent"))
             if rng.random() < 0.2:
