@@ -4,6 +4,10 @@ Each vendor's `credentials.py` declares its own fields (Propexo's shape for that
 titles and descriptions for the console's form); the parts that read the same everywhere are here:
 - `VendorCredentials`: unknown fields refused, fields accepted by alias or name, and `secrets()`,
   the values to redact from exchange logs: every `SecretStr` field that is set, in field order;
+- `VendorCredentials.named`: the values a vendor sends on every call (headers, form fields, SOAP
+  elements) by their wire names, in the vendor's order;
+- `text_field`, `secret_field`: a required field (non-empty text, or a secret) with its alias,
+  title and description;
 - `override_url`: the optional `baseUrl` field that points an integration at another server (a
   sandbox, a proxy, pmsgate's emulator);
 - `company_id_field`: the `companyId` field of a vendor with one host per company, held to
@@ -14,6 +18,7 @@ titles and descriptions for the console's form); the parts that read the same ev
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,6 +35,22 @@ class VendorCredentials(BaseModel):
         know to hide it: a custom header, a form field, a SOAP element)."""
         values = (getattr(self, name) for name in type(self).model_fields)
         return [v.get_secret_value() for v in values if isinstance(v, SecretStr) and v.get_secret_value()]
+
+    def named(self, wire_names: Mapping[str, str]) -> dict[str, str]:
+        """{wire name: value} for each (wire name -> field name) of `wire_names`, in its order,
+        secrets revealed: what the vendor reads its login from on every call."""
+        values = {wire: getattr(self, name) for wire, name in wire_names.items()}
+        return {k: v.get_secret_value() if isinstance(v, SecretStr) else v for k, v in values.items()}
+
+
+def text_field(alias: str | None, title: str, description: str) -> Any:
+    """A required, non-empty text field."""
+    return Field(alias=alias, min_length=1, title=title, description=description)
+
+
+def secret_field(alias: str | None, title: str, description: str) -> Any:
+    """A required secret (shown nowhere, redacted from exchange logs by `secrets()`)."""
+    return Field(alias=alias, title=title, description=description)
 
 
 def override_url(description: str) -> Any:

@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -32,7 +33,7 @@ from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.kit.outbound import OutboundRefused, guarded_transport
 from pmsgate.kit.redact import REDACTED, Redactor
 
-__all__ = ["REDACTED", "Exchange", "RetryPolicy", "VendorHttp", "redact"]
+__all__ = ["REDACTED", "Exchange", "RetryPolicy", "VendorHttp", "json_answer", "redact", "retry_after"]
 
 _MAX_LOGGED_BODY = 20_000
 UNSENDABLE_HEADER = "a request header holds characters HTTP headers cannot carry (check the credentials)"
@@ -65,7 +66,8 @@ class RetryPolicy:
         return random.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
 
 
-def _retry_after(response: httpx.Response, default: float) -> float:
+def retry_after(response: httpx.Response, default: float) -> float:
+    """The seconds a 429 or 503 asks to wait (`Retry-After`: seconds or an HTTP date), else `default`."""
     value = response.headers.get("retry-after")
     if not value:
         return default
@@ -76,6 +78,18 @@ def _retry_after(response: httpx.Response, default: float) -> float:
             return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
         except (TypeError, ValueError):
             return default
+
+
+def json_answer(response: httpx.Response, who: str = "the PMS", *, exact: bool = False) -> Any:
+    """The response's JSON body; with `exact`, numbers with a fraction as Decimal (1234.56 must
+    become 123456 cents, never 123455). A body that is not JSON is a TransientError naming `who`."""
+    try:
+        return response.json(parse_float=Decimal) if exact else response.json()
+    except ValueError:
+        raise TransientError(
+            f"{who} answered {response.status_code} with a body that is not JSON",
+            status_code=response.status_code,
+        ) from None
 
 
 def redact(value: Any, secrets: Iterable[str]) -> Any:
@@ -213,7 +227,7 @@ class VendorHttp:
                 return response
             message = self.redactor.text(self._error_message(response))
             if status == 429:
-                wait = _retry_after(response, self.retry.delay(attempt))
+                wait = retry_after(response, self.retry.delay(attempt))
                 if self.bucket is not None:
                     self.bucket.pause(wait)
                 if self.max_wait is not None and wait > self.max_wait:

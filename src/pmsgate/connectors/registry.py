@@ -17,7 +17,7 @@ from pmsgate.canonical.enums import Vendor
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Connector
 from pmsgate.connectors.http import RetryPolicy, VendorHttp
-from pmsgate.connectors.throttle import RequestBudget
+from pmsgate.connectors.throttle import RequestBudget, TokenBucket, bucket_for
 from pmsgate.connectors.writes import OperationRules, WriteOperation
 from pmsgate.kit.redact import secret_values
 
@@ -31,6 +31,34 @@ class ConnectorContext:
     budget: RequestBudget = field(default_factory=lambda: RequestBudget(10, 1))
     transport: httpx.BaseTransport | None = None  # tests may route in-process
     retry: RetryPolicy | None = None
+
+    def bucket_or_shared(self, bucket: TokenBucket | None) -> TokenBucket:
+        """`bucket` when given (tests pass one that does not sleep), else the integration's shared
+        request budget."""
+        return bucket or bucket_for(self.integration_id, self.budget)
+
+    def vendor_http(
+        self,
+        secrets: list[str],
+        *,
+        bucket: TokenBucket | None,
+        headers: dict[str, str],
+        error_message: Callable[[httpx.Response], str],
+        auth: httpx.Auth | None = None,
+        base_url: str | None = None,
+    ) -> VendorHttp:
+        """The connector's VendorHttp for this integration: its base URL (unless `base_url`
+        overrides it), budget, retry policy and transport, redacting `secrets`."""
+        return VendorHttp(
+            base_url or self.base_url,
+            bucket=self.bucket_or_shared(bucket),
+            headers=headers,
+            auth=auth,
+            retry=self.retry,
+            secrets=secrets,
+            transport=self.transport,
+            error_message=error_message,
+        )
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ the paging loops stay in the vendors' `connector.py`. What they share lives here
   `Page.skipped` (model, x_id, reason) instead of failing the stream;
 - `probe_access`: `Connector.data_access()` from one small request per model (refused
   credentials -> nothing readable; 403 or another refusal -> that model is not);
-- `no_stream`: the error for a model a vendor does not stream on its own;
+- `no_stream`: the error for a model a vendor does not stream on its own (`children_of` inverts
+  its `PARENT_OF` table for `probe_access`);
 - `numeric_ids`: the property filter for vendors whose ids are integers.
 """
 
@@ -96,6 +97,14 @@ def probe_access(
     except AuthError:
         return dict.fromkeys(every_model, False)
     return access
+
+
+def children_of(parent_of: Mapping[Model, Model]) -> dict[Model, list[Model]]:
+    """parent model -> the models read inside its pages (the inverse of a `PARENT_OF` table)."""
+    children: dict[Model, list[Model]] = {}
+    for child, parent in parent_of.items():
+        children.setdefault(parent, []).append(child)
+    return children
 
 
 def no_stream(vendor_name: str, model: Model, parent_of: Mapping[Model, Model]) -> PermanentError:

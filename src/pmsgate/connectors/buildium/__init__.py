@@ -7,29 +7,14 @@ See docs/vendors/buildium.md.
 """
 
 from pmsgate.canonical.enums import Vendor
-from pmsgate.canonical.registry import Model
 from pmsgate.connectors.buildium.connector import BuildiumConnector
 from pmsgate.connectors.buildium.credentials import BuildiumCredentials
 from pmsgate.connectors.buildium.rules import BUILDIUM_RULES
+from pmsgate.connectors.buildium.streams import MODELS
 from pmsgate.connectors.registry import VendorDefinition, register
 from pmsgate.connectors.throttle import RequestBudget
 
 BASE_URL = "https://api.buildium.com"
-MODELS = frozenset(
-    {
-        Model.PROPERTIES,
-        Model.UNITS,
-        Model.RESIDENTS,
-        Model.LEASES,
-        Model.RESIDENTS_TO_LEASES,
-        Model.FINANCIAL_ACCOUNTS,
-        Model.RESIDENT_CHARGES,
-        Model.RESIDENT_PAYMENTS,
-        Model.RESIDENT_ALLOCATIONS,
-        Model.RECURRING_RESIDENT_CHARGES,
-    }
-)
-
 register(
     VendorDefinition(
         vendor=Vendor.BUILDIUM,

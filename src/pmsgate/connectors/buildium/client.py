@@ -8,14 +8,12 @@ JSON numbers are parsed as Decimal so money keeps its exact digits (`1450.1` is 
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from typing import Any
 
 import httpx
 
 from pmsgate.connectors.errors import TransientError
-from pmsgate.connectors.http import VendorHttp
+from pmsgate.connectors.http import VendorHttp, json_answer
 
 MAX_LIMIT = 1000  # Buildium answers 400 above this
 TOTAL_HEADER = "x-total-count"
@@ -37,13 +35,7 @@ def error_message(response: httpx.Response) -> str:
 
 
 def decode(response: httpx.Response) -> Any:
-    try:
-        return json.loads(response.content, parse_float=Decimal)
-    except ValueError:
-        raise TransientError(
-            f"Buildium answered {response.status_code} with a body that is not JSON",
-            status_code=response.status_code,
-        ) from None
+    return json_answer(response, "Buildium", exact=True)
 
 
 class BuildiumClient:

@@ -27,18 +27,17 @@ from pmsgate.connectors.buildium.streams import (
     LEASES_PATH,
     LEDGER_STREAMS,
     LIST_STREAMS,
+    MODELS,
     ORDER,
     PARENT_OF,
     RECURRING_PATH,
-    STREAMED,
     LedgerStream,
 )
 from pmsgate.connectors.buildium.windows import MAX_SPAN, instant_windows, stamp
 from pmsgate.connectors.buildium.writes import BuildiumWrites
-from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.registry import ConnectorContext
-from pmsgate.connectors.streaming import MALFORMED, map_records, no_stream, probe_access
-from pmsgate.connectors.throttle import TokenBucket, bucket_for
+from pmsgate.connectors.streaming import MALFORMED, children_of, map_records, no_stream, probe_access
+from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.connectors.writes import DelegatedWrites
 from pmsgate.kit.timeutil import utcnow
 
@@ -49,20 +48,17 @@ class BuildiumConnector(DelegatedWrites):
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         self.vendor = context.vendor
         credentials = BuildiumCredentials.model_validate(context.credentials)
-        self.http = VendorHttp(
-            context.base_url,
-            bucket=bucket or bucket_for(context.integration_id, context.budget),
+        self.http = context.vendor_http(
+            credentials.secrets(),
+            bucket=bucket,
             headers={"Accept": "application/json", **credentials.headers()},
-            retry=context.retry,
-            secrets=credentials.secrets(),
-            transport=context.transport,
             error_message=error_message,
         )
         self.client = BuildiumClient(self.http)
         self._writes = BuildiumWrites(self.client)
 
     def supported_models(self) -> frozenset[Model]:
-        return STREAMED | frozenset(PARENT_OF)
+        return MODELS
 
     def check_credentials(self) -> None:
         self.client.page("/v1/glaccounts", {}, 0, 1)
@@ -73,12 +69,9 @@ class BuildiumConnector(DelegatedWrites):
             **dict.fromkeys(LEDGER_STREAMS, LEASES_PATH),
             Model.RECURRING_RESIDENT_CHARGES: RECURRING_PATH,
         }
-        children: dict[Model, list[Model]] = {}
-        for child, parent in PARENT_OF.items():
-            children.setdefault(parent, []).append(child)
         return probe_access(
             {model: [partial(self.client.page, path, {}, 0, 1)] for model, path in probes.items()},
-            children=children,
+            children=children_of(PARENT_OF),
             every_model=self.supported_models(),
         )
 

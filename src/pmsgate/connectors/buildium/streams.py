@@ -70,3 +70,4 @@ PARENT_OF: dict[Model, Model] = {child: s.model for s in _ALL for child in s.chi
 STREAMED: frozenset[Model] = (
     frozenset(LIST_STREAMS) | frozenset(LEDGER_STREAMS) | {Model.RECURRING_RESIDENT_CHARGES}
 )
+MODELS: frozenset[Model] = STREAMED | frozenset(PARENT_OF)  # what the connector reads

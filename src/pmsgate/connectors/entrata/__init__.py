@@ -9,15 +9,12 @@ supported (405), as at Propexo. See docs/vendors/entrata.md.
 """
 
 from pmsgate.canonical.enums import Vendor
-from pmsgate.canonical.registry import Model
 from pmsgate.connectors.entrata.connector import EntrataConnector
 from pmsgate.connectors.entrata.credentials import EntrataCredentials, public_url
 from pmsgate.connectors.entrata.rules import ENTRATA_RULES
-from pmsgate.connectors.entrata.streams import PARENT_OF, STREAMED
+from pmsgate.connectors.entrata.streams import MODELS
 from pmsgate.connectors.registry import VendorDefinition, register
 from pmsgate.connectors.throttle import RequestBudget
-
-MODELS: frozenset[Model] = STREAMED | frozenset(PARENT_OF)
 
 register(
     VendorDefinition(

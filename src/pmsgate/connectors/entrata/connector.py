@@ -26,16 +26,22 @@ from pmsgate.connectors.entrata.streams import (
     GET_PAYMENTS,
     GET_PROPERTIES,
     MAX_PER_PAGE,
+    MODELS,
     PARENT_OF,
-    STREAMED,
     STREAMS,
     Stream,
 )
 from pmsgate.connectors.entrata.writes import EntrataWrites
-from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.registry import ConnectorContext
-from pmsgate.connectors.streaming import MALFORMED, map_records, no_stream, numeric_ids, probe_access
-from pmsgate.connectors.throttle import TokenBucket, bucket_for
+from pmsgate.connectors.streaming import (
+    MALFORMED,
+    children_of,
+    map_records,
+    no_stream,
+    numeric_ids,
+    probe_access,
+)
+from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.connectors.writes import DelegatedWrites
 
 PAYMENT_WINDOW_DAYS = 92  # getArPayments has no paging: a quarter of the client's payments per call
@@ -46,22 +52,19 @@ class EntrataConnector(DelegatedWrites):
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         self.vendor = context.vendor
         credentials = EntrataCredentials.model_validate(context.credentials)
-        bucket = bucket or bucket_for(context.integration_id, context.budget)
-        self.http = VendorHttp(
-            context.base_url,
+        bucket = context.bucket_or_shared(bucket)
+        self.http = context.vendor_http(
+            credentials.secrets(),
             bucket=bucket,
             headers={"Accept": "application/json", **credentials.headers()},
             auth=credentials.auth(),
-            retry=context.retry,
-            secrets=credentials.secrets(),
-            transport=context.transport,
             error_message=error_message,
         )
         self.client = EntrataClient(self.http, credentials.auth_block(), bucket)
         self._writes = EntrataWrites(self.client)
 
     def supported_models(self) -> frozenset[Model]:
-        return STREAMED | frozenset(PARENT_OF)
+        return MODELS
 
     def check_credentials(self) -> None:
         self.client.call(GET_PROPERTIES, {"propertyLookupCode": "pmsgate-check"})
@@ -89,10 +92,7 @@ class EntrataConnector(DelegatedWrites):
         probes[Model.RESIDENT_PAYMENTS] = [
             partial(self.client.call, GET_PAYMENTS, _payment_params(date.today(), date.today()))
         ]
-        children: dict[Model, list[Model]] = {}
-        for child, parent in PARENT_OF.items():
-            children.setdefault(parent, []).append(child)
-        return probe_access(probes, children=children, every_model=self.supported_models())
+        return probe_access(probes, children=children_of(PARENT_OF), every_model=self.supported_models())
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
         if request.model in STREAMS:

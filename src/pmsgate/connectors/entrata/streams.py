@@ -204,3 +204,4 @@ PARENT_OF: dict[Model, Model] = {
     **dict.fromkeys(PAYMENTS_CHILDREN, Model.RESIDENT_PAYMENTS),
 }
 STREAMED: frozenset[Model] = frozenset(STREAMS) | {Model.RESIDENT_PAYMENTS}
+MODELS: frozenset[Model] = STREAMED | frozenset(PARENT_OF)  # what the connector reads

@@ -3,15 +3,13 @@ money, and the `ErrorResponse` shape turned into readable messages."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 import httpx
 
 from pmsgate.connectors.errors import TransientError
-from pmsgate.connectors.http import VendorHttp
+from pmsgate.connectors.http import VendorHttp, json_answer
 
 
 def error_message(response: httpx.Response) -> str:
@@ -41,13 +39,7 @@ def error_message(response: httpx.Response) -> str:
 
 def decode(response: httpx.Response) -> Any:
     """The JSON body with numbers as Decimal: 1234.56 must become 123456 cents, never 123455."""
-    try:
-        return json.loads(response.content, parse_float=Decimal)
-    except ValueError:
-        raise TransientError(
-            f"the PMS answered {response.status_code} with a body that is not JSON",
-            status_code=response.status_code,
-        ) from None
+    return json_answer(response, exact=True)
 
 
 def stamp(value: datetime) -> str:

@@ -20,7 +20,6 @@ from pmsgate.canonical.records import NO_PROPERTY, CanonicalRecord, PropertyReco
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
 from pmsgate.connectors.errors import PermanentError
-from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.propertyware.client import PropertywareClient, error_message, stamp
 from pmsgate.connectors.propertyware.credentials import PropertywareRestCredentials
 from pmsgate.connectors.propertyware.places import Places, lease_ids_in
@@ -28,7 +27,7 @@ from pmsgate.connectors.propertyware.streams import MAX_PAGE_SIZE, MODELS, PAREN
 from pmsgate.connectors.propertyware.writes import PropertywareWrites
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.streaming import Probe, map_records, no_stream, probe_access
-from pmsgate.connectors.throttle import TokenBucket, bucket_for
+from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.connectors.writes import DelegatedWrites
 
 DEFAULT_BASE_URL = "https://api.propertyware.com/pw/api/rest/v1"
@@ -39,14 +38,12 @@ class PropertywareConnector(DelegatedWrites):
 
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         credentials = PropertywareRestCredentials.model_validate(context.credentials)
-        self.http = VendorHttp(
-            context.base_url or DEFAULT_BASE_URL,
-            bucket=bucket or bucket_for(context.integration_id, context.budget),
+        self.http = context.vendor_http(
+            credentials.secrets(),
+            bucket=bucket,
             headers={"Accept": "application/json", **credentials.headers()},
-            retry=context.retry,
-            secrets=credentials.secrets(),
-            transport=context.transport,
             error_message=error_message,
+            base_url=context.base_url or DEFAULT_BASE_URL,
         )
         self.client = PropertywareClient(self.http)
         self._places: Places | None = None

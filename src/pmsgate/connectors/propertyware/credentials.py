@@ -7,33 +7,29 @@ under Setup > Administration Setup > API Keys, scoped per resource group (READ/W
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field, SecretStr
+from pydantic import ConfigDict, SecretStr
 
-from pmsgate.connectors.credentials import VendorCredentials, override_url
+from pmsgate.connectors.credentials import VendorCredentials, override_url, secret_field, text_field
+
+# Propertyware's header -> the field it carries.
+_HEADERS = {
+    "x-propertyware-client-id": "client_id",
+    "x-propertyware-client-secret": "client_secret",
+    "x-propertyware-system-id": "system_id",
+}
 
 
 class PropertywareRestCredentials(VendorCredentials):
     model_config = ConfigDict(title="Propertyware REST")
 
-    client_id: str = Field(
-        alias="clientId", min_length=1, title="Client id", description="The API key's client id"
+    client_id: str = text_field("clientId", "Client id", "The API key's client id")
+    client_secret: SecretStr = secret_field(
+        "clientSecret", "Client secret", "The API key's secret (shown once)"
     )
-    client_secret: SecretStr = Field(
-        alias="clientSecret", title="Client secret", description="The API key's secret (shown once)"
-    )
-    system_id: str = Field(
-        alias="systemId",
-        min_length=1,
-        title="System id",
-        description="The system/organization ID to query data from",
-    )
+    system_id: str = text_field("systemId", "System id", "The system/organization ID to query data from")
     base_url: str | None = override_url(
         "Override of https://api.propertyware.com/pw/api/rest/v1 (an emulator, a proxy)"
     )
 
     def headers(self) -> dict[str, str]:
-        return {
-            "x-propertyware-client-id": self.client_id,
-            "x-propertyware-client-secret": self.client_secret.get_secret_value(),
-            "x-propertyware-system-id": self.system_id,
-        }
+        return self.named(_HEADERS)

@@ -5,15 +5,12 @@ Token login (user or partner token), RQL-filtered paged reads of every billing m
 """
 
 from pmsgate.canonical.enums import Vendor
-from pmsgate.canonical.registry import Model
 from pmsgate.connectors.registry import VendorDefinition, register
 from pmsgate.connectors.rentmanager.connector import RentManagerConnector
 from pmsgate.connectors.rentmanager.credentials import RentManagerCredentials, public_url
 from pmsgate.connectors.rentmanager.rules import WRITE_RULES
-from pmsgate.connectors.rentmanager.streams import PARENT_OF, STREAMS
+from pmsgate.connectors.rentmanager.streams import MODELS
 from pmsgate.connectors.throttle import RequestBudget
-
-MODELS: frozenset[Model] = frozenset(STREAMS) | frozenset(PARENT_OF)
 
 register(
     VendorDefinition(

@@ -18,17 +18,16 @@ from typing import Any
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
-from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.rentmanager.credentials import RentManagerCredentials
 from pmsgate.connectors.rentmanager.mapping import Places
 from pmsgate.connectors.rentmanager.paging import fetch_page
 from pmsgate.connectors.rentmanager.places import load_places
 from pmsgate.connectors.rentmanager.session import RMSession, error_message
-from pmsgate.connectors.rentmanager.streams import MAX_PAGE_SIZE, PARENT_OF, STREAMS, Part, Stream
+from pmsgate.connectors.rentmanager.streams import MAX_PAGE_SIZE, MODELS, PARENT_OF, STREAMS, Part, Stream
 from pmsgate.connectors.rentmanager.writes import RMWrites
 from pmsgate.connectors.streaming import Probe, map_records, no_stream, numeric_ids, probe_access
-from pmsgate.connectors.throttle import TokenBucket, bucket_for
+from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.connectors.writes import DelegatedWrites
 
 
@@ -36,14 +35,12 @@ class RentManagerConnector(DelegatedWrites):
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         self.vendor = context.vendor
         self.credentials = RentManagerCredentials.model_validate(context.credentials)
-        self.http = VendorHttp(
-            self.credentials.base_url or context.base_url,  # baseUrl wins, as in resolve_base_url
-            bucket=bucket or bucket_for(context.integration_id, context.budget),
+        self.http = context.vendor_http(
+            self.credentials.secrets(),
+            bucket=bucket,
             headers={"Accept": "application/json"},
-            retry=context.retry,
-            secrets=self.credentials.secrets(),
-            transport=context.transport,
             error_message=error_message,
+            base_url=self.credentials.base_url,  # baseUrl wins, as in resolve_base_url
         )
         self.session = RMSession(self.http, self.credentials.login_body())
         self._places = Places(tz=self.credentials.tz, today=datetime.now(self.credentials.tz).date())
@@ -54,7 +51,7 @@ class RentManagerConnector(DelegatedWrites):
         return self._places
 
     def supported_models(self) -> frozenset[Model]:
-        return frozenset(STREAMS) | frozenset(PARENT_OF)
+        return MODELS
 
     def check_credentials(self) -> None:
         self.session.login()

@@ -5,13 +5,12 @@ resending even a write is safe."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import httpx
 
-from pmsgate.connectors.errors import AuthError, PermanentError, TransientError
-from pmsgate.connectors.http import VendorHttp, redact
+from pmsgate.connectors.errors import AuthError, PermanentError
+from pmsgate.connectors.http import VendorHttp, json_answer, redact
 
 LOGIN_PATH = "/Authentication/AuthorizeUser"
 TOKEN_HEADER = "X-RM12Api-ApiToken"  # noqa: S105 (a header name)
@@ -37,13 +36,7 @@ def json_body(response: httpx.Response) -> Any:
     """The body with JSON numbers as Decimal (RM's money is a JSON number; floats would round)."""
     if response.status_code == 204 or not response.content:
         return None
-    try:
-        return response.json(parse_float=Decimal)
-    except ValueError:
-        raise TransientError(
-            f"Rent Manager answered {response.status_code} with a body that is not JSON",
-            status_code=response.status_code,
-        ) from None
+    return json_answer(response, "Rent Manager", exact=True)
 
 
 class RMSession:

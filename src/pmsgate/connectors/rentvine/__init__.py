@@ -13,7 +13,7 @@ from pmsgate.connectors.registry import VendorDefinition, register
 from pmsgate.connectors.rentvine.connector import RentvineConnector
 from pmsgate.connectors.rentvine.credentials import RentvineCredentials, public_url
 from pmsgate.connectors.rentvine.rules import RENTVINE_RULES
-from pmsgate.connectors.rentvine.streams import PARENT_OF, STREAMS
+from pmsgate.connectors.rentvine.streams import MODELS
 from pmsgate.connectors.throttle import RequestBudget
 
 # Rentvine publishes no rate limit; 5 requests a second is a conservative default that an
@@ -27,7 +27,7 @@ register(
         factory=RentvineConnector,
         default_base_url=public_url,  # https://{companyId}.rentvine.com/api/manager
         default_budget=BUDGET,
-        models=frozenset(STREAMS) | frozenset(PARENT_OF) | {Model.RESIDENTS_TO_LEASES},
+        models=MODELS | {Model.RESIDENTS_TO_LEASES},  # read with the leases' tenants
         write_rules=RENTVINE_RULES,
         docs="docs/vendors/rentvine.md",
     )

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from pmsgate.connectors.errors import TransientError
-from pmsgate.connectors.http import VendorHttp
+from pmsgate.connectors.http import VendorHttp, json_answer
 
 
 def error_message(response: httpx.Response) -> str:
@@ -32,13 +32,7 @@ def error_message(response: httpx.Response) -> str:
 
 
 def json_of(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        raise TransientError(
-            f"Rentvine answered {response.status_code} with a body that is not JSON",
-            status_code=response.status_code,
-        ) from None
+    return json_answer(response, "Rentvine")
 
 
 class RentvineClient:

@@ -21,7 +21,6 @@ import httpx
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
-from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.rentvine import mapping_ledger as ml
 from pmsgate.connectors.rentvine.client import RentvineClient, error_message
@@ -29,6 +28,7 @@ from pmsgate.connectors.rentvine.credentials import RentvineCredentials
 from pmsgate.connectors.rentvine.fields import entity, local_stamp
 from pmsgate.connectors.rentvine.streams import (
     MAX_PAGE_SIZE,
+    MODELS,
     PARENT_OF,
     STREAMS,
     FanOut,
@@ -36,7 +36,7 @@ from pmsgate.connectors.rentvine.streams import (
 )
 from pmsgate.connectors.rentvine.writes import RentvineWrites
 from pmsgate.connectors.streaming import map_records, no_stream, numeric_ids, probe_access
-from pmsgate.connectors.throttle import TokenBucket, bucket_for
+from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.connectors.writes import DelegatedWrites
 from pmsgate.kit.timeutil import utcnow
 
@@ -53,14 +53,11 @@ class RentvineConnector(DelegatedWrites):
         does not sleep)."""
         self.vendor = context.vendor
         credentials = RentvineCredentials.model_validate(context.credentials)
-        self.http = VendorHttp(
-            context.base_url,
-            bucket=bucket or bucket_for(context.integration_id, context.budget),
+        self.http = context.vendor_http(
+            credentials.secrets(),
+            bucket=bucket,
             headers={"Accept": "application/json"},
             auth=httpx.BasicAuth(credentials.api_key, credentials.api_secret.get_secret_value()),
-            retry=context.retry,
-            secrets=credentials.secrets(),
-            transport=context.transport,
             error_message=error_message,
         )
         self.client = RentvineClient(self.http)
@@ -68,7 +65,7 @@ class RentvineConnector(DelegatedWrites):
         self._writes = RentvineWrites(self.client)
 
     def supported_models(self) -> frozenset[Model]:
-        return frozenset(STREAMS) | frozenset(PARENT_OF)
+        return MODELS
 
     def check_credentials(self) -> None:
         self.client.rows("/properties/export", {"page": 1, "pageSize": 1})

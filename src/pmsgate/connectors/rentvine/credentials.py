@@ -14,6 +14,8 @@ from pmsgate.connectors.credentials import (
     TimeZoneName,
     VendorCredentials,
     override_url,
+    secret_field,
+    text_field,
     time_zone_field,
     zone_of,
 )
@@ -31,14 +33,11 @@ public_url = company_base_url(
 class RentvineCredentials(VendorCredentials):
     model_config = ConfigDict(title="Rentvine")
 
-    api_key: str = Field(
-        alias="apiKey",
-        min_length=1,
-        title="API key",
-        description="Rentvine: Settings > Users, Roles and API > API: the access key",
+    api_key: str = text_field(
+        "apiKey", "API key", "Rentvine: Settings > Users, Roles and API > API: the access key"
     )
-    api_secret: SecretStr = Field(
-        alias="apiSecret", title="API secret", description="The key's secret (Rentvine shows it once)"
+    api_secret: SecretStr = secret_field(
+        "apiSecret", "API secret", "The key's secret (Rentvine shows it once)"
     )
     company_id: str = Field(
         alias="companyId",

@@ -108,3 +108,4 @@ STREAMS: dict[Model, Stream] = {
 }
 # Child models arrive inside their parent's pages; they are never requested on their own.
 PARENT_OF: dict[Model, Model] = {child: s.model for s in STREAMS.values() for child in s.children}
+MODELS: frozenset[Model] = frozenset(STREAMS) | frozenset(PARENT_OF)  # what the connector reads

@@ -10,29 +10,14 @@ See docs/vendors/resman.md (which shapes are inferred).
 """
 
 from pmsgate.canonical.enums import Vendor
-from pmsgate.canonical.registry import Model
 from pmsgate.connectors.registry import VendorDefinition, register
 from pmsgate.connectors.resman.connector import ResManConnector
 from pmsgate.connectors.resman.credentials import ResManCredentials
 from pmsgate.connectors.resman.rules import RESMAN_RULES
+from pmsgate.connectors.resman.streams import MODELS
 from pmsgate.connectors.throttle import RequestBudget
 
 BASE_URL = "https://api.myresman.com"
-MODELS = frozenset(
-    {
-        Model.PROPERTIES,
-        Model.UNITS,
-        Model.RESIDENTS,
-        Model.LEASES,
-        Model.RESIDENTS_TO_LEASES,
-        Model.CHARGE_CODES,
-        Model.FINANCIAL_ACCOUNTS,
-        Model.RESIDENT_CHARGES,
-        Model.RESIDENT_PAYMENTS,
-        Model.RECURRING_RESIDENT_CHARGES,
-    }
-)
-
 register(
     VendorDefinition(
         vendor=Vendor.RESMAN,

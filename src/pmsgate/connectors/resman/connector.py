@@ -18,10 +18,24 @@ from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.resman import mits
 from pmsgate.connectors.resman.client import ResManClient, ResManHttp
 from pmsgate.connectors.resman.credentials import ResManCredentials
-from pmsgate.connectors.resman.streams import PARENT_OF, PROPERTIES_KEY, PROPERTIES_METHOD, STREAMS, Stream
+from pmsgate.connectors.resman.streams import (
+    MODELS,
+    PARENT_OF,
+    PROPERTIES_KEY,
+    PROPERTIES_METHOD,
+    STREAMS,
+    Stream,
+)
 from pmsgate.connectors.resman.writes import ResManWrites
-from pmsgate.connectors.streaming import MALFORMED, Skipped, map_records, no_stream, probe_access
-from pmsgate.connectors.throttle import TokenBucket, bucket_for
+from pmsgate.connectors.streaming import (
+    MALFORMED,
+    Skipped,
+    children_of,
+    map_records,
+    no_stream,
+    probe_access,
+)
+from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.connectors.writes import DelegatedWrites
 from pmsgate.kit.timeutil import utcnow
 
@@ -32,7 +46,7 @@ class ResManConnector(DelegatedWrites):
         credentials = ResManCredentials.model_validate(context.credentials)
         self.http = ResManHttp(
             context.base_url,
-            bucket=bucket or bucket_for(context.integration_id, context.budget),
+            bucket=context.bucket_or_shared(bucket),
             retry=context.retry,
             secrets=credentials.secrets(),
             transport=context.transport,
@@ -41,7 +55,7 @@ class ResManConnector(DelegatedWrites):
         self._writes = ResManWrites(self.client)
 
     def supported_models(self) -> frozenset[Model]:
-        return frozenset(STREAMS) | frozenset(PARENT_OF)
+        return MODELS
 
     def check_credentials(self) -> None:
         self.client.call(PROPERTIES_METHOD)
@@ -65,12 +79,9 @@ class ResManConnector(DelegatedWrites):
                 first.extend(self.property_ids()[:1] or [""])
             self._rows(stream, first[0], ReadRequest(model=stream.model))
 
-        children: dict[Model, list[Model]] = {}
-        for child, parent in PARENT_OF.items():
-            children.setdefault(parent, []).append(child)
         return probe_access(
             {model: [partial(probe, stream)] for model, stream in STREAMS.items()},
-            children=children,
+            children=children_of(PARENT_OF),
             every_model=self.supported_models(),
         )
 

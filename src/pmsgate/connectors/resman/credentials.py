@@ -7,35 +7,27 @@ All three travel in the body of every call (form fields `IntegrationPartnerID`, 
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field, SecretStr
+from pydantic import ConfigDict, SecretStr
 
-from pmsgate.connectors.credentials import VendorCredentials, override_url
+from pmsgate.connectors.credentials import VendorCredentials, override_url, secret_field, text_field
 
 
 class ResManCredentials(VendorCredentials):
     model_config = ConfigDict(title="Resman")
 
-    integration_partner_id: str = Field(
-        alias="integrationPartnerId",
-        min_length=1,
-        title="Integration partner id",
-        description="ResMan's id of the integration partner (its API user name)",
+    integration_partner_id: str = text_field(
+        "integrationPartnerId",
+        "Integration partner id",
+        "ResMan's id of the integration partner (its API user name)",
     )
-    api_key: SecretStr = Field(
-        alias="apiKey", title="API key", description="The partner's ResMan API key (its API password)"
-    )
-    account_id: str = Field(
-        alias="accountId",
-        min_length=1,
-        title="Account id",
-        description="The property management company's ResMan account id",
+    api_key: SecretStr = secret_field("apiKey", "API key", "The partner's ResMan API key (its API password)")
+    account_id: str = text_field(
+        "accountId", "Account id", "The property management company's ResMan account id"
     )
     base_url: str | None = override_url("Overrides https://api.myresman.com (e.g. pmsgate's emulator)")
 
     def form(self) -> dict[str, str]:
         """The fields every ResMan call carries."""
-        return {
-            "IntegrationPartnerID": self.integration_partner_id,
-            "ApiKey": self.api_key.get_secret_value(),
-            "AccountID": self.account_id,
-        }
+        return self.named(
+            {"IntegrationPartnerID": "integration_partner_id", "ApiKey": "api_key", "AccountID": "account_id"}
+        )

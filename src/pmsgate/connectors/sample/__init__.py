@@ -8,40 +8,30 @@ integration names a server.
 """
 
 from pmsgate.canonical.enums import Vendor
-from pmsgate.canonical.registry import SYNC_ORDER, Model
 from pmsgate.connectors.registry import VendorDefinition, register
 from pmsgate.connectors.sample.connector import SampleConnector
 from pmsgate.connectors.sample.credentials import Sample1Credentials, Sample2Credentials
 from pmsgate.connectors.sample.rules import SAMPLE1_RULES, SAMPLE2_RULES
+from pmsgate.connectors.sample.streams import MODELS
 from pmsgate.connectors.throttle import RequestBudget
 
-_DOCS = "docs/vendors/sample.md"
 _BUDGET = RequestBudget(20, 1)  # SamplePMS allows 20 requests a second
-_MODELS = frozenset(SYNC_ORDER) | {Model.RESIDENTS_TO_LEASES, Model.RESIDENT_ALLOCATIONS}
 
-register(
-    VendorDefinition(
-        vendor=Vendor.SAMPLE1,
-        credentials_model=Sample1Credentials,
-        factory=SampleConnector,
-        default_base_url=None,
-        default_budget=_BUDGET,
-        models=_MODELS,
-        write_rules=SAMPLE1_RULES,
-        docs=_DOCS,
+for vendor, credentials, rules in (
+    (Vendor.SAMPLE1, Sample1Credentials, SAMPLE1_RULES),
+    (Vendor.SAMPLE2, Sample2Credentials, SAMPLE2_RULES),
+):
+    register(
+        VendorDefinition(
+            vendor=vendor,
+            credentials_model=credentials,
+            factory=SampleConnector,
+            default_base_url=None,
+            default_budget=_BUDGET,
+            models=MODELS,
+            write_rules=rules,
+            docs="docs/vendors/sample.md",
+        )
     )
-)
-register(
-    VendorDefinition(
-        vendor=Vendor.SAMPLE2,
-        credentials_model=Sample2Credentials,
-        factory=SampleConnector,
-        default_base_url=None,
-        default_budget=_BUDGET,
-        models=_MODELS,
-        write_rules=SAMPLE2_RULES,
-        docs=_DOCS,
-    )
-)
 
 __all__ = ["SampleConnector"]

@@ -18,14 +18,13 @@ from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
 from pmsgate.connectors.errors import PermanentError
-from pmsgate.connectors.http import VendorHttp
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.sample.credentials import CREDENTIALS_BY_VENDOR
 from pmsgate.connectors.sample.session import TokenSession, fault_message, page_parts
-from pmsgate.connectors.sample.streams import MAX_PAGE_SIZE, PARENT_OF, STREAMS, Stream
+from pmsgate.connectors.sample.streams import MAX_PAGE_SIZE, MODELS, PARENT_OF, STREAMS, Stream
 from pmsgate.connectors.sample.writes import SampleWrites
 from pmsgate.connectors.streaming import map_records, no_stream, numeric_ids, probe_access
-from pmsgate.connectors.throttle import TokenBucket, bucket_for
+from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.connectors.writes import DelegatedWrites
 from pmsgate.kit.timeutil import iso
 
@@ -38,20 +37,17 @@ class SampleConnector(DelegatedWrites):
         credentials = CREDENTIALS_BY_VENDOR[context.vendor].model_validate(context.credentials)
         if not context.base_url:
             raise PermanentError("SamplePMS needs a base URL (the integration's baseUrl)")
-        self.http = VendorHttp(
-            context.base_url,
-            bucket=bucket or bucket_for(context.integration_id, context.budget),
+        self.http = context.vendor_http(
+            credentials.secrets(),
+            bucket=bucket,
             headers={"Accept": "application/json"},
-            retry=context.retry,
-            secrets=credentials.secrets(),
-            transport=context.transport,
             error_message=fault_message,
         )
         self.session = TokenSession(self.http, credentials.login_body())
         self._writes = SampleWrites(self.session, context.vendor)
 
     def supported_models(self) -> frozenset[Model]:
-        return frozenset(STREAMS) | frozenset(PARENT_OF)
+        return MODELS
 
     def check_credentials(self) -> None:
         self.session.login()

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from pmsgate.connectors.errors import AuthError, PermanentError, TransientError
-from pmsgate.connectors.http import VendorHttp, redact
+from pmsgate.connectors.http import VendorHttp, json_answer, redact
 
 LOGIN_PATH = "/api/v2/auth/token"
 _RENEW_MARGIN_S = 30.0  # renew this long before the stated expiry: clocks and queues drift
@@ -31,13 +31,7 @@ def fault_message(response: httpx.Response) -> str:
 
 
 def json_body(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        raise TransientError(
-            f"the PMS answered {response.status_code} with a body that is not JSON",
-            status_code=response.status_code,
-        ) from None
+    return json_answer(response)
 
 
 def page_parts(body: Any) -> tuple[list[Any], str | None]:

@@ -9,27 +9,12 @@ batches. See docs/vendors/yardi.md.
 """
 
 from pmsgate.canonical.enums import Vendor
-from pmsgate.canonical.registry import Model
 from pmsgate.connectors.registry import VendorDefinition, register
 from pmsgate.connectors.throttle import RequestBudget
 from pmsgate.connectors.yardi.connector import YardiConnector
 from pmsgate.connectors.yardi.credentials import YardiCredentials
 from pmsgate.connectors.yardi.rules import YARDI_RULES
-
-MODELS = frozenset(
-    {
-        Model.PROPERTIES,
-        Model.UNITS,
-        Model.RESIDENTS,
-        Model.LEASES,
-        Model.RESIDENTS_TO_LEASES,
-        Model.CHARGE_CODES,
-        Model.FINANCIAL_ACCOUNTS,
-        Model.RESIDENT_CHARGES,
-        Model.RESIDENT_PAYMENTS,
-        Model.RECURRING_RESIDENT_CHARGES,
-    }
-)
+from pmsgate.connectors.yardi.streams import MODELS
 
 register(
     VendorDefinition(

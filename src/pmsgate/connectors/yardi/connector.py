@@ -18,8 +18,8 @@ from lxml import etree
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
 from pmsgate.connectors.registry import ConnectorContext
-from pmsgate.connectors.streaming import MALFORMED, map_records, no_stream, probe_access
-from pmsgate.connectors.throttle import TokenBucket, bucket_for
+from pmsgate.connectors.streaming import MALFORMED, children_of, map_records, no_stream, probe_access
+from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.connectors.writes import DelegatedWrites
 from pmsgate.connectors.yardi import mapping as m
 from pmsgate.connectors.yardi.credentials import YardiCredentials
@@ -28,6 +28,7 @@ from pmsgate.connectors.yardi.soap import YardiSoap
 from pmsgate.connectors.yardi.streams import (
     EPOCH,
     MAX_WINDOWS,
+    MODELS,
     PARENT_OF,
     STREAMS,
     WHOLE_LEDGER,
@@ -74,14 +75,14 @@ class YardiConnector(DelegatedWrites):
         self.http = YardiSoap(
             context.base_url,
             credentials,
-            bucket=bucket or bucket_for(context.integration_id, context.budget),
+            bucket=context.bucket_or_shared(bucket),
             retry=context.retry,
             transport=context.transport,
         )
         self._writes = YardiWrites(self.http)
 
     def supported_models(self) -> frozenset[Model]:
-        return frozenset(STREAMS) | frozenset(PARENT_OF)
+        return MODELS
 
     def check_credentials(self) -> None:
         self.http.call(BILLING, "GetPropertyConfigurations")
@@ -100,10 +101,7 @@ class YardiConnector(DelegatedWrites):
                 continue
             params = self._params(stream, first[0] if first else None, (date.today(), date.today()), None)
             probes[model] = [partial(self.http.call, stream.interface, stream.operation, **params)]
-        children: dict[Model, list[Model]] = {}
-        for child, parent in PARENT_OF.items():
-            children.setdefault(parent, []).append(child)
-        return probe_access(probes, children=children, every_model=self.supported_models())
+        return probe_access(probes, children=children_of(PARENT_OF), every_model=self.supported_models())
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
         stream = STREAMS.get(request.model)

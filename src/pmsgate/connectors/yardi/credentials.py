@@ -8,24 +8,31 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, Field, SecretStr
 
-from pmsgate.connectors.credentials import VendorCredentials, override_url
+from pmsgate.connectors.credentials import VendorCredentials, override_url, secret_field, text_field
+
+# Yardi's element -> the field it carries, in the order every body starts with.
+_BODY = {
+    "UserName": "username",
+    "Password": "password",
+    "ServerName": "server_name",
+    "Database": "database",
+    "Platform": "platform",
+    "InterfaceEntity": "interface_entity",
+    "InterfaceLicense": "interface_license",
+}
 
 
 class YardiCredentials(VendorCredentials):
     model_config = ConfigDict(title="Yardi")
 
-    username: str = Field(min_length=1, title="User name", description="Voyager interface user")
-    password: SecretStr = Field(title="Password", description="Voyager interface user's password")
-    server_name: str = Field(
-        alias="serverName", min_length=1, title="Server name", description="e.g. afqoml_live"
-    )
-    database: str = Field(min_length=1, title="Database", description="e.g. afqoml_live")
+    username: str = text_field(None, "User name", "Voyager interface user")
+    password: SecretStr = secret_field(None, "Password", "Voyager interface user's password")
+    server_name: str = text_field("serverName", "Server name", "e.g. afqoml_live")
+    database: str = text_field(None, "Database", "e.g. afqoml_live")
     platform: str = Field(default="SQL Server", title="Platform", description="SQL Server or Oracle")
-    interface_entity: str = Field(
-        alias="interfaceEntity", min_length=1, title="Interface entity", description="Issued by Yardi"
-    )
-    interface_license: SecretStr = Field(
-        alias="interfaceLicense", title="Interface licence", description="Issued by Yardi with the entity"
+    interface_entity: str = text_field("interfaceEntity", "Interface entity", "Issued by Yardi")
+    interface_license: SecretStr = secret_field(
+        "interfaceLicense", "Interface licence", "Issued by Yardi with the entity"
     )
     base_url: str | None = override_url(
         "The client's Voyager URL before /webservices/ (or pmsgate's emulator)"
@@ -33,12 +40,4 @@ class YardiCredentials(VendorCredentials):
 
     def body(self) -> dict[str, str]:
         """The seven values every operation's body starts with (Yardi's element names)."""
-        return {
-            "UserName": self.username,
-            "Password": self.password.get_secret_value(),
-            "ServerName": self.server_name,
-            "Database": self.database,
-            "Platform": self.platform,
-            "InterfaceEntity": self.interface_entity,
-            "InterfaceLicense": self.interface_license.get_secret_value(),
-        }
+        return self.named(_BODY)

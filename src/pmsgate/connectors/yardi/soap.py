@@ -22,7 +22,6 @@ import functools
 import io
 import time
 from dataclasses import asdict
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -38,7 +37,7 @@ from pmsgate.connectors.errors import (
     TransientError,
     VendorRejected,
 )
-from pmsgate.connectors.http import Exchange, RetryPolicy
+from pmsgate.connectors.http import Exchange, RetryPolicy, retry_after
 from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.connectors.yardi.credentials import YardiCredentials
 from pmsgate.connectors.yardi.service import XML_PARAMS, Interface, soap_action, wsdl_document
@@ -94,19 +93,6 @@ def _fault(content: bytes) -> tuple[str, str] | None:
     if node is None:
         return None
     return (node.findtext("faultcode") or "").strip(), (node.findtext("faultstring") or "").strip()
-
-
-def _retry_after(response: httpx.Response, default: float) -> float:
-    value = response.headers.get("retry-after")
-    if not value:
-        return default
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
-            return default
 
 
 @functools.cache
@@ -216,7 +202,7 @@ class YardiSoap:
             if status == 200:
                 return response
             if status == 429:
-                wait = _retry_after(response, self.retry.delay(attempt))
+                wait = retry_after(response, self.retry.delay(attempt))
                 if self.bucket is not None:
                     self.bucket.pause(wait)
                 if attempt >= self.retry.max_attempts:

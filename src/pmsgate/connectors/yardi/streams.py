@@ -157,3 +157,4 @@ STREAMS: dict[Model, Stream] = {
 }
 WHOLE_LEDGER = "GetResidentTransactions_Login"
 PARENT_OF: dict[Model, Model] = {child: s.model for s in STREAMS.values() for child in s.children}
+MODELS: frozenset[Model] = frozenset(STREAMS) | frozenset(PARENT_OF)  # what the connector reads
