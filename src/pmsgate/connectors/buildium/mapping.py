@@ -22,6 +22,15 @@ from pmsgate.connectors.buildium.fields import (
     money,
     optional_ident,
 )
+from pmsgate.connectors.mapped import (
+    AddressNames,
+    Read,
+    lease_status,
+    move_in_dates,
+    move_out_dates,
+    postal,
+    site,
+)
 
 LEASE_STATUS = {"Active": LeaseStatus.ACTIVE, "Future": LeaseStatus.PENDING, "Past": LeaseStatus.INACTIVE}
 PROPERTY_TYPE = {
@@ -81,20 +90,13 @@ _MAPPED: dict[str, frozenset[str]] = {
 }
 
 
-def _address(raw: Any) -> dict[str, Any]:
-    """The address fields of a canonical record from an AddressMessage (all None when absent)."""
-    address = raw if isinstance(raw, dict) else {}
-    line1, line2 = address.get("AddressLine1"), address.get("AddressLine2")
-    return {
-        "street_address_1": line1,
-        "street_address_2": line2,
-        "address_1": line1,
-        "address_2": line2,
-        "city": address.get("City"),
-        "state": address.get("State"),
-        "zip": address.get("PostalCode"),
-        "country": address.get("Country"),
-    }
+ADDRESS = AddressNames("AddressLine1", "AddressLine2", "City", "State", "PostalCode", "Country")
+UNIT_ADDRESS = AddressNames("AddressLine1", "AddressLine2", "City", "State", "PostalCode")  # no country
+
+
+def _address(raw: Any) -> Read:
+    """How to read an AddressMessage's fields (all None when it is absent)."""
+    return (raw if isinstance(raw, dict) else {}).get
 
 
 def map_rental(raw: Native) -> r.PropertyRecord:
@@ -116,15 +118,13 @@ def map_rental(raw: Native) -> r.PropertyRecord:
         manager_phone_1=phones[0].get("Number") if phones else None,
         manager_phone_1_type=_phone_type(phones[0]) if phones else None,
         custom_data=custom(raw, _MAPPED["rental"]),
-        **_address(raw.get("Address")),
+        **site(_address(raw.get("Address")), ADDRESS),
     )
 
 
 def map_unit(raw: Native) -> r.UnitRecord:
     baths = BATHROOMS.get(raw.get("UnitBathrooms") or "")
     occupied = raw.get("IsUnitOccupied")
-    address = _address(raw.get("Address"))
-    address.pop("country")
     return r.UnitRecord(
         x_id=ident(raw, "Id"),
         x_property_id=ident(raw, "PropertyId"),
@@ -139,7 +139,7 @@ def map_unit(raw: Native) -> r.UnitRecord:
         is_listed=raw.get("IsUnitListed"),
         is_vacant=None if occupied is None else not occupied,
         custom_data=custom(raw, _MAPPED["unit"]),
-        **address,
+        **site(_address(raw.get("Address")), UNIT_ADDRESS),
     )
 
 
@@ -153,8 +153,7 @@ def map_tenant(raw: Native) -> r.ResidentRecord:
     if not leases:
         raise MappingError("tenant has no lease, so no property")
     phones = [p for p in raw.get("PhoneNumbers") or [] if isinstance(p, dict) and p.get("Number")]
-    alternate = {f"{k}_alternate": v for k, v in _address(raw.get("AlternateAddress")).items()}
-    home = _address(raw.get("Address"))
+    alternate = postal(_address(raw.get("AlternateAddress")), ADDRESS)
     return r.ResidentRecord(
         x_id=ident(raw, "Id"),
         x_property_id=ident(leases[0], "PropertyId"),
@@ -169,18 +168,13 @@ def map_tenant(raw: Native) -> r.ResidentRecord:
         phone_2_type=_phone_type(phones[1]) if len(phones) > 1 else None,
         date_of_birth=iso_date(raw.get("DateOfBirth"), "DateOfBirth"),
         notes=raw.get("Comment"),
-        address_1=home["address_1"],
-        address_2=home["address_2"],
-        city=home["city"],
-        state=home["state"],
-        zip=home["zip"],
-        country=home["country"],
-        address_1_alternate=alternate["address_1_alternate"],
-        address_2_alternate=alternate["address_2_alternate"],
-        city_alternate=alternate["city_alternate"],
-        state_alternate=alternate["state_alternate"],
-        zip_alternate=alternate["zip_alternate"],
-        country_alternate=alternate["country_alternate"],
+        **postal(_address(raw.get("Address")), ADDRESS),
+        address_1_alternate=alternate["address_1"],
+        address_2_alternate=alternate["address_2"],
+        city_alternate=alternate["city"],
+        state_alternate=alternate["state"],
+        zip_alternate=alternate["zip"],
+        country_alternate=alternate["country"],
         custom_data=custom(raw, _MAPPED["tenant"]),
     )
 
@@ -208,17 +202,13 @@ def map_lease(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
         x_unit_id=optional_ident(raw, "UnitId"),
         x_resident_id=ident(tenants[0], "Id") if tenants else None,
         unit_number=raw.get("UnitNumber"),
-        status=status,
-        status_raw=status,
-        status_normalized=LEASE_STATUS.get(status or "", LeaseStatus.OTHER).value,
+        **lease_status(status, LEASE_STATUS),
         type=raw.get("LeaseType"),
         term=raw.get("TermType"),
         start_date=iso_date(raw.get("LeaseFromDate"), "LeaseFromDate"),
         end_date=iso_date(raw.get("LeaseToDate"), "LeaseToDate"),
-        scheduled_move_in_date=move_in if upcoming else None,
-        realized_move_in_date=None if upcoming else move_in,
-        scheduled_move_out_date=None if past else move_out,
-        realized_move_out_date=move_out if past else None,
+        **move_in_dates(move_in, upcoming=upcoming),
+        **move_out_dates(move_out, moved_out=past),
         rent_amount_in_cents=rent[0],
         deposit_amount=deposit[1],
         deposit_amount_in_cents=deposit[0],

@@ -24,6 +24,7 @@ from pmsgate.connectors.entrata.fields import (
     money,
     optional_ident,
 )
+from pmsgate.connectors.mapped import AddressNames, lease_status, move_in_dates, move_out_dates, postal, site
 from pmsgate.connectors.parsing import bathrooms
 
 # Entrata's chart of accounts and AR codes belong to the whole client, not to one property: they
@@ -56,6 +57,8 @@ PHONE_TYPE = {
     "Office": PhoneType.WORK,
     "Fax": PhoneType.FAX,
 }
+PROPERTY_ADDRESS = AddressNames("Address", None, "City", "State", "PostalCode", "Country")
+CUSTOMER_ADDRESS = AddressNames("Address", None, "City", "State", "PostalCode")
 
 _MAPPED: dict[str, frozenset[str]] = {
     "property": frozenset({"PropertyID", "MarketingName", "Type", "YearBuilt", "webSite", "Address"})
@@ -114,12 +117,7 @@ def map_property(raw: Native) -> list[r.PropertyRecord]:
             website=raw.get("webSite") or None,
             short_description=_text(raw.get("ShortDescription")),
             long_description=_text(raw.get("LongDescription")),
-            street_address_1=address.get("Address"),
-            address_1=address.get("Address"),
-            city=address.get("City"),
-            state=address.get("State"),
-            zip=address.get("PostalCode"),
-            country=address.get("Country"),
+            **site(address.get, PROPERTY_ADDRESS),
             manager_email=address.get("Email"),
             custom_data=custom(raw, _MAPPED["property"]),
         )
@@ -188,10 +186,7 @@ def map_customer(raw: Native, property_id: str) -> list[r.ResidentRecord]:
             email_1=raw.get("Email") or None,
             phone_1=raw.get("PhoneNumber") or None,
             phone_1_type=None if not raw.get("PhoneNumber") else PhoneType.OTHER.value,
-            address_1=raw.get("Address"),
-            city=raw.get("City"),
-            state=raw.get("State"),
-            zip=raw.get("PostalCode"),
+            **postal(raw.get, CUSTOMER_ADDRESS),
             vehicles=vehicles,
             custom_data=custom(raw, _MAPPED["customer"]),
         )
@@ -225,17 +220,13 @@ def map_lease(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
         x_unit_id=optional_ident(raw, "unitId"),
         x_resident_id=None if primary is None else ident(primary, "id"),
         unit_number=None if not spaces else spaces[0].get("unitSpace"),
-        status=status,
-        status_raw=status,
-        status_normalized=LEASE_STATUS.get(status or "", LeaseStatus.OTHER).value,
+        **lease_status(status, LEASE_STATUS),
         type=raw.get("occupancyType"),
         term=interval.get("leaseIntervalTypeName"),
         start_date=local_date(interval.get("startDate"), "startDate"),
         end_date=local_date(interval.get("endDate"), "endDate"),
-        scheduled_move_in_date=move_in if upcoming else None,
-        realized_move_in_date=None if upcoming else move_in,
-        scheduled_move_out_date=None if past else move_out,
-        realized_move_out_date=move_out if past else None,
+        **move_in_dates(move_in, upcoming=upcoming),
+        **move_out_dates(move_out, moved_out=past),
         custom_data=custom(raw, _MAPPED["lease"]),
     )
     links = [_link(c, lease_id, property_id) for c in customers]

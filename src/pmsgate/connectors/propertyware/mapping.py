@@ -12,6 +12,7 @@ from typing import Any
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PropertyType, ResidentType
 from pmsgate.canonical.records import NO_PROPERTY
+from pmsgate.connectors.mapped import AddressNames, move_in_dates, postal, site
 from pmsgate.connectors.propertyware.fields import (
     MappingError,
     Native,
@@ -49,6 +50,7 @@ LEASE_STATUS = {
     "evicted": LeaseStatus.EVICTED,
 }
 
+ADDRESS = AddressNames("address", "addressCont", "city", "stateRegion", "postalCode", "country")
 _ADDRESS = frozenset({"address"})
 _MAPPED: dict[str, frozenset[str]] = {
     "building": _ADDRESS
@@ -84,14 +86,7 @@ def map_building(raw: Native, _places: Places | None = None) -> list[r.Canonical
             x_created_at=utc(raw.get("createdDateTime"), "createdDateTime"),
             name=raw.get("name"),
             code=raw.get("abbreviation"),
-            street_address_1=address.get("address"),
-            street_address_2=address.get("addressCont"),
-            address_1=address.get("address"),
-            address_2=address.get("addressCont"),
-            city=address.get("city"),
-            state=address.get("stateRegion"),
-            zip=address.get("postalCode"),
-            country=address.get("country"),
+            **site(address.get, ADDRESS),
             county=raw.get("county"),
             is_active=raw.get("active"),
             number_of_units=raw.get("countUnit"),
@@ -131,14 +126,7 @@ def map_unit(raw: Native, _places: Places | None = None) -> list[r.CanonicalReco
             is_vacant=None if status is None else str(status).lower() == "vacant",
             is_available=raw.get("rentable"),
             floor=None if raw.get("floorNumber") is None else str(raw["floorNumber"]),
-            street_address_1=address.get("address"),
-            street_address_2=address.get("addressCont"),
-            address_1=address.get("address"),
-            address_2=address.get("addressCont"),
-            city=address.get("city"),
-            state=address.get("stateRegion"),
-            zip=address.get("postalCode"),
-            country=address.get("country"),
+            **site(address.get, ADDRESS),
             custom_data=custom(raw, _MAPPED["unit"]),
         )
     ]
@@ -167,12 +155,7 @@ def map_contact(raw: Native, places: Places) -> list[r.CanonicalRecord]:
             phone_1_type=type_1,
             phone_2=phone_2,
             phone_2_type=type_2,
-            address_1=address.get("address"),
-            address_2=address.get("addressCont"),
-            city=address.get("city"),
-            state=address.get("stateRegion"),
-            zip=address.get("postalCode"),
-            country=address.get("country"),
+            **postal(address.get, ADDRESS),
             date_of_birth=iso_date(raw.get("birthDate"), "birthDate"),
             notes=raw.get("comments"),
             custom_data=custom(raw, _MAPPED["contact"]),
@@ -202,8 +185,7 @@ def map_lease(raw: Native, _places: Places | None = None) -> list[r.CanonicalRec
         status_normalized=None if status is None else normalized.value,
         start_date=iso_date(raw.get("startDate"), "startDate"),
         end_date=iso_date(raw.get("endDate"), "endDate"),
-        scheduled_move_in_date=move_in if upcoming else None,
-        realized_move_in_date=None if upcoming else move_in,
+        **move_in_dates(move_in, upcoming=upcoming),
         scheduled_move_out_date=iso_date(raw.get("scheduleMoveOutDate"), "scheduleMoveOutDate"),
         realized_move_out_date=iso_date(raw.get("moveOutDate"), "moveOutDate"),
         signature_date=iso_date(raw.get("signedDate"), "signedDate"),

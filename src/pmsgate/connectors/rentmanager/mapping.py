@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import Frequency, LeaseStatus, PhoneType, PropertyType, ResidentType
 from pmsgate.canonical.records import NO_PROPERTY
+from pmsgate.connectors.mapped import AddressNames, move_in_dates, move_out_dates, site
 from pmsgate.connectors.rentmanager.fields import (
     MappingError,
     Native,
@@ -72,6 +73,8 @@ class Places:
             raise MappingError(f"tenant {tenant_id} is unknown (no property)")
         return found
 
+
+ADDRESS = AddressNames("Street", None, "City", "State", "PostalCode")
 
 _MAPPED: dict[str, frozenset[str]] = {
     "property": frozenset(
@@ -128,11 +131,7 @@ def map_property(raw: Native, places: Places) -> list[r.CanonicalRecord]:
             type=kind,
             type_raw=kind,
             type_normalized=None if kind is None else PROPERTY_TYPE.get(kind, PropertyType.OTHER).value,
-            street_address_1=address.get("Street"),
-            address_1=address.get("Street"),
-            city=address.get("City"),
-            state=address.get("State"),
-            zip=address.get("PostalCode"),
+            **site(address.get, ADDRESS),
             custom_data=custom(raw, _MAPPED["property"]),
         )
     ]
@@ -247,10 +246,8 @@ def map_lease(raw: Native, places: Places) -> list[r.CanonicalRecord]:
         start_date=local_date(term.get("StartDate"), "LeaseRenewals.StartDate"),
         end_date=local_date(term.get("EndDate"), "LeaseRenewals.EndDate"),
         term=term.get("Term"),
-        scheduled_move_in_date=move_in if upcoming else None,
-        realized_move_in_date=None if upcoming else move_in,
-        scheduled_move_out_date=None if moved_out else move_out,
-        realized_move_out_date=move_out if moved_out else None,
+        **move_in_dates(move_in, upcoming=upcoming),
+        **move_out_dates(move_out, moved_out=moved_out),
         custom_data=custom(raw, _MAPPED["lease"]),
     )
     link = r.ResidentLeaseRecord(

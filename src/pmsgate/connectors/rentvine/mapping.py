@@ -12,6 +12,7 @@ from typing import Any
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PropertyType, ResidentType
+from pmsgate.connectors.mapped import AddressNames, move_in_dates, site
 from pmsgate.connectors.rentvine.fields import (
     Native,
     custom,
@@ -34,6 +35,8 @@ PROPERTY_TYPE: dict[Any, tuple[str | None, PropertyType]] = {
     2: ("Multi-Family", PropertyType.MULTI_FAMILY),
     3: ("Commercial", PropertyType.COMMERCIAL),
 }
+ADDRESS = AddressNames("address", "address2", "city", "stateID", "postalCode", "country")
+UNIT_ADDRESS = AddressNames("address", "address2", "city", "stateID", "postalCode")  # units have no country
 
 _MAPPED = {
     "property": frozenset(
@@ -62,14 +65,7 @@ def map_property(row: Any, *, tz: tzinfo) -> list[r.CanonicalRecord]:
             x_id=ident(raw, "propertyID"),
             x_created_at=timestamp(raw.get("dateTimeCreated"), "dateTimeCreated", tz),
             name=raw.get("name"),
-            street_address_1=raw.get("address"),
-            street_address_2=raw.get("address2"),
-            address_1=raw.get("address"),
-            address_2=raw.get("address2"),
-            city=raw.get("city"),
-            state=raw.get("stateID"),
-            zip=raw.get("postalCode"),
-            country=raw.get("country"),
+            **site(raw.get, ADDRESS),
             is_active=raw.get("isActive"),
             year_built=raw.get("yearBuilt"),
             type=type_raw,
@@ -88,13 +84,7 @@ def map_unit(row: Any) -> list[r.CanonicalRecord]:
             x_id=ident(raw, "unitID"),
             x_property_id=ident(raw, "propertyID"),
             number=raw.get("name"),
-            street_address_1=raw.get("address"),
-            street_address_2=raw.get("address2"),
-            address_1=raw.get("address"),
-            address_2=raw.get("address2"),
-            city=raw.get("city"),
-            state=raw.get("stateID"),
-            zip=raw.get("postalCode"),
+            **site(raw.get, UNIT_ADDRESS),
             bedrooms=None if beds is None else str(beds),
             bathrooms=None if baths is None else str(baths),
             square_feet=raw.get("size"),
@@ -149,8 +139,7 @@ def map_lease(row: Any) -> list[r.CanonicalRecord]:
         status_normalized=status.value,
         start_date=day(raw.get("startDate"), "startDate"),
         end_date=day(raw.get("endDate"), "endDate"),
-        scheduled_move_in_date=move_in if pending else None,
-        realized_move_in_date=None if pending else move_in,
+        **move_in_dates(move_in, upcoming=pending),
         scheduled_move_out_date=day(raw.get("expectedMoveOutDate"), "expectedMoveOutDate"),
         realized_move_out_date=move_out if closed else None,
         rent_amount_in_cents=money(raw.get("rentAmount"), "rentAmount")[0],

@@ -19,6 +19,7 @@ from typing import Any
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PhoneType, ResidentType
 from pmsgate.canonical.records import NO_PROPERTY
+from pmsgate.connectors.mapped import AddressNames, move_in_dates, move_out_dates, site
 from pmsgate.connectors.parsing import (
     MappingError,
     Native,
@@ -43,6 +44,7 @@ LEASE_STATUS = {
     "Past": LeaseStatus.INACTIVE,
 }
 PHONES = (("MobilePhone", PhoneType.MOBILE), ("HomePhone", PhoneType.HOME), ("WorkPhone", PhoneType.WORK))
+ADDRESS = AddressNames("StreetAddress", None, "City", "State", "Zip")
 
 _MAPPED = {
     "property": frozenset({"PropertyID", "Name", "StreetAddress", "City", "State", "Zip", "Phone", "Email"})
@@ -87,11 +89,7 @@ def map_property(raw: Native) -> r.PropertyRecord:
         x_id=ident(raw, "PropertyID"),
         name=raw.get("Name"),
         is_active=flag(raw.get("IsActive")),
-        street_address_1=raw.get("StreetAddress"),
-        address_1=raw.get("StreetAddress"),
-        city=raw.get("City"),
-        state=raw.get("State"),
-        zip=raw.get("Zip"),
+        **site(raw.get, ADDRESS),
         number_of_units=whole(raw.get("UnitCount"), "UnitCount"),
         manager_name=manager if isinstance(manager, str) else None,
         manager_email=raw.get("Email"),
@@ -118,11 +116,7 @@ def map_unit(raw: Native, property_id: str) -> r.UnitRecord:
         square_feet=whole(raw.get("SquareFeet"), "SquareFeet"),
         rent_amount_market_in_cents=money(raw.get("MarketRent"), "MarketRent")[0],
         is_vacant=vacant,
-        street_address_1=raw.get("StreetAddress"),
-        address_1=raw.get("StreetAddress"),
-        city=raw.get("City"),
-        state=raw.get("State"),
-        zip=raw.get("Zip"),
+        **site(raw.get, ADDRESS),
         custom_data=custom(raw, _MAPPED["unit"]),
     )
 
@@ -188,10 +182,8 @@ def _lease(lease_id: str, raw: Native, property_id: str) -> r.LeaseRecord:
         status_normalized=None if normalized is None else normalized.value,
         start_date=iso_date(raw.get("LeaseStartDate"), "LeaseStartDate"),
         end_date=iso_date(raw.get("LeaseEndDate"), "LeaseEndDate"),
-        scheduled_move_in_date=move_in if future else None,
-        realized_move_in_date=None if future else move_in,
-        scheduled_move_out_date=None if former else move_out,
-        realized_move_out_date=move_out if former else None,
+        **move_in_dates(move_in, upcoming=future),
+        **move_out_dates(move_out, moved_out=former),
         rent_amount_in_cents=rent[0],
         deposit_amount=deposit[1],
         deposit_amount_in_cents=deposit[0],

@@ -13,6 +13,7 @@ from typing import Any
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import Frequency, LeaseStatus, ResidentType
+from pmsgate.connectors.mapped import AddressNames, lease_status, move_in_dates, site
 from pmsgate.connectors.sample.fields import (
     MappingError,
     Native,
@@ -64,6 +65,8 @@ PAYMENT_METHOD = {
 
 # -- places -----------------------------------------------------------------------------------
 
+ADDRESS = AddressNames("line1", "line2", "city", "region", "postal", "country")
+
 _MAPPED: dict[str, frozenset[str]] = {
     "site": frozenset(
         {"siteId", "siteName", "siteCode", "addr", "active", "unitCount", "builtYear", "manager", "createdOn"}
@@ -103,14 +106,7 @@ def map_site(raw: Native) -> r.PropertyRecord:
         x_created_at=utc(raw.get("createdOn"), "createdOn"),
         name=raw.get("siteName"),
         code=raw.get("siteCode"),
-        street_address_1=addr.get("line1"),
-        street_address_2=addr.get("line2"),
-        address_1=addr.get("line1"),
-        address_2=addr.get("line2"),
-        city=addr.get("city"),
-        state=addr.get("region"),
-        zip=addr.get("postal"),
-        country=addr.get("country"),
+        **site(addr.get, ADDRESS),
         is_active=raw.get("active"),
         number_of_units=raw.get("unitCount"),
         year_built=raw.get("builtYear"),
@@ -218,13 +214,10 @@ def map_tenancy(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
         x_property_id=site_id,
         x_unit_id=optional_ident(raw, "spaceId"),
         x_resident_id=None if head is None else ident(head, "tenantId"),
-        status=state,
-        status_raw=state,
-        status_normalized=LEASE_STATUS.get(state or "", LeaseStatus.OTHER).value,
+        **lease_status(state, LEASE_STATUS),
         start_date=us_date(raw.get("from"), "from"),
         end_date=us_date(raw.get("to"), "to"),
-        scheduled_move_in_date=move_in if upcoming else None,
-        realized_move_in_date=None if upcoming else move_in,
+        **move_in_dates(move_in, upcoming=upcoming),
         scheduled_move_out_date=move_out if leaving else None,
         realized_move_out_date=None if leaving or upcoming else move_out,
         rent_amount_in_cents=rent[0],

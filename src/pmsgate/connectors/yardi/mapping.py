@@ -14,6 +14,7 @@ and is read as UTC.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from lxml import etree
@@ -21,6 +22,7 @@ from lxml import etree
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PhoneType, ResidentType
 from pmsgate.canonical.records import NO_PROPERTY
+from pmsgate.connectors.mapped import AddressNames, lease_status, move_in_dates, move_out_dates, site
 from pmsgate.connectors.parsing import MappingError, bathrooms, blank, iso_date, midnight_utc, money
 
 LEASE_STATUS = {
@@ -35,6 +37,7 @@ LEASE_STATUS = {
     "Eviction": LeaseStatus.EVICTED,
 }
 FREQUENCIES = {"monthly": "MONTHLY", "weekly": "WEEKLY", "daily": "DAILY"}
+ADDRESS = AddressNames("AddressLine1", "AddressLine2", "City", "State", "PostalCode")
 
 
 def local(node: etree._Element) -> str:
@@ -106,13 +109,7 @@ def map_property(node: etree._Element) -> r.PropertyRecord:
         x_id=need(raw, "Code"),
         code=raw.get("Code"),
         name=opt(raw, "MarketingName"),
-        address_1=opt(raw, "AddressLine1"),
-        street_address_1=opt(raw, "AddressLine1"),
-        address_2=opt(raw, "AddressLine2"),
-        street_address_2=opt(raw, "AddressLine2"),
-        city=opt(raw, "City"),
-        state=opt(raw, "State"),
-        zip=opt(raw, "PostalCode"),
+        **site(partial(opt, raw), ADDRESS),
         number_of_units=_int(raw.get("Units"), "Units"),
         type_raw=opt(raw, "Type"),
         type=opt(raw, "Type"),
@@ -216,15 +213,11 @@ def map_lease(node: etree._Element, property_code: str) -> list[r.CanonicalRecor
         x_unit_id=unit_key(property_code, unit) if unit else None,
         x_resident_id=(primary or {}).get("ResidentCode") or code,
         unit_number=unit,
-        status=status,
-        status_raw=status,
-        status_normalized=LEASE_STATUS.get(status or "", LeaseStatus.OTHER).value,
+        **lease_status(status, LEASE_STATUS),
         start_date=iso_date(raw.get("LeaseFromDate"), "LeaseFromDate"),
         end_date=iso_date(raw.get("LeaseToDate"), "LeaseToDate"),
-        scheduled_move_in_date=move_in if future else None,
-        realized_move_in_date=None if future else move_in,
-        scheduled_move_out_date=None if past else move_out,
-        realized_move_out_date=move_out if past else None,
+        **move_in_dates(move_in, upcoming=future),
+        **move_out_dates(move_out, moved_out=past),
         rent_amount_in_cents=rent[0],
         deposit_amount=deposit[1],
         deposit_amount_in_cents=deposit[0],
