@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     )
     webhook_disable_after_hours: float = Field(default=120.0, gt=0, description="Continuous failure")
     webhook_secret_grace_hours: float = Field(default=24.0, ge=0, description="Old secret after rotation")
-    webhook_threads: int = Field(default=16, ge=1, le=256, description="Sends in flight per process")
+    webhook_threads: int = Field(default=64, ge=1, le=1024, description="Sends in flight per process")
     webhook_per_endpoint_concurrency: int = Field(default=8, ge=1, le=64)
     webhook_poll_interval_seconds: float = Field(default=0.5, gt=0, le=60)
     webhook_lease_margin_seconds: float = Field(

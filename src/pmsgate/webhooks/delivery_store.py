@@ -43,39 +43,48 @@ _D, _W, _E = _DT.c, _WT.c, _ET.c
 
 def _prepared() -> dict[str, Any]:
     """The loop's statements, built once (see the module's docstring)."""
-    sendable = or_(_W.active.is_(True), _D.event_type == TEST_EVENT)
-    earlier = _DT.alias("earlier")
+    # The claim: one statement, an update of the first `limit` due rows of one webhook whose
+    # record has no earlier unfinished delivery (locked and skipped if taken, on PostgreSQL).
+    candidate, earlier = _DT.alias("candidate"), _DT.alias("earlier")
     blocked = exists().where(
-        earlier.c.webhook_id == _D.webhook_id,
-        earlier.c.ordering_key == _D.ordering_key,
-        earlier.c.customer_sequence < _D.customer_sequence,
+        earlier.c.webhook_id == candidate.c.webhook_id,
+        earlier.c.ordering_key == candidate.c.ordering_key,
+        earlier.c.customer_sequence < candidate.c.customer_sequence,
         earlier.c.status.in_(UNFINISHED),
     )
-    joined = _DT.join(_WT, _W.id == _D.webhook_id)
     candidates = (
-        select(_D.id)
-        .select_from(joined)
+        select(candidate.c.id)
+        .select_from(candidate.join(_WT, _W.id == candidate.c.webhook_id))
         .where(
-            _D.webhook_id == bindparam("webhook_id"),
-            _D.status == "PENDING",
-            _D.next_attempt_at <= bindparam("now"),
-            sendable,
-            or_(_D.ordering_key.is_(None), ~blocked),
+            candidate.c.webhook_id == bindparam("claim_webhook_id"),
+            candidate.c.status == "PENDING",
+            candidate.c.next_attempt_at <= bindparam("now"),
+            or_(_W.active.is_(True), candidate.c.event_type == TEST_EVENT),
+            or_(candidate.c.ordering_key.is_(None), ~blocked),
         )
-        .order_by(_D.customer_sequence)
-        .limit(bindparam("limit"))
+        .order_by(candidate.c.customer_sequence)
+        .limit(bindparam("claim_limit"))
     )
+
+    def claim(rows: Any) -> Any:
+        return (
+            update(_DT)
+            .where(_D.id.in_(rows), _D.status == "PENDING")
+            .values(status="DELIVERING", lease_until=bindparam("lease"), updated_at=bindparam("now"))
+            .returning(_D.id)
+        )
+
     return {
         "due": select(_D.webhook_id)
-        .select_from(joined)
-        .where(_D.status == "PENDING", _D.next_attempt_at <= bindparam("now"), sendable)
+        .select_from(_DT.join(_WT, _W.id == _D.webhook_id))
+        .where(
+            _D.status == "PENDING",
+            _D.next_attempt_at <= bindparam("now"),
+            or_(_W.active.is_(True), _D.event_type == TEST_EVENT),
+        )
         .distinct(),
-        "candidates": candidates,
-        "candidates_locked": candidates.with_for_update(of=_DT, skip_locked=True),
-        "claim": update(_DT)
-        .where(_D.id.in_(bindparam("ids", expanding=True)), _D.status == "PENDING")
-        .values(status="DELIVERING", lease_until=bindparam("lease"), updated_at=bindparam("now"))
-        .returning(_D.id),
+        "claim": claim(candidates),
+        "claim_locked": claim(candidates.with_for_update(of=candidate, skip_locked=True)),
         # The payload as stored (JSON text), sent as it is: no decoding and encoding again.
         "load": select(_D.id, _D.webhook_id, _D.event_id, _D.attempts, cast(_E.payload, Text))
         .select_from(_DT.join(_ET, _E.id == _D.event_id))
@@ -132,11 +141,8 @@ class DeliveryStore:
         return list(self.session.scalars(_SQL["due"], {"now": now}))
 
     def claim(self, webhook_id: str, now: datetime, limit: int, lease_until: datetime) -> list[str]:
-        query = _SQL["candidates_locked" if self._postgres else "candidates"]
-        ids = list(self.session.scalars(query, {"webhook_id": webhook_id, "now": now, "limit": limit}))
-        if not ids:
-            return []
-        return list(self.session.scalars(_SQL["claim"], {"ids": ids, "lease": lease_until, "now": now}))
+        params = {"claim_webhook_id": webhook_id, "now": now, "claim_limit": limit, "lease": lease_until}
+        return list(self.session.scalars(_SQL["claim_locked" if self._postgres else "claim"], params))
 
     def load(self, delivery_ids: Sequence[str]) -> list[ClaimedDelivery]:
         if not delivery_ids:
