@@ -134,29 +134,13 @@ def _lease(out: Seed, rng: random.Random, new: Any, property_id: int, unit_id: i
         "customers": people,
         "rent": rent,
     }
-    schedule_id = new("sched")
-    out.scheduled[schedule_id] = {
-        "id": schedule_id,
-        "leaseId": lease_id,
-        "arCodeId": RENT,
-        "timing": "Monthly",
-        "start": start,
-        "end": end,
-        "amount": rent,
-        "description": "Monthly rent",
-    }
+    schedule_id, term = new("sched"), (start, end)
+    out.scheduled[schedule_id] = _monthly(schedule_id, lease_id, RENT, term, rent, "Monthly rent")
     if index % 4 == 1:
         parking = new("sched")
-        out.scheduled[parking] = {
-            "id": parking,
-            "leaseId": lease_id,
-            "arCodeId": PARKING,
-            "timing": "Monthly",
-            "start": start,
-            "end": end,
-            "amount": Decimal("45.50"),
-            "description": "Reserved parking",
-        }
+        out.scheduled[parking] = _monthly(
+            parking, lease_id, PARKING, term, Decimal("45.50"), "Reserved parking"
+        )
     if status == "Future":
         return
     months = MONTHS if status == "Current" else MONTHS - 3
@@ -202,6 +186,23 @@ def _lease(out: Seed, rng: random.Random, new: Any, property_id: int, unit_id: i
             **_txn(ledger_payment, lease_id, payer, RENT, -rent, paid_on.date(), "Payment", PAYMENT_TYPE),
             "arPaymentId": payment_id,
         }
+
+
+def _monthly(
+    schedule_id: int, lease_id: int, code: int, term: tuple[date, date], amount: Decimal, text: str
+) -> Row:
+    """A scheduled charge posted monthly over the lease's term."""
+    start, end = term
+    return {
+        "id": schedule_id,
+        "leaseId": lease_id,
+        "arCodeId": code,
+        "timing": "Monthly",
+        "start": start,
+        "end": end,
+        "amount": amount,
+        "description": text,
+    }
 
 
 def _txn(

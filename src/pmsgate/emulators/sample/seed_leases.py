@@ -21,6 +21,15 @@ def _moment(day: date, minutes: int) -> datetime:
     return datetime.combine(day, datetime.min.time(), BASE.tzinfo) + timedelta(hours=6, minutes=minutes)
 
 
+def _parties(site: Site, tenancy: Record) -> Record:
+    """How a charge, receipt or schedule names its site, tenancy and lead tenant."""
+    return {
+        "siteId": site.record["siteId"],
+        "tenancyId": tenancy["tenancyId"],
+        "tenantId": tenancy["occupants"][0]["tenantId"],
+    }
+
+
 class LeaseSeeder:
     def __init__(self, seeder: Seeder, sites: list[Site]) -> None:
         self.s = seeder
@@ -139,9 +148,7 @@ class LeaseSeeder:
             "charges",
             {
                 "chargeId": charge_id,
-                "siteId": site.record["siteId"],
-                "tenancyId": tenancy["tenancyId"],
-                "tenantId": tenancy["occupants"][0]["tenantId"],
+                **_parties(site, tenancy),
                 "spaceId": tenancy["spaceId"],
                 "codeId": code["codeId"],
                 "accountId": site.accounts[code["creditAccount"]]["accountId"],
@@ -194,9 +201,7 @@ class LeaseSeeder:
             "receipts",
             {
                 "receiptId": receipt_id,
-                "siteId": site.record["siteId"],
-                "tenancyId": tenancy["tenancyId"],
-                "tenantId": tenancy["occupants"][0]["tenantId"],
+                **_parties(site, tenancy),
                 "spaceId": tenancy["spaceId"],
                 "accountId": rng.choice(banks)["accountId"],
                 "amount": money(amount),
@@ -224,9 +229,7 @@ class LeaseSeeder:
                 "recurring",
                 {
                     "recurringId": recurring_id,
-                    "siteId": site.record["siteId"],
-                    "tenancyId": tenancy["tenancyId"],
-                    "tenantId": tenancy["occupants"][0]["tenantId"],
+                    **_parties(site, tenancy),
                     "codeId": code["codeId"],
                     "accountId": site.accounts[code["creditAccount"]]["accountId"],
                     "amount": money(amount),

@@ -66,6 +66,21 @@ def _account_or_default(store: SampleStore, body: Body, tenancy: Record, code: R
     return None if account is None else int(account["accountId"])
 
 
+def _charged(store: SampleStore, body: Body) -> tuple[Record, int, Record, int | None]:
+    """The tenancy, tenant, ledger code and GL account a charge or schedule names, checked in
+    that order."""
+    tenancy = _existing(store, "tenancies", body.ident("tenancyId"), "tenancyId")
+    tenant_id = _tenant_on(store, tenancy, body.optional_ident("tenantId"))
+    code = _existing(store, "ledger-codes", body.ident("codeId"), "codeId")
+    _same_site(code, tenancy, "codeId")
+    return tenancy, tenant_id, code, _account_or_default(store, body, tenancy, code)
+
+
+def _parties(tenancy: Record, tenant_id: int) -> Record:
+    """How a charge, receipt or schedule names its site, tenancy and tenant."""
+    return {"siteId": tenancy["siteId"], "tenancyId": tenancy["tenancyId"], "tenantId": tenant_id}
+
+
 def _period(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -74,20 +89,14 @@ def post_charge(store: SampleStore, raw: object, *, credit: bool) -> int:
     """A charge, or with `credit` a credit: the same body, stored with a negative amount."""
     body = Body(raw, CHARGE_FIELDS)
     with store.lock:
-        tenancy = _existing(store, "tenancies", body.ident("tenancyId"), "tenancyId")
-        tenant_id = _tenant_on(store, tenancy, body.optional_ident("tenantId"))
-        code = _existing(store, "ledger-codes", body.ident("codeId"), "codeId")
-        _same_site(code, tenancy, "codeId")
-        account_id = _account_or_default(store, body, tenancy, code)
+        tenancy, tenant_id, code, account_id = _charged(store, body)
         cents = -body.amount() if credit else body.amount()
         posted = body.day("postedOn")
         table = store.table("charges")
         charge_id = table.put(
             {
                 "chargeId": table.new_id(),
-                "siteId": tenancy["siteId"],
-                "tenancyId": tenancy["tenancyId"],
-                "tenantId": tenant_id,
+                **_parties(tenancy, tenant_id),
                 "spaceId": tenancy["spaceId"],
                 "codeId": code["codeId"],
                 "accountId": account_id,
@@ -138,9 +147,7 @@ def post_receipt(store: SampleStore, raw: object) -> int:
         receipt_id = table.put(
             {
                 "receiptId": table.new_id(),
-                "siteId": tenancy["siteId"],
-                "tenancyId": tenancy["tenancyId"],
-                "tenantId": tenant_id,
+                **_parties(tenancy, tenant_id),
                 "spaceId": tenancy["spaceId"],
                 "accountId": account["accountId"],
                 "amount": money(cents),
@@ -158,19 +165,13 @@ def post_receipt(store: SampleStore, raw: object) -> int:
 
 
 def _recurring_record(store: SampleStore, body: Body, recurring_id: int, active: bool) -> Record:
-    tenancy = _existing(store, "tenancies", body.ident("tenancyId"), "tenancyId")
-    tenant_id = _tenant_on(store, tenancy, body.optional_ident("tenantId"))
-    code = _existing(store, "ledger-codes", body.ident("codeId"), "codeId")
-    _same_site(code, tenancy, "codeId")
-    account_id = _account_or_default(store, body, tenancy, code)
+    tenancy, tenant_id, code, account_id = _charged(store, body)
     starts, ends = body.day("startsOn"), body.optional_day("endsOn")
     if ends is not None and ends < starts:
         raise invalid("endsOn", "endsOn must not be before startsOn")
     return {
         "recurringId": recurring_id,
-        "siteId": tenancy["siteId"],
-        "tenancyId": tenancy["tenancyId"],
-        "tenantId": tenant_id,
+        **_parties(tenancy, tenant_id),
         "codeId": code["codeId"],
         "accountId": account_id,
         "amount": money(body.amount()),

@@ -70,10 +70,7 @@ def messages(kind: str, *texts: str) -> etree._Element:
 
 
 def properties(store: YardiStore) -> etree._Element:
-    root = etree.Element("Properties")
-    for row in store.visible_properties():
-        _fields(etree.SubElement(root, "Property"), row, row.keys())
-    return root
+    return _listing("Properties", "Property", store.visible_properties())
 
 
 def units(store: YardiStore, code: str) -> etree._Element:
@@ -86,25 +83,24 @@ def units(store: YardiStore, code: str) -> etree._Element:
     return root
 
 
-def charge_types(store: YardiStore) -> etree._Element:
-    root = etree.Element("ChargeTypes")
-    for code, (name, gl) in store.charge_types.items():
-        node = etree.SubElement(root, "ChargeType")
-        _add(node, "Code", code)
-        _add(node, "Description", name)
-        _add(node, "GLAccount", gl)
+def _listing(tag: str, item: str, rows: Iterable[Row]) -> etree._Element:
+    root = etree.Element(tag)
+    for row in rows:
+        _fields(etree.SubElement(root, item), row, row.keys())
     return root
+
+
+def charge_types(store: YardiStore) -> etree._Element:
+    rows = ({"Code": c, "Description": name, "GLAccount": gl} for c, (name, gl) in store.charge_types.items())
+    return _listing("ChargeTypes", "ChargeType", rows)
 
 
 def chart(store: YardiStore) -> etree._Element:
-    root = etree.Element("ChartOfAccounts")
-    for number, (name, kind) in store.accounts.items():
-        node = etree.SubElement(root, "Account")
-        _add(node, "AccountNumber", number)
-        _add(node, "Description", name)
-        _add(node, "AccountType", kind)
-        _add(node, "Inactive", "false")
-    return root
+    rows = (
+        {"AccountNumber": number, "Description": name, "AccountType": kind, "Inactive": "false"}
+        for number, (name, kind) in store.accounts.items()
+    )
+    return _listing("ChartOfAccounts", "Account", rows)
 
 
 def residents(store: YardiStore, code: str, since: datetime | None, status: str | None) -> etree._Element:

@@ -5,6 +5,7 @@ document."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -73,13 +74,22 @@ def _tenant(store: YardiStore, fields: dict[str, str], index: int) -> Row:
     return tenant
 
 
-def charges(store: YardiStore, document: etree._Element | None) -> list[Row]:
-    found = _details(document, "Charge")
+def _transactions(
+    store: YardiStore, document: etree._Element | None, kind: str
+) -> Iterator[tuple[int, etree._Element, dict[str, str], Row]]:
+    """(index from 1, element, Detail fields, resident) of each `kind` (Charge|Payment), each
+    resident checked just before its transaction is; Invalid when the document holds none."""
+    found = _details(document, kind)
     if not found:
-        raise Invalid("No charges found in TransactionXml")
+        plural = {"Charge": "charges", "Payment": "receipts"}[kind]
+        raise Invalid(f"No {plural} found in TransactionXml")
+    for index, (node, fields) in enumerate(found, start=1):
+        yield index, node, fields, _tenant(store, fields, index)
+
+
+def charges(store: YardiStore, document: etree._Element | None) -> list[Row]:
     rows = []
-    for index, (_, fields) in enumerate(found, start=1):
-        tenant = _tenant(store, fields, index)
+    for index, _, fields, tenant in _transactions(store, document, "Charge"):
         code = fields.get("ChargeCode") or ""
         if code not in store.charge_types:
             raise Invalid(f"Transaction {index}: Charge Code {code!r} not found")
@@ -110,12 +120,8 @@ def charges(store: YardiStore, document: etree._Element | None) -> list[Row]:
 
 
 def receipts(store: YardiStore, document: etree._Element | None) -> list[Row]:
-    found = _details(document, "Payment")
-    if not found:
-        raise Invalid("No receipts found in TransactionXml")
     rows = []
-    for index, (node, fields) in enumerate(found, start=1):
-        tenant = _tenant(store, fields, index)
+    for index, node, fields, tenant in _transactions(store, document, "Payment"):
         kind = node.get("Type") or "Other"
         if kind not in _PAYMENT_TYPES:
             raise Invalid(f"Transaction {index}: Payment Type {kind!r} is not valid")
