@@ -7,6 +7,10 @@ so the rule is written once (splat the result into the record: `r.UnitRecord(...
   names its native fields in an `AddressNames` table and passes how to read one.
 - `lease_status`: a lease's status as the vendor wrote it, and its canonical value (OTHER when
   the vendor's table does not know it);
+- `charge_amounts`: a charge's amount, what is paid of it and what is still open (`from_cents`
+  for the ones pmsgate computes), and whether it is open;
+- `payment_method`, `schedule`: a vendor's payment method or charge frequency as it wrote it, and
+  its canonical value from the vendor's table (OTHER when the table does not know it);
 - `move_in_dates`, `move_out_dates`: a lease's move dates are plans (`scheduled_*`) until the lease has
   started or ended, facts (`realized_*`) after.
 """
@@ -18,7 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypedDict
 
-from pmsgate.canonical.enums import LeaseStatus
+from pmsgate.canonical.enums import Frequency, LeaseStatus
+from pmsgate.kit.money import cents_to_decimal_str
 
 Read = Callable[[str], Any]  # a native field's value by name (`dict.get`, an XML child's text)
 
@@ -103,3 +108,54 @@ def move_out_dates(day: date | None, *, moved_out: bool) -> MoveOut:
         scheduled_move_out_date=None if moved_out else day,
         realized_move_out_date=day if moved_out else None,
     )
+
+
+Money = tuple[int | None, str | None]  # (cents, the amount as text), as `parsing.money` reads it
+
+
+def from_cents(cents: int | None) -> Money:
+    """An amount pmsgate computed (open = amount - paid) with its decimal text."""
+    return cents, None if cents is None else cents_to_decimal_str(cents)
+
+
+class ChargeAmounts(TypedDict):
+    amount_in_cents: int | None
+    amount_raw: str | None
+    amount_paid_in_cents: int | None
+    amount_paid_raw: str | None
+    amount_open_in_cents: int | None
+    amount_open_raw: str | None
+    is_open: bool | None
+
+
+def charge_amounts(amount: Money, *, paid: Money, open_: Money) -> ChargeAmounts:
+    """A charge is open while anything of it is left to settle, either way (unknown: None)."""
+    return ChargeAmounts(
+        amount_in_cents=amount[0],
+        amount_raw=amount[1],
+        amount_paid_in_cents=paid[0],
+        amount_paid_raw=paid[1],
+        amount_open_in_cents=open_[0],
+        amount_open_raw=open_[1],
+        is_open=None if open_[0] is None else open_[0] != 0,
+    )
+
+
+class PaymentMethod(TypedDict):
+    payment_method_raw: Any
+    payment_method_normalized: str | None
+
+
+def payment_method(method: Any, table: Mapping[str, str]) -> PaymentMethod:
+    normalized = None if method is None else table.get(method, "OTHER")
+    return PaymentMethod(payment_method_raw=method, payment_method_normalized=normalized)
+
+
+class Schedule(TypedDict):
+    frequency_raw: Any
+    frequency_normalized: str | None
+
+
+def schedule(frequency: Any, table: Mapping[Any, Frequency]) -> Schedule:
+    normalized = None if frequency is None else table.get(frequency, Frequency.OTHER).value
+    return Schedule(frequency_raw=frequency, frequency_normalized=normalized)

@@ -19,17 +19,9 @@ from typing import Any
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import Frequency
-from pmsgate.connectors.buildium.fields import (
-    MappingError,
-    Native,
-    custom,
-    ident,
-    iso_date,
-    midnight_utc,
-    money,
-    optional_ident,
-    required,
-)
+from pmsgate.connectors import mapped
+from pmsgate.connectors.buildium.fields import ident, optional_ident
+from pmsgate.connectors.parsing import MappingError, Native, custom, iso_date, midnight_utc, money, required
 from pmsgate.kit.money import cents_to_decimal_str
 
 CHARGE_TYPES = ("Charge", "Credit")
@@ -98,6 +90,17 @@ def map_transaction(raw: Native, lease: LeaseKey) -> list[r.CanonicalRecord]:
     raise MappingError(f"transaction type {kind!r} is neither a charge, a credit nor a payment")
 
 
+def _keys(raw: Native, lease: LeaseKey, lines: list[Native]) -> dict[str, Any]:
+    """The keys of a lease transaction, charge or payment, besides its own id."""
+    return {
+        "x_property_id": lease.property_id,
+        "x_lease_id": lease.lease_id,
+        "x_unit_id": lease.unit_id,
+        "x_resident_id": optional_ident(raw, "PayeeTenantId"),
+        "x_gl_account_id": _line_account(lines[0]) if lines else None,
+    }
+
+
 def _charge(raw: Native, lease: LeaseKey, *, credit: bool) -> r.ResidentChargeRecord:
     cents, text = money(required(raw, "TotalAmount"), "TotalAmount")
     assert cents is not None and text is not None
@@ -106,11 +109,7 @@ def _charge(raw: Native, lease: LeaseKey, *, credit: bool) -> r.ResidentChargeRe
     lines = _lines(raw)
     return r.ResidentChargeRecord(
         x_id=ident(raw, "Id"),
-        x_property_id=lease.property_id,
-        x_lease_id=lease.lease_id,
-        x_unit_id=lease.unit_id,
-        x_resident_id=optional_ident(raw, "PayeeTenantId"),
-        x_gl_account_id=_line_account(lines[0]) if lines else None,
+        **_keys(raw, lease, lines),
         amount_in_cents=cents,
         amount_raw=text,
         transaction_date=midnight_utc(required(raw, "Date"), "Date"),
@@ -129,15 +128,10 @@ def _payment(raw: Native, lease: LeaseKey) -> list[r.CanonicalRecord]:
     method = raw.get("PaymentMethod")
     payment = r.ResidentPaymentRecord(
         x_id=payment_id,
-        x_property_id=lease.property_id,
-        x_lease_id=lease.lease_id,
-        x_unit_id=lease.unit_id,
-        x_resident_id=optional_ident(raw, "PayeeTenantId"),
-        x_gl_account_id=_line_account(lines[0]) if lines else None,
+        **_keys(raw, lease, lines),
         amount_in_cents=cents,
         amount_raw=text,
-        payment_method_raw=method,
-        payment_method_normalized=None if method is None else PAYMENT_METHOD.get(method, "OTHER"),
+        **mapped.payment_method(method, PAYMENT_METHOD),
         transaction_date=midnight_utc(required(raw, "Date"), "Date"),
         post_month=_post_month(raw),
         description=_memo(raw),
@@ -185,10 +179,7 @@ def map_recurring(raw: Native, lease: LeaseKey) -> list[r.RecurringChargeRecord]
             x_financial_account_id=None if account in (None, "", 0) else str(account),
             amount_in_cents=cents,
             amount_raw=cents_to_decimal_str(cents),
-            frequency_raw=frequency,
-            frequency_normalized=None
-            if frequency is None
-            else FREQUENCY.get(frequency, Frequency.OTHER).value,
+            **mapped.schedule(frequency, FREQUENCY),
             start_date=iso_date(raw.get("FirstOccurrenceDate"), "FirstOccurrenceDate"),
             is_active=None if expired is None else not expired,
             description=raw.get("Memo"),

@@ -13,24 +13,9 @@ from typing import Any
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PhoneType, PropertyType, ResidentType
 from pmsgate.canonical.records import NO_PROPERTY
-from pmsgate.connectors.buildium.fields import (
-    MappingError,
-    Native,
-    custom,
-    ident,
-    iso_date,
-    money,
-    optional_ident,
-)
-from pmsgate.connectors.mapped import (
-    AddressNames,
-    Read,
-    lease_status,
-    move_in_dates,
-    move_out_dates,
-    postal,
-    site,
-)
+from pmsgate.connectors import mapped
+from pmsgate.connectors.buildium.fields import ident, optional_ident
+from pmsgate.connectors.parsing import MappingError, Native, custom, iso_date, money
 
 LEASE_STATUS = {"Active": LeaseStatus.ACTIVE, "Future": LeaseStatus.PENDING, "Past": LeaseStatus.INACTIVE}
 PROPERTY_TYPE = {
@@ -90,11 +75,13 @@ _MAPPED: dict[str, frozenset[str]] = {
 }
 
 
-ADDRESS = AddressNames("AddressLine1", "AddressLine2", "City", "State", "PostalCode", "Country")
-UNIT_ADDRESS = AddressNames("AddressLine1", "AddressLine2", "City", "State", "PostalCode")  # no country
+ADDRESS = mapped.AddressNames("AddressLine1", "AddressLine2", "City", "State", "PostalCode", "Country")
+UNIT_ADDRESS = mapped.AddressNames(
+    "AddressLine1", "AddressLine2", "City", "State", "PostalCode"
+)  # no country
 
 
-def _address(raw: Any) -> Read:
+def _address(raw: Any) -> mapped.Read:
     """How to read an AddressMessage's fields (all None when it is absent)."""
     return (raw if isinstance(raw, dict) else {}).get
 
@@ -118,7 +105,7 @@ def map_rental(raw: Native) -> r.PropertyRecord:
         manager_phone_1=phones[0].get("Number") if phones else None,
         manager_phone_1_type=_phone_type(phones[0]) if phones else None,
         custom_data=custom(raw, _MAPPED["rental"]),
-        **site(_address(raw.get("Address")), ADDRESS),
+        **mapped.site(_address(raw.get("Address")), ADDRESS),
     )
 
 
@@ -139,7 +126,7 @@ def map_unit(raw: Native) -> r.UnitRecord:
         is_listed=raw.get("IsUnitListed"),
         is_vacant=None if occupied is None else not occupied,
         custom_data=custom(raw, _MAPPED["unit"]),
-        **site(_address(raw.get("Address")), UNIT_ADDRESS),
+        **mapped.site(_address(raw.get("Address")), UNIT_ADDRESS),
     )
 
 
@@ -153,7 +140,7 @@ def map_tenant(raw: Native) -> r.ResidentRecord:
     if not leases:
         raise MappingError("tenant has no lease, so no property")
     phones = [p for p in raw.get("PhoneNumbers") or [] if isinstance(p, dict) and p.get("Number")]
-    alternate = postal(_address(raw.get("AlternateAddress")), ADDRESS)
+    alternate = mapped.postal(_address(raw.get("AlternateAddress")), ADDRESS)
     return r.ResidentRecord(
         x_id=ident(raw, "Id"),
         x_property_id=ident(leases[0], "PropertyId"),
@@ -168,7 +155,7 @@ def map_tenant(raw: Native) -> r.ResidentRecord:
         phone_2_type=_phone_type(phones[1]) if len(phones) > 1 else None,
         date_of_birth=iso_date(raw.get("DateOfBirth"), "DateOfBirth"),
         notes=raw.get("Comment"),
-        **postal(_address(raw.get("Address")), ADDRESS),
+        **mapped.postal(_address(raw.get("Address")), ADDRESS),
         address_1_alternate=alternate["address_1"],
         address_2_alternate=alternate["address_2"],
         city_alternate=alternate["city"],
@@ -202,13 +189,13 @@ def map_lease(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
         x_unit_id=optional_ident(raw, "UnitId"),
         x_resident_id=ident(tenants[0], "Id") if tenants else None,
         unit_number=raw.get("UnitNumber"),
-        **lease_status(status, LEASE_STATUS),
+        **mapped.lease_status(status, LEASE_STATUS),
         type=raw.get("LeaseType"),
         term=raw.get("TermType"),
         start_date=iso_date(raw.get("LeaseFromDate"), "LeaseFromDate"),
         end_date=iso_date(raw.get("LeaseToDate"), "LeaseToDate"),
-        **move_in_dates(move_in, upcoming=upcoming),
-        **move_out_dates(move_out, moved_out=past),
+        **mapped.move_in_dates(move_in, upcoming=upcoming),
+        **mapped.move_out_dates(move_out, moved_out=past),
         rent_amount_in_cents=rent[0],
         deposit_amount=deposit[1],
         deposit_amount_in_cents=deposit[0],

@@ -17,26 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pmsgate.connectors.parsing import MappingError, Native, blank, custom, money, required
-from pmsgate.connectors.parsing import jsonable as plain
-
-__all__ = [
-    "MOUNTAIN",
-    "MappingError",
-    "Native",
-    "custom",
-    "flag",
-    "ident",
-    "items",
-    "local_date",
-    "money",
-    "mountain_day",
-    "optional_ident",
-    "plain",
-    "post_month",
-    "required",
-    "utc",
-]
+from pmsgate.connectors.parsing import MappingError, Native, blank, required
 
 MOUNTAIN = ZoneInfo("America/Denver")
 

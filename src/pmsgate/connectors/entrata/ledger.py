@@ -18,21 +18,9 @@ from dataclasses import dataclass
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import Frequency
-from pmsgate.connectors.entrata.fields import (
-    MappingError,
-    Native,
-    custom,
-    flag,
-    ident,
-    items,
-    local_date,
-    money,
-    optional_ident,
-    post_month,
-    required,
-    utc,
-)
-from pmsgate.connectors.parsing import midnight_utc_of
+from pmsgate.connectors import mapped
+from pmsgate.connectors.entrata.fields import flag, ident, items, local_date, optional_ident, post_month, utc
+from pmsgate.connectors.parsing import MappingError, Native, custom, midnight_utc_of, money, required
 
 PAYMENT_METHOD = {
     "ACH": "ACH",
@@ -121,13 +109,9 @@ def map_transaction(txn: Native, key: LedgerKey) -> list[r.ResidentChargeRecord]
             x_lease_id=key.lease_id,
             x_resident_id=key.resident_id,
             x_charge_code_id=optional_ident(txn, "arCodeId"),
-            amount_in_cents=cents,
-            amount_raw=text,
-            amount_open_in_cents=open_cents,
-            amount_open_raw=open_text,
-            amount_paid_in_cents=paid_cents,
-            amount_paid_raw=paid_text,
-            is_open=None if open_cents is None else open_cents != 0,
+            **mapped.charge_amounts(
+                (cents, text), paid=(paid_cents, paid_text), open_=(open_cents, open_text)
+            ),
             name=txn.get("arCodeName"),
             description=txn.get("description"),
             transaction_date=midnight_utc_of(local_date(required(txn, "transactionDate"), "transactionDate")),
@@ -153,8 +137,7 @@ def map_payment(raw: Native, tenancy: Tenancy | None) -> list[r.CanonicalRecord]
         x_resident_id=optional_ident(raw, "CustomerId"),
         amount_in_cents=cents,
         amount_raw=text,
-        payment_method_raw=method,
-        payment_method_normalized=None if method is None else PAYMENT_METHOD.get(method, "OTHER"),
+        **mapped.payment_method(method, PAYMENT_METHOD),
         transaction_date=utc(required(raw, "PaymentDate"), "PaymentDate"),
         reference_number=raw.get("ExternalId") or None,
         custom_data=custom(raw, _MAPPED_PAYMENT),
@@ -214,8 +197,7 @@ def map_scheduled(raw: Native, key: LedgerKey) -> list[r.RecurringChargeRecord]:
             x_charge_code_id=optional_ident(raw, "arCodeId"),
             amount_in_cents=cents,
             amount_raw=text,
-            frequency_raw=timing,
-            frequency_normalized=None if timing is None else FREQUENCY.get(timing, Frequency.OTHER).value,
+            **mapped.schedule(timing, FREQUENCY),
             start_date=local_date(raw.get("chargeStartDate"), "chargeStartDate"),
             end_date=end,
             is_active=True if active is None else active,

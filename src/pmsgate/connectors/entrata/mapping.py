@@ -13,19 +13,9 @@ from typing import Any
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PhoneType, PropertyType, ResidentType
 from pmsgate.canonical.records import NO_PROPERTY
-from pmsgate.connectors.entrata.fields import (
-    MappingError,
-    Native,
-    custom,
-    flag,
-    ident,
-    items,
-    local_date,
-    money,
-    optional_ident,
-)
-from pmsgate.connectors.mapped import AddressNames, lease_status, move_in_dates, move_out_dates, postal, site
-from pmsgate.connectors.parsing import bathrooms
+from pmsgate.connectors import mapped
+from pmsgate.connectors.entrata.fields import flag, ident, items, local_date, optional_ident
+from pmsgate.connectors.parsing import MappingError, Native, bathrooms, custom, money
 
 # Entrata's chart of accounts and AR codes belong to the whole client, not to one property: they
 # carry NO_PROPERTY (the rule for every vendor, see pmsgate.canonical.records).
@@ -57,8 +47,8 @@ PHONE_TYPE = {
     "Office": PhoneType.WORK,
     "Fax": PhoneType.FAX,
 }
-PROPERTY_ADDRESS = AddressNames("Address", None, "City", "State", "PostalCode", "Country")
-CUSTOMER_ADDRESS = AddressNames("Address", None, "City", "State", "PostalCode")
+PROPERTY_ADDRESS = mapped.AddressNames("Address", None, "City", "State", "PostalCode", "Country")
+CUSTOMER_ADDRESS = mapped.AddressNames("Address", None, "City", "State", "PostalCode")
 
 _MAPPED: dict[str, frozenset[str]] = {
     "property": frozenset({"PropertyID", "MarketingName", "Type", "YearBuilt", "webSite", "Address"})
@@ -117,7 +107,7 @@ def map_property(raw: Native) -> list[r.PropertyRecord]:
             website=raw.get("webSite") or None,
             short_description=_text(raw.get("ShortDescription")),
             long_description=_text(raw.get("LongDescription")),
-            **site(address.get, PROPERTY_ADDRESS),
+            **mapped.site(address.get, PROPERTY_ADDRESS),
             manager_email=address.get("Email"),
             custom_data=custom(raw, _MAPPED["property"]),
         )
@@ -186,7 +176,7 @@ def map_customer(raw: Native, property_id: str) -> list[r.ResidentRecord]:
             email_1=raw.get("Email") or None,
             phone_1=raw.get("PhoneNumber") or None,
             phone_1_type=None if not raw.get("PhoneNumber") else PhoneType.OTHER.value,
-            **postal(raw.get, CUSTOMER_ADDRESS),
+            **mapped.postal(raw.get, CUSTOMER_ADDRESS),
             vehicles=vehicles,
             custom_data=custom(raw, _MAPPED["customer"]),
         )
@@ -220,13 +210,13 @@ def map_lease(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
         x_unit_id=optional_ident(raw, "unitId"),
         x_resident_id=None if primary is None else ident(primary, "id"),
         unit_number=None if not spaces else spaces[0].get("unitSpace"),
-        **lease_status(status, LEASE_STATUS),
+        **mapped.lease_status(status, LEASE_STATUS),
         type=raw.get("occupancyType"),
         term=interval.get("leaseIntervalTypeName"),
         start_date=local_date(interval.get("startDate"), "startDate"),
         end_date=local_date(interval.get("endDate"), "endDate"),
-        **move_in_dates(move_in, upcoming=upcoming),
-        **move_out_dates(move_out, moved_out=past),
+        **mapped.move_in_dates(move_in, upcoming=upcoming),
+        **mapped.move_out_dates(move_out, moved_out=past),
         custom_data=custom(raw, _MAPPED["lease"]),
     )
     links = [_link(c, lease_id, property_id) for c in customers]

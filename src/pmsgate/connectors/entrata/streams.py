@@ -19,7 +19,8 @@ from pmsgate.canonical.registry import Model
 from pmsgate.connectors.entrata import ledger as lg
 from pmsgate.connectors.entrata import mapping as m
 from pmsgate.connectors.entrata.client import Rpc
-from pmsgate.connectors.entrata.fields import MappingError, items
+from pmsgate.connectors.entrata.fields import items
+from pmsgate.connectors.parsing import MappingError
 
 GET_PROPERTIES = Rpc("properties", "getProperties")
 GET_UNITS = Rpc("propertyunits", "getPropertyUnits")

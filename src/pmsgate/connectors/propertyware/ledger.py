@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import Frequency
+from pmsgate.connectors import mapped
+from pmsgate.connectors.parsing import Native, custom, money
 from pmsgate.connectors.propertyware.fields import (
-    Native,
-    custom,
     ident,
     iso_date,
     midnight_utc,
-    money,
     optional_ident,
     required_money,
 )
@@ -66,13 +65,7 @@ def map_charge(raw: Native, places: Places) -> list[r.CanonicalRecord]:
         x_unit_id=lease.unit_id,
         x_resident_id=lease.primary_contact_id,
         x_gl_account_id=optional_ident(raw, "glAccountID"),
-        amount_in_cents=amount[0],
-        amount_raw=amount[1],
-        amount_open_in_cents=due[0],
-        amount_open_raw=due[1],
-        amount_paid_in_cents=paid[0],
-        amount_paid_raw=paid[1],
-        is_open=None if due[0] is None else due[0] != 0,
+        **mapped.charge_amounts(amount, paid=paid, open_=due),
         transaction_date=midnight_utc(raw.get("date"), "date"),
         due_date=iso_date(raw.get("date"), "date"),
         description=raw.get("comments"),
@@ -147,8 +140,7 @@ def map_payment(raw: Native, places: Places) -> list[r.CanonicalRecord]:
             x_gl_account_id=optional_ident(raw, "glAccountID") or optional_ident(raw, "destinationAccountID"),
             amount_in_cents=amount[0],
             amount_raw=amount[1],
-            payment_method_raw=method,
-            payment_method_normalized=None if method is None else PAYMENT_METHOD.get(method, "OTHER"),
+            **mapped.payment_method(method, PAYMENT_METHOD),
             transaction_date=midnight_utc(raw.get("date"), "date"),
             description=raw.get("comments"),
             reference_number=raw.get("refNo"),
@@ -173,10 +165,7 @@ def map_autocharge(raw: Native, places: Places) -> list[r.CanonicalRecord]:
             reference_number=raw.get("referenceNumber"),
             start_date=iso_date(raw.get("startDate"), "startDate"),
             end_date=iso_date(raw.get("endDate"), "endDate"),
-            frequency_raw=frequency,
-            frequency_normalized=None
-            if frequency is None
-            else FREQUENCY.get(frequency, Frequency.OTHER).value,
+            **mapped.schedule(frequency, FREQUENCY),
             charge_due_day=raw.get("dueDay"),
             custom_data=custom(raw, _MAPPED["auto"]),
         )

@@ -12,17 +12,10 @@ from typing import Any
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PropertyType, ResidentType
 from pmsgate.canonical.records import NO_PROPERTY
-from pmsgate.connectors.mapped import AddressNames, move_in_dates, postal, site
-from pmsgate.connectors.propertyware.fields import (
-    MappingError,
-    Native,
-    custom,
-    ident,
-    iso_date,
-    money,
-    optional_ident,
-    utc,
-)
+from pmsgate.connectors import mapped
+from pmsgate.connectors.parsing import MappingError, Native, custom, money
+from pmsgate.connectors.parsing import iso_utc as utc
+from pmsgate.connectors.propertyware.fields import ident, iso_date, optional_ident
 from pmsgate.connectors.propertyware.places import Places
 
 # Building.propertyType (the spec's enum) -> PropertyType; NONE/OTHER/SHORT_TERM_VACATION -> OTHER.
@@ -50,7 +43,7 @@ LEASE_STATUS = {
     "evicted": LeaseStatus.EVICTED,
 }
 
-ADDRESS = AddressNames("address", "addressCont", "city", "stateRegion", "postalCode", "country")
+ADDRESS = mapped.AddressNames("address", "addressCont", "city", "stateRegion", "postalCode", "country")
 _ADDRESS = frozenset({"address"})
 _MAPPED: dict[str, frozenset[str]] = {
     "building": _ADDRESS
@@ -86,7 +79,7 @@ def map_building(raw: Native, _places: Places | None = None) -> list[r.Canonical
             x_created_at=utc(raw.get("createdDateTime"), "createdDateTime"),
             name=raw.get("name"),
             code=raw.get("abbreviation"),
-            **site(address.get, ADDRESS),
+            **mapped.site(address.get, ADDRESS),
             county=raw.get("county"),
             is_active=raw.get("active"),
             number_of_units=raw.get("countUnit"),
@@ -126,7 +119,7 @@ def map_unit(raw: Native, _places: Places | None = None) -> list[r.CanonicalReco
             is_vacant=None if status is None else str(status).lower() == "vacant",
             is_available=raw.get("rentable"),
             floor=None if raw.get("floorNumber") is None else str(raw["floorNumber"]),
-            **site(address.get, ADDRESS),
+            **mapped.site(address.get, ADDRESS),
             custom_data=custom(raw, _MAPPED["unit"]),
         )
     ]
@@ -155,7 +148,7 @@ def map_contact(raw: Native, places: Places) -> list[r.CanonicalRecord]:
             phone_1_type=type_1,
             phone_2=phone_2,
             phone_2_type=type_2,
-            **postal(address.get, ADDRESS),
+            **mapped.postal(address.get, ADDRESS),
             date_of_birth=iso_date(raw.get("birthDate"), "birthDate"),
             notes=raw.get("comments"),
             custom_data=custom(raw, _MAPPED["contact"]),
@@ -185,7 +178,7 @@ def map_lease(raw: Native, _places: Places | None = None) -> list[r.CanonicalRec
         status_normalized=None if status is None else normalized.value,
         start_date=iso_date(raw.get("startDate"), "startDate"),
         end_date=iso_date(raw.get("endDate"), "endDate"),
-        **move_in_dates(move_in, upcoming=upcoming),
+        **mapped.move_in_dates(move_in, upcoming=upcoming),
         scheduled_move_out_date=iso_date(raw.get("scheduleMoveOutDate"), "scheduleMoveOutDate"),
         realized_move_out_date=iso_date(raw.get("moveOutDate"), "moveOutDate"),
         signature_date=iso_date(raw.get("signedDate"), "signedDate"),

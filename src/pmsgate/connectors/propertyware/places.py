@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pmsgate.connectors.propertyware.fields import MappingError, Native, ident, optional_ident
+from pmsgate.connectors.parsing import MappingError, Native
+from pmsgate.connectors.propertyware.fields import ident, optional_ident
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from typing import Any
 
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
+from pmsgate.connectors.parsing import Native
 from pmsgate.connectors.propertyware import ledger as lg
 from pmsgate.connectors.propertyware import mapping as m
-from pmsgate.connectors.propertyware.fields import Native
 from pmsgate.connectors.propertyware.places import Places
 
 MAX_PAGE_SIZE = 500  # "The maximum limit value is 500"

@@ -19,21 +19,17 @@ from zoneinfo import ZoneInfo
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import Frequency, LeaseStatus, PhoneType, PropertyType, ResidentType
 from pmsgate.canonical.records import NO_PROPERTY
-from pmsgate.connectors.mapped import AddressNames, move_in_dates, move_out_dates, site
+from pmsgate.connectors import mapped
+from pmsgate.connectors.parsing import MappingError, Native, bathrooms, required
 from pmsgate.connectors.rentmanager.fields import (
-    MappingError,
-    Native,
-    bathrooms,
     custom,
     ident,
     local_date,
     money,
     negated,
     optional_ident,
-    required,
     utc,
 )
-from pmsgate.kit.money import cents_to_decimal_str
 
 CREDIT_PREFIX = "credit:"
 # RecurringCharges.Frequency is an integer enum: 1 is monthly (seen in a client verified against the
@@ -74,7 +70,7 @@ class Places:
         return found
 
 
-ADDRESS = AddressNames("Street", None, "City", "State", "PostalCode")
+ADDRESS = mapped.AddressNames("Street", None, "City", "State", "PostalCode")
 
 _MAPPED: dict[str, frozenset[str]] = {
     "property": frozenset(
@@ -131,7 +127,7 @@ def map_property(raw: Native, places: Places) -> list[r.CanonicalRecord]:
             type=kind,
             type_raw=kind,
             type_normalized=None if kind is None else PROPERTY_TYPE.get(kind, PropertyType.OTHER).value,
-            **site(address.get, ADDRESS),
+            **mapped.site(address.get, ADDRESS),
             custom_data=custom(raw, _MAPPED["property"]),
         )
     ]
@@ -246,8 +242,8 @@ def map_lease(raw: Native, places: Places) -> list[r.CanonicalRecord]:
         start_date=local_date(term.get("StartDate"), "LeaseRenewals.StartDate"),
         end_date=local_date(term.get("EndDate"), "LeaseRenewals.EndDate"),
         term=term.get("Term"),
-        **move_in_dates(move_in, upcoming=upcoming),
-        **move_out_dates(move_out, moved_out=moved_out),
+        **mapped.move_in_dates(move_in, upcoming=upcoming),
+        **mapped.move_out_dates(move_out, moved_out=moved_out),
         custom_data=custom(raw, _MAPPED["lease"]),
     )
     link = r.ResidentLeaseRecord(
@@ -319,13 +315,9 @@ def map_charge(raw: Native, places: Places) -> list[r.CanonicalRecord]:
             x_id=ident(raw, "ChargeID"),
             x_unit_id=optional_ident(raw, "UnitID"),
             x_charge_code_id=optional_ident(raw, "ChargeTypeID"),
-            amount_in_cents=amount[0],
-            amount_raw=amount[1],
-            amount_open_in_cents=open_,
-            amount_open_raw=None if open_ is None else cents_to_decimal_str(open_),
-            amount_paid_in_cents=allocated,
-            amount_paid_raw=None if allocated is None else cents_to_decimal_str(allocated),
-            is_open=None if open_ is None else open_ != 0,
+            **mapped.charge_amounts(
+                amount, paid=mapped.from_cents(allocated), open_=mapped.from_cents(open_)
+            ),
             transaction_source="Charge",
             custom_data=custom(raw, _MAPPED["charge"]),
             **_ledger_common(raw, places, tenant_id, ident(raw, "PropertyID")),

@@ -12,17 +12,10 @@ from typing import Any
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PropertyType, ResidentType
-from pmsgate.connectors.mapped import AddressNames, move_in_dates, site
-from pmsgate.connectors.rentvine.fields import (
-    Native,
-    custom,
-    day,
-    entity,
-    ident,
-    money,
-    optional_ident,
-    timestamp,
-)
+from pmsgate.connectors import mapped
+from pmsgate.connectors.parsing import Native, ident, money, optional_ident
+from pmsgate.connectors.parsing import iso_date as day
+from pmsgate.connectors.rentvine.fields import custom, entity, timestamp
 
 # primaryLeaseStatusID: 1 Pending, 2 Active, 3 Closed (Rentvine's lease export filter).
 LEASE_STATUS: dict[Any, tuple[str | None, LeaseStatus]] = {
@@ -35,8 +28,10 @@ PROPERTY_TYPE: dict[Any, tuple[str | None, PropertyType]] = {
     2: ("Multi-Family", PropertyType.MULTI_FAMILY),
     3: ("Commercial", PropertyType.COMMERCIAL),
 }
-ADDRESS = AddressNames("address", "address2", "city", "stateID", "postalCode", "country")
-UNIT_ADDRESS = AddressNames("address", "address2", "city", "stateID", "postalCode")  # units have no country
+ADDRESS = mapped.AddressNames("address", "address2", "city", "stateID", "postalCode", "country")
+UNIT_ADDRESS = mapped.AddressNames(
+    "address", "address2", "city", "stateID", "postalCode"
+)  # units have no country
 
 _MAPPED = {
     "property": frozenset(
@@ -65,7 +60,7 @@ def map_property(row: Any, *, tz: tzinfo) -> list[r.CanonicalRecord]:
             x_id=ident(raw, "propertyID"),
             x_created_at=timestamp(raw.get("dateTimeCreated"), "dateTimeCreated", tz),
             name=raw.get("name"),
-            **site(raw.get, ADDRESS),
+            **mapped.site(raw.get, ADDRESS),
             is_active=raw.get("isActive"),
             year_built=raw.get("yearBuilt"),
             type=type_raw,
@@ -84,7 +79,7 @@ def map_unit(row: Any) -> list[r.CanonicalRecord]:
             x_id=ident(raw, "unitID"),
             x_property_id=ident(raw, "propertyID"),
             number=raw.get("name"),
-            **site(raw.get, UNIT_ADDRESS),
+            **mapped.site(raw.get, UNIT_ADDRESS),
             bedrooms=None if beds is None else str(beds),
             bathrooms=None if baths is None else str(baths),
             square_feet=raw.get("size"),
@@ -139,7 +134,7 @@ def map_lease(row: Any) -> list[r.CanonicalRecord]:
         status_normalized=status.value,
         start_date=day(raw.get("startDate"), "startDate"),
         end_date=day(raw.get("endDate"), "endDate"),
-        **move_in_dates(move_in, upcoming=pending),
+        **mapped.move_in_dates(move_in, upcoming=pending),
         scheduled_move_out_date=day(raw.get("expectedMoveOutDate"), "expectedMoveOutDate"),
         realized_move_out_date=move_out if closed else None,
         rent_amount_in_cents=money(raw.get("rentAmount"), "rentAmount")[0],

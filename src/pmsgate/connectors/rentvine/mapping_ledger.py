@@ -17,18 +17,18 @@ from typing import Any
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import Frequency
 from pmsgate.canonical.records import NO_PROPERTY
-from pmsgate.connectors.rentvine.fields import (
+from pmsgate.connectors import mapped
+from pmsgate.connectors.parsing import (
     MappingError,
     Native,
-    custom,
-    day,
-    entity,
     ident,
     midnight_utc,
     money,
     optional_ident,
     required,
 )
+from pmsgate.connectors.parsing import iso_date as day
+from pmsgate.connectors.rentvine.fields import custom, entity
 from pmsgate.kit.money import cents_to_decimal_str
 
 CHARGE, PAYMENT, CREDIT = 1, 2, 3
@@ -130,13 +130,9 @@ def map_charge(row: Any) -> list[r.CanonicalRecord]:
         r.ResidentChargeRecord(
             **_ledger_common(raw),
             name="Charge",
-            amount_in_cents=cents,
-            amount_raw=amount_raw,
-            amount_paid_in_cents=paid,
-            amount_paid_raw=None if paid is None else cents_to_decimal_str(paid),
-            amount_open_in_cents=open_,
-            amount_open_raw=None if open_ is None else cents_to_decimal_str(open_),
-            is_open=None if open_ is None else open_ != 0,
+            **mapped.charge_amounts(
+                (cents, amount_raw), paid=mapped.from_cents(paid), open_=mapped.from_cents(open_)
+            ),
             due_date=day(raw.get("dateDue"), "dateDue"),
         )
     ]
@@ -155,8 +151,7 @@ def map_payment(row: Any) -> list[r.CanonicalRecord]:
         name="Payment",
         amount_in_cents=cents,
         amount_raw=amount_raw,
-        payment_method_raw=method,
-        payment_method_normalized=None if method is None else PAYMENT_METHOD.get(method, "OTHER"),
+        **mapped.payment_method(method, PAYMENT_METHOD),
     )
     allocations: list[r.CanonicalRecord] = []
     for item in raw.get("allocations") or []:

@@ -15,14 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pmsgate.connectors.constraints import (
-    Check,
-    Problems,
-    at_most,
-    code,
-    end_not_before_start,
-    positive,
-)
+from pmsgate.connectors.constraints import Check, Problems, at_most, code, end_not_before_start, positive
 from pmsgate.connectors.markers import MARKER_ROOM
 from pmsgate.connectors.writes import OperationRules, WriteOperation
 

@@ -13,9 +13,11 @@ Amounts are decimal text ("1500.00") parsed to cents exactly; dates are calendar
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import Frequency
+from pmsgate.connectors import mapped
 from pmsgate.connectors.parsing import (
     MappingError,
     Native,
@@ -73,6 +75,19 @@ def _amount(raw: Native) -> tuple[int, str]:
     return cents, text
 
 
+def _keys(raw: Native, property_id: str) -> dict[str, Any]:
+    """The keys a MITS transaction carries, charge or payment."""
+    return {
+        "x_id": ident(raw, "TransactionID"),
+        "x_property_id": property_id,
+        "x_lease_id": optional_ident(raw, "LeaseID"),
+        "x_unit_id": optional_ident(raw, "UnitID"),
+        "x_resident_id": optional_ident(raw, "CustomerID"),
+        "x_charge_code_id": optional_ident(raw, "ChargeCode"),
+        "x_gl_account_id": optional_ident(raw, "GLAccountNumber"),
+    }
+
+
 def _charge(raw: Native, property_id: str, *, credit: bool) -> r.ResidentChargeRecord:
     cents, text = _amount(raw)
     if credit:  # a concession reduces what is owed, whatever sign ResMan shows
@@ -81,13 +96,7 @@ def _charge(raw: Native, property_id: str, *, credit: bool) -> r.ResidentChargeR
     open_cents, open_text = money(raw.get("BalanceDue"), "BalanceDue")
     paid_cents, paid_text = money(raw.get("AmountPaid"), "AmountPaid")
     return r.ResidentChargeRecord(
-        x_id=ident(raw, "TransactionID"),
-        x_property_id=property_id,
-        x_lease_id=optional_ident(raw, "LeaseID"),
-        x_unit_id=optional_ident(raw, "UnitID"),
-        x_resident_id=optional_ident(raw, "CustomerID"),
-        x_charge_code_id=optional_ident(raw, "ChargeCode"),
-        x_gl_account_id=optional_ident(raw, "GLAccountNumber"),
+        **_keys(raw, property_id),
         amount_in_cents=cents,
         amount_raw=text,
         amount_open_in_cents=open_cents,
@@ -110,17 +119,10 @@ def _payment(raw: Native, property_id: str) -> r.ResidentPaymentRecord:
     day = iso_date(required(raw, "TransactionDate"), "TransactionDate")
     method = raw.get("PaymentType")
     return r.ResidentPaymentRecord(
-        x_id=ident(raw, "TransactionID"),
-        x_property_id=property_id,
-        x_lease_id=optional_ident(raw, "LeaseID"),
-        x_unit_id=optional_ident(raw, "UnitID"),
-        x_resident_id=optional_ident(raw, "CustomerID"),
-        x_charge_code_id=optional_ident(raw, "ChargeCode"),
-        x_gl_account_id=optional_ident(raw, "GLAccountNumber"),
+        **_keys(raw, property_id),
         amount_in_cents=cents,
         amount_raw=text,
-        payment_method_raw=method,
-        payment_method_normalized=None if method is None else PAYMENT_METHOD.get(method, "OTHER"),
+        **mapped.payment_method(method, PAYMENT_METHOD),
         transaction_date=midnight_utc_of(day),
         post_month=_post_month(raw, day),
         description=raw.get("Description"),
@@ -147,10 +149,7 @@ def map_recurring(raw: Native, property_id: str) -> list[r.RecurringChargeRecord
             description=raw.get("Description"),
             start_date=iso_date(raw.get("StartDate"), "StartDate"),
             end_date=iso_date(raw.get("EndDate"), "EndDate"),
-            frequency_raw=frequency,
-            frequency_normalized=None
-            if frequency is None
-            else FREQUENCY.get(frequency, Frequency.OTHER).value,
+            **mapped.schedule(frequency, FREQUENCY),
             charge_due_day=None if due_day in (None, "") else int(str(due_day)),
             custom_data=custom(raw, _MAPPED_RECURRING),
         )

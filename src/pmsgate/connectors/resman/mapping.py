@@ -19,7 +19,7 @@ from typing import Any
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PhoneType, ResidentType
 from pmsgate.canonical.records import NO_PROPERTY
-from pmsgate.connectors.mapped import AddressNames, move_in_dates, move_out_dates, site
+from pmsgate.connectors import mapped
 from pmsgate.connectors.parsing import (
     MappingError,
     Native,
@@ -44,7 +44,7 @@ LEASE_STATUS = {
     "Past": LeaseStatus.INACTIVE,
 }
 PHONES = (("MobilePhone", PhoneType.MOBILE), ("HomePhone", PhoneType.HOME), ("WorkPhone", PhoneType.WORK))
-ADDRESS = AddressNames("StreetAddress", None, "City", "State", "Zip")
+ADDRESS = mapped.AddressNames("StreetAddress", None, "City", "State", "Zip")
 
 _MAPPED = {
     "property": frozenset({"PropertyID", "Name", "StreetAddress", "City", "State", "Zip", "Phone", "Email"})
@@ -89,7 +89,7 @@ def map_property(raw: Native) -> r.PropertyRecord:
         x_id=ident(raw, "PropertyID"),
         name=raw.get("Name"),
         is_active=flag(raw.get("IsActive")),
-        **site(raw.get, ADDRESS),
+        **mapped.site(raw.get, ADDRESS),
         number_of_units=whole(raw.get("UnitCount"), "UnitCount"),
         manager_name=manager if isinstance(manager, str) else None,
         manager_email=raw.get("Email"),
@@ -116,7 +116,7 @@ def map_unit(raw: Native, property_id: str) -> r.UnitRecord:
         square_feet=whole(raw.get("SquareFeet"), "SquareFeet"),
         rent_amount_market_in_cents=money(raw.get("MarketRent"), "MarketRent")[0],
         is_vacant=vacant,
-        **site(raw.get, ADDRESS),
+        **mapped.site(raw.get, ADDRESS),
         custom_data=custom(raw, _MAPPED["unit"]),
     )
 
@@ -182,8 +182,8 @@ def _lease(lease_id: str, raw: Native, property_id: str) -> r.LeaseRecord:
         status_normalized=None if normalized is None else normalized.value,
         start_date=iso_date(raw.get("LeaseStartDate"), "LeaseStartDate"),
         end_date=iso_date(raw.get("LeaseEndDate"), "LeaseEndDate"),
-        **move_in_dates(move_in, upcoming=future),
-        **move_out_dates(move_out, moved_out=former),
+        **mapped.move_in_dates(move_in, upcoming=future),
+        **mapped.move_out_dates(move_out, moved_out=former),
         rent_amount_in_cents=rent[0],
         deposit_amount=deposit[1],
         deposit_amount_in_cents=deposit[0],

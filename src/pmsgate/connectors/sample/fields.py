@@ -8,33 +8,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pmsgate.connectors.parsing import (
-    MappingError,
-    Native,
-    bathrooms,
-    blank,
-    custom,
-    ident,
-    midnight_utc_of,
-    money,
-    optional_ident,
-    required,
-)
-
-__all__ = [
-    "MappingError",
-    "Native",
-    "bathrooms",
-    "custom",
-    "ident",
-    "midnight_utc",
-    "money",
-    "optional_ident",
-    "required",
-    "us_date",
-    "utc",
-]
-
+from pmsgate.connectors.parsing import MappingError, blank, midnight_utc_of
 
 _US_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 

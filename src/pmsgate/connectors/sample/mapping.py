@@ -13,21 +13,18 @@ from typing import Any
 
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import Frequency, LeaseStatus, ResidentType
-from pmsgate.connectors.mapped import AddressNames, lease_status, move_in_dates, site
-from pmsgate.connectors.sample.fields import (
+from pmsgate.connectors import mapped
+from pmsgate.connectors.parsing import (
     MappingError,
     Native,
     bathrooms,
     custom,
     ident,
-    midnight_utc,
     money,
     optional_ident,
     required,
-    us_date,
-    utc,
 )
-from pmsgate.kit.money import cents_to_decimal_str
+from pmsgate.connectors.sample.fields import midnight_utc, us_date, utc
 
 __all__ = [
     "FREQUENCY",
@@ -65,7 +62,7 @@ PAYMENT_METHOD = {
 
 # -- places -----------------------------------------------------------------------------------
 
-ADDRESS = AddressNames("line1", "line2", "city", "region", "postal", "country")
+ADDRESS = mapped.AddressNames("line1", "line2", "city", "region", "postal", "country")
 
 _MAPPED: dict[str, frozenset[str]] = {
     "site": frozenset(
@@ -106,7 +103,7 @@ def map_site(raw: Native) -> r.PropertyRecord:
         x_created_at=utc(raw.get("createdOn"), "createdOn"),
         name=raw.get("siteName"),
         code=raw.get("siteCode"),
-        **site(addr.get, ADDRESS),
+        **mapped.site(addr.get, ADDRESS),
         is_active=raw.get("active"),
         number_of_units=raw.get("unitCount"),
         year_built=raw.get("builtYear"),
@@ -214,10 +211,10 @@ def map_tenancy(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
         x_property_id=site_id,
         x_unit_id=optional_ident(raw, "spaceId"),
         x_resident_id=None if head is None else ident(head, "tenantId"),
-        **lease_status(state, LEASE_STATUS),
+        **mapped.lease_status(state, LEASE_STATUS),
         start_date=us_date(raw.get("from"), "from"),
         end_date=us_date(raw.get("to"), "to"),
-        **move_in_dates(move_in, upcoming=upcoming),
+        **mapped.move_in_dates(move_in, upcoming=upcoming),
         scheduled_move_out_date=move_out if leaving else None,
         realized_move_out_date=None if leaving or upcoming else move_out,
         rent_amount_in_cents=rent[0],
@@ -285,13 +282,7 @@ def map_charge(raw: Native) -> r.ResidentChargeRecord:
         x_unit_id=optional_ident(raw, "spaceId"),
         x_charge_code_id=optional_ident(raw, "codeId"),
         x_gl_account_id=optional_ident(raw, "accountId"),
-        amount_in_cents=amount[0],
-        amount_raw=amount[1],
-        amount_open_in_cents=open_[0],
-        amount_open_raw=open_[1],
-        amount_paid_in_cents=paid,
-        amount_paid_raw=None if paid is None else cents_to_decimal_str(paid),
-        is_open=None if open_[0] is None else open_[0] != 0,
+        **mapped.charge_amounts(amount, paid=mapped.from_cents(paid), open_=open_),
         transaction_date=midnight_utc(raw.get("postedOn"), "postedOn"),
         due_date=us_date(raw.get("dueOn"), "dueOn"),
         post_month=raw.get("period"),
@@ -315,8 +306,7 @@ def map_receipt(raw: Native) -> list[r.ResidentPaymentRecord | r.AllocationRecor
         x_gl_account_id=optional_ident(raw, "accountId"),
         amount_in_cents=amount[0],
         amount_raw=amount[1],
-        payment_method_raw=method,
-        payment_method_normalized=None if method is None else PAYMENT_METHOD.get(method, "OTHER"),
+        **mapped.payment_method(method, PAYMENT_METHOD),
         transaction_date=midnight_utc(raw.get("postedOn"), "postedOn"),
         post_month=raw.get("period"),
         description=raw.get("memo"),
@@ -353,8 +343,7 @@ def map_recurring(raw: Native) -> r.RecurringChargeRecord:
         x_financial_account_id=optional_ident(raw, "accountId"),
         amount_in_cents=amount[0],
         amount_raw=amount[1],
-        frequency_raw=every,
-        frequency_normalized=None if every is None else FREQUENCY.get(every, Frequency.OTHER).value,
+        **mapped.schedule(every, FREQUENCY),
         charge_due_day=raw.get("dueDay"),
         start_date=us_date(raw.get("startsOn"), "startsOn"),
         end_date=us_date(raw.get("endsOn"), "endsOn"),

@@ -31,7 +31,7 @@ from pmsgate.canonical.registry import Model
 from pmsgate.connectors import markers
 from pmsgate.connectors.errors import PermanentError, TransientError, VendorRejected
 from pmsgate.connectors.markers import reflects
-from pmsgate.connectors.sample.fields import MappingError
+from pmsgate.connectors.parsing import MappingError
 from pmsgate.connectors.sample.rules import MEMO_LIMIT, WRITE_RULES
 from pmsgate.connectors.sample.session import TokenSession, json_body, page_parts
 from pmsgate.connectors.sample.streams import MAX_PAGE_SIZE, STREAMS

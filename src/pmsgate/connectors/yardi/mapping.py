@@ -22,7 +22,7 @@ from lxml import etree
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import LeaseStatus, PhoneType, ResidentType
 from pmsgate.canonical.records import NO_PROPERTY
-from pmsgate.connectors.mapped import AddressNames, lease_status, move_in_dates, move_out_dates, site
+from pmsgate.connectors import mapped
 from pmsgate.connectors.parsing import MappingError, bathrooms, blank, iso_date, midnight_utc, money
 
 LEASE_STATUS = {
@@ -37,7 +37,7 @@ LEASE_STATUS = {
     "Eviction": LeaseStatus.EVICTED,
 }
 FREQUENCIES = {"monthly": "MONTHLY", "weekly": "WEEKLY", "daily": "DAILY"}
-ADDRESS = AddressNames("AddressLine1", "AddressLine2", "City", "State", "PostalCode")
+ADDRESS = mapped.AddressNames("AddressLine1", "AddressLine2", "City", "State", "PostalCode")
 
 
 def local(node: etree._Element) -> str:
@@ -87,14 +87,14 @@ def _int(value: str | None, name: str) -> int | None:
         raise MappingError(f"{name}: {value!r} is not a whole number") from exc
 
 
-def _extra(raw: dict[str, str], mapped: set[str]) -> dict[str, Any] | None:
-    extra = {k: v for k, v in raw.items() if k not in mapped and v != ""}
+def _extra(raw: dict[str, str], known: set[str]) -> dict[str, Any] | None:
+    extra = {k: v for k, v in raw.items() if k not in known and v != ""}
     return extra or None
 
 
 def map_property(node: etree._Element) -> r.PropertyRecord:
     raw = fields(node)
-    mapped = {
+    known = {
         "Code",
         "MarketingName",
         "AddressLine1",
@@ -109,13 +109,13 @@ def map_property(node: etree._Element) -> r.PropertyRecord:
         x_id=need(raw, "Code"),
         code=raw.get("Code"),
         name=opt(raw, "MarketingName"),
-        **site(partial(opt, raw), ADDRESS),
+        **mapped.site(partial(opt, raw), ADDRESS),
         number_of_units=_int(raw.get("Units"), "Units"),
         type_raw=opt(raw, "Type"),
         type=opt(raw, "Type"),
         type_normalized="MULTI_FAMILY" if raw.get("Type") == "Residential" else "OTHER",
         is_active=True,
-        custom_data=_extra(raw, mapped),
+        custom_data=_extra(raw, known),
     )
 
 
@@ -124,7 +124,7 @@ def map_unit(node: etree._Element, property_code: str) -> r.UnitRecord:
     code = need(raw, "UnitCode")
     full, half = bathrooms(raw.get("Bathrooms"), "Bathrooms")
     status = raw.get("Status") or ""
-    mapped = {
+    known = {
         "UnitCode",
         "UnitType",
         "Bedrooms",
@@ -150,13 +150,13 @@ def map_unit(node: etree._Element, property_code: str) -> r.UnitRecord:
         building_name=opt(raw, "Building"),
         floor=opt(raw, "Floor"),
         is_vacant=status.startswith("Vacant") if status else None,
-        custom_data=_extra({**raw, "Status": status}, mapped - {"Status"}),
+        custom_data=_extra({**raw, "Status": status}, known - {"Status"}),
     )
 
 
 def map_resident(node: etree._Element, tenant: dict[str, str], property_code: str) -> r.ResidentRecord:
     raw = fields(node)
-    mapped = {
+    known = {
         "ResidentCode",
         "FirstName",
         "LastName",
@@ -187,7 +187,7 @@ def map_resident(node: etree._Element, tenant: dict[str, str], property_code: st
         phone_2=phones[1][0] if len(phones) > 1 else None,
         phone_2_type=phones[1][1].value if len(phones) > 1 else None,
         date_of_birth=iso_date(raw.get("DateOfBirth"), "DateOfBirth"),
-        custom_data=_extra(raw, mapped),
+        custom_data=_extra(raw, known),
     )
 
 
@@ -213,11 +213,11 @@ def map_lease(node: etree._Element, property_code: str) -> list[r.CanonicalRecor
         x_unit_id=unit_key(property_code, unit) if unit else None,
         x_resident_id=(primary or {}).get("ResidentCode") or code,
         unit_number=unit,
-        **lease_status(status, LEASE_STATUS),
+        **mapped.lease_status(status, LEASE_STATUS),
         start_date=iso_date(raw.get("LeaseFromDate"), "LeaseFromDate"),
         end_date=iso_date(raw.get("LeaseToDate"), "LeaseToDate"),
-        **move_in_dates(move_in, upcoming=future),
-        **move_out_dates(move_out, moved_out=past),
+        **mapped.move_in_dates(move_in, upcoming=future),
+        **mapped.move_out_dates(move_out, moved_out=past),
         rent_amount_in_cents=rent[0],
         deposit_amount=deposit[1],
         deposit_amount_in_cents=deposit[0],
@@ -324,13 +324,7 @@ def map_charge(
     return r.ResidentChargeRecord(
         **_ledger_keys(raw, property_code, customer),
         x_charge_code_id=opt(raw, "ChargeCode"),
-        amount_in_cents=amount[0],
-        amount_raw=amount[1],
-        amount_paid_in_cents=paid[0],
-        amount_paid_raw=paid[1],
-        amount_open_in_cents=due[0],
-        amount_open_raw=due[1],
-        is_open=None if due[0] is None else due[0] != 0,
+        **mapped.charge_amounts(amount, paid=paid, open_=due),
         name=opt(raw, "ChargeCode"),
         description=" ".join(t for t in (opt(raw, "Description"), comment) if t) or None,
         custom_data={"Comment": comment} if comment else None,
