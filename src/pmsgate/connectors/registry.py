@@ -42,17 +42,18 @@ class ConnectorContext:
         secrets: list[str],
         *,
         bucket: TokenBucket | None,
-        headers: dict[str, str],
+        headers: Mapping[str, str] | None = None,
         error_message: Callable[[httpx.Response], str],
         auth: httpx.Auth | None = None,
         base_url: str | None = None,
     ) -> VendorHttp:
         """The connector's VendorHttp for this integration: its base URL (unless `base_url`
-        overrides it), budget, retry policy and transport, redacting `secrets`."""
+        overrides it), budget, retry policy and transport, redacting `secrets`; it asks for JSON
+        and sends `headers` (the vendor's auth headers) on every request."""
         return VendorHttp(
             base_url or self.base_url,
             bucket=self.bucket_or_shared(bucket),
-            headers=headers,
+            headers={"Accept": "application/json", **(headers or {})},
             auth=auth,
             retry=self.retry,
             secrets=secrets,

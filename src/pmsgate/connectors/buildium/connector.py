@@ -35,30 +35,27 @@ from pmsgate.connectors.buildium.streams import (
 )
 from pmsgate.connectors.buildium.windows import MAX_SPAN, instant_windows, stamp
 from pmsgate.connectors.buildium.writes import BuildiumWrites
+from pmsgate.connectors.declared import DeclaredConnector
 from pmsgate.connectors.registry import ConnectorContext
-from pmsgate.connectors.streaming import MALFORMED, children_of, map_records, no_stream, probe_access
+from pmsgate.connectors.streaming import MALFORMED, map_records
 from pmsgate.connectors.throttle import TokenBucket
-from pmsgate.connectors.writes import DelegatedWrites
 from pmsgate.kit.timeutil import utcnow
 
 Mapper = Callable[[dict[str, Any]], Sequence[CanonicalRecord]]
 
 
-class BuildiumConnector(DelegatedWrites):
+class BuildiumConnector(DeclaredConnector, vendor_name="Buildium", models=MODELS, parent_of=PARENT_OF):
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         self.vendor = context.vendor
         credentials = BuildiumCredentials.model_validate(context.credentials)
         self.http = context.vendor_http(
             credentials.secrets(),
             bucket=bucket,
-            headers={"Accept": "application/json", **credentials.headers()},
+            headers=credentials.headers(),
             error_message=error_message,
         )
         self.client = BuildiumClient(self.http)
         self._writes = BuildiumWrites(self.client)
-
-    def supported_models(self) -> frozenset[Model]:
-        return MODELS
 
     def check_credentials(self) -> None:
         self.client.page("/v1/glaccounts", {}, 0, 1)
@@ -69,10 +66,8 @@ class BuildiumConnector(DelegatedWrites):
             **dict.fromkeys(LEDGER_STREAMS, LEASES_PATH),
             Model.RECURRING_RESIDENT_CHARGES: RECURRING_PATH,
         }
-        return probe_access(
-            {model: [partial(self.client.page, path, {}, 0, 1)] for model, path in probes.items()},
-            children=children_of(PARENT_OF),
-            every_model=self.supported_models(),
+        return self.access(
+            {model: [partial(self.client.page, path, {}, 0, 1)] for model, path in probes.items()}
         )
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
@@ -87,7 +82,7 @@ class BuildiumConnector(DelegatedWrites):
         elif request.model is Model.RECURRING_RESIDENT_CHARGES:
             yield from self._recurring(request)
         else:
-            raise no_stream("Buildium", request.model, PARENT_OF)
+            raise self.no_stream(request.model)
 
     def _paged(
         self, path: str, params: dict[str, Any], request: ReadRequest, mapper: Mapper, *, incremental: bool
@@ -153,9 +148,6 @@ class BuildiumConnector(DelegatedWrites):
         yield from self._paged(
             RECURRING_PATH, {**params, "orderby": ORDER}, request, mapper, incremental=True
         )
-
-    def close(self) -> None:
-        self.http.close()
 
 
 def _transactions_of(lease: LeaseKey) -> Mapper:

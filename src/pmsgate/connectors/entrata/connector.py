@@ -16,6 +16,7 @@ from typing import Any
 
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
+from pmsgate.connectors.declared import DeclaredConnector
 from pmsgate.connectors.entrata.client import EntrataClient, error_message
 from pmsgate.connectors.entrata.credentials import EntrataCredentials
 from pmsgate.connectors.entrata.fields import MOUNTAIN, items, mountain_day
@@ -33,22 +34,14 @@ from pmsgate.connectors.entrata.streams import (
 )
 from pmsgate.connectors.entrata.writes import EntrataWrites
 from pmsgate.connectors.registry import ConnectorContext
-from pmsgate.connectors.streaming import (
-    MALFORMED,
-    children_of,
-    map_records,
-    no_stream,
-    numeric_ids,
-    probe_access,
-)
+from pmsgate.connectors.streaming import MALFORMED, map_records, numeric_ids
 from pmsgate.connectors.throttle import TokenBucket
-from pmsgate.connectors.writes import DelegatedWrites
 
 PAYMENT_WINDOW_DAYS = 92  # getArPayments has no paging: a quarter of the client's payments per call
 DEFAULT_PAYMENT_LOOKBACK_DAYS = 730
 
 
-class EntrataConnector(DelegatedWrites):
+class EntrataConnector(DeclaredConnector, vendor_name="Entrata", models=MODELS, parent_of=PARENT_OF):
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         self.vendor = context.vendor
         credentials = EntrataCredentials.model_validate(context.credentials)
@@ -56,15 +49,12 @@ class EntrataConnector(DelegatedWrites):
         self.http = context.vendor_http(
             credentials.secrets(),
             bucket=bucket,
-            headers={"Accept": "application/json", **credentials.headers()},
+            headers=credentials.headers(),
             auth=credentials.auth(),
             error_message=error_message,
         )
         self.client = EntrataClient(self.http, credentials.auth_block(), bucket)
         self._writes = EntrataWrites(self.client)
-
-    def supported_models(self) -> frozenset[Model]:
-        return MODELS
 
     def check_credentials(self) -> None:
         self.client.call(GET_PROPERTIES, {"propertyLookupCode": "pmsgate-check"})
@@ -92,7 +82,7 @@ class EntrataConnector(DelegatedWrites):
         probes[Model.RESIDENT_PAYMENTS] = [
             partial(self.client.call, GET_PAYMENTS, _payment_params(date.today(), date.today()))
         ]
-        return probe_access(probes, children=children_of(PARENT_OF), every_model=self.supported_models())
+        return self.access(probes)
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
         if request.model in STREAMS:
@@ -100,7 +90,7 @@ class EntrataConnector(DelegatedWrites):
         elif request.model is Model.RESIDENT_PAYMENTS:
             yield from self._payments(request)
         else:
-            raise no_stream("Entrata", request.model, PARENT_OF)
+            raise self.no_stream(request.model)
 
     def _stream(self, stream: Stream, request: ReadRequest) -> Iterator[Page]:
         if not stream.by_property:
@@ -182,9 +172,6 @@ class EntrataConnector(DelegatedWrites):
             yield Page(records, None if done else {"from": start.isoformat()}, skipped)
             if done:
                 return
-
-    def close(self) -> None:
-        self.http.close()
 
 
 def _property_value(stream: Stream, property_id: str) -> Any:

@@ -19,6 +19,7 @@ from pmsgate.canonical.enums import Vendor
 from pmsgate.canonical.records import NO_PROPERTY, CanonicalRecord, PropertyRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
+from pmsgate.connectors.declared import DeclaredConnector
 from pmsgate.connectors.errors import PermanentError
 from pmsgate.connectors.propertyware.client import PropertywareClient, error_message, stamp
 from pmsgate.connectors.propertyware.credentials import PropertywareRestCredentials
@@ -26,14 +27,15 @@ from pmsgate.connectors.propertyware.places import Places, lease_ids_in
 from pmsgate.connectors.propertyware.streams import MAX_PAGE_SIZE, MODELS, PARENT_OF, STREAMS, Stream
 from pmsgate.connectors.propertyware.writes import PropertywareWrites
 from pmsgate.connectors.registry import ConnectorContext
-from pmsgate.connectors.streaming import Probe, map_records, no_stream, probe_access
+from pmsgate.connectors.streaming import Probe, map_records
 from pmsgate.connectors.throttle import TokenBucket
-from pmsgate.connectors.writes import DelegatedWrites
 
 DEFAULT_BASE_URL = "https://api.propertyware.com/pw/api/rest/v1"
 
 
-class PropertywareConnector(DelegatedWrites):
+class PropertywareConnector(
+    DeclaredConnector, vendor_name="Propertyware", models=MODELS, parent_of=PARENT_OF
+):
     vendor = Vendor.PROPERTYWARE_REST
 
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
@@ -41,16 +43,13 @@ class PropertywareConnector(DelegatedWrites):
         self.http = context.vendor_http(
             credentials.secrets(),
             bucket=bucket,
-            headers={"Accept": "application/json", **credentials.headers()},
+            headers=credentials.headers(),
             error_message=error_message,
             base_url=context.base_url or DEFAULT_BASE_URL,
         )
         self.client = PropertywareClient(self.http)
         self._places: Places | None = None
         self._writes = PropertywareWrites(self.client, self.places_for)
-
-    def supported_models(self) -> frozenset[Model]:
-        return MODELS
 
     def check_credentials(self) -> None:
         # /health answers without checking keys, so ask for one building instead.
@@ -60,16 +59,10 @@ class PropertywareConnector(DelegatedWrites):
         def probes(stream: Stream) -> list[Probe]:
             return [partial(self.client.page, s.path, {**s.params, "limit": 1}) for s in stream.sources]
 
-        return probe_access(
-            {model: probes(stream) for model, stream in STREAMS.items()},
-            children={model: stream.children for model, stream in STREAMS.items()},
-            every_model=MODELS,
-        )
+        return self.access({model: probes(stream) for model, stream in STREAMS.items()})
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
-        stream = STREAMS.get(request.model)
-        if stream is None:
-            raise no_stream("Propertyware", request.model, PARENT_OF)
+        stream = self.stream_of(STREAMS, request.model)
         limit = max(1, min(MAX_PAGE_SIZE, request.page_size))
         token = request.resume_token or {}
         index, offset = int(token.get("source", 0)), int(token.get("offset", 0))
@@ -104,9 +97,6 @@ class PropertywareConnector(DelegatedWrites):
             if isinstance(raw, dict):
                 self._places.add_lease(raw)
         return self._places
-
-    def close(self) -> None:
-        self.http.close()
 
 
 def _filters(stream: Stream, request: ReadRequest) -> dict[str, Any]:

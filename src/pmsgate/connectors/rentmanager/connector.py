@@ -18,6 +18,7 @@ from typing import Any
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
+from pmsgate.connectors.declared import DeclaredConnector
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.rentmanager.credentials import RentManagerCredentials
 from pmsgate.connectors.rentmanager.mapping import Places
@@ -26,19 +27,17 @@ from pmsgate.connectors.rentmanager.places import load_places
 from pmsgate.connectors.rentmanager.session import RMSession, error_message
 from pmsgate.connectors.rentmanager.streams import MAX_PAGE_SIZE, MODELS, PARENT_OF, STREAMS, Part, Stream
 from pmsgate.connectors.rentmanager.writes import RMWrites
-from pmsgate.connectors.streaming import Probe, map_records, no_stream, numeric_ids, probe_access
+from pmsgate.connectors.streaming import Probe, map_records, numeric_ids
 from pmsgate.connectors.throttle import TokenBucket
-from pmsgate.connectors.writes import DelegatedWrites
 
 
-class RentManagerConnector(DelegatedWrites):
+class RentManagerConnector(DeclaredConnector, vendor_name="Rent Manager", models=MODELS, parent_of=PARENT_OF):
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         self.vendor = context.vendor
         self.credentials = RentManagerCredentials.model_validate(context.credentials)
         self.http = context.vendor_http(
             self.credentials.secrets(),
             bucket=bucket,
-            headers={"Accept": "application/json"},
             error_message=error_message,
             base_url=self.credentials.base_url,  # baseUrl wins, as in resolve_base_url
         )
@@ -50,9 +49,6 @@ class RentManagerConnector(DelegatedWrites):
         load_places(self.session, self._places, tenants=tenants)
         return self._places
 
-    def supported_models(self) -> frozenset[Model]:
-        return MODELS
-
     def check_credentials(self) -> None:
         self.session.login()
 
@@ -61,16 +57,10 @@ class RentManagerConnector(DelegatedWrites):
             page = {"pagesize": 1, "pagenumber": 1}
             return [partial(self.session.get, f"/{part.resource}", dict(page)) for part in stream.parts]
 
-        return probe_access(
-            {model: probes(stream) for model, stream in STREAMS.items()},
-            children={model: stream.children for model, stream in STREAMS.items()},
-            every_model=self.supported_models(),
-        )
+        return self.access({model: probes(stream) for model, stream in STREAMS.items()})
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
-        stream = STREAMS.get(request.model)
-        if stream is None:
-            raise no_stream("Rent Manager", request.model, PARENT_OF)
+        stream = self.stream_of(STREAMS, request.model)
         wanted = request.x_property_ids
         if wanted is not None and not any(x.isdigit() for x in wanted):
             yield Page(records=[], resume_token=None)  # only properties RM cannot have
@@ -122,9 +112,6 @@ class RentManagerConnector(DelegatedWrites):
         if part.embeds:
             params["embeds"] = ",".join(part.embeds)
         return params
-
-    def close(self) -> None:
-        self.http.close()
 
 
 def _map_page(

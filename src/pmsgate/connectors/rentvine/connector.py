@@ -21,23 +21,16 @@ import httpx
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
+from pmsgate.connectors.declared import DeclaredConnector
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.rentvine import mapping_ledger as ml
 from pmsgate.connectors.rentvine.client import RentvineClient, error_message
 from pmsgate.connectors.rentvine.credentials import RentvineCredentials
 from pmsgate.connectors.rentvine.fields import entity, local_stamp
-from pmsgate.connectors.rentvine.streams import (
-    MAX_PAGE_SIZE,
-    MODELS,
-    PARENT_OF,
-    STREAMS,
-    FanOut,
-    Stream,
-)
+from pmsgate.connectors.rentvine.streams import MAX_PAGE_SIZE, MODELS, PARENT_OF, STREAMS, FanOut, Stream
 from pmsgate.connectors.rentvine.writes import RentvineWrites
-from pmsgate.connectors.streaming import map_records, no_stream, numeric_ids, probe_access
+from pmsgate.connectors.streaming import map_records, numeric_ids
 from pmsgate.connectors.throttle import TokenBucket
-from pmsgate.connectors.writes import DelegatedWrites
 from pmsgate.kit.timeutil import utcnow
 
 # Leases whose recurring charges are read at the same time (each request still waits for its
@@ -47,25 +40,19 @@ LEASE_FETCHES = 4
 Mapper = Callable[[Any], Sequence[CanonicalRecord]]
 
 
-class RentvineConnector(DelegatedWrites):
+class RentvineConnector(DeclaredConnector, vendor_name="Rentvine", models=MODELS, parent_of=PARENT_OF):
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
-        """`bucket` overrides the integration's shared request budget (tests pass one that
-        does not sleep)."""
         self.vendor = context.vendor
         credentials = RentvineCredentials.model_validate(context.credentials)
         self.http = context.vendor_http(
             credentials.secrets(),
             bucket=bucket,
-            headers={"Accept": "application/json"},
             auth=httpx.BasicAuth(credentials.api_key, credentials.api_secret.get_secret_value()),
             error_message=error_message,
         )
         self.client = RentvineClient(self.http)
         self.tz = credentials.tz  # the company's clock: Rentvine's timestamps carry no offset
         self._writes = RentvineWrites(self.client)
-
-    def supported_models(self) -> frozenset[Model]:
-        return MODELS
 
     def check_credentials(self) -> None:
         self.client.rows("/properties/export", {"page": 1, "pageSize": 1})
@@ -78,16 +65,10 @@ class RentvineConnector(DelegatedWrites):
             for path in paths:
                 self.client.rows(path, {"page": 1, "pageSize": 1})
 
-        return probe_access(
-            {model: [partial(probe, paths)] for model, paths in probes.items()},
-            children={model: stream.children for model, stream in STREAMS.items()},
-            every_model=self.supported_models(),
-        )
+        return self.access({model: [partial(probe, paths)] for model, paths in probes.items()})
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
-        stream = STREAMS.get(request.model)
-        if stream is None:
-            raise no_stream("Rentvine", request.model, PARENT_OF)
+        stream = self.stream_of(STREAMS, request.model)
         params = _params(stream, request, self.tz)
         if params is None:  # only properties this PMS cannot have: nothing to read
             yield Page(records=[], resume_token=None)
@@ -134,9 +115,6 @@ class RentvineConnector(DelegatedWrites):
                 records.extend(mapped)
                 skipped.extend(bad)
         return records, skipped
-
-    def close(self) -> None:
-        self.http.close()
 
 
 def _recurring_mapper(property_id: str, today: date) -> Mapper:

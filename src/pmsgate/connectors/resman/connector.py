@@ -14,6 +14,7 @@ from typing import Any
 from pmsgate.canonical.records import NO_PROPERTY, CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
+from pmsgate.connectors.declared import DeclaredConnector
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.resman import mits
 from pmsgate.connectors.resman.client import ResManClient, ResManHttp
@@ -27,20 +28,12 @@ from pmsgate.connectors.resman.streams import (
     Stream,
 )
 from pmsgate.connectors.resman.writes import ResManWrites
-from pmsgate.connectors.streaming import (
-    MALFORMED,
-    Skipped,
-    children_of,
-    map_records,
-    no_stream,
-    probe_access,
-)
+from pmsgate.connectors.streaming import MALFORMED, Skipped, map_records
 from pmsgate.connectors.throttle import TokenBucket
-from pmsgate.connectors.writes import DelegatedWrites
 from pmsgate.kit.timeutil import utcnow
 
 
-class ResManConnector(DelegatedWrites):
+class ResManConnector(DeclaredConnector, vendor_name="ResMan", models=MODELS, parent_of=PARENT_OF):
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         self.vendor = context.vendor
         credentials = ResManCredentials.model_validate(context.credentials)
@@ -53,9 +46,6 @@ class ResManConnector(DelegatedWrites):
         )
         self.client = ResManClient(self.http, credentials.form())
         self._writes = ResManWrites(self.client)
-
-    def supported_models(self) -> frozenset[Model]:
-        return MODELS
 
     def check_credentials(self) -> None:
         self.client.call(PROPERTIES_METHOD)
@@ -79,16 +69,10 @@ class ResManConnector(DelegatedWrites):
                 first.extend(self.property_ids()[:1] or [""])
             self._rows(stream, first[0], ReadRequest(model=stream.model))
 
-        return probe_access(
-            {model: [partial(probe, stream)] for model, stream in STREAMS.items()},
-            children=children_of(PARENT_OF),
-            every_model=self.supported_models(),
-        )
+        return self.access({model: [partial(probe, stream)] for model, stream in STREAMS.items()})
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
-        stream = STREAMS.get(request.model)
-        if stream is None:
-            raise no_stream("ResMan", request.model, PARENT_OF)
+        stream = self.stream_of(STREAMS, request.model)
         if not stream.per_property:
             records, skipped = self._map(stream, self._rows(stream, None, request), NO_PROPERTY)
             yield from _pages(records, skipped, request.page_size, here={"property": 0}, after=None)
@@ -139,9 +123,6 @@ class ResManConnector(DelegatedWrites):
             x_id=stream.x_id,
             malformed=(*MALFORMED, ArithmeticError),
         )
-
-    def close(self) -> None:
-        self.http.close()
 
 
 def _pages(

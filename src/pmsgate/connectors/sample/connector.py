@@ -17,22 +17,20 @@ from typing import Any
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
+from pmsgate.connectors.declared import DeclaredConnector
 from pmsgate.connectors.errors import PermanentError
 from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.sample.credentials import CREDENTIALS_BY_VENDOR
 from pmsgate.connectors.sample.session import TokenSession, fault_message, page_parts
 from pmsgate.connectors.sample.streams import MAX_PAGE_SIZE, MODELS, PARENT_OF, STREAMS, Stream
 from pmsgate.connectors.sample.writes import SampleWrites
-from pmsgate.connectors.streaming import map_records, no_stream, numeric_ids, probe_access
+from pmsgate.connectors.streaming import map_records, numeric_ids
 from pmsgate.connectors.throttle import TokenBucket
-from pmsgate.connectors.writes import DelegatedWrites
 from pmsgate.kit.timeutil import iso
 
 
-class SampleConnector(DelegatedWrites):
+class SampleConnector(DeclaredConnector, vendor_name="SamplePMS", models=MODELS, parent_of=PARENT_OF):
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
-        """`bucket` overrides the integration's shared request budget (tests pass one that
-        does not sleep)."""
         self.vendor = context.vendor
         credentials = CREDENTIALS_BY_VENDOR[context.vendor].model_validate(context.credentials)
         if not context.base_url:
@@ -40,32 +38,24 @@ class SampleConnector(DelegatedWrites):
         self.http = context.vendor_http(
             credentials.secrets(),
             bucket=bucket,
-            headers={"Accept": "application/json"},
             error_message=fault_message,
         )
         self.session = TokenSession(self.http, credentials.login_body())
         self._writes = SampleWrites(self.session, context.vendor)
 
-    def supported_models(self) -> frozenset[Model]:
-        return MODELS
-
     def check_credentials(self) -> None:
         self.session.login()
 
     def data_access(self) -> dict[Model, bool]:
-        return probe_access(
+        return self.access(
             {
                 model: [partial(self.session.get, stream.path, {"pageSize": 1})]
                 for model, stream in STREAMS.items()
-            },
-            children={model: stream.children for model, stream in STREAMS.items()},
-            every_model=self.supported_models(),
+            }
         )
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
-        stream = STREAMS.get(request.model)
-        if stream is None:
-            raise no_stream("SamplePMS", request.model, PARENT_OF)
+        stream = self.stream_of(STREAMS, request.model)
         params = self._params(stream, request)
         if params is None:  # only properties this PMS cannot have: nothing to read
             yield Page(records=[], resume_token=None)
@@ -78,9 +68,6 @@ class SampleConnector(DelegatedWrites):
             yield Page(records=records, resume_token={"cursor": cursor} if cursor else None, skipped=skipped)
             if not cursor:
                 return
-
-    def close(self) -> None:
-        self.http.close()
 
     @staticmethod
     def _params(stream: Stream, request: ReadRequest) -> dict[str, Any] | None:

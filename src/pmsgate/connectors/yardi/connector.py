@@ -17,10 +17,10 @@ from lxml import etree
 
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
+from pmsgate.connectors.declared import DeclaredConnector
 from pmsgate.connectors.registry import ConnectorContext
-from pmsgate.connectors.streaming import MALFORMED, children_of, map_records, no_stream, probe_access
+from pmsgate.connectors.streaming import MALFORMED, map_records
 from pmsgate.connectors.throttle import TokenBucket
-from pmsgate.connectors.writes import DelegatedWrites
 from pmsgate.connectors.yardi import mapping as m
 from pmsgate.connectors.yardi.credentials import YardiCredentials
 from pmsgate.connectors.yardi.service import BILLING
@@ -68,7 +68,9 @@ def native_id(row: Row) -> str | None:
     return next((values[name] for name in _ID_FIELDS if values.get(name)), None)
 
 
-class YardiConnector(DelegatedWrites):
+class YardiConnector(DeclaredConnector, vendor_name="Yardi", models=MODELS, parent_of=PARENT_OF):
+    http: YardiSoap
+
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         self.vendor = context.vendor
         credentials = YardiCredentials.model_validate(context.credentials)
@@ -80,9 +82,6 @@ class YardiConnector(DelegatedWrites):
             transport=context.transport,
         )
         self._writes = YardiWrites(self.http)
-
-    def supported_models(self) -> frozenset[Model]:
-        return MODELS
 
     def check_credentials(self) -> None:
         self.http.call(BILLING, "GetPropertyConfigurations")
@@ -101,12 +100,10 @@ class YardiConnector(DelegatedWrites):
                 continue
             params = self._params(stream, first[0] if first else None, (date.today(), date.today()), None)
             probes[model] = [partial(self.http.call, stream.interface, stream.operation, **params)]
-        return probe_access(probes, children=children_of(PARENT_OF), every_model=self.supported_models())
+        return self.access(probes)
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
-        stream = STREAMS.get(request.model)
-        if stream is None:
-            raise no_stream("Yardi", request.model, PARENT_OF)
+        stream = self.stream_of(STREAMS, request.model)
         if stream.by_property:
             spans = windows(request.window_start, datetime.now(UTC).date()) if stream.windowed else [None]
             plan = [(code, span) for code in self.property_codes(request.x_property_ids) for span in spans]
@@ -170,9 +167,6 @@ class YardiConnector(DelegatedWrites):
             objects_only=False,
             malformed=(*MALFORMED, ArithmeticError),
         )
-
-    def close(self) -> None:
-        self.http.close()
 
 
 def _dated_from(record: Any, start: date) -> bool:
