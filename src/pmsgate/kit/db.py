@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import NullPool
 
 _AFTER_COMMIT = "pmsgate_after_commit"
@@ -69,20 +69,40 @@ def session_factory() -> sessionmaker[Session]:
 
 
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
-    """Run `callback` once the session's transaction commits; forget it on rollback."""
-    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+    """Run `callback` once the session's transaction commits; forget it on rollback.
+
+    Only the outermost commit runs callbacks: releasing a SAVEPOINT (`begin_nested`) fires
+    SQLAlchemy's `after_commit` too, and work sent then (a queue message) reached a worker
+    before its rows were visible, so the worker dropped it and the reaper found it minutes
+    later. A rolled-back SAVEPOINT forgets only the callbacks registered inside it."""
+    owner = session.get_nested_transaction()  # None: the outermost transaction
+    session.info.setdefault(_AFTER_COMMIT, []).append((owner, callback))
 
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a SAVEPOINT released: nothing is durable yet
+        return
     callbacks = session.info.pop(_AFTER_COMMIT, [])
-    for callback in callbacks:
+    for _owner, callback in callbacks:
         callback()
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_after_commit(session: Session) -> None:
-    session.info.pop(_AFTER_COMMIT, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_commit(session: Session, previous: SessionTransaction) -> None:
+    if not previous.nested:
+        session.info.pop(_AFTER_COMMIT, None)
+        return
+    kept = [(owner, cb) for owner, cb in session.info.get(_AFTER_COMMIT, []) if not _within(owner, previous)]
+    session.info[_AFTER_COMMIT] = kept
+
+
+def _within(owner: SessionTransaction | None, transaction: SessionTransaction) -> bool:
+    while owner is not None:
+        if owner is transaction:
+            return True
+        owner = owner.parent
+    return False
 
 
 @contextmanager

@@ -107,15 +107,36 @@ def execute_run(
         message = Redactor(secrets).text(f"cannot set up the connector: {exc}")
         return _finish_run(factory, snapshot, message, auth_failure=False)
     http = getattr(connector, "http", None)
+    assert context is not None
+    waits = _SliceWaits(http, max_wait, context.budget.per_seconds / context.budget.requests)
     if http is not None:
         http.vendor = snapshot.vendor
-        if max_wait is not None:
-            http.max_wait = max_wait
     try:
-        final = _run_models(factory, snapshot, connector, page_hook, should_yield)
+        final = _run_models(factory, snapshot, connector, page_hook, should_yield, waits)
     finally:
         connector.close()
     return final
+
+
+class _SliceWaits:
+    """How long this slice's requests may sleep for the PMS's budget before the run parks.
+
+    Until the slice has stored its first page it may sleep up to one request's interval of the
+    budget: a resumed slice often spends its first token on a login, and with a budget under two
+    requests a second the page request after it would otherwise park again at once, every
+    time (a run woken on schedule, forever, without progress). After that, `max_wait`."""
+
+    def __init__(self, http: Any, max_wait: float | None, interval: float) -> None:
+        self.http, self.max_wait = http, max_wait
+        self.first = None if max_wait is None else max(max_wait, interval * 1.05 + 0.05)
+
+    def starting(self) -> None:
+        if self.http is not None and self.first is not None:
+            self.http.max_wait = self.first
+
+    def progressed(self) -> None:
+        if self.http is not None and self.max_wait is not None:
+            self.http.max_wait = self.max_wait
 
 
 class _RunSnapshot:
@@ -157,8 +178,11 @@ def _run_models(
     connector: Connector,
     page_hook: PageHook | None,
     should_yield: ShouldYield | None = None,
+    waits: _SliceWaits | None = None,
 ) -> str:
     settings = get_settings()
+    waits = waits or _SliceWaits(None, None, 0.0)
+    waits.starting()
     supported = connector.supported_models()
     ordered = [m for m in SYNC_ORDER if m.value in snap.models]
     resume_model = snap.checkpoint.get("model") if snap.checkpoint else None
@@ -185,6 +209,7 @@ def _run_models(
         try:
             for number, page in enumerate(pages, start=1):
                 batch.add(model, page)
+                waits.progressed()
                 if page_hook is not None:
                     batch.commit()
                     page_hook(model, number)
