@@ -51,6 +51,30 @@ def test_a_run_over_its_budget_parks_and_resumes_from_its_checkpoint(sample_serv
     assert finished.worker is not None and finished.run_after is None
 
 
+def test_a_slice_parked_before_its_first_page_is_woken_when_its_login_and_page_both_fit(
+    sample_server: Served,
+) -> None:
+    # 2 a minute: a slice logs in and reads a page, then parks for ~30 s. Resumed at once, its
+    # login takes the only token and the page would park it again: without progress, each
+    # wake-up at the budget's first token repeats that forever. It is woken one interval later.
+    customer = make_customer("Stalled slice")
+    _integration_id, dispatcher = create_integration(
+        customer, sample_server.base_url, max_request_frequency=2, max_request_cadence="MINUTE"
+    )
+    run_id = dispatcher.sync_runs[0]
+    with pytest.raises(Deferred) as first:
+        execute_run(session_factory(), run_id, max_wait=0.5)
+    assert 20 < first.value.delay <= 31  # pages stored: woken at the next token
+    checkpoint = _run(run_id).checkpoint
+    assert checkpoint is not None and "stalls" not in checkpoint
+    for stalls in (1, 2):
+        with pytest.raises(Deferred) as again:
+            execute_run(session_factory(), run_id, max_wait=0.5)  # before the budget allows
+        parked = _run(run_id)
+        assert parked.checkpoint == {**checkpoint, "stalls": stalls}  # same resume point
+        assert 30 * stalls + 20 < again.value.delay <= 30 * stalls + 31
+
+
 def test_a_run_asked_to_yield_parks_between_pages_and_finishes_later(
     sample_server: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -108,7 +108,7 @@ def execute_run(
         return _finish_run(factory, snapshot, message, auth_failure=False)
     http = getattr(connector, "http", None)
     assert context is not None
-    waits = _SliceWaits(http, max_wait, context.budget.per_seconds / context.budget.requests)
+    waits = _SliceWaits(http, max_wait, context.budget.requests, context.budget.per_seconds)
     if http is not None:
         http.vendor = snapshot.vendor
     try:
@@ -119,24 +119,35 @@ def execute_run(
 
 
 class _SliceWaits:
-    """How long this slice's requests may sleep for the PMS's budget before the run parks.
+    """How this slice waits for the PMS's budget, so that a parked run makes progress.
 
-    Until the slice has stored its first page it may sleep up to one request's interval of the
-    budget: a resumed slice often spends its first token on a login, and with a budget under two
-    requests a second the page request after it would otherwise park again at once, every
-    time (a run woken on schedule, forever, without progress). After that, `max_wait`."""
+    A resumed slice often spends its first token on a login; with a wait per request longer
+    than a thread may sleep, the page request after it parked the run again, every time: woken
+    on schedule forever, never storing a page. So a slice that parks before its first page asks
+    to be woken `stalls` request intervals later than the budget says (the bucket then holds
+    the login's token and the page's), and with a budget of one request (no bucket to fill)
+    its first request may sleep one interval instead of parking."""
 
-    def __init__(self, http: Any, max_wait: float | None, interval: float) -> None:
+    def __init__(self, http: Any, max_wait: float | None, requests: float, per_seconds: float) -> None:
         self.http, self.max_wait = http, max_wait
-        self.first = None if max_wait is None else max(max_wait, interval * 1.05 + 0.05)
+        self.interval = per_seconds / max(requests, 1.0)
+        self.first = max_wait
+        if max_wait is not None and requests < 2:
+            self.first = max(max_wait, self.interval * 1.05 + 0.05)
+        self.stored = False
 
     def starting(self) -> None:
         if self.http is not None and self.first is not None:
             self.http.max_wait = self.first
 
     def progressed(self) -> None:
+        self.stored = True
         if self.http is not None and self.max_wait is not None:
             self.http.max_wait = self.max_wait
+
+    def park_after(self, retry_after: float, stalls: int) -> float:
+        """Seconds until the run is woken, after `stalls` slices in a row without a page."""
+        return retry_after + min(stalls, 10) * self.interval
 
 
 class _RunSnapshot:
@@ -181,7 +192,7 @@ def _run_models(
     waits: _SliceWaits | None = None,
 ) -> str:
     settings = get_settings()
-    waits = waits or _SliceWaits(None, None, 0.0)
+    waits = waits or _SliceWaits(None, None, 1.0, 0.0)
     waits.starting()
     supported = connector.supported_models()
     ordered = [m for m in SYNC_ORDER if m.value in snap.models]
@@ -226,8 +237,10 @@ def _run_models(
                 raise Deferred(0.0, "yielded its slice")
         except Throttled as exc:
             batch.commit()  # the pages read before the wait are whole; park after them
-            _park(factory, snap.run_id, exc.retry_after)
-            raise Deferred(exc.retry_after, exc.message) from None
+            stalls = 0 if waits.stored else int((snap.checkpoint or {}).get("stalls", 0)) + 1
+            delay = waits.park_after(exc.retry_after, stalls)
+            _park(factory, snap.run_id, delay, stalls=stalls, model=model)
+            raise Deferred(delay, exc.message) from None
         except AuthError as exc:
             batch.commit()  # the pages read before the error are whole and valid
             fatal = exc.message
@@ -243,8 +256,12 @@ def _run_models(
     return _finish_run(factory, snap, fatal)
 
 
-def _park(factory: sessionmaker[Session], run_id: str, delay: float) -> None:
-    """Hand the run back: still RUNNING, held by no worker, to continue after `delay` seconds."""
+def _park(
+    factory: sessionmaker[Session], run_id: str, delay: float, *, stalls: int = 0, model: Model | None = None
+) -> None:
+    """Hand the run back: still RUNNING, held by no worker, to continue after `delay` seconds.
+    `stalls`: slices in a row that parked before storing a page (kept in the checkpoint, which
+    the next stored page replaces)."""
     now = utcnow()
     with unit_of_work(factory) as session:
         run = SyncRepository.from_session(session).get(run_id)
@@ -252,6 +269,9 @@ def _park(factory: sessionmaker[Session], run_id: str, delay: float) -> None:
         run.worker = None
         run.heartbeat_at = now
         run.run_after = now + timedelta(seconds=delay)
+        if stalls and model is not None:
+            checkpoint = dict(run.checkpoint) if run.checkpoint else {"model": model.value, "token": None}
+            run.checkpoint = {**checkpoint, "stalls": stalls}
 
 
 def _disabled(factory: sessionmaker[Session], integration_id: str) -> frozenset[str]:

@@ -129,11 +129,11 @@ def upsert_records(session: Session, ctx: UpsertContext, records: Sequence[Canon
                 if ctx.record_diffs:
                     diffs.append(_diff(ctx, model, row["id"], "UPDATE", {"previous": previous, "new": new}))
             else:
-                unchanged.append(row["x_id"])
+                unchanged.append(known[2])  # the stored row's id
                 stats.unchanged[model] += 1
         inserted = repository.upsert(table, to_write, all_new=not existing)
         added[model.value] = stats.new[model] if inserted is None else inserted
-        repository.touch(table, ctx.integration_id, unchanged, ctx.now)
+        repository.touch(table, unchanged, ctx.now)
     repository.add_counts(ctx.integration_id, added)
     repository.add_diffs(diffs)
     record_data_events(session, ctx, diffs)  # the diffs' webhook events, in this transaction
