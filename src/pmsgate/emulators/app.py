@@ -8,7 +8,7 @@ the vendor's error shape; Starlette's plain text otherwise).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -17,16 +17,14 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from pmsgate.emulators.control import Control, HasFaults
+from pmsgate.emulators.errors import VendorError
 
 S = TypeVar("S", bound=HasFaults)
 
 
-class VendorError(Protocol):
-    def response(self) -> Response: ...
-
-
 async def _vendor_error(_request: Request, exc: Exception) -> Response:
-    return cast(VendorError, exc).response()
+    assert isinstance(exc, VendorError)
+    return exc.response()
 
 
 def emulator_app(
@@ -34,7 +32,7 @@ def emulator_app(
     store: S,
     control: Control[S],
     *,
-    error: type[Exception] | None = None,
+    error: type[VendorError] | None = None,
     unrouted: Callable[[HTTPException], Response] | None = None,
 ) -> Starlette:
     """The vendor's `routes` behind the shared /_control ones (which come first, so no catch-all

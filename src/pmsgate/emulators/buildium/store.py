@@ -12,12 +12,13 @@ from typing import Any
 from starlette.responses import JSONResponse
 
 from pmsgate.emulators.buildium.seed import Record, Seed
+from pmsgate.emulators.errors import VendorError
 from pmsgate.emulators.store import GatedStore
 
 LIST_NAMES = ("rentals", "units", "tenants", "leases", "glaccounts", "recurring")
 
 
-class BuildiumError(Exception):
+class BuildiumError(VendorError):
     """An error Buildium answers with: `{UserMessage, ErrorCode, Errors: [{Key, Value}]}`."""
 
     def __init__(
@@ -28,10 +29,9 @@ class BuildiumError(Exception):
         errors: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        super().__init__(status, message, headers)
+        self.code = code
         self.errors = errors or {}
-        self.headers = headers or {}
 
     def response(self) -> JSONResponse:
         body = {

@@ -9,12 +9,14 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
+from pmsgate.emulators.errors import VendorError
+
 # Seed data is anchored here so every run produces identical records.
 BASE = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 ERROR_CODE = "1001"  # Propertyware answers every error with this errorCode
 
 
-class PwError(Exception):
+class PwError(VendorError):
     """An error the vendor answers with, as `ErrorResponse{errorCode, errors[{key, message}],
     userMessage}`."""
 
@@ -26,11 +28,8 @@ class PwError(Exception):
         errors: list[tuple[str, str]] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+        super().__init__(status, message, headers)
         self.errors = errors or []
-        self.headers = headers or {}
 
     def response(self) -> JSONResponse:
         body = {

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from starlette.responses import Response
 
+from pmsgate.emulators.errors import VendorError
+
 # The company's clock: RM answers local wall-clock times with no offset.
 COMPANY_TZ = ZoneInfo("America/New_York")
 # Seed data is anchored here (local midnight), never on the host's clock.
@@ -30,14 +32,8 @@ FREQUENCIES: dict[int, str] = {
 _HRESULT = {400: -2146233088, 401: -2147024891, 404: -2146232969, 409: -2146233087, 412: -2146233079}
 
 
-class RMError(Exception):
+class RMError(VendorError):
     """An error RM answers with, rendered as its `ErrorModel`."""
-
-    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
 
     def response(self) -> Response:
         body = {

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from starlette.responses import JSONResponse
 
+from pmsgate.emulators.errors import VendorError
 from pmsgate.kit.money import cents_to_decimal_str
 
 # The emulated company's clock (a connector is told the zone in its credentials).
@@ -23,7 +24,7 @@ _MONEY = re.compile(r"^-?\d{1,9}(\.\d{1,2})?$")
 _US_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 
 
-class RentvineError(Exception):
+class RentvineError(VendorError):
     """An error Rentvine answers with."""
 
     def __init__(
@@ -34,11 +35,8 @@ class RentvineError(Exception):
         errors: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+        super().__init__(status, message, headers)
         self.errors = errors or {}
-        self.headers = headers or {}
 
     def response(self) -> JSONResponse:
         body: dict[str, Any] = {"message": self.message}

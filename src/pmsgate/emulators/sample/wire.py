@@ -12,6 +12,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
+from pmsgate.emulators.errors import VendorError
 from pmsgate.kit.money import cents_to_decimal_str
 
 # Seed data is anchored here (midnight in Chicago) so every run produces identical timestamps.
@@ -23,7 +24,7 @@ _CST = timedelta(hours=-6)
 _CDT = timedelta(hours=-5)
 
 
-class FaultError(Exception):
+class FaultError(VendorError):
     """An error the vendor answers with; rendered as `{"fault": {code, text, field?}}`."""
 
     def __init__(
@@ -35,12 +36,10 @@ class FaultError(Exception):
         field: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(text)
-        self.status = status
+        super().__init__(status, text, headers)
         self.code = code
         self.text = text
         self.field = field
-        self.headers = headers or {}
 
     def response(self) -> JSONResponse:
         body: dict[str, Any] = {"code": self.code, "text": self.text}

@@ -1,0 +1,19 @@
+"""`VendorError`: the base of the errors an emulated vendor answers with in its own shape."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+
+class VendorError(Exception):
+    """An HTTP status, a message and headers; each vendor's subclass renders `response()` in its
+    vendor's error body. `emulator_app(error=...)` answers the ones its handlers raise."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+    def response(self) -> Response:
+        raise NotImplementedError
