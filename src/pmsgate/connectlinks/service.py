@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from pmsgate.canonical.enums import Vendor
 from pmsgate.config import get_settings
 from pmsgate.connectlinks.schemas import ConnectLinkCreate, ConnectLinkOut
+from pmsgate.connectors.registry import supported_vendors
 from pmsgate.errors import BadRequest
 from pmsgate.kit.ids import new_id
 from pmsgate.kit.timeutil import utcnow
@@ -56,12 +57,9 @@ def link_out(link: ConnectLink, url: str) -> ConnectLinkOut:
 def create_link(
     session: Session, customer: Customer, body: ConnectLinkCreate, base_url: str
 ) -> ConnectLinkOut:
-    if body.vendor is not None:
-        from pmsgate.connectors.registry import supported_vendors
-
-        if body.vendor not in supported_vendors():
-            known = ", ".join(v.value for v in supported_vendors())
-            raise BadRequest.field("vendor", f"{body.vendor.value} has no connector; supported: {known}")
+    if body.vendor is not None and body.vendor not in supported_vendors():
+        known = ", ".join(v.value for v in supported_vendors())
+        raise BadRequest.field("vendor", f"{body.vendor.value} has no connector; supported: {known}")
     token = secrets.token_urlsafe(32)
     now = utcnow()
     days = body.expires_in_days or get_settings().connect_link_days

@@ -17,6 +17,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from pmsgate.config import get_settings
+
 _AFTER_COMMIT = "pmsgate_after_commit"
 
 
@@ -47,8 +49,6 @@ def _engine_for(url: str) -> Engine:
 
 
 def get_engine() -> Engine:
-    from pmsgate.config import get_settings
-
     return _engine_for(get_settings().sqlalchemy_url)
 
 
@@ -63,8 +63,6 @@ def _sessionmaker_for(url: str) -> sessionmaker[Session]:
 
 def session_factory() -> sessionmaker[Session]:
     """The process-wide sessionmaker for the configured database."""
-    from pmsgate.config import get_settings
-
     return _sessionmaker_for(get_settings().sqlalchemy_url)
 
 
