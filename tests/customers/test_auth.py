@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import time
+
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.fixtures.api import make_customer
+from tests.fixtures.api import CustomerKey, make_customer
 
 
 def test_requests_without_a_key_are_refused(anonymous: TestClient) -> None:
@@ -56,3 +59,40 @@ def test_oversized_bodies_are_refused(client: TestClient) -> None:
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
+
+
+def test_a_revoked_key_is_refused_at_once_in_this_process(client: TestClient, customer: CustomerKey) -> None:
+    from sqlalchemy import select
+
+    from pmsgate.customers.service import revoke_key
+    from pmsgate.kit.db import session_factory, unit_of_work
+    from pmsgate.models.customers import ApiKey
+
+    assert client.get("/v1/leases/").status_code == 200  # the key is now in the cache
+    with unit_of_work(session_factory()) as session:
+        key_id = session.scalars(select(ApiKey.id).where(ApiKey.customer_id == customer.customer_id)).one()
+        revoke_key(session, key_id)
+    assert client.get("/v1/leases/").status_code == 401
+
+
+def test_a_key_revoked_elsewhere_is_refused_once_the_cache_expires(
+    client: TestClient, customer: CustomerKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process (the CLI, another API process) revokes: this one trusts its cache for at
+    most `api_key_cache_seconds`."""
+    from sqlalchemy import update
+
+    from pmsgate.customers import service
+    from pmsgate.kit.db import session_factory, unit_of_work
+    from pmsgate.kit.timeutil import utcnow
+    from pmsgate.models.customers import ApiKey
+
+    assert client.get("/v1/leases/").status_code == 200
+    with unit_of_work(session_factory()) as session:  # as another process would: no cache cleared
+        session.execute(
+            update(ApiKey).where(ApiKey.customer_id == customer.customer_id).values(revoked_at=utcnow())
+        )
+    assert client.get("/v1/leases/").status_code == 200  # within the TTL
+    now = time.monotonic()
+    monkeypatch.setattr(service.KEY_CACHE, "clock", lambda: now + service.KEY_CACHE.ttl + 0.1)
+    assert client.get("/v1/leases/").status_code == 401

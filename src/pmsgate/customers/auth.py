@@ -3,6 +3,10 @@
 The usage is kept on `request.state` so middleware can put `x-ratelimit-*` headers on every
 response, errors included. Requests without a valid key are limited per client address, so
 guessing keys is throttled too.
+
+The dependency is a coroutine: a key checked in the last few seconds (customers.service.KEY_CACHE)
+and the in-process rate limiter cost no thread hop and no query; only a cache miss (a query)
+or the shared Redis limiter (a round trip) go to the thread pool.
 """
 
 from __future__ import annotations
@@ -10,17 +14,21 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
-from pmsgate.customers.ratelimit import RateLimiter, Usage
-from pmsgate.customers.service import authenticate
+from pmsgate.customers.ratelimit import MemoryRateLimiter, RateLimiter, Usage
+from pmsgate.customers.service import authenticate, cached_customer
 from pmsgate.errors import RateLimited, Unauthorized
-from pmsgate.kit.deps import SessionDep
+from pmsgate.kit.db import unit_of_work
 from pmsgate.models.customers import Customer
 
 
-def _enforce(request: Request, key: str, limit: int) -> Usage:
+async def _enforce(request: Request, key: str, limit: int) -> Usage:
     limiter: RateLimiter = request.app.state.rate_limiter
-    usage = limiter.hit(key, limit)
+    if isinstance(limiter, MemoryRateLimiter):
+        usage = limiter.hit(key, limit)
+    else:
+        usage = await run_in_threadpool(limiter.hit, key, limit)
     request.state.rate_usage = usage
     if usage.exceeded:
         raise RateLimited(
@@ -30,16 +38,34 @@ def _enforce(request: Request, key: str, limit: int) -> Usage:
     return usage
 
 
-def current_customer(request: Request, session: SessionDep) -> Customer:
+def _store_scope(request: Request) -> str:
+    state = request.app.state
+    scope: str | None = getattr(state, "key_cache_scope", None)
+    if scope is None:
+        scope = state.key_cache_scope = str(state.sessionmaker.kw["bind"].url)
+    return scope
+
+
+def _look_up(request: Request, token: str) -> Customer | None:
+    with unit_of_work(request.app.state.sessionmaker) as session:
+        return authenticate(session, token)
+
+
+async def current_customer(request: Request) -> Customer:
     default_limit: int = request.app.state.settings.rate_limit_per_minute
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    customer = authenticate(session, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    token = token.strip()
+    customer = None
+    if scheme.lower() == "bearer" and token:
+        customer = cached_customer(_store_scope(request), token)
+        if customer is None:
+            customer = await run_in_threadpool(_look_up, request, token)
     if customer is None:
         client = request.client.host if request.client else "unknown"
-        _enforce(request, f"anon:{client}", default_limit)
+        await _enforce(request, f"anon:{client}", default_limit)
         raise Unauthorized("a valid API key is required: Authorization: Bearer <key>")
-    _enforce(request, f"customer:{customer.id}", customer.rate_limit_per_minute or default_limit)
+    await _enforce(request, f"customer:{customer.id}", customer.rate_limit_per_minute or default_limit)
     return customer
 
 

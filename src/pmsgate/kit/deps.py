@@ -29,7 +29,7 @@ def get_dispatcher(request: Request) -> Dispatcher:
 DispatcherDep = Annotated[Dispatcher, Depends(get_dispatcher)]
 
 
-def refuse_nul(request: Request) -> None:
+async def refuse_nul(request: Request) -> None:
     """Path ids and query parameters with a NUL character are a 400 naming them, before any of
     them reaches the database (PostgreSQL refuses NUL in text: it would be a 500)."""
     for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:

@@ -57,7 +57,7 @@ def parse_order_by(raw: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def list_params(
+async def list_params(
     order_by: Annotated[
         str,
         Query(

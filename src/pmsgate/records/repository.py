@@ -48,9 +48,16 @@ class RecordRepository:
         return {integration_id: vendor for integration_id, vendor in rows}
 
     def page(
-        self, customer_id: str, clauses: Sequence[ColumnElement[bool]], params: ListParams
-    ) -> tuple[list[dict[str, Any]], int]:
-        """One page and the exact total, scoped to the customer's integrations.
+        self,
+        customer_id: str,
+        clauses: Sequence[ColumnElement[bool]],
+        params: ListParams,
+        *,
+        integration_id: str | None = None,
+        vendor: str | None = None,
+    ) -> tuple[list[RowMapping], dict[str, str], int]:
+        """One page, the vendors of the integrations read and the exact total, scoped to the
+        customer's integrations.
 
         The integrations are resolved first, so the record query has no join and, for the
         usual single integration, an equality on `integration_id` that the
@@ -60,9 +67,16 @@ class RecordRepository:
         index scanned backwards still yields the requested order.
         """
         vendors = self.vendors_of(customer_id)
-        if not vendors:
-            return [], 0
-        ids = sorted(vendors)
+        # The `integration_id` and `integration_vendor` filters narrow the scope itself (no
+        # subquery, no join): the list stays on the integration indexes, and without other
+        # filters its total still comes from record_counts.
+        ids = sorted(
+            i
+            for i, v in vendors.items()
+            if (integration_id is None or i == integration_id) and (vendor is None or v == vendor)
+        )
+        if not ids:
+            return [], vendors, 0
         scope = (
             self.table.c.integration_id == ids[0] if len(ids) == 1 else self.table.c.integration_id.in_(ids)
         )
@@ -73,12 +87,9 @@ class RecordRepository:
         first_direction = params.order_by[0][1] if params.order_by else "asc"
         order.append(self.table.c.id.desc() if first_direction == "desc" else self.table.c.id.asc())
         query = select(self.table).where(scope, *clauses)
-        rows = [
-            {**row, "vendor": vendors[row["integration_id"]]}
-            for row in self.session.execute(
-                query.order_by(*order).offset(params.offset).limit(params.limit)
-            ).mappings()
-        ]
+        rows = list(
+            self.session.execute(query.order_by(*order).offset(params.offset).limit(params.limit)).mappings()
+        )
         if clauses:
             total = self.session.execute(
                 select(func.count()).select_from(self.table).where(scope, *clauses)
@@ -89,7 +100,7 @@ class RecordRepository:
                     RECORD_COUNTS.c.integration_id.in_(ids), RECORD_COUNTS.c.model == self.model.value
                 )
             ).scalar_one()
-        return rows, int(total)
+        return rows, vendors, int(total)
 
     def get(self, customer_id: str, record_id: str) -> RowMapping | None:
         query = self._base(customer_id, [*self.table.c, Integration.vendor]).where(

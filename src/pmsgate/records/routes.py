@@ -8,27 +8,32 @@ table's scalar columns only.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from pmsgate.canonical.registry import BY_MODEL, Model
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import BadRequest, NotFound
-from pmsgate.kit.deps import SessionDep
+from pmsgate.kit.db import unit_of_work
 from pmsgate.kit.pagination import ListParams, list_params, meta, single_meta
 from pmsgate.kit.responses import FastJSONResponse as JSONResponse
+from pmsgate.models.customers import Customer
 from pmsgate.models.records import RECORD_TABLES, sortable
 from pmsgate.records.filters import RECORD_TIMES, Equals, Filter
 from pmsgate.records.repository import RecordRepository
 from pmsgate.records.schemas import list_envelope, record_model, single_envelope
-from pmsgate.records.serialize import row_to_dict
+from pmsgate.records.serialize import RowWriter
 
 Expander = Callable[[Session, list[dict[str, Any]]], None]
 _PAGING = frozenset({"order-by", "offset", "limit"})
+# Filters that pick integrations: applied to the scope of the list (RecordRepository.page)
+_SCOPE_PARAMS = {"integration_id": "integration_id", "integration_vendor": "vendor"}
 _INTEGRATION = Equals("integration_id", "The Propexo unique identifier for the integration")
 
 
@@ -58,8 +63,14 @@ class RecordResource:
         date and amount, each served by an index (models.records.sortable)."""
         return sortable(BY_MODEL[self.model]) - self.hidden
 
-    def serialize(self, session: Session, rows: list[Any]) -> list[dict[str, Any]]:
-        items = [row_to_dict(row, self.hidden) for row in rows]
+    @cached_property
+    def writer(self) -> RowWriter:
+        return RowWriter(RECORD_TABLES[self.model], self.hidden)
+
+    def serialize(
+        self, session: Session, rows: list[Any], vendors: Mapping[str, str]
+    ) -> list[dict[str, Any]]:
+        items = self.writer(rows, vendors)
         if self.expand is not None:
             self.expand(session, items)
         return items
@@ -87,8 +98,12 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
     )
     known_params = _PAGING | {p.name for f in resource.list_filters for p in f.params}
 
-    def list_records(
-        request: Request, session: SessionDep, customer: CurrentCustomer, params: ListParams, **values: Any
+    orderable = resource.orderable
+    list_filters = resource.list_filters
+    table = RECORD_TABLES[resource.model]
+
+    def read_page(
+        request: Request, customer: Customer, params: ListParams, values: dict[str, Any]
     ) -> JSONResponse:
         unknown = sorted(set(request.query_params) - known_params)
         if unknown:
@@ -98,21 +113,28 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
                     for k in unknown
                 ]
             )
-        params = params.checked(resource.orderable)
+        params = params.checked(orderable)
         values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items() if v is not None}
-        table = RECORD_TABLES[resource.model]
-        clauses = [c for f in resource.list_filters if (c := f.clause(table, values)) is not None]
-        rows, total = RecordRepository.from_session(session, resource.model).page(
-            customer.id, clauses, params
-        )
-        results = resource.serialize(session, rows)
+        scope = {key: values.pop(name, None) for name, key in _SCOPE_PARAMS.items()}
+        clauses = [c for f in list_filters if (c := f.clause(table, values)) is not None]
+        with unit_of_work(request.app.state.sessionmaker) as session:
+            rows, vendors, total = RecordRepository.from_session(session, resource.model).page(
+                customer.id, clauses, params, integration_id=scope["integration_id"], vendor=scope["vendor"]
+            )
+            results = resource.serialize(session, rows, vendors)
         body = {"meta": meta(params, total, len(results)).model_dump(), "results": results}
         return JSONResponse(body)
+
+    # Coroutines that hand the whole read (query, expansion, encoding) to the thread pool at once:
+    # one thread hop per request instead of one per dependency.
+    async def list_records(
+        request: Request, customer: CurrentCustomer, params: ListParams, **values: Any
+    ) -> JSONResponse:
+        return await run_in_threadpool(read_page, request, customer, params, values)
 
     list_records.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
             inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
-            inspect.Parameter("session", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=SessionDep),
             inspect.Parameter(
                 "customer", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=CurrentCustomer
             ),
@@ -125,15 +147,18 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
         ]
     )
 
-    def get_record(
-        session: SessionDep, customer: CurrentCustomer, params: ListParams, **path: str
-    ) -> JSONResponse:
-        record_id = path[resource.id_param]
-        row = RecordRepository.from_session(session, resource.model).get(customer.id, record_id)
-        if row is None:
-            raise NotFound.resource(resource.noun, record_id)
-        (result,) = resource.serialize(session, [row])
+    def read_one(request: Request, customer: Customer, record_id: str) -> JSONResponse:
+        with unit_of_work(request.app.state.sessionmaker) as session:
+            row = RecordRepository.from_session(session, resource.model).get(customer.id, record_id)
+            if row is None:
+                raise NotFound.resource(resource.noun, record_id)
+            (result,) = resource.serialize(session, [row], {row["integration_id"]: row["vendor"]})
         return JSONResponse({"meta": single_meta().model_dump(), "results": result})
+
+    async def get_record(
+        request: Request, customer: CurrentCustomer, params: ListParams, **path: str
+    ) -> JSONResponse:
+        return await run_in_threadpool(read_one, request, customer, path[resource.id_param])
 
     get_record.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
@@ -142,7 +167,7 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
                 inspect.Parameter.KEYWORD_ONLY,
                 annotation=Annotated[str, Path(description="The ID of the resource.", max_length=64)],
             ),
-            inspect.Parameter("session", inspect.Parameter.KEYWORD_ONLY, annotation=SessionDep),
+            inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
             inspect.Parameter("customer", inspect.Parameter.KEYWORD_ONLY, annotation=CurrentCustomer),
             # The contract documents paging parameters on by-id reads too: accepted and validated.
             inspect.Parameter(
