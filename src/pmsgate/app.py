@@ -7,7 +7,7 @@ PMS emulator (at /_emulators/sample), so one command runs everything.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -15,7 +15,8 @@ from fastapi import Depends, FastAPI
 
 from pmsgate import __version__, handlers
 from pmsgate.config import Settings, get_settings
-from pmsgate.customers.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from pmsgate.customers.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter, SqliteRateLimiter
+from pmsgate.customers.service import KEY_CACHE
 from pmsgate.kit.db import session_factory
 from pmsgate.kit.deps import refuse_nul
 from pmsgate.middleware import BodyLimitMiddleware, MetricsMiddleware, RateLimitHeadersMiddleware
@@ -28,7 +29,36 @@ Authenticate with `Authorization: Bearer <API key>`. Lists answer `{meta, result
 
 
 def _rate_limiter(settings: Settings) -> RateLimiter:
-    return RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
+    if settings.redis_url:
+        return RedisRateLimiter(settings.redis_url)
+    if settings.api_processes > 1:  # several API processes of one machine share one count
+        return SqliteRateLimiter(settings.data_dir / "ratelimits.db")
+    return MemoryRateLimiter()
+
+
+def start_background(settings: Settings, dispatcher: Any) -> Callable[[], None]:
+    """The workers, the scheduler and the webhook lane of this process; returns their stop.
+    `pmsgate serve` runs them in exactly one process: the app's own when it serves alone,
+    the parent of the API processes otherwise (cli.server)."""
+    if settings.workers <= 0:
+        return lambda: None
+    from pmsgate.webhooks.loop import start_delivery_loop
+    from pmsgate.worker.runner import start_workers
+
+    workers = start_workers(settings, dispatcher)
+    webhooks = start_delivery_loop(settings)  # the webhook lane
+
+    def stop() -> None:
+        webhooks.stop()
+        workers.stop(settings.worker_shutdown_seconds)
+
+    return stop
+
+
+def web_process_app() -> FastAPI:
+    """One of the API processes of `pmsgate serve --processes N` (N > 1): HTTP only; the
+    parent process runs the workers, the scheduler and the embedded sample PMS."""
+    return create_app(get_settings(), run_workers=False, mount_sample_emulator=False)
 
 
 def create_app(
@@ -39,7 +69,6 @@ def create_app(
     mount_sample_emulator: bool = True,
 ) -> FastAPI:
     settings = settings or get_settings()
-    workers_holder: dict[str, Any] = {}
 
     if dispatcher is None:
         from pmsgate.worker.queue import HueyDispatcher
@@ -51,18 +80,12 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         from pmsgate.worker.queue import HueyDispatcher
 
-        if start_workers and isinstance(dispatcher, HueyDispatcher) and settings.workers > 0:
-            from pmsgate.webhooks.loop import start_delivery_loop
-            from pmsgate.worker.runner import start_workers as start
-
-            workers_holder["workers"] = start(settings, dispatcher)
-            workers_holder["webhooks"] = start_delivery_loop(settings)  # the webhook lane
+        stop = None
+        if start_workers and isinstance(dispatcher, HueyDispatcher):
+            stop = start_background(settings, dispatcher)
         yield
-        if "webhooks" in workers_holder:
-            workers_holder["webhooks"].stop()
-        workers = workers_holder.get("workers")
-        if workers is not None:
-            workers.stop(settings.worker_shutdown_seconds)
+        if stop is not None:
+            stop()
 
     app = FastAPI(
         title="pmsgate",
@@ -77,6 +100,7 @@ def create_app(
     app.state.settings = settings
     app.state.sessionmaker = session_factory()
     app.state.rate_limiter = _rate_limiter(settings)
+    KEY_CACHE.ttl = settings.api_key_cache_seconds
     app.state.dispatcher = dispatcher
 
     handlers.install(app)

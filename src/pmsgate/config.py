@@ -7,6 +7,7 @@ PMSGATE_SECRET_KEY, because a key generated on one machine cannot decrypt on ano
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,13 @@ class Settings(BaseSettings):
     public_url: str | None = Field(default=None, description="Externally reachable base URL")
 
     workers: int = Field(default=2, ge=0, le=64, description="In-process sync worker threads (serve)")
+    web_concurrency: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="API processes of `pmsgate serve` (--processes); default: 1 in the embedded mode, "
+        "the CPU count in scale-out",
+    )
     run_workers_in_process: bool = True
     write_workers: int = Field(default=2, ge=1, le=64, description="Threads of the writes lane")
     queue_poll_max_seconds: float = Field(
@@ -44,6 +52,12 @@ class Settings(BaseSettings):
     metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics")
 
     rate_limit_per_minute: int = Field(default=150, ge=1)
+    api_key_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="An API process trusts a checked key this long (a revocation elsewhere takes effect "
+        "within it); 0: check every request",
+    )
     max_request_body_bytes: int = Field(default=1_000_000, ge=1024)
 
     sync_lookback_days: int = Field(default=365, ge=1, description="Ledger window of a normal sync")
@@ -120,6 +134,15 @@ class Settings(BaseSettings):
         if self.allow_private_webhook_urls is None:
             return self.allow_private_urls
         return self.allow_private_webhook_urls
+
+    @property
+    def api_processes(self) -> int:
+        """How many processes `pmsgate serve` answers HTTP with. One in the embedded mode: there
+        the workers wake on an enqueue in their own process at once, but poll (up to
+        queue_poll_max_seconds) for one made by another process; several for read-heavy use."""
+        if self.web_concurrency is not None:
+            return self.web_concurrency
+        return 1 if self.mode == "embedded" else max(1, min(os.cpu_count() or 1, 8))
 
     @property
     def sqlalchemy_url(self) -> str:

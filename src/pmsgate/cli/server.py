@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from pmsgate.config import Settings
 
 console = Console(stderr=True)
 
@@ -58,6 +61,15 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     workers: Annotated[int | None, typer.Option(help="In-process worker threads (0: none)")] = None,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            help="API processes (PMSGATE_WEB_CONCURRENCY); default 1 in the embedded mode, the CPU "
+            "count in scale-out. Workers and scheduler still run once, in the parent process",
+            min=1,
+            max=64,
+        ),
+    ] = None,
 ) -> None:
     """Run the API (embedded mode: with workers, scheduler and the sample PMS in-process)."""
     import uvicorn
@@ -69,16 +81,70 @@ def serve(
     os.environ["PMSGATE_PORT"] = str(port)
     if workers is not None:
         os.environ["PMSGATE_WORKERS"] = str(workers)
+    if processes is not None:
+        os.environ["PMSGATE_WEB_CONCURRENCY"] = str(processes)
     from pmsgate.config import get_settings
 
     get_settings.cache_clear()
     _configure_logging()
     migrate()
+    settings = get_settings()
+    count = settings.api_processes
+    if count > 1:
+        _serve_processes(settings, host, port, count)
+        return
     from pmsgate.app import create_app
 
-    settings = get_settings()
     console.print(f"pmsgate on http://{host}:{port} ({settings.mode}; data in {settings.data_dir.resolve()})")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def _serve_processes(settings: Settings, host: str, port: int, count: int) -> None:
+    """`count` uvicorn processes answer HTTP on one socket; this (parent) process runs what must
+    run once: the workers and the scheduler (settings.run_workers_in_process), the webhook lane,
+    and in the embedded mode the sample PMS, on a loopback port of its own (an emulator's state
+    lives in one process). What the API processes share goes through files or Redis: the rate
+    limit counters (customers.ratelimit), the metrics (PROMETHEUS_MULTIPROC_DIR), the queue."""
+    import shutil
+
+    import uvicorn
+
+    os.environ["PMSGATE_WEB_CONCURRENCY"] = str(count)  # the children share the rate limiter
+    if settings.metrics_enabled and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_dir = settings.data_dir / "metrics"
+        shutil.rmtree(metrics_dir, ignore_errors=True)  # counts of a previous run
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)  # before prometheus_client loads
+    emulator = None
+    if settings.mode == "embedded":
+        from pmsgate.emulators.sample import create_sample_app
+        from pmsgate.emulators.server import serve_in_thread
+
+        emulator = serve_in_thread(create_sample_app(), "127.0.0.1", 0)
+        os.environ["PMSGATE_EMBEDDED_SAMPLE_URL"] = emulator.base_url
+    from pmsgate.app import start_background
+    from pmsgate.worker.queue import HueyDispatcher
+
+    stop = start_background(settings, HueyDispatcher(settings)) if settings.run_workers_in_process else None
+    console.print(
+        f"pmsgate on http://{host}:{port} ({settings.mode}, {count} API processes; "
+        f"data in {settings.data_dir.resolve()})"
+    )
+    try:
+        uvicorn.run(
+            "pmsgate.app:web_process_app",
+            factory=True,
+            workers=count,
+            host=host,
+            port=port,
+            log_level="info",
+            timeout_worker_healthcheck=60,  # a process still importing on a busy machine is not hung
+        )
+    finally:
+        if stop is not None:
+            stop()
+        if emulator is not None:
+            emulator.stop()
 
 
 def worker(

@@ -4,6 +4,7 @@ it; it reads the integration through a Protocol, so connectors never import the 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Protocol
 
@@ -19,6 +20,9 @@ EMBEDDED_SAMPLE_PATH = "/_emulators/sample"
 
 
 def embedded_sample_url() -> str:
+    # `pmsgate serve --processes N` serves the sample PMS from its parent process, on a port of its own
+    if override := os.environ.get("PMSGATE_EMBEDDED_SAMPLE_URL"):
+        return override
     settings = get_settings()
     root = settings.public_url or f"http://{settings.host}:{settings.port}"
     return root.rstrip("/") + EMBEDDED_SAMPLE_PATH

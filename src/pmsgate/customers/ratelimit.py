@@ -1,17 +1,22 @@
 """Per-customer request limits: a fixed one-minute window.
 
 In-process counters serve the embedded mode; with PMSGATE_REDIS_URL every API process shares
-the counters in Redis, so the limit holds across machines. When Redis cannot be reached, each
-process limits on its own (a warning says so) and tries Redis again a few seconds later: an
-outage loosens the limit to one per process for a while, it never turns requests into errors.
+the counters in Redis, so the limit holds across machines; without Redis, the API processes of
+`pmsgate serve --processes N` share them in a SQLite file of the data directory. When Redis
+cannot be reached, each process limits on its own (a warning says so) and tries Redis again a
+few seconds later: an outage loosens the limit to one per process for a while, it never turns
+requests into errors.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
+from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 WINDOW_SECONDS = 60
@@ -112,3 +117,74 @@ class RedisRateLimiter:
         count = int(pipe.execute()[0])
         reset_in = int((window + 1) * WINDOW_SECONDS - now) + 1
         return Usage(limit=limit, remaining=limit - count, reset_in=reset_in)
+
+
+class SqliteRateLimiter:
+    """The counters in a small SQLite file of the data directory, shared by the API processes of
+    one machine (`pmsgate serve --processes N` without Redis): one upsert per request, in a file
+    of its own so it never waits on the store's writers. If the file cannot be written, this
+    process limits on its own for a while, as with Redis."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._local = threading.local()
+        self._fallback = MemoryRateLimiter()
+        self._retry_at = 0.0
+        self._swept_window = 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(self._connect()) as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS hits (key TEXT NOT NULL, window INTEGER NOT NULL, "
+                "count INTEGER NOT NULL, PRIMARY KEY (key, window)) WITHOUT ROWID"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self._path, timeout=REDIS_TIMEOUT_SECONDS, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=OFF")  # counters of a minute: no need to survive a crash
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
+
+    def hit(self, key: str, limit: int) -> Usage:
+        now = time.monotonic()
+        if now >= self._retry_at:
+            try:
+                return self._shared(key, limit, 1)
+            except sqlite3.Error as exc:
+                self._retry_at = now + REDIS_RETRY_SECONDS
+                log.warning("rate limits: %s unavailable (%s); limiting in this process", self._path, exc)
+        return self._fallback.hit(key, limit)
+
+    def peek(self, key: str, limit: int) -> Usage:
+        if time.monotonic() >= self._retry_at:
+            try:
+                return self._shared(key, limit, 0)
+            except sqlite3.Error:
+                pass
+        return self._fallback.peek(key, limit)
+
+    def _shared(self, key: str, limit: int, add: int) -> Usage:
+        now = time.time()
+        window = int(now // WINDOW_SECONDS)
+        conn = self._conn()
+        if add:
+            (count,) = conn.execute(
+                "INSERT INTO hits (key, window, count) VALUES (?, ?, 1) "
+                "ON CONFLICT (key, window) DO UPDATE SET count = count + 1 RETURNING count",
+                (key, window),
+            ).fetchone()
+            if window != self._swept_window:  # once per window per process: drop past windows
+                self._swept_window = window
+                conn.execute("DELETE FROM hits WHERE window < ?", (window - 1,))
+        else:
+            row = conn.execute(
+                "SELECT count FROM hits WHERE key = ? AND window = ?", (key, window)
+            ).fetchone()
+            count = row[0] if row else 0
+        reset_in = int((window + 1) * WINDOW_SECONDS - now) + 1
+        return Usage(limit=limit, remaining=limit - int(count), reset_in=reset_in)

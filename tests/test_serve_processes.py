@@ -1,0 +1,109 @@
+"""`pmsgate serve --processes 2` in its own process: two API processes answer, the workers and
+the scheduler run once (in the parent), the embedded sample PMS syncs, the rate limit is one
+count across the API processes."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.test_serve_end_to_end import _free_port
+
+BIN = Path(sys.executable).parent / "pmsgate"
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def _is_api_process(pid: int) -> bool:
+    try:
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Popen[bytes], Path]]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PMSGATE_DATABASE_URL", "PMSGATE_SECRET_KEY")}
+    env.update({"PMSGATE_DATA_DIR": str(tmp_path), "PMSGATE_LOG_LEVEL": "INFO"})
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    port = _free_port()
+    log_path = tmp_path / "serve.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [str(BIN), "serve", "--port", str(port), "--processes", "2"], env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200 and (
+                    len([pid for pid in _children(process.pid) if _is_api_process(pid)]) == 2
+                ):
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"pmsgate serve did not start:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield base, env, process, log_path
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+        log.close()
+
+
+def test_two_api_processes_one_scheduler_and_a_synced_sample_integration(
+    served: tuple[str, dict[str, str], subprocess.Popen[bytes], Path],
+) -> None:
+    base, env, process, log_path = served
+    created = subprocess.run(
+        [str(BIN), "customers", "create", "Two Processes"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    headers = {"Authorization": f"Bearer {created.stdout.strip().splitlines()[-1]}"}
+    response = httpx.post(
+        f"{base}/v1/admin/integrations/",
+        headers=headers,
+        json={"integration_vendor": "SAMPLE1", "name": "Demo", "credentials": {}, "active": True},
+    )
+    assert response.status_code == 200, response.text
+    integration_id = response.json()["result"]["id"]
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        detail = httpx.get(f"{base}/v1/admin/integrations/{integration_id}/", headers=headers).json()
+        if detail["results"]["last_completed_sync"]:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError(f"the first sync did not complete:\n{log_path.read_text()[-3000:]}")
+    # Requests over many connections reach both API processes; every one is counted once.
+    limits = []
+    for _ in range(20):
+        with httpx.Client(headers=headers) as client:  # a new connection each time
+            answer = client.get(f"{base}/v1/resident-charges/", params={"limit": 1})
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["meta"]["total"] > 0
+            limits.append(int(answer.headers["x-ratelimit-remaining"]))
+    assert limits == sorted(limits, reverse=True) and len(set(limits)) == 20, limits
+    log = log_path.read_text()
+    assert len(re.findall(r"worker lanes started", log)) == 1, log[-3000:]
+    assert len(re.findall(r"Periodic tasks are enabled", log)) == 1, log[-3000:]
+    api = [pid for pid in _children(process.pid) if _is_api_process(pid)]
+    assert len(api) == 2
