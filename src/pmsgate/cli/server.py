@@ -117,10 +117,10 @@ def _serve_processes(settings: Settings, host: str, port: int, count: int) -> No
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)  # before prometheus_client loads
     emulator = None
     if settings.mode == "embedded":
-        from pmsgate.emulators.sample import create_sample_app
+        from pmsgate.emulators.registry import emulator as emulator_named
         from pmsgate.emulators.server import serve_in_thread
 
-        emulator = serve_in_thread(create_sample_app(), "127.0.0.1", 0)
+        emulator = serve_in_thread(emulator_named("sample").create_app(200, 7), "127.0.0.1", 0)
         os.environ["PMSGATE_EMBEDDED_SAMPLE_URL"] = emulator.base_url
     from pmsgate.app import start_background
     from pmsgate.worker.queue import HueyDispatcher
