@@ -267,3 +267,15 @@ class RequiresAlso(SingleParam):
         if values.get(self.needs) is None:
             raise BadRequest.field(self.param, f"needs the {self.needs} filter as well")
         return table.c[self.column] == value
+
+
+# Filters most record lists share, with the contract's descriptions.
+INTEGRATION = Equals("integration_id", "The Propexo unique identifier for the integration")
+PROPERTY = Equals("property_id", "The Propexo unique identifier for the property")
+LEASE = Equals("lease_id", "The Propexo unique identifier for the lease")
+RESIDENT = Equals("resident_id", "The Propexo unique identifier for the resident")
+UNIT = Equals("unit_id", "The Propexo unique identifier for the unit")
+LOCATION = Equals(
+    "location_id",
+    "The Propexo unique identifier for the location associated with the property (exclusive to Rent Manager)",
+)

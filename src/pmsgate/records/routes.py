@@ -25,7 +25,7 @@ from pmsgate.kit.pagination import ListParams, list_params, meta, single_meta
 from pmsgate.kit.responses import FastJSONResponse as JSONResponse
 from pmsgate.models.customers import Customer
 from pmsgate.models.records import RECORD_TABLES, sortable
-from pmsgate.records.filters import RECORD_TIMES, Equals, Filter
+from pmsgate.records.filters import INTEGRATION, RECORD_TIMES, Filter
 from pmsgate.records.repository import RecordRepository
 from pmsgate.records.schemas import list_envelope, record_model, single_envelope
 from pmsgate.records.serialize import RowWriter
@@ -34,27 +34,40 @@ Expander = Callable[[Session, list[dict[str, Any]]], None]
 _PAGING = frozenset({"order-by", "offset", "limit"})
 # Filters that pick integrations: applied to the scope of the list (RecordRepository.page)
 _SCOPE_PARAMS = {"integration_id": "integration_id", "integration_vendor": "vendor"}
-_INTEGRATION = Equals("integration_id", "The Propexo unique identifier for the integration")
 
 
 @dataclass(frozen=True)
 class RecordResource:
-    path: str
+    """A record resource (list + get by id) as data. Unless given, the path follows from the
+    model (`/v1/resident-charges/`), the id parameter and the schema name from the noun
+    (`resident_charge_id`, `ResidentCharge`)."""
+
     model: Model
-    id_param: str
-    name: str
     noun: str
     filters: tuple[Filter, ...] = ()
     hidden: frozenset[str] = frozenset()
     leading: dict[str, Any] = field(default_factory=dict)
     trailing: dict[str, Any] = field(default_factory=dict)
     expand: Expander | None = None
+    id_param: str = ""
+    path: str = ""
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        derived = {
+            "path": f"/v1/{self.model.value.replace('_', '-')}/",
+            "id_param": self.noun.replace(" ", "_") + "_id",
+            "name": self.noun.title().replace(" ", ""),
+        }
+        for attribute, value in derived.items():
+            if not getattr(self, attribute):
+                object.__setattr__(self, attribute, value)
 
     @property
     def list_filters(self) -> tuple[Filter, ...]:
         """The resource's own filters plus those every list accepts (integration_id, record times)."""
         own = {p.name for f in self.filters for p in f.params}
-        common = (_INTEGRATION, *RECORD_TIMES)
+        common = (INTEGRATION, *RECORD_TIMES)
         return self.filters + tuple(f for f in common if not own & {p.name for p in f.params})
 
     @property
@@ -89,6 +102,17 @@ def _filter_signature(resource: RecordResource) -> list[inspect.Parameter]:
                 )
             )
     return parameters
+
+
+def record_router(*tables: tuple[str, tuple[RecordResource, ...]]) -> APIRouter:
+    """The read endpoints of a table of resources: (OpenAPI tag, its resources) pairs."""
+    router = APIRouter()
+    for tag, resources in tables:
+        tagged = APIRouter(tags=[tag])
+        for resource in resources:
+            add_record_routes(tagged, resource)
+        router.include_router(tagged)
+    return router
 
 
 def add_record_routes(router: APIRouter, resource: RecordResource) -> None:

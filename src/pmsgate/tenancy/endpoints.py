@@ -2,32 +2,33 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from pmsgate.canonical.enums import LeaseStatus
 from pmsgate.canonical.registry import Model
 from pmsgate.records import expand
-from pmsgate.records.filters import BoolIs, Equals, LeaseMoveDates, LinkedTo, PhoneIs, RequiresAlso, VendorIs
-from pmsgate.records.routes import RecordResource, add_record_routes
-
-_LOCATION = Equals(
-    "location_id",
-    "The Propexo unique identifier for the location associated with the property (exclusive to Rent Manager)",
+from pmsgate.records.filters import (
+    INTEGRATION,
+    LOCATION,
+    PROPERTY,
+    UNIT,
+    BoolIs,
+    Equals,
+    LeaseMoveDates,
+    LinkedTo,
+    PhoneIs,
+    RequiresAlso,
+    VendorIs,
 )
-_INTEGRATION = Equals("integration_id", "The Propexo unique identifier for the integration")
-_PROPERTY = Equals("property_id", "The Propexo unique identifier for the property")
+from pmsgate.records.routes import RecordResource, record_router
 
 PROPERTIES = RecordResource(
-    path="/v1/properties/",
-    model=Model.PROPERTIES,
+    Model.PROPERTIES,
+    "property",
     id_param="id",
-    name="Property",
-    noun="property",
     filters=(
         Equals("x_id", "The external property id"),
         Equals("x_property_id", "Deprecated: Use x_id instead", column="x_id"),
-        _LOCATION,
-        _INTEGRATION,
+        LOCATION,
+        INTEGRATION,
         VendorIs(),
         BoolIs("is_active", "Active status of the property"),
     ),
@@ -38,17 +39,15 @@ PROPERTIES = RecordResource(
 )
 
 UNITS = RecordResource(
-    path="/v1/units/",
-    model=Model.UNITS,
+    Model.UNITS,
+    "unit",
     id_param="id",
-    name="Unit",
-    noun="unit",
     filters=(
         Equals("x_id", "The external unit id"),
         Equals("x_property_id", "Deprecated: Use the Propexo property_id instead"),
-        _LOCATION,
-        _PROPERTY,
-        _INTEGRATION,
+        LOCATION,
+        PROPERTY,
+        INTEGRATION,
         VendorIs(),
         RequiresAlso(
             "unit_number",
@@ -62,18 +61,16 @@ UNITS = RecordResource(
 )
 
 RESIDENTS = RecordResource(
-    path="/v1/residents/",
-    model=Model.RESIDENTS,
+    Model.RESIDENTS,
+    "resident",
     id_param="id",
-    name="Resident",
-    noun="resident",
     filters=(
         Equals("x_id", "The external resident id"),
         Equals("x_property_id", "Deprecated: Use Propexo property_id instead"),
-        _LOCATION,
-        _PROPERTY,
+        LOCATION,
+        PROPERTY,
         LinkedTo("lease_id", "The Propexo lease id", link_column="lease_id", own_column="resident_id"),
-        _INTEGRATION,
+        INTEGRATION,
         VendorIs(),
         Equals("email_1", "The primary email address associated with the resident"),
         PhoneIs("phone_1", "Filter by phone number (10 digit format only)"),
@@ -87,20 +84,17 @@ RESIDENTS = RecordResource(
 )
 
 LEASES = RecordResource(
-    path="/v1/leases/",
-    model=Model.LEASES,
-    id_param="lease_id",
-    name="Lease",
-    noun="lease",
+    Model.LEASES,
+    "lease",
     filters=(
         Equals("x_id", "The external lease id"),
         Equals("x_property_id", "Deprecated: Use the Propexo property_id instead"),
         Equals("x_unit_id", "Deprecated: Use the Propexo unit_id instead"),
-        _LOCATION,
-        Equals("unit_id", "The Propexo unique identifier for the unit"),
+        LOCATION,
+        UNIT,
         LeaseMoveDates(),
-        _PROPERTY,
-        _INTEGRATION,
+        PROPERTY,
+        INTEGRATION,
         VendorIs(),
         Equals("status_normalized", "The normalized status for the lease", type_=LeaseStatus | None),
         Equals("status_raw", "The raw status associated with the lease"),
@@ -117,13 +111,6 @@ LEASES = RecordResource(
     expand=expand.link_meta("lease_id", "resident_id", "residents_meta_data"),
 )
 
-router = APIRouter()
-for _resource, _tag in (
-    (PROPERTIES, "properties"),
-    (UNITS, "units"),
-    (RESIDENTS, "residents"),
-    (LEASES, "leases"),
-):
-    _sub = APIRouter(tags=[_tag])
-    add_record_routes(_sub, _resource)
-    router.include_router(_sub)
+router = record_router(
+    ("properties", (PROPERTIES,)), ("units", (UNITS,)), ("residents", (RESIDENTS,)), ("leases", (LEASES,))
+)
