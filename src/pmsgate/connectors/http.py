@@ -33,7 +33,7 @@ from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.kit.outbound import OutboundRefused, guarded_transport
 from pmsgate.kit.redact import REDACTED, Redactor
 
-__all__ = ["REDACTED", "Exchange", "RetryPolicy", "VendorHttp", "json_answer", "redact", "retry_after"]
+__all__ = ["REDACTED", "Exchange", "RetryPolicy", "VendorHttp", "redact"]
 
 _MAX_LOGGED_BODY = 20_000
 UNSENDABLE_HEADER = "a request header holds characters HTTP headers cannot carry (check the credentials)"
@@ -90,6 +90,16 @@ def json_answer(response: httpx.Response, who: str = "the PMS", *, exact: bool =
             f"{who} answered {response.status_code} with a body that is not JSON",
             status_code=response.status_code,
         ) from None
+
+
+def error_object(response: httpx.Response) -> dict[str, Any] | None:
+    """The JSON object of an error answer, for a vendor's `error_message`; None when the body is
+    not JSON or not an object (the message is then the body's start)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def redact(value: Any, secrets: Iterable[str]) -> Any:

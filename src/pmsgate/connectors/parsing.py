@@ -43,6 +43,14 @@ def ident(raw: Native, field: str) -> str:
     return str(required(raw, field))
 
 
+def scalar_ident(raw: Native, field: str) -> str:
+    """A required id that is a JSON number or text (a boolean, list or object is refused)."""
+    value = required(raw, field)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise MappingError(f"{field}: {value!r} is not an id")
+    return str(value)
+
+
 def optional_ident(raw: Native, field: str, *, zero_is_none: bool = False) -> str | None:
     """An optional id as text; `zero_is_none` for vendors that write 0 for "no reference"."""
     value = raw.get(field)

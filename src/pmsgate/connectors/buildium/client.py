@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from pmsgate.connectors.errors import TransientError
-from pmsgate.connectors.http import VendorHttp, json_answer
+from pmsgate.connectors.http import VendorHttp, error_object, json_answer
 
 MAX_LIMIT = 1000  # Buildium answers 400 above this
 TOTAL_HEADER = "x-total-count"
@@ -22,11 +22,8 @@ TOTAL_HEADER = "x-total-count"
 def error_message(response: httpx.Response) -> str:
     """'ErrorCode: UserMessage (Key: Value; …)' from an ApiErrorResponse, else the body's start:
     "ValidationError: The request has invalid data (Lines[0].GLAccountId: not found)"."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:500]
-    if not isinstance(body, dict) or not ("UserMessage" in body or "ErrorCode" in body):
+    body = error_object(response)
+    if body is None or not ("UserMessage" in body or "ErrorCode" in body):
         return response.text[:500]
     errors = [e for e in body.get("Errors") or [] if isinstance(e, dict)]
     detail = "; ".join(f"{e.get('Key')}: {e.get('Value')}" for e in errors)

@@ -101,6 +101,16 @@ def _keys(raw: Native, lease: LeaseKey, lines: list[Native]) -> dict[str, Any]:
     }
 
 
+def _details(raw: Native, lines: list[Native]) -> dict[str, Any]:
+    """When, for which month and why a lease transaction was posted, charge or payment."""
+    return {
+        "transaction_date": midnight_utc(required(raw, "Date"), "Date"),
+        "post_month": _post_month(raw),
+        "description": _memo(raw),
+        "reference_number": _reference(raw, lines),
+    }
+
+
 def _charge(raw: Native, lease: LeaseKey, *, credit: bool) -> r.ResidentChargeRecord:
     cents, text = money(required(raw, "TotalAmount"), "TotalAmount")
     assert cents is not None and text is not None
@@ -112,10 +122,7 @@ def _charge(raw: Native, lease: LeaseKey, *, credit: bool) -> r.ResidentChargeRe
         **_keys(raw, lease, lines),
         amount_in_cents=cents,
         amount_raw=text,
-        transaction_date=midnight_utc(required(raw, "Date"), "Date"),
-        post_month=_post_month(raw),
-        description=_memo(raw),
-        reference_number=_reference(raw, lines),
+        **_details(raw, lines),
         transaction_source=raw.get("TransactionTypeEnum"),
         custom_data=custom(raw, _MAPPED_TXN),
     )
@@ -132,10 +139,7 @@ def _payment(raw: Native, lease: LeaseKey) -> list[r.CanonicalRecord]:
         amount_in_cents=cents,
         amount_raw=text,
         **mapped.payment_method(method, PAYMENT_METHOD),
-        transaction_date=midnight_utc(required(raw, "Date"), "Date"),
-        post_month=_post_month(raw),
-        description=_memo(raw),
-        reference_number=_reference(raw, lines),
+        **_details(raw, lines),
         custom_data=custom(raw, _MAPPED_TXN),
     )
     allocations = [_allocation(line, i, payment_id, lease) for i, line in enumerate(lines)]

@@ -17,16 +17,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pmsgate.connectors.parsing import MappingError, Native, blank, required
+from pmsgate.connectors.parsing import MappingError, Native, blank, scalar_ident
 
 MOUNTAIN = ZoneInfo("America/Denver")
 
 
-def ident(raw: Native, field: str) -> str:
-    value = required(raw, field)
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise MappingError(f"{field}: {value!r} is not an id")
-    return str(value)
+ident = scalar_ident  # any number or text; Entrata and Rent Manager ids come as both
 
 
 def optional_ident(raw: Native, field: str) -> str | None:

@@ -11,17 +11,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pmsgate.connectors import parsing
-from pmsgate.connectors.parsing import MappingError, Native, blank, required
+from pmsgate.connectors.parsing import MappingError, Native, blank, scalar_ident
 
 # Also read from here by the tests (the rest of parsing is imported from connectors.parsing).
 __all__ = ["MappingError"]
 
 
-def ident(raw: Native, field: str) -> str:
-    value = required(raw, field)
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise MappingError(f"{field}: {value!r} is not an id")
-    return str(value)
+ident = scalar_ident  # any number or text
 
 
 def optional_ident(raw: Native, field: str) -> str | None:

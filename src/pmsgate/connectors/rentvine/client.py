@@ -11,17 +11,14 @@ from typing import Any
 import httpx
 
 from pmsgate.connectors.errors import TransientError
-from pmsgate.connectors.http import VendorHttp, json_answer
+from pmsgate.connectors.http import VendorHttp, error_object, json_answer
 
 
 def error_message(response: httpx.Response) -> str:
     """'message (field: text; ...)' from `{"message": ..., "errors": {...}}`, else the body's start:
     "The given data was invalid. (accountID: The selected account must be a bank account.)"."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:500]
-    if not isinstance(body, dict):
+    body = error_object(response)
+    if body is None:
         return response.text[:500]
     message = str(body.get("message") or body.get("error") or "").strip()
     errors = body.get("errors")
