@@ -69,7 +69,7 @@ class DeliveryLoop:
         self._turn = 0
         self._targets: dict[tuple[str, datetime, bool], Target] = {}
         self._target_of: dict[str, Target] = {}
-        self._aloop = asyncio.new_event_loop()
+        self._aloop: asyncio.AbstractEventLoop | None = None  # the senders' event loop, from start()
         self._tasks: set[asyncio.Task[None]] = set()
         self._sender_thread: threading.Thread | None = None
         self._thread: threading.Thread | None = None
@@ -78,6 +78,7 @@ class DeliveryLoop:
 
     # lifecycle
     def start(self) -> DeliveryLoop:
+        self._aloop = asyncio.new_event_loop()
         self._sender_thread = threading.Thread(
             target=self._aloop.run_forever, name="webhook-send", daemon=True
         )
@@ -96,16 +97,17 @@ class DeliveryLoop:
         deadline = time.monotonic() + timeout
         if self._thread is not None:
             self._thread.join(timeout)
-        if self._sender_thread is not None:
+        aloop, sender, self._sender_thread = self._aloop, self._sender_thread, None
+        if aloop is not None and sender is not None:
             # Sends in flight finish (within the attempt timeout); the rest is cancelled: those
             # rows stay DELIVERING until their lease runs out, then go again.
-            ending = asyncio.run_coroutine_threadsafe(self._end_senders(), self._aloop)
+            ending = asyncio.run_coroutine_threadsafe(self._end_senders(), aloop)
             with contextlib.suppress(Exception):  # timed out: stop the loop anyway
                 ending.result(max(0.1, deadline - time.monotonic()) + 1.0)
-            self._aloop.call_soon_threadsafe(self._aloop.stop)
-            self._sender_thread.join(timeout)
-            if not self._sender_thread.is_alive():
-                self._aloop.close()
+            aloop.call_soon_threadsafe(aloop.stop)
+            sender.join(timeout)
+            if not sender.is_alive():
+                aloop.close()
         self._flush(everything=True)
 
     async def _end_senders(self) -> None:
@@ -223,10 +225,11 @@ class DeliveryLoop:
                     self._senders[webhook_id] += 1
                     running += 1
                     starting.append(webhook_id)
-        if starting:
+        if starting and self._aloop is not None:
             self._aloop.call_soon_threadsafe(self._spawn, starting)
 
     def _spawn(self, webhook_ids: list[str]) -> None:
+        assert self._aloop is not None
         for webhook_id in webhook_ids:
             task = self._aloop.create_task(self._drain(webhook_id))
             self._tasks.add(task)
