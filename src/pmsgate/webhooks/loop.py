@@ -192,7 +192,9 @@ class DeliveryLoop:
         lease = now + timedelta(seconds=lease_seconds)
         with unit_of_work(self.factory) as session:
             store = DeliveryStore.from_session(session)
-            due = [w for w in store.due_webhooks(now) if held.get(w, 0) <= self.prefetch // 2]
+            # Topped up every round (not only once half drained): when rounds are slow (a busy
+            # database), the senders' queue still does not run dry between them.
+            due = [w for w in store.due_webhooks(now) if held.get(w, 0) < self.prefetch]
             if not due:
                 return 0
             self._turn = (self._turn + 1) % len(due)
