@@ -1,169 +1,90 @@
-"""HTTP only: generic write endpoints and the admin write-status, retry and logs."""
+"""HTTP only: the generic write endpoints, declared as a table like the vendor-specific ones
+(`vendor_endpoints.py`), and the admin write-status and retry."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the handlers are built by `routing.endpoint()`.
 
-from typing import Annotated, Any
+from typing import Any, NamedTuple
 
-from fastapi import APIRouter, Header, Query
-from pydantic import BaseModel
+from fastapi import APIRouter
 
 from pmsgate.connectors.writes import WriteOperation
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.kit.deps import DispatcherDep, SessionDep
-from pmsgate.writes import schemas, service
+from pmsgate.writes import routing, schemas, service
+from pmsgate.writes.job_logs import router as job_logs_router
 from pmsgate.writes.logs import router as logs_router
+from pmsgate.writes.vendor_endpoints import router as vendor_router
 
-IgnoreUnknown = Annotated[
-    bool,
-    Query(description="Drop fields the target PMS does not accept instead of answering 400"),
-]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        description="Retrying with the same key returns the same job (1 to 255 printable characters)",
-        min_length=1,
-        max_length=255,
+
+class GenericPath(NamedTuple):
+    path: str
+    name: str  # the handler's name, part of the generated operation id
+    summary: str
+
+
+PATHS = {
+    WriteOperation.CREATE_RESIDENT_CHARGE: GenericPath(
+        "/v1/resident-charges/", "create_resident_charge", "Create resident charge"
     ),
-]
+    WriteOperation.CREATE_RESIDENT_CREDIT: GenericPath(
+        "/v1/resident-credits/", "create_resident_credit", "Create resident credit"
+    ),
+    WriteOperation.CREATE_RESIDENT_PAYMENT: GenericPath(
+        "/v1/resident-payments/", "create_resident_payment", "Create resident payment"
+    ),
+    WriteOperation.CREATE_RECURRING_CHARGE: GenericPath(
+        "/v1/recurring-resident-charges/",
+        "create_recurring_resident_charge",
+        "Create a recurring resident charge",
+    ),
+    WriteOperation.UPDATE_RECURRING_CHARGE: GenericPath(
+        "/v1/recurring-resident-charges/{recurring_resident_charge_id}",
+        "update_recurring_resident_charge",
+        "Update a recurring resident charge",
+    ),
+}
 
-generic = APIRouter(tags=["billing-and-payments"])
 admin = APIRouter(prefix="/v1/admin", tags=["admin"])
 
 
-def _accept(
-    session: Any,
-    customer: Any,
-    dispatcher: Any,
-    operation: WriteOperation,
-    body: BaseModel,
-    ignore: bool,
-    key: str | None,
-    target: str | None = None,
-) -> dict[str, Any]:
-    accepted = service.submit_write(
-        session,
-        customer,
-        operation,
-        body,
-        dispatcher,
-        ignore_unknown_fields=ignore,
-        idempotency_key=key,
-        target_record_id=target,
-    )
-    return {"job_id": accepted.job.root_job_id, "data": accepted.data}
+def _acceptor(operation: WriteOperation) -> routing.Accept:
+    def accept(call: routing.WriteCall) -> dict[str, Any]:
+        accepted = service.submit_write(
+            call.session,
+            call.customer,
+            operation,
+            call.body,
+            call.dispatcher,
+            ignore_unknown_fields=call.ignore_unknown_fields,
+            idempotency_key=call.idempotency_key,
+            target_record_id=call.target,
+        )
+        return {"job_id": accepted.job.root_job_id, "data": accepted.data}
+
+    return accept
 
 
-@generic.post("/v1/resident-charges/", response_model=schemas.WriteAccepted, summary="Create resident charge")
-def create_resident_charge(
-    body: schemas.ResidentChargeCreate,
-    session: SessionDep,
-    customer: CurrentCustomer,
-    dispatcher: DispatcherDep,
-    ignore_unknown_fields: IgnoreUnknown = False,
-    idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
-    return _accept(
-        session,
-        customer,
-        dispatcher,
-        WriteOperation.CREATE_RESIDENT_CHARGE,
-        body,
-        ignore_unknown_fields,
-        idempotency_key,
-    )
+def _generic_router() -> APIRouter:
+    router = APIRouter(tags=["billing-and-payments"])
+    for operation, declared in PATHS.items():
+        update = operation is WriteOperation.UPDATE_RECURRING_CHARGE
+        router.add_api_route(
+            declared.path,
+            routing.endpoint(
+                schemas.BODIES[operation],
+                _acceptor(operation),
+                target=routing.charge_id if update else routing.no_target,
+                ignore=routing.ignore_unknown,
+            ),
+            methods=["PUT" if update else "POST"],
+            name=declared.name,
+            summary=declared.summary,
+            response_model=schemas.WriteAccepted,
+        )
+    return router
 
 
-@generic.post("/v1/resident-credits/", response_model=schemas.WriteAccepted, summary="Create resident credit")
-def create_resident_credit(
-    body: schemas.ResidentCreditCreate,
-    session: SessionDep,
-    customer: CurrentCustomer,
-    dispatcher: DispatcherDep,
-    ignore_unknown_fields: IgnoreUnknown = False,
-    idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
-    return _accept(
-        session,
-        customer,
-        dispatcher,
-        WriteOperation.CREATE_RESIDENT_CREDIT,
-        body,
-        ignore_unknown_fields,
-        idempotency_key,
-    )
-
-
-@generic.post(
-    "/v1/resident-payments/", response_model=schemas.WriteAccepted, summary="Create resident payment"
-)
-def create_resident_payment(
-    body: schemas.ResidentPaymentCreate,
-    session: SessionDep,
-    customer: CurrentCustomer,
-    dispatcher: DispatcherDep,
-    ignore_unknown_fields: IgnoreUnknown = False,
-    idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
-    return _accept(
-        session,
-        customer,
-        dispatcher,
-        WriteOperation.CREATE_RESIDENT_PAYMENT,
-        body,
-        ignore_unknown_fields,
-        idempotency_key,
-    )
-
-
-@generic.post(
-    "/v1/recurring-resident-charges/",
-    response_model=schemas.WriteAccepted,
-    summary="Create a recurring resident charge",
-)
-def create_recurring_resident_charge(
-    body: schemas.RecurringChargeCreate,
-    session: SessionDep,
-    customer: CurrentCustomer,
-    dispatcher: DispatcherDep,
-    ignore_unknown_fields: IgnoreUnknown = False,
-    idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
-    return _accept(
-        session,
-        customer,
-        dispatcher,
-        WriteOperation.CREATE_RECURRING_CHARGE,
-        body,
-        ignore_unknown_fields,
-        idempotency_key,
-    )
-
-
-@generic.put(
-    "/v1/recurring-resident-charges/{recurring_resident_charge_id}",
-    response_model=schemas.WriteAccepted,
-    summary="Update a recurring resident charge",
-)
-def update_recurring_resident_charge(
-    recurring_resident_charge_id: str,
-    body: schemas.RecurringChargeUpdate,
-    session: SessionDep,
-    customer: CurrentCustomer,
-    dispatcher: DispatcherDep,
-    ignore_unknown_fields: IgnoreUnknown = False,
-    idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
-    return _accept(
-        session,
-        customer,
-        dispatcher,
-        WriteOperation.UPDATE_RECURRING_CHARGE,
-        body,
-        ignore_unknown_fields,
-        idempotency_key,
-        target=recurring_resident_charge_id,
-    )
+generic = _generic_router()
 
 
 @admin.get(
@@ -186,7 +107,4 @@ def retry_write(
 
 
 def routers() -> list[APIRouter]:
-    from pmsgate.writes.job_logs import router as job_logs_router
-    from pmsgate.writes.vendor_endpoints import router as vendor_router
-
     return [generic, admin, logs_router, job_logs_router, vendor_router()]

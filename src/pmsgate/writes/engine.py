@@ -14,6 +14,8 @@ A job whose outcome cannot be established ends in FAILURE saying so, never a sil
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -194,10 +196,17 @@ def _reconcile(connector: Any, request: WriteRequest) -> WriteOutcome | None:
     return WriteOutcome(x_id=None if batch else found[0])
 
 
-def _set_phase(factory: sessionmaker[Session], job_id: str, phase: str) -> None:
+@contextmanager
+def _job(factory: sessionmaker[Session], job_id: str) -> Iterator[tuple[Session, WriteJob]]:
+    """A unit of work on a job this worker holds (so it exists)."""
     with unit_of_work(factory) as session:
         job = WriteRepository.from_session(session).get(job_id)
         assert job is not None
+        yield session, job
+
+
+def _set_phase(factory: sessionmaker[Session], job_id: str, phase: str) -> None:
+    with _job(factory, job_id) as (_session, job):
         job.phase = phase
         job.heartbeat_at = utcnow()
 
@@ -206,9 +215,7 @@ def _set_pending(
     factory: sessionmaker[Session], job_id: str, message: str, delay: float, *, uncount: bool = False
 ) -> None:
     """Back to PENDING (the phase stays: a SENDING job still reconciles first)."""
-    with unit_of_work(factory) as session:
-        job = WriteRepository.from_session(session).get(job_id)
-        assert job is not None
+    with _job(factory, job_id) as (_session, job):
         job.status = "PENDING"
         job.note = message
         job.run_after = utcnow() + timedelta(seconds=delay)
@@ -234,9 +241,7 @@ def _succeed(
         except ConnectorError as exc:  # the write happened; the next sync will bring the record
             log.warning("write %s: read-back failed: %s", job_id, exc.message)
     now = utcnow()
-    with unit_of_work(factory) as session:
-        job = WriteRepository.from_session(session).get(job_id)
-        assert job is not None
+    with _job(factory, job_id) as (session, job):
         if records:
             upsert_records(
                 session, UpsertContext(job.integration_id, now, job.id, record_diffs=True), records
@@ -259,9 +264,7 @@ def _succeed(
 def _fail(
     factory: sessionmaker[Session], job_id: str, connector: Any, message: str, *, refused: bool = False
 ) -> str:
-    with unit_of_work(factory) as session:
-        job = WriteRepository.from_session(session).get(job_id)
-        assert job is not None
+    with _job(factory, job_id) as (session, job):
         job.status = "FAILURE"
         if refused:
             job.phase = "NOT_SENT"
@@ -275,9 +278,7 @@ def _fail(
 def _log_attempt(
     factory: sessionmaker[Session], job_id: str, connector: Any, status: str, message: str
 ) -> None:
-    with unit_of_work(factory) as session:
-        job = WriteRepository.from_session(session).get(job_id)
-        assert job is not None
+    with _job(factory, job_id) as (session, job):
         _add_log(session, job, connector, status, message)
 
 

@@ -12,9 +12,7 @@ from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import BadRequest, NotFound
 from pmsgate.kit.deps import SessionDep
 from pmsgate.kit.pagination import ListParams, Meta, list_params, meta
-from pmsgate.kit.timeutil import iso
-from pmsgate.models.jobs import JobLog
-from pmsgate.writes.logs import JobLogOut
+from pmsgate.writes.logs import JobLogOut, job_log_out
 from pmsgate.writes.repository import WriteRepository
 
 router = APIRouter(prefix="/v1/admin/logs", tags=["admin"])
@@ -25,21 +23,6 @@ Params = Annotated[ListParams, Depends(list_params)]
 class JobLogList(BaseModel):
     meta: Meta
     results: list[JobLogOut]
-
-
-def job_log_out(log: JobLog) -> dict[str, Any]:
-    return {
-        "id": log.id,
-        "job_id": log.job_id,
-        "created_at": iso(log.created_at),
-        "job_type": log.job_type,
-        "status": log.status,
-        "parent_job_id": log.parent_job_id,
-        "root_job_id": log.root_job_id,
-        "job_schedule_id": None,  # write jobs are never scheduled
-        "integration_id": log.integration_id,
-        "associated_property_id": None,
-    }
 
 
 @router.get("/jobs/", response_model=JobLogList, summary="Get logs", description="Get all logs")

@@ -19,7 +19,7 @@ from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import NotFound
 from pmsgate.kit.deps import SessionDep
 from pmsgate.kit.pagination import MAX_OFFSET, ListParams, Meta, list_params, single_meta
-from pmsgate.kit.timeutil import utcnow
+from pmsgate.kit.timeutil import iso, utcnow
 from pmsgate.models.jobs import JobLog
 from pmsgate.writes.repository import WriteRepository
 
@@ -73,8 +73,19 @@ class JobLogSingle(BaseModel):
     results: JobLogOut
 
 
-def _iso(log: JobLog) -> str:
-    return log.created_at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def job_log_out(log: JobLog) -> dict[str, Any]:
+    return {
+        "id": log.id,
+        "job_id": log.job_id,
+        "created_at": iso(log.created_at),
+        "job_type": log.job_type,
+        "status": log.status,
+        "parent_job_id": log.parent_job_id,
+        "root_job_id": log.root_job_id,
+        "job_schedule_id": None,  # write jobs are never scheduled
+        "integration_id": log.integration_id,
+        "associated_property_id": None,
+    }
 
 
 @router.get("/logs/writes/", response_model=WriteLogsOut, summary="Query write job logs")
@@ -105,7 +116,7 @@ def write_logs(
     logs = [
         {
             "id": log.id,
-            "created_at": _iso(log),
+            "created_at": iso(log.created_at),
             "job_id": log.job_id,
             "job_log_id": log.id,
             "status": log.status,
@@ -135,22 +146,7 @@ def job_log(
     customer: CurrentCustomer,
     _params: Annotated[ListParams, Depends(list_params)],
 ) -> dict[str, Any]:
-    log = _owned_log(session, customer, job_log_id)
-    return {
-        "meta": single_meta(),
-        "results": {
-            "id": log.id,
-            "job_id": log.job_id,
-            "created_at": _iso(log),
-            "job_type": log.job_type,
-            "status": log.status,
-            "parent_job_id": log.parent_job_id,
-            "root_job_id": log.root_job_id,
-            "job_schedule_id": None,
-            "integration_id": log.integration_id,
-            "associated_property_id": None,
-        },
-    }
+    return {"meta": single_meta(), "results": job_log_out(_owned_log(session, customer, job_log_id))}
 
 
 def _signature(job_log_id: str, expires: int) -> str:

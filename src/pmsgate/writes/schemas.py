@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from pmsgate.connectors.writes import WriteOperation
 from pmsgate.kit.inputs import Cents, Flag, Int, PositiveCents
 from pmsgate.kit.timeutil import iso, parse_datetime
 
@@ -136,6 +137,17 @@ class RecurringChargeUpdate(_Body):
     end_date: DateTimeString | None = None
     reference_number: Text | None = None
     charge_code_id: Id | None = None
+
+
+# The generic body of each operation (a batch is a list of charges, each one this body).
+BODIES: dict[WriteOperation, type[BaseModel]] = {
+    WriteOperation.CREATE_RESIDENT_CHARGE: ResidentChargeCreate,
+    WriteOperation.CREATE_RESIDENT_CREDIT: ResidentCreditCreate,
+    WriteOperation.CREATE_RESIDENT_PAYMENT: ResidentPaymentCreate,
+    WriteOperation.CREATE_RECURRING_CHARGE: RecurringChargeCreate,
+    WriteOperation.UPDATE_RECURRING_CHARGE: RecurringChargeUpdate,
+    WriteOperation.CREATE_RESIDENT_CHARGE_BATCH: ResidentChargeCreate,
+}
 
 
 class WriteAccepted(BaseModel):

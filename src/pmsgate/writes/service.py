@@ -24,7 +24,8 @@ from pmsgate.models.customers import Customer
 from pmsgate.models.integrations import Integration
 from pmsgate.models.jobs import WriteJob
 from pmsgate.records.repository import RecordRepository
-from pmsgate.writes.schemas import echo
+from pmsgate.writes.repository import WriteRepository
+from pmsgate.writes.schemas import ResidentChargeCreate, echo
 from pmsgate.writes.validation import validate_write
 
 WRITE_CATEGORY = {
@@ -66,6 +67,15 @@ def _check_key(key: str) -> None:
         raise BadRequest.field("Idempotency-Key", "must be printable characters only")
 
 
+def _replayed(session: Session, customer: Customer, key: str | None, request_hash: str) -> Accepted | None:
+    """The job an earlier request with this Idempotency-Key created (409 if it asked otherwise)."""
+    if key is None:
+        return None
+    _check_key(key)
+    previous = WriteRepository.from_session(session).by_idempotency_key(customer.id, key)
+    return None if previous is None else _replay(previous, request_hash)
+
+
 def _integration(session: Session, customer: Customer, integration_id: str) -> Integration:
     integration = IntegrationRepository.from_session(session).get_owned(customer.id, integration_id)
     if integration is None:
@@ -85,15 +95,10 @@ def submit_write(
     target_record_id: str | None = None,
     vendor_path: Vendor | None = None,
 ) -> Accepted:
-    from pmsgate.writes.repository import WriteRepository
-
-    repository = WriteRepository.from_session(session)
     request_hash = _request_hash(operation, target_record_id, body, ignore_unknown_fields)
-    if idempotency_key is not None:
-        _check_key(idempotency_key)
-        previous = repository.by_idempotency_key(customer.id, idempotency_key)
-        if previous is not None:
-            return _replay(previous, request_hash)
+    replayed = _replayed(session, customer, idempotency_key, request_hash)
+    if replayed is not None:
+        return replayed
 
     native_extra: dict[str, Any] = {}
     if target_record_id is not None:
@@ -147,17 +152,11 @@ def submit_batch(
 ) -> Accepted:
     """Several charges in one job and one native call. Each item is validated like a single
     charge (errors name `charges.<i>.<field>`); the connector receives `fields["items"]`."""
-    from pmsgate.writes.repository import WriteRepository
-    from pmsgate.writes.schemas import ResidentChargeCreate
-
     operation = WriteOperation.CREATE_RESIDENT_CHARGE_BATCH
-    repository = WriteRepository.from_session(session)
     request_hash = _request_hash(operation, None, body, False)
-    if idempotency_key is not None:
-        _check_key(idempotency_key)
-        previous = repository.by_idempotency_key(customer.id, idempotency_key)
-        if previous is not None:
-            return _replay(previous, request_hash)
+    replayed = _replayed(session, customer, idempotency_key, request_hash)
+    if replayed is not None:
+        return replayed
     integration_id: str = body.integration_id  # type: ignore[attr-defined]
     integration = _integration(session, customer, integration_id)
     if Vendor(integration.vendor) != vendor:
@@ -209,8 +208,6 @@ def _enqueue(
     target_record_id: str | None = None,
 ) -> Accepted:
     """Store the job PENDING and send it to the workers once the request's transaction commits."""
-    from pmsgate.writes.repository import WriteRepository
-
     repository = WriteRepository.from_session(session)
     job_id = new_id("job")
     job = WriteJob(
@@ -265,8 +262,6 @@ def _replay(previous: WriteJob, request_hash: str) -> Accepted:
 
 
 def retry(session: Session, customer: Customer, root_job_id: str, dispatcher: Dispatcher) -> WriteJob:
-    from pmsgate.writes.repository import WriteRepository
-
     repository = WriteRepository.from_session(session)
     root = repository.owned(customer.id, root_job_id)
     if root is None or root.root_job_id != root.id:
@@ -304,8 +299,6 @@ def retry(session: Session, customer: Customer, root_job_id: str, dispatcher: Di
 
 
 def status_of(session: Session, customer: Customer, root_job_id: str) -> dict[str, Any]:
-    from pmsgate.writes.repository import WriteRepository
-
     repository = WriteRepository.from_session(session)
     root = repository.owned(customer.id, root_job_id)
     if root is None:

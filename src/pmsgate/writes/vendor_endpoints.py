@@ -13,27 +13,16 @@ vendor cannot perform answers 405.
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from pmsgate.canonical.enums import Vendor
 from pmsgate.connectors.registry import definition_for, supported_vendors
 from pmsgate.connectors.writes import OperationRules, WriteOperation
-from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import MethodNotSupported
-from pmsgate.kit.deps import DispatcherDep, SessionDep
-from pmsgate.writes import schemas, service
-from pmsgate.writes.endpoints import IdempotencyKey
+from pmsgate.writes import routing, schemas, service
 from pmsgate.writes.validation import unsupported_message
 
-GENERIC_BODIES: dict[WriteOperation, type[BaseModel]] = {
-    WriteOperation.CREATE_RESIDENT_CHARGE: schemas.ResidentChargeCreate,
-    WriteOperation.CREATE_RESIDENT_CREDIT: schemas.ResidentCreditCreate,
-    WriteOperation.CREATE_RESIDENT_PAYMENT: schemas.ResidentPaymentCreate,
-    WriteOperation.CREATE_RECURRING_CHARGE: schemas.RecurringChargeCreate,
-    WriteOperation.UPDATE_RECURRING_CHARGE: schemas.RecurringChargeUpdate,
-    WriteOperation.CREATE_RESIDENT_CHARGE_BATCH: schemas.ResidentChargeCreate,
-}
 PATHS = {
     WriteOperation.CREATE_RESIDENT_CHARGE: ("/v1/resident-charges/{slug}/", "Create resident charge"),
     WriteOperation.CREATE_RESIDENT_CREDIT: ("/v1/resident-credits/{slug}/", "Create resident credit"),
@@ -69,7 +58,7 @@ def slug(vendor: Vendor) -> str:
 
 def _narrowed(vendor: Vendor, operation: WriteOperation, rules: OperationRules) -> type[BaseModel]:
     """The generic body restricted to `rules`: only accepted fields, required ones required."""
-    generic = GENERIC_BODIES[operation]
+    generic = schemas.BODIES[operation]
     fields: dict[str, Any] = {}
     for name, info in generic.model_fields.items():
         if name not in rules.accepted:
@@ -99,58 +88,55 @@ def _constraints(info: Any) -> dict[str, Any]:
     return out
 
 
-def _accept(
-    session: Any,
-    customer: Any,
-    dispatcher: Any,
-    vendor: Vendor,
-    operation: WriteOperation,
-    body: BaseModel,
-    key: str | None,
-    target: str | None = None,
-) -> dict[str, Any]:
-    if operation is WriteOperation.CREATE_RESIDENT_CHARGE_BATCH:
-        accepted = service.submit_batch(
-            session, customer, body, dispatcher, vendor=vendor, idempotency_key=key
-        )
+def _acceptor(vendor: Vendor, operation: WriteOperation) -> routing.Accept:
+    def accept(call: routing.WriteCall) -> dict[str, Any]:
+        if operation is WriteOperation.CREATE_RESIDENT_CHARGE_BATCH:
+            accepted = service.submit_batch(
+                call.session,
+                call.customer,
+                call.body,
+                call.dispatcher,
+                vendor=vendor,
+                idempotency_key=call.idempotency_key,
+            )
+        else:
+            accepted = service.submit_write(
+                call.session,
+                call.customer,
+                operation,
+                schemas.BODIES[operation].model_validate(call.body.model_dump(exclude_unset=True)),
+                call.dispatcher,
+                idempotency_key=call.idempotency_key,
+                target_record_id=call.target,
+                vendor_path=vendor,
+            )
         return {"meta": {"job_id": accepted.job.root_job_id}, "result": accepted.data}
-    generic_body = GENERIC_BODIES[operation].model_validate(body.model_dump(exclude_unset=True))
-    accepted = service.submit_write(
-        session,
-        customer,
-        operation,
-        generic_body,
-        dispatcher,
-        idempotency_key=key,
-        target_record_id=target,
-        vendor_path=vendor,
-    )
-    return {"meta": {"job_id": accepted.job.root_job_id}, "result": accepted.data}
+
+    return accept
 
 
 def _route(router: APIRouter, vendor: Vendor, operation: WriteOperation) -> None:
     path_template, summary = PATHS[operation]
-    path = path_template.format(slug=slug(vendor))
     rules = definition_for(vendor).write_rules.get(operation)
-    method = "PUT" if operation is WriteOperation.UPDATE_RECURRING_CHARGE else "POST"
+    update = operation is WriteOperation.UPDATE_RECURRING_CHARGE
+    target = routing.bounded_charge_id if update else routing.no_target
     label = vendor.value.replace("_", " ").title()
+    declared: dict[str, Any] = {
+        "path": path_template.format(slug=slug(vendor)),
+        "methods": ["PUT" if update else "POST"],
+        "operation_id": f"{operation.value.lower()}_{slug(vendor)}",
+    }
     if rules is None:
 
-        def not_supported() -> None:
-            raise MethodNotSupported(unsupported_message(vendor, operation))
-
-        def update_not_supported(recurring_resident_charge_id: Annotated[str, Path(max_length=64)]) -> None:
-            # The path parameter is declared so the document describes the path it publishes.
+        def not_supported(_target: Annotated[str | None, Depends(target)]) -> None:
             raise MethodNotSupported(unsupported_message(vendor, operation))
 
         router.add_api_route(
-            path,
-            update_not_supported if operation is WriteOperation.UPDATE_RECURRING_CHARGE else not_supported,
-            methods=[method],
+            endpoint=not_supported,
             summary=f"{summary}: {label} - Not Supported",
             status_code=405,
-            operation_id=f"{operation.value.lower()}_{slug(vendor)}",
             response_model=None,
+            **declared,
         )
         return
     body_model = _narrowed(vendor, operation, rules)
@@ -162,41 +148,6 @@ def _route(router: APIRouter, vendor: Vendor, operation: WriteOperation) -> None
             integration_id=(str, Field(..., min_length=1, max_length=64)),
             charges=(list[item_model], Field(..., min_length=1, max_length=500)),  # type: ignore[valid-type]
         )
-
-    if operation is WriteOperation.UPDATE_RECURRING_CHARGE:
-
-        def update_handler(
-            recurring_resident_charge_id: Annotated[str, Path(max_length=64)],
-            session: SessionDep,
-            customer: CurrentCustomer,
-            dispatcher: DispatcherDep,
-            body: Annotated[body_model, Body()],  # type: ignore[valid-type]
-            idempotency_key: IdempotencyKey = None,
-        ) -> dict[str, Any]:
-            return _accept(
-                session,
-                customer,
-                dispatcher,
-                vendor,
-                operation,
-                body,
-                idempotency_key,
-                recurring_resident_charge_id,
-            )
-
-        endpoint: Any = update_handler
-    else:
-
-        def create_handler(
-            session: SessionDep,
-            customer: CurrentCustomer,
-            dispatcher: DispatcherDep,
-            body: Annotated[body_model, Body()],  # type: ignore[valid-type]
-            idempotency_key: IdempotencyKey = None,
-        ) -> dict[str, Any]:
-            return _accept(session, customer, dispatcher, vendor, operation, body, idempotency_key)
-
-        endpoint = create_handler
     notes = rules.notes or (
         "This write operation sets created_record_id on the write-status endpoint."
         if rules.returns_id
@@ -204,13 +155,11 @@ def _route(router: APIRouter, vendor: Vendor, operation: WriteOperation) -> None
         "this PMS; the record is found on the next data sync."
     )
     router.add_api_route(
-        path,
-        endpoint,
-        methods=[method],
+        endpoint=routing.endpoint(body_model, _acceptor(vendor, operation), target=target),
         summary=f"{summary}: {label}",
         description=notes,
         response_model=VendorWriteAccepted,
-        operation_id=f"{operation.value.lower()}_{slug(vendor)}",
+        **declared,
     )
 
 
