@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from pmsgate.kit.repository import Repository
 from pmsgate.models.customers import ApiKey, Customer
 
 
-class CustomerRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    @classmethod
-    def from_session(cls, session: Session) -> CustomerRepository:
-        return cls(session)
-
-    def add(self, *objects: Customer | ApiKey) -> None:
-        self.session.add_all(objects)
-
+class CustomerRepository(Repository):
     def get(self, customer_id: str) -> Customer | None:
         return self.session.get(Customer, customer_id)
 

@@ -4,31 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
 from pmsgate.kit.pagination import ListParams
+from pmsgate.kit.repository import Repository, where_given
 from pmsgate.models.integrations import Integration, JobSchedule, PropertyConfiguration
 from pmsgate.models.sync import SyncRun
 
 
-def _ordered(query, model, params: ListParams):  # type: ignore[no-untyped-def]
-    columns = [getattr(model, name) for name, _ in params.order_by]
-    order = [c.desc() if d == "desc" else c.asc() for c, (_, d) in zip(columns, params.order_by, strict=True)]
-    return query.order_by(*order, model.id).offset(params.offset).limit(params.limit)
-
-
-class IntegrationRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    @classmethod
-    def from_session(cls, session: Session) -> IntegrationRepository:
-        return cls(session)
-
-    def add(self, *objects: object) -> None:
-        self.session.add_all(objects)
-
+class IntegrationRepository(Repository):
     def get_owned(
         self, customer_id: str, integration_id: str, *, include_archived: bool = False
     ) -> Integration | None:
@@ -60,10 +44,7 @@ class IntegrationRepository:
         query = select(Integration).where(Integration.customer_id == customer_id)
         if not include_archived:
             query = query.where(Integration.is_archived.is_(False))
-        if vendor:
-            query = query.where(Integration.vendor == vendor)
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        return self.session.scalars(_ordered(query, Integration, params)).all(), int(total)
+        return self.page(where_given(query, (Integration.vendor, vendor)), Integration, params)
 
     def running_integration_ids(self, integration_ids: Sequence[str]) -> set[str]:
         rows = self.session.scalars(
@@ -78,8 +59,7 @@ class IntegrationRepository:
         self, integration_id: str, params: ListParams
     ) -> tuple[Sequence[PropertyConfiguration], int]:
         query = select(PropertyConfiguration).where(PropertyConfiguration.integration_id == integration_id)
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        return self.session.scalars(_ordered(query, PropertyConfiguration, params)).all(), int(total)
+        return self.page(query, PropertyConfiguration, params)
 
     def property_configuration(
         self, integration_id: str, configuration_id: str
@@ -94,8 +74,7 @@ class IntegrationRepository:
     # job schedules
     def schedules(self, integration_id: str, params: ListParams) -> tuple[Sequence[JobSchedule], int]:
         query = select(JobSchedule).where(JobSchedule.integration_id == integration_id)
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        return self.session.scalars(_ordered(query, JobSchedule, params)).all(), int(total)
+        return self.page(query, JobSchedule, params)
 
     def schedule(self, integration_id: str, schedule_id: str) -> JobSchedule | None:
         return self.session.scalars(

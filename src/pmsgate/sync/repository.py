@@ -26,9 +26,9 @@ from sqlalchemy import (
 )
 from sqlalchemy import insert as insert_statement
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from pmsgate.kit.pagination import ListParams
+from pmsgate.kit.repository import Repository, where_given
 from pmsgate.models.integrations import Integration, PropertyConfiguration
 from pmsgate.models.records import RECORD_COUNTS
 from pmsgate.models.sync import DataDiff, SyncRun
@@ -43,17 +43,7 @@ def _chunks(values: Sequence[Any], size: int = _IN_CHUNK) -> Iterable[Sequence[A
         yield values[start : start + size]
 
 
-class SyncRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    @classmethod
-    def from_session(cls, session: Session) -> SyncRepository:
-        return cls(session)
-
-    def add(self, *objects: object) -> None:
-        self.session.add_all(objects)
-
+class SyncRepository(Repository):
     def get(self, run_id: str) -> SyncRun | None:
         return self.session.get(SyncRun, run_id)
 
@@ -175,16 +165,7 @@ class SyncRepository:
         return {str(customer): (int(r), int(w)) for customer, r, w in rows}
 
     def runs_of(self, integration_id: str, params: ListParams) -> tuple[Sequence[SyncRun], int]:
-        query = select(SyncRun).where(SyncRun.integration_id == integration_id)
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        order = [
-            getattr(SyncRun, name).desc() if d == "desc" else getattr(SyncRun, name).asc()
-            for name, d in params.order_by
-        ]
-        rows = self.session.scalars(
-            query.order_by(*order, SyncRun.id).offset(params.offset).limit(params.limit)
-        )
-        return rows.all(), int(total)
+        return self.page(select(SyncRun).where(SyncRun.integration_id == integration_id), SyncRun, params)
 
     # records
     def existing_keys(
@@ -302,23 +283,12 @@ class SyncRepository:
             .join(Integration, Integration.id == DataDiff.integration_id)
             .where(Integration.customer_id == customer_id, Integration.is_archived.is_(False))
         )
-        if integration_id:
-            query = query.where(DataDiff.integration_id == integration_id)
-        if vendor:
-            query = query.where(Integration.vendor == vendor)
+        query = where_given(query, (DataDiff.integration_id, integration_id), (Integration.vendor, vendor))
         if before:
             query = query.where(DataDiff.created_at < before)
         if after:
             query = query.where(DataDiff.created_at > after)
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        order = [
-            getattr(DataDiff, name).desc() if d == "desc" else getattr(DataDiff, name).asc()
-            for name, d in params.order_by
-        ]
-        rows = self.session.execute(
-            query.order_by(*order, DataDiff.id).offset(params.offset).limit(params.limit)
-        )
-        return [(row[0], row[1]) for row in rows], int(total)
+        return self.page_rows(query, DataDiff, params)
 
 
 def keys_query(table: Table, integration_id: str, x_ids: Sequence[str]) -> Select[Any]:

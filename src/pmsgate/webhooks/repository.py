@@ -6,23 +6,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from pmsgate.kit.pagination import ListParams
+from pmsgate.kit.repository import Repository
 from pmsgate.models.integrations import JobSchedule
 from pmsgate.models.webhooks import Event, EventCounter, Webhook, WebhookDelivery, WebhookTrigger
 
 
-class WebhookRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    @classmethod
-    def from_session(cls, session: Session) -> WebhookRepository:
-        return cls(session)
-
+class WebhookRepository(Repository):
     def add(self, *objects: object) -> None:
         self.session.add_all(objects)
         self.session.flush()
@@ -38,15 +31,7 @@ class WebhookRepository:
         query = select(Webhook).where(Webhook.customer_id == customer_id)
         if active is not None:
             query = query.where(Webhook.active.is_(active))
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        order = [
-            getattr(Webhook, name).desc() if d == "desc" else getattr(Webhook, name).asc()
-            for name, d in params.order_by
-        ]
-        rows = self.session.scalars(
-            query.order_by(*order, Webhook.id).offset(params.offset).limit(params.limit)
-        )
-        return rows.all(), int(total)
+        return self.page(query, Webhook, params)
 
     def triggers_of(self, webhook_ids: Sequence[str]) -> dict[str, list[WebhookTrigger]]:
         found: dict[str, list[WebhookTrigger]] = {w: [] for w in webhook_ids}

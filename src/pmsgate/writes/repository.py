@@ -6,24 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
 
 from pmsgate.kit.pagination import ListParams
+from pmsgate.kit.repository import Repository, where_given
 from pmsgate.models.integrations import Integration
 from pmsgate.models.jobs import JobLog, WriteJob
 
 
-class WriteRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    @classmethod
-    def from_session(cls, session: Session) -> WriteRepository:
-        return cls(session)
-
-    def add(self, *objects: object) -> None:
-        self.session.add_all(objects)
-
+class WriteRepository(Repository):
     def get(self, job_id: str) -> WriteJob | None:
         return self.session.get(WriteJob, job_id)
 
@@ -136,17 +126,16 @@ class WriteRepository:
         )
         if since is not None:
             query = query.where(JobLog.created_at >= since)
-        if integration_id:
-            query = query.where(JobLog.integration_id == integration_id)
-        if status:
-            query = query.where(JobLog.status == status)
-        if write_category:
-            query = query.where(JobLog.write_category == write_category)
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        query = where_given(
+            query,
+            (JobLog.integration_id, integration_id),
+            (JobLog.status, status),
+            (JobLog.write_category, write_category),
+        )
         rows = self.session.execute(
             query.order_by(JobLog.created_at.desc(), JobLog.id.desc()).offset(offset).limit(limit)
         ).all()
-        return [(row[0], row[1]) for row in rows], int(total)
+        return [(row[0], row[1]) for row in rows], self.count(query)
 
     def job_logs(
         self,
@@ -161,24 +150,16 @@ class WriteRepository:
     ) -> tuple[list[JobLog], int]:
         """Job logs of a customer's jobs; `of_job` narrows to one job (and, with `spawned`, the
         jobs it spawned: its retries, or every job of the chain when it is the root)."""
-        query = select(JobLog).where(JobLog.customer_id == customer_id)
-        if status:
-            query = query.where(JobLog.status == status)
-        if integration_id:
-            query = query.where(JobLog.integration_id == integration_id)
-        if job_type:
-            query = query.where(JobLog.job_type == job_type)
+        query = where_given(
+            select(JobLog).where(JobLog.customer_id == customer_id),
+            (JobLog.status, status),
+            (JobLog.integration_id, integration_id),
+            (JobLog.job_type, job_type),
+        )
         if of_job is not None:
             mine = [JobLog.job_id == of_job]
             if spawned:
                 mine += [JobLog.root_job_id == of_job, JobLog.parent_job_id == of_job]
             query = query.where(or_(*mine))
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        order = [
-            getattr(JobLog, name).desc() if direction == "desc" else getattr(JobLog, name).asc()
-            for name, direction in params.order_by
-        ]
-        rows = self.session.scalars(
-            query.order_by(*order, JobLog.id.asc()).offset(params.offset).limit(params.limit)
-        ).all()
-        return list(rows), int(total)
+        rows, total = self.page(query, JobLog, params)
+        return list(rows), total
