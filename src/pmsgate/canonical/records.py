@@ -27,6 +27,13 @@ class CanonicalRecord(BaseModel):
     custom_data: dict[str, Any] | None = None
 
 
+class _PropertyScoped(CanonicalRecord):
+    """A record of one property, maybe of one of its locations (Yardi/Entrata sub-properties)."""
+
+    x_property_id: str
+    x_location_id: str | None = None
+
+
 class PropertyRecord(CanonicalRecord):
     x_created_at: datetime | None = None
     x_building_id: str | None = None
@@ -66,9 +73,7 @@ class PropertyRecord(CanonicalRecord):
     associated_owner_ids: list[str] = Field(default_factory=list)
 
 
-class UnitRecord(CanonicalRecord):
-    x_property_id: str
-    x_location_id: str | None = None
+class UnitRecord(_PropertyScoped):
     x_floor_plan_id: str | None = None
     x_unit_type_id: str | None = None
     bathrooms: str | None = None
@@ -103,9 +108,7 @@ class UnitRecord(CanonicalRecord):
     pet_policy: str | None = None
 
 
-class ResidentRecord(CanonicalRecord):
-    x_property_id: str
-    x_location_id: str | None = None
+class ResidentRecord(_PropertyScoped):
     x_lease_id: str | None = None
     address_1_alternate: str | None = None
     address_1: str | None = None
@@ -137,9 +140,7 @@ class ResidentRecord(CanonicalRecord):
     vehicles: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class LeaseRecord(CanonicalRecord):
-    x_property_id: str
-    x_location_id: str | None = None
+class LeaseRecord(_PropertyScoped):
     x_resident_id: str | None = None
     x_unit_id: str | None = None
     application_date: date | None = None
@@ -185,18 +186,14 @@ class ResidentLeaseRecord(CanonicalRecord):
     notice_date: date | None = None
 
 
-class ChargeCodeRecord(CanonicalRecord):
-    x_property_id: str
-    x_location_id: str | None = None
+class ChargeCodeRecord(_PropertyScoped):
     debit_gl_account: str | None = None
     credit_gl_account: str | None = None
     name: str | None = None
     description: str | None = None
 
 
-class FinancialAccountRecord(CanonicalRecord):
-    x_property_id: str
-    x_location_id: str | None = None
+class FinancialAccountRecord(_PropertyScoped):
     name: str | None = None
     status_raw: str | None = None
     account_number: str | None = None
@@ -245,9 +242,7 @@ class AllocationRecord(CanonicalRecord):
     amount_raw: str | None = None
 
 
-class RecurringChargeRecord(CanonicalRecord):
-    x_property_id: str
-    x_location_id: str | None = None
+class RecurringChargeRecord(_PropertyScoped):
     x_charge_code_id: str | None = None
     x_financial_account_id: str | None = None
     x_lease_id: str | None = None
@@ -263,9 +258,7 @@ class RecurringChargeRecord(CanonicalRecord):
     charge_due_day: int | None = Field(default=None, ge=0)
 
 
-class FeeRecord(CanonicalRecord):
-    x_property_id: str
-    x_location_id: str | None = None
+class FeeRecord(_PropertyScoped):
     x_charge_code_id: str | None = None
     x_floor_plan_id: str | None = None
     x_unit_id: str | None = None
