@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Query
 
 from pmsgate.canonical.enums import Vendor
 from pmsgate.customers.auth import CurrentCustomer
@@ -13,12 +14,11 @@ from pmsgate.integrations import access, schemas, service, views
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.kit.deps import DispatcherDep, SessionDep
 from pmsgate.kit.dispatch import dispatch_after_commit
-from pmsgate.kit.pagination import ListParams, list_params, meta, single_meta
+from pmsgate.kit.pagination import ListParamsDep, envelope, single_meta
 from pmsgate.sync.service import parse_models, request_sync
 from pmsgate.sync.states import RunKind
 
 router = APIRouter(prefix="/v1/admin/integrations", tags=["admin"])
-Params = Annotated[ListParams, Depends(list_params)]
 _INTEGRATION_ORDER = ("created_at", "updated_at", "name", "vendor", "id", "last_completed_sync")
 
 
@@ -26,7 +26,7 @@ _INTEGRATION_ORDER = ("created_at", "updated_at", "name", "vendor", "id", "last_
 def list_integrations(
     session: SessionDep,
     customer: CurrentCustomer,
-    params: Params,
+    params: ListParamsDep,
     integration_vendor: Annotated[Vendor | None, Query(description="The integration vendor")] = None,
     is_archived: Annotated[
         bool, Query(description="Whether or not to include archived integrations")
@@ -39,7 +39,7 @@ def list_integrations(
         vendor=integration_vendor.value if integration_vendor else None,
         include_archived=is_archived,
     )
-    return {"meta": meta(params, total, len(rows)), "results": [views.integration_out(i) for i in rows]}
+    return envelope(params, total, [views.integration_out(i) for i in rows])
 
 
 @router.post(
@@ -57,7 +57,7 @@ def create_integration(
 
 @router.get("/{integration_id}/", response_model=schemas.IntegrationSingle, summary="Get integration by id")
 def get_integration(
-    integration_id: str, session: SessionDep, customer: CurrentCustomer, _params: Params
+    integration_id: str, session: SessionDep, customer: CurrentCustomer, _params: ListParamsDep
 ) -> dict[str, Any]:
     integration = service.owned(session, customer, integration_id)
     running = IntegrationRepository.from_session(session).running_integration_ids([integration.id])
@@ -91,44 +91,43 @@ def delete_integration(integration_id: str, session: SessionDep, customer: Curre
     return {"success": True}
 
 
-def _sync(session: Any, customer: Any, dispatcher: Any, integration_id: str, body: Any, kind: RunKind) -> Any:
-    integration = service.owned(session, customer, integration_id)
-    models = parse_models(body.models_to_sync if body else None)
-    request_sync(session, integration, kind, dispatcher, models)
-    return {"result": {"success": True}}
-
-
 _OptionalSync = Annotated[schemas.SyncRequest | None, Body()]
+SYNC_PATHS = {
+    # kind: (path, handler name: part of the generated operation id, summary)
+    RunKind.MANUAL: (
+        "/{integration_id}/manual-sync",
+        "manual_sync",
+        "Trigger a manual sync on an integration.",
+    ),
+    RunKind.BACK: ("/{integration_id}/back-sync", "back_sync", "Trigger a backsync on an integration."),
+}
 
 
-@router.post(
-    "/{integration_id}/manual-sync",
-    response_model=schemas.SyncResult,
-    summary="Trigger a manual sync on an integration.",
-)
-def manual_sync(
-    integration_id: str,
-    session: SessionDep,
-    customer: CurrentCustomer,
-    dispatcher: DispatcherDep,
-    body: _OptionalSync = None,
-) -> dict[str, Any]:
-    return _sync(session, customer, dispatcher, integration_id, body, RunKind.MANUAL)  # type: ignore[no-any-return]
+def _sync_endpoint(kind: RunKind) -> Callable[..., dict[str, Any]]:
+    def sync(
+        integration_id: str,
+        session: SessionDep,
+        customer: CurrentCustomer,
+        dispatcher: DispatcherDep,
+        body: _OptionalSync = None,
+    ) -> dict[str, Any]:
+        integration = service.owned(session, customer, integration_id)
+        models = parse_models(body.models_to_sync if body else None)
+        request_sync(session, integration, kind, dispatcher, models)
+        return {"result": {"success": True}}
+
+    return sync
 
 
-@router.post(
-    "/{integration_id}/back-sync",
-    response_model=schemas.SyncResult,
-    summary="Trigger a backsync on an integration.",
-)
-def back_sync(
-    integration_id: str,
-    session: SessionDep,
-    customer: CurrentCustomer,
-    dispatcher: DispatcherDep,
-    body: _OptionalSync = None,
-) -> dict[str, Any]:
-    return _sync(session, customer, dispatcher, integration_id, body, RunKind.BACK)  # type: ignore[no-any-return]
+for _kind, (_path, _name, _summary) in SYNC_PATHS.items():
+    router.add_api_route(
+        _path,
+        _sync_endpoint(_kind),
+        methods=["POST"],
+        name=_name,
+        summary=_summary,
+        response_model=schemas.SyncResult,
+    )
 
 
 @router.post(
@@ -168,15 +167,12 @@ def get_data_access(integration_id: str, session: SessionDep, customer: CurrentC
     summary="Get all my property configurations",
 )
 def list_property_configurations(
-    integration_id: str, session: SessionDep, customer: CurrentCustomer, params: Params
+    integration_id: str, session: SessionDep, customer: CurrentCustomer, params: ListParamsDep
 ) -> dict[str, Any]:
     service.owned(session, customer, integration_id)
     params = params.checked(("created_at", "property_id", "enabled", "id"))
     rows, total = IntegrationRepository.from_session(session).property_configurations(integration_id, params)
-    return {
-        "meta": meta(params, total, len(rows)),
-        "results": [views.property_configuration_out(r) for r in rows],
-    }
+    return envelope(params, total, [views.property_configuration_out(r) for r in rows])
 
 
 @router.put(
@@ -193,16 +189,9 @@ def update_property_configuration(
     dispatcher: DispatcherDep,
 ) -> dict[str, Any]:
     integration = service.owned(session, customer, integration_id)
-    repository = IntegrationRepository.from_session(session)
-    configuration = repository.property_configuration(integration_id, property_configuration_id)
-    if configuration is None:
-        raise NotFound.resource("property configuration", property_configuration_id)
-    configuration.enabled = body.enabled
-    state = "enabled" if body.enabled else "disabled"
-    message = f"Ingestion {state}; it applies from the next sync."
-    if body.trigger_integration_resync:
-        request_sync(session, integration, RunKind.MANUAL, dispatcher, full=True)
-        message = f"Ingestion {state}; a resync of the integration was queued."
+    configuration, message = service.configure_property(
+        session, integration, property_configuration_id, body, dispatcher
+    )
     return {"results": {**views.property_configuration_out(configuration), "additional_message": message}}
 
 
@@ -212,12 +201,12 @@ def update_property_configuration(
     summary="Get job schedules by integration id",
 )
 def list_job_schedules(
-    integration_id: str, session: SessionDep, customer: CurrentCustomer, params: Params
+    integration_id: str, session: SessionDep, customer: CurrentCustomer, params: ListParamsDep
 ) -> dict[str, Any]:
     service.owned(session, customer, integration_id)
     params = params.checked(("created_at", "updated_at", "last_run", "id"))
     rows, total = IntegrationRepository.from_session(session).schedules(integration_id, params)
-    return {"meta": meta(params, total, len(rows)), "results": [views.job_schedule_out(r) for r in rows]}
+    return envelope(params, total, [views.job_schedule_out(r) for r in rows])
 
 
 @router.get(
@@ -226,7 +215,11 @@ def list_job_schedules(
     summary="Get job schedule by id",
 )
 def get_job_schedule(
-    integration_id: str, job_schedule_id: str, session: SessionDep, customer: CurrentCustomer, _params: Params
+    integration_id: str,
+    job_schedule_id: str,
+    session: SessionDep,
+    customer: CurrentCustomer,
+    _params: ListParamsDep,
 ) -> dict[str, Any]:
     service.owned(session, customer, integration_id)
     schedule = IntegrationRepository.from_session(session).schedule(integration_id, job_schedule_id)

@@ -5,16 +5,16 @@ plus pmsgate's `budget` with the exact figures."""
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
 from pmsgate.connectors.throttle import RequestBudget, budget_available
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.integrations import service
 from pmsgate.kit.deps import SessionDep
-from pmsgate.kit.pagination import ListParams, list_params
+from pmsgate.kit.pagination import ListParamsDep
 from pmsgate.kit.timeutil import iso, utcnow
 from pmsgate.models.integrations import Integration
 
@@ -77,7 +77,7 @@ def rate_limits(
     integration_id: str,
     session: SessionDep,
     customer: CurrentCustomer,
-    _params: Annotated[ListParams, Depends(list_params)],
+    _params: ListParamsDep,
 ) -> dict[str, Any]:
     integration = service.owned(session, customer, integration_id)
     budget_out = budget_of(integration)

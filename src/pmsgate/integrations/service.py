@@ -16,14 +16,14 @@ from pmsgate.connectors.registry import definition_for, supported_vendors
 from pmsgate.errors import BadRequest, NotFound
 from pmsgate.integrations import schedule as schedules
 from pmsgate.integrations.repository import IntegrationRepository
-from pmsgate.integrations.schemas import IntegrationCreate, IntegrationUpdate
+from pmsgate.integrations.schemas import IntegrationCreate, IntegrationUpdate, PropertyConfigurationUpdate
 from pmsgate.kit.crypto import encrypt_json
 from pmsgate.kit.dispatch import Dispatcher
 from pmsgate.kit.ids import new_id
 from pmsgate.kit.outbound import check_outbound_url
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.customers import Customer
-from pmsgate.models.integrations import Integration, JobSchedule
+from pmsgate.models.integrations import Integration, JobSchedule, PropertyConfiguration
 from pmsgate.sync.service import request_sync
 from pmsgate.sync.states import RunKind
 
@@ -230,6 +230,27 @@ def archive_integration(session: Session, integration: Integration) -> None:
     job_schedule = IntegrationRepository.from_session(session).schedule_of(integration.id)
     if job_schedule is not None:
         job_schedule.status = "INACTIVE"
+
+
+def configure_property(
+    session: Session,
+    integration: Integration,
+    configuration_id: str,
+    body: PropertyConfigurationUpdate,
+    dispatcher: Dispatcher,
+) -> tuple[PropertyConfiguration, str]:
+    """Enable or disable a property's ingestion; returns the configuration and what happens next."""
+    configuration = IntegrationRepository.from_session(session).property_configuration(
+        integration.id, configuration_id
+    )
+    if configuration is None:
+        raise NotFound.resource("property configuration", configuration_id)
+    configuration.enabled = body.enabled
+    state = "enabled" if body.enabled else "disabled"
+    if body.trigger_integration_resync:
+        request_sync(session, integration, RunKind.MANUAL, dispatcher, full=True)
+        return configuration, f"Ingestion {state}; a resync of the integration was queued."
+    return configuration, f"Ingestion {state}; it applies from the next sync."
 
 
 def owned(session: Session, customer: Customer, integration_id: str) -> Integration:

@@ -3,14 +3,14 @@ integrations admin checks ownership and starts runs; sync/ sits below it and nev
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.integrations.service import owned
 from pmsgate.kit.deps import SessionDep
-from pmsgate.kit.pagination import ListParams, list_params, meta
+from pmsgate.kit.pagination import ListParamsDep, envelope
 from pmsgate.sync.repository import SyncRepository
 from pmsgate.sync.schemas import SyncRunList
 
@@ -28,7 +28,7 @@ def list_sync_runs(
     integration_id: str,
     session: SessionDep,
     customer: CurrentCustomer,
-    params: Annotated[ListParams, Depends(list_params)],
+    params: ListParamsDep,
 ) -> dict[str, Any]:
     owned(session, customer, integration_id)
     params = params.checked(("created_at", "started_at", "finished_at", "status", "kind", "id"))
@@ -54,4 +54,4 @@ def list_sync_runs(
         }
         for run in runs
     ]
-    return {"meta": meta(params, total, len(results)), "results": results}
+    return envelope(params, total, results)

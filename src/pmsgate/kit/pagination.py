@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
 from pmsgate.errors import BadRequest
@@ -86,6 +86,9 @@ async def list_params(
     if not 1 <= limit <= MAX_LIMIT:
         raise BadRequest.field("limit", f"must be between 1 and {MAX_LIMIT}")
     return ListParams(offset=offset, limit=limit, order_by=parse_order_by(order_by))
+
+
+ListParamsDep = Annotated[ListParams, Depends(list_params)]
 
 
 class Meta(BaseModel):

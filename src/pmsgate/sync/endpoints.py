@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from pmsgate.canonical.enums import Vendor
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.kit.deps import SessionDep
-from pmsgate.kit.pagination import ListParams, list_params, meta
+from pmsgate.kit.pagination import ListParamsDep, envelope
 from pmsgate.records.filters import parse_datetime_param
 from pmsgate.sync.repository import SyncRepository
 from pmsgate.sync.schemas import DataDiffList
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/v1/admin", tags=["admin"])
 def list_data_diffs(
     session: SessionDep,
     customer: CurrentCustomer,
-    params: Annotated[ListParams, Depends(list_params)],
+    params: ListParamsDep,
     integration_vendor: Annotated[Vendor | None, Query(description="The integration vendor")] = None,
     integration_id: Annotated[str | None, Query(description="The integration id")] = None,
     before: Annotated[str | None, Query(description="Only show data diffs before this timestamp")] = None,
@@ -51,4 +51,4 @@ def list_data_diffs(
         }
         for diff, vendor in rows
     ]
-    return {"meta": meta(params, total, len(results)), "results": results}
+    return envelope(params, total, results)

@@ -8,19 +8,20 @@ import binascii
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Query
+from sqlalchemy.orm import Session
 
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import BadRequest
 from pmsgate.kit.deps import SessionDep
-from pmsgate.kit.pagination import MAX_LIMIT, ListParams, list_params, meta, single_meta
+from pmsgate.kit.pagination import MAX_LIMIT, ListParams, ListParamsDep, envelope, single_meta
+from pmsgate.models.webhooks import Webhook, WebhookTrigger
 from pmsgate.webhooks import recovery, schemas, service, views
 from pmsgate.webhooks.delivery_store import DeliveryStore
 from pmsgate.webhooks.repository import WebhookRepository
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks-configuration"])
 events_router = APIRouter(prefix="/v1/admin/events", tags=["admin"])
-Params = Annotated[ListParams, Depends(list_params)]
 _WEBHOOK_ORDER = ("created_at", "updated_at", "url", "id", "active")
 _DELIVERY_ORDER = ("created_at", "updated_at", "status", "attempts", "id", "next_attempt_at")
 
@@ -32,41 +33,41 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-def _saved(session: Any, saved: service.Saved) -> dict[str, Any]:
+def _saved(saved: service.Saved) -> dict[str, Any]:
     return {"result": views.webhook_out(saved.webhook, saved.triggers, saved.secret_shown)}
+
+
+def _triggers(session: Session, webhook: Webhook) -> list[WebhookTrigger]:
+    return WebhookRepository.from_session(session).triggers_of([webhook.id])[webhook.id]
 
 
 @router.get("/", response_model=schemas.WebhookList, summary="Get all webhooks")
 def list_webhooks(
     session: SessionDep,
     customer: CurrentCustomer,
-    params: Params,
+    params: ListParamsDep,
     active: Annotated[bool | None, Query(description="Filter by active status")] = None,
 ) -> dict[str, Any]:
     params = params.checked(_WEBHOOK_ORDER)
     repository = WebhookRepository.from_session(session)
     rows, total = repository.list_owned(customer.id, params, active=active)
     triggers = repository.triggers_of([w.id for w in rows])
-    return {
-        "meta": meta(params, total, len(rows)),
-        "results": [views.webhook_out(w, triggers[w.id]) for w in rows],
-    }
+    return envelope(params, total, [views.webhook_out(w, triggers[w.id]) for w in rows])
 
 
 @router.post("/", response_model=schemas.WebhookEnvelope, summary="Create a webhook")
 def create_webhook(
     body: schemas.WebhookCreate, session: SessionDep, customer: CurrentCustomer
 ) -> dict[str, Any]:
-    return _saved(session, service.create_webhook(session, customer, body))
+    return _saved(service.create_webhook(session, customer, body))
 
 
 @router.get("/{webhook_id}", response_model=schemas.WebhookSingle, summary="Get a webhook by ID")
 def get_webhook(
-    webhook_id: str, session: SessionDep, customer: CurrentCustomer, _params: Params
+    webhook_id: str, session: SessionDep, customer: CurrentCustomer, _params: ListParamsDep
 ) -> dict[str, Any]:
     webhook = service.owned(session, customer, webhook_id)
-    triggers = WebhookRepository.from_session(session).triggers_of([webhook.id])[webhook.id]
-    return {"meta": single_meta(), "results": views.webhook_out(webhook, triggers)}
+    return {"meta": single_meta(), "results": views.webhook_out(webhook, _triggers(session, webhook))}
 
 
 @router.put("/{webhook_id}", response_model=schemas.WebhookEnvelope, summary="Update a webhook")
@@ -74,7 +75,7 @@ def update_webhook(
     webhook_id: str, body: schemas.WebhookUpdate, session: SessionDep, customer: CurrentCustomer
 ) -> dict[str, Any]:
     webhook = service.owned(session, customer, webhook_id)
-    return _saved(session, service.update_webhook(session, webhook, body))
+    return _saved(service.update_webhook(session, webhook, body))
 
 
 @router.delete("/{webhook_id}", response_model=schemas.DeletedEnvelope, summary="Delete a webhook")
@@ -108,8 +109,7 @@ def rotate_secret(
 ) -> dict[str, Any]:
     webhook = service.owned(session, customer, webhook_id)
     shown = service.rotate_secret(webhook, body.secret if body else None)
-    triggers = WebhookRepository.from_session(session).triggers_of([webhook.id])[webhook.id]
-    return {"result": views.webhook_out(webhook, triggers, shown)}
+    return {"result": views.webhook_out(webhook, _triggers(session, webhook), shown)}
 
 
 @router.get(
@@ -121,7 +121,7 @@ def list_deliveries(
     webhook_id: str,
     session: SessionDep,
     customer: CurrentCustomer,
-    params: Params,
+    params: ListParamsDep,
     status: Annotated[Literal["PENDING", "DELIVERING", "SUCCEEDED", "FAILED"] | None, Query()] = None,
     event_type: Annotated[str | None, Query(max_length=40)] = None,
     event_id: Annotated[str | None, Query(max_length=40)] = None,
@@ -134,10 +134,7 @@ def list_deliveries(
         webhook.id, params, status=status, event_type=event_type, event_id=event_id, since=_aware(since)
     )
     attempts = store.attempts_of([d.id for d in rows])
-    return {
-        "meta": meta(params, total, len(rows)),
-        "results": [views.delivery_out(d, attempts[d.id]) for d in rows],
-    }
+    return envelope(params, total, [views.delivery_out(d, attempts[d.id]) for d in rows])
 
 
 @router.post(

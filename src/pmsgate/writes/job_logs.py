@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import BadRequest, NotFound
 from pmsgate.kit.deps import SessionDep
-from pmsgate.kit.pagination import ListParams, Meta, list_params, meta
+from pmsgate.kit.pagination import ListParamsDep, Meta, envelope
 from pmsgate.writes.logs import JobLogOut, job_log_out
 from pmsgate.writes.repository import WriteRepository
 
 router = APIRouter(prefix="/v1/admin/logs", tags=["admin"])
 _ORDER = ("created_at", "status", "job_type", "integration_id", "id")
-Params = Annotated[ListParams, Depends(list_params)]
 
 
 class JobLogList(BaseModel):
@@ -29,7 +28,7 @@ class JobLogList(BaseModel):
 def list_job_logs(
     session: SessionDep,
     customer: CurrentCustomer,
-    params: Params,
+    params: ListParamsDep,
     status: Annotated[Literal["SUCCESS", "PARTIAL_SUCCESS", "FAILURE"] | None, Query()] = None,
     integration_id: Annotated[str | None, Query(max_length=64)] = None,
     job_type: Annotated[str | None, Query(max_length=64)] = None,
@@ -38,7 +37,7 @@ def list_job_logs(
     rows, total = WriteRepository.from_session(session).job_logs(
         customer.id, params, status=status, integration_id=integration_id, job_type=job_type
     )
-    return {"meta": meta(params, total, len(rows)), "results": [job_log_out(r) for r in rows]}
+    return envelope(params, total, [job_log_out(r) for r in rows])
 
 
 @router.get(
@@ -52,7 +51,7 @@ def job_logs_of(
     id: Annotated[str, Path(max_length=64, description="The ID of the resource.")],
     session: SessionDep,
     customer: CurrentCustomer,
-    params: Params,
+    params: ListParamsDep,
     include_all_jobs: Annotated[
         str,
         Query(
@@ -68,4 +67,4 @@ def job_logs_of(
     if repository.owned(customer.id, id) is None:
         raise NotFound.resource("job", id)
     rows, total = repository.job_logs(customer.id, params, of_job=id, spawned=flag in ("true", "1"))
-    return {"meta": meta(params, total, len(rows)), "results": [job_log_out(r) for r in rows]}
+    return envelope(params, total, [job_log_out(r) for r in rows])

@@ -9,7 +9,7 @@ import time
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
@@ -18,7 +18,7 @@ from pmsgate.config import get_settings
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import NotFound
 from pmsgate.kit.deps import SessionDep
-from pmsgate.kit.pagination import MAX_OFFSET, ListParams, Meta, list_params, single_meta
+from pmsgate.kit.pagination import MAX_OFFSET, ListParamsDep, Meta, single_meta
 from pmsgate.kit.timeutil import iso, utcnow
 from pmsgate.models.jobs import JobLog
 from pmsgate.writes.repository import WriteRepository
@@ -144,7 +144,7 @@ def job_log(
     job_log_id: str,
     session: SessionDep,
     customer: CurrentCustomer,
-    _params: Annotated[ListParams, Depends(list_params)],
+    _params: ListParamsDep,
 ) -> dict[str, Any]:
     return {"meta": single_meta(), "results": job_log_out(_owned_log(session, customer, job_log_id))}
 
