@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import MetaData
+from sqlalchemy import ForeignKey, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from pmsgate.kit.sqltypes import UTCDateTime
@@ -21,6 +21,28 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Keyed:
+    """A prefixed string id (`intg_…`, `job_…`; see kit/ids.py)."""
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class CustomerOwned(Keyed):
+    """A row a customer owns: deleted with the customer."""
+
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), nullable=False)
+
+
+class WorkerHeld:
+    """Work a worker claims and performs (write jobs, sync runs): how often it was claimed, the
+    claimant's last heartbeat (stale: claimable again), when it may run again, when it ended."""
+
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    run_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Timestamped:

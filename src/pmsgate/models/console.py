@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmsgate.kit.sqltypes import UTCDateTime
-from pmsgate.models.base import Base
+from pmsgate.models.base import Base, Keyed
 
 
 class ConsoleSession(Base):
@@ -27,12 +27,11 @@ class ConsoleSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
-class ConnectLink(Base):
+class ConnectLink(Keyed, Base):
     """A single-use, expiring link a property manager opens to connect their PMS."""
 
     __tablename__ = "connect_links"
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
     vendor: Mapped[str | None] = mapped_column(String(32), nullable=True)

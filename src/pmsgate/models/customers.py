@@ -8,21 +8,19 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmsgate.kit.sqltypes import UTCDateTime
-from pmsgate.models.base import Base, Timestamped
+from pmsgate.models.base import Base, Keyed, Timestamped
 
 
-class Customer(Timestamped, Base):
+class Customer(Keyed, Timestamped, Base):
     __tablename__ = "customers"
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     rate_limit_per_minute: Mapped[int | None] = mapped_column(nullable=True)
 
 
-class ApiKey(Timestamped, Base):
+class ApiKey(Keyed, Timestamped, Base):
     __tablename__ = "api_keys"
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
     # High-entropy random keys: a plain SHA-256 is enough (no need for a slow KDF).
     key_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)

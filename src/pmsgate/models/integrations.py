@@ -10,15 +10,13 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmsgate.kit.sqltypes import JSONType, UTCDateTime
-from pmsgate.models.base import Base, Timestamped
+from pmsgate.models.base import Base, CustomerOwned, Keyed, Timestamped
 
 
-class Integration(Timestamped, Base):
+class Integration(CustomerOwned, Timestamped, Base):
     __tablename__ = "integrations"
     __table_args__ = (Index("ix_integrations_customer_created", "customer_id", "created_at"),)
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     vendor: Mapped[str] = mapped_column(String(32), nullable=False)
     system: Mapped[str] = mapped_column(String(16), default="PRODUCTION", nullable=False)
@@ -46,11 +44,10 @@ class Integration(Timestamped, Base):
     first_sync_completed: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
 
 
-class PropertyConfiguration(Base):
+class PropertyConfiguration(Keyed, Base):
     __tablename__ = "property_configurations"
     __table_args__ = (UniqueConstraint("integration_id", "property_id"),)
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
     integration_id: Mapped[str] = mapped_column(ForeignKey("integrations.id", ondelete="CASCADE"), index=True)
     property_id: Mapped[str] = mapped_column(String(40), nullable=False)
     x_property_id: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -58,12 +55,11 @@ class PropertyConfiguration(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
-class JobSchedule(Timestamped, Base):
+class JobSchedule(Keyed, Timestamped, Base):
     """The recurring READ schedule of an integration (one per integration for now)."""
 
     __tablename__ = "job_schedules"
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
     integration_id: Mapped[str] = mapped_column(ForeignKey("integrations.id", ondelete="CASCADE"), index=True)
     job_type: Mapped[str] = mapped_column(String(40), default="READ_ALL", nullable=False)
     status: Mapped[str] = mapped_column(String(10), default="ACTIVE", nullable=False)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmsgate.kit.sqltypes import JSONType, UTCDateTime
-from pmsgate.models.base import Base, Timestamped
+from pmsgate.models.base import Base, CustomerOwned, Keyed, Timestamped, WorkerHeld
 
 
-class WriteJob(Timestamped, Base):
+class WriteJob(CustomerOwned, WorkerHeld, Timestamped, Base):
     __tablename__ = "write_jobs"
     __table_args__ = (
         UniqueConstraint("customer_id", "idempotency_key"),
@@ -21,10 +21,8 @@ class WriteJob(Timestamped, Base):
         Index("ix_write_jobs_integration_status", "integration_id", "status"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
     root_job_id: Mapped[str] = mapped_column(String(40), nullable=False)
     parent_job_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), nullable=False)
     integration_id: Mapped[str] = mapped_column(ForeignKey("integrations.id", ondelete="CASCADE"), index=True)
     vendor: Mapped[str] = mapped_column(String(32), nullable=False)
     operation: Mapped[str] = mapped_column(String(40), nullable=False)
@@ -41,19 +39,15 @@ class WriteJob(Timestamped, Base):
     errors: Mapped[list[str]] = mapped_column(JSONType, default=list, nullable=False)
     created_record_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_x_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
-    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    # A job deferred because the PMS was busy waits until then (a slot freeing does not wake it).
-    run_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # run_after: a job deferred because the PMS was busy waits until then (a slot freeing does
+    # not wake it).
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
-class JobLog(Base):
+class JobLog(Keyed, Base):
     __tablename__ = "job_logs"
     __table_args__ = (Index("ix_job_logs_integration_created", "integration_id", "created_at"),)
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
     job_id: Mapped[str] = mapped_column(ForeignKey("write_jobs.id", ondelete="CASCADE"), index=True)
     root_job_id: Mapped[str] = mapped_column(String(40), nullable=False)
     parent_job_id: Mapped[str | None] = mapped_column(String(40), nullable=True)

@@ -9,10 +9,10 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmsgate.kit.sqltypes import JSONType, UTCDateTime
-from pmsgate.models.base import Base, Timestamped
+from pmsgate.models.base import Base, Keyed, Timestamped, WorkerHeld
 
 
-class SyncRun(Timestamped, Base):
+class SyncRun(Keyed, WorkerHeld, Timestamped, Base):
     __tablename__ = "sync_runs"
     __table_args__ = (
         # At most one live run per integration, however many workers race for it.
@@ -26,7 +26,6 @@ class SyncRun(Timestamped, Base):
         Index("ix_sync_runs_integration_created", "integration_id", "created_at"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
     integration_id: Mapped[str] = mapped_column(ForeignKey("integrations.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16), nullable=False)  # SCHEDULED | MANUAL | BACK | FIRST
     status: Mapped[str] = mapped_column(String(16), nullable=False)
@@ -40,22 +39,17 @@ class SyncRun(Timestamped, Base):
     successful_job_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     failed_job_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, nullable=False)
-    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # RUNNING with no worker: parked between slices (deferred by the PMS's budget or to let
     # others run); run_after says when it may continue.
     worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    run_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
-class DataDiff(Base):
+class DataDiff(Keyed, Base):
     __tablename__ = "data_diffs"
     __table_args__ = (Index("ix_data_diffs_integration_created", "integration_id", "created_at"),)
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
     integration_id: Mapped[str] = mapped_column(ForeignKey("integrations.id", ondelete="CASCADE"))
     model: Mapped[str] = mapped_column(String(40), nullable=False)
     model_record_id: Mapped[str] = mapped_column(String(40), nullable=False)

@@ -15,15 +15,13 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmsgate.kit.sqltypes import JSONType, UTCDateTime
-from pmsgate.models.base import Base, Timestamped
+from pmsgate.models.base import Base, CustomerOwned, Keyed, Timestamped
 
 
-class Webhook(Timestamped, Base):
+class Webhook(CustomerOwned, Timestamped, Base):
     __tablename__ = "webhooks"
     __table_args__ = (Index("ix_webhooks_customer_created", "customer_id", "created_at"),)
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), nullable=False)
     url: Mapped[str] = mapped_column(String(2000), nullable=False)
     headers: Mapped[list[dict[str, str]] | None] = mapped_column(JSONType, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
@@ -38,10 +36,9 @@ class Webhook(Timestamped, Base):
     disabled_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
-class WebhookTrigger(Base):
+class WebhookTrigger(Keyed, Base):
     __tablename__ = "webhook_triggers"
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
     webhook_id: Mapped[str] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), index=True)
     trigger: Mapped[str] = mapped_column(String(40), nullable=False)
     model: Mapped[str | None] = mapped_column(String(80), nullable=True)  # DATA_* only; None: every model
@@ -58,7 +55,7 @@ class EventCounter(Base):
     value: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
 
-class Event(Base):
+class Event(CustomerOwned, Base):
     __tablename__ = "events"
     __table_args__ = (
         UniqueConstraint("customer_id", "customer_sequence"),
@@ -66,8 +63,6 @@ class Event(Base):
         Index("ix_events_created", "created_at"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), nullable=False)
     integration_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     sequence: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # per integration
     customer_sequence: Mapped[int] = mapped_column(BigInteger, nullable=False)  # the feed's order
@@ -78,7 +73,7 @@ class Event(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
-class WebhookDelivery(Base):
+class WebhookDelivery(Keyed, Base):
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at", "webhook_id"),
@@ -87,7 +82,6 @@ class WebhookDelivery(Base):
         Index("ix_webhook_deliveries_event", "event_id"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
     webhook_id: Mapped[str] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False)
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), nullable=False)
     customer_id: Mapped[str] = mapped_column(String(40), nullable=False)
@@ -106,12 +100,11 @@ class WebhookDelivery(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
-class WebhookAttempt(Base):
+class WebhookAttempt(Keyed, Base):
     """One row per try (and one per notice, such as the webhook being disabled)."""
 
     __tablename__ = "webhook_attempts"
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
     delivery_id: Mapped[str] = mapped_column(
         ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True
     )
