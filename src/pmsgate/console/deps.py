@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from pmsgate.console import sessions
@@ -45,8 +45,27 @@ def check_csrf(request: Request, given: str | None) -> None:
         )
 
 
+def form_customer(request: Request, session: Session, csrf_token: str | None) -> Customer:
+    """The signed-in customer posting a console form, its CSRF token checked."""
+    customer = customer_of(request, session)
+    check_csrf(request, csrf_token)
+    return customer
+
+
+def customer_page(request: Request, template: str, nav: str, **context: Any) -> HTMLResponse:
+    """A page of the signed-in customer's console, `nav` naming its menu entry."""
+    return page(request, template, viewer=request.state.viewer, nav=nav, **context)
+
+
 def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+def committed_redirect(session: Session, url: str) -> RedirectResponse:
+    """After a form's change: commit first, so the page the browser is sent to sees it (a loaded
+    server answered the redirect's GET before the POST's commit), then redirect."""
+    session.commit()
+    return redirect(url)
 
 
 def html_errors(handler: Callable[..., Response]) -> Callable[..., Response]:

@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse, Response
 
 from pmsgate.console import service
 from pmsgate.console.charts import Series, bar_chart
-from pmsgate.console.deps import check_csrf, customer_of, html_errors, redirect
-from pmsgate.console.render import SECURITY_HEADERS, page
+from pmsgate.console.deps import committed_redirect, customer_of, customer_page, form_customer, html_errors
+from pmsgate.console.render import SECURITY_HEADERS
 from pmsgate.integrations import service as integrations
 from pmsgate.integrations.limits import budget_of
 from pmsgate.integrations.schemas import IntegrationUpdate
@@ -30,7 +30,7 @@ JOB_STATUSES = ("PENDING", "RUNNING", "SUCCESS", "FAILURE", "PARTIAL_SUCCESS")
 def integrations_page(request: Request, session: SessionDep) -> Response:
     customer = customer_of(request, session)
     rows = service.integrations(session, customer)
-    return page(request, "integrations.html", viewer=request.state.viewer, rows=rows, nav="integrations")
+    return customer_page(request, "integrations.html", "integrations", rows=rows)
 
 
 def _history_chart(runs: list[Any]) -> str:
@@ -49,11 +49,10 @@ def integration_page(request: Request, integration_id: str, session: SessionDep)
     customer = customer_of(request, session)
     row = service.integration(session, customer, integration_id)
     runs = service.runs(session, integration_id)
-    return page(
+    return customer_page(
         request,
         "integration.html",
-        viewer=request.state.viewer,
-        nav="integrations",
+        "integrations",
         row=row,
         counts=service.record_counts(session, integration_id),
         runs=[(run, run_progress(run)) for run in runs],
@@ -70,14 +69,12 @@ def start_sync(
     kind: Annotated[str, Form()],
     csrf_token: Csrf = None,
 ) -> Response:
-    customer = customer_of(request, session)
-    check_csrf(request, csrf_token)
+    customer = form_customer(request, session, csrf_token)
     integration = integrations.owned(session, customer, integration_id)
     run = request_sync(
         session, integration, RunKind.BACK if kind == "back" else RunKind.MANUAL, request.app.state.dispatcher
     )
-    session.commit()  # visible before the browser follows the redirect
-    return redirect(f"/console/runs/{run.id}")
+    return committed_redirect(session, f"/console/runs/{run.id}")
 
 
 @router.post("/integrations/{integration_id}/active")
@@ -89,13 +86,11 @@ def set_active(
     active: Annotated[str, Form()],
     csrf_token: Csrf = None,
 ) -> Response:
-    customer = customer_of(request, session)
-    check_csrf(request, csrf_token)
+    customer = form_customer(request, session, csrf_token)
     integration = integrations.owned(session, customer, integration_id)
     body = IntegrationUpdate(active=active == "true")
     integrations.update_integration(session, integration, body, request.app.state.dispatcher)
-    session.commit()  # visible before the browser follows the redirect
-    return redirect(f"/console/integrations/{integration_id}")
+    return committed_redirect(session, f"/console/integrations/{integration_id}")
 
 
 @router.get("/runs/{run_id}")
@@ -103,11 +98,10 @@ def set_active(
 def run_page(request: Request, run_id: str, session: SessionDep) -> Response:
     customer = customer_of(request, session)
     run, integration = service.run(session, customer, run_id)
-    return page(
+    return customer_page(
         request,
         "run.html",
-        viewer=request.state.viewer,
-        nav="integrations",
+        "integrations",
         run=run,
         integration=integration,
         progress=run_progress(run),
@@ -127,11 +121,10 @@ def run_progress_json(request: Request, run_id: str, session: SessionDep) -> Res
 def jobs_page(request: Request, session: SessionDep, status: str | None = None) -> Response:
     customer = customer_of(request, session)
     chosen = status if status in JOB_STATUSES else None
-    return page(
+    return customer_page(
         request,
         "jobs.html",
-        viewer=request.state.viewer,
-        nav="jobs",
+        "jobs",
         jobs=service.jobs(session, customer, chosen),
         status=chosen,
         statuses=JOB_STATUSES,
@@ -144,11 +137,10 @@ def job_page(request: Request, job_id: str, session: SessionDep) -> Response:
     customer = customer_of(request, session)
     job, chain, logs = service.job(session, customer, job_id)
     latest = chain[-1] if chain else job
-    return page(
+    return customer_page(
         request,
         "job.html",
-        viewer=request.state.viewer,
-        nav="jobs",
+        "jobs",
         job=job,
         chain=chain,
         logs=logs,
@@ -159,12 +151,10 @@ def job_page(request: Request, job_id: str, session: SessionDep) -> Response:
 @router.post("/jobs/{job_id}/retry")
 @html_errors
 def retry_job(request: Request, job_id: str, session: SessionDep, csrf_token: Csrf = None) -> Response:
-    customer = customer_of(request, session)
-    check_csrf(request, csrf_token)
+    customer = form_customer(request, session, csrf_token)
     job, _, _ = service.job(session, customer, job_id)
     new_job = writes.retry(session, customer, job.root_job_id, request.app.state.dispatcher)
-    session.commit()  # visible before the browser follows the redirect
-    return redirect(f"/console/jobs/{new_job.id}")
+    return committed_redirect(session, f"/console/jobs/{new_job.id}")
 
 
 @router.get("/rate-limits")
@@ -174,11 +164,10 @@ def rate_limits_page(request: Request, session: SessionDep) -> Response:
     settings = request.app.state.settings
     limit = customer.rate_limit_per_minute or settings.rate_limit_per_minute
     usage = request.app.state.rate_limiter.peek(f"customer:{customer.id}", limit)
-    return page(
+    return customer_page(
         request,
         "rate_limits.html",
-        viewer=request.state.viewer,
-        nav="rate-limits",
+        "rate-limits",
         usage=usage,
         rows=[(row, budget_of(row.integration)) for row in service.integrations(session, customer)],
     )

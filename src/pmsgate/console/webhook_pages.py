@@ -11,8 +11,7 @@ from fastapi.responses import Response
 
 from pmsgate.console import webhook_data
 from pmsgate.console.charts import Series, bar_chart
-from pmsgate.console.deps import check_csrf, customer_of, html_errors, redirect
-from pmsgate.console.render import page
+from pmsgate.console.deps import committed_redirect, customer_of, customer_page, form_customer, html_errors
 from pmsgate.errors import BadRequest
 from pmsgate.kit.deps import SessionDep
 from pmsgate.kit.timeutil import parse_datetime, utcnow
@@ -28,11 +27,10 @@ Csrf = Annotated[str | None, Form()]
 @html_errors
 def webhooks_page(request: Request, session: SessionDep) -> Response:
     customer = customer_of(request, session)
-    return page(
+    return customer_page(
         request,
         "webhooks.html",
-        viewer=request.state.viewer,
-        nav="webhooks",
+        "webhooks",
         rows=webhook_data.webhooks(session, customer),
     )
 
@@ -51,11 +49,10 @@ def webhook_page(
         labels,
         [Series("succeeded", succeeded, "series-b"), Series("failed", failed, "series-bad")],
     )
-    return page(
+    return customer_page(
         request,
         "webhook.html",
-        viewer=request.state.viewer,
-        nav="webhooks",
+        "webhooks",
         row=row,
         deliveries=webhook_data.deliveries(session, webhook_id, chosen),
         status=chosen,
@@ -71,11 +68,9 @@ def webhook_page(
 def retry(
     request: Request, webhook_id: str, delivery_id: str, session: SessionDep, csrf_token: Csrf = None
 ) -> Response:
-    customer = customer_of(request, session)
-    check_csrf(request, csrf_token)
+    customer = form_customer(request, session, csrf_token)
     recovery.retry_delivery(session, webhooks.owned(session, customer, webhook_id), delivery_id)
-    session.commit()  # visible before the browser follows the redirect
-    return redirect(f"/console/webhooks/{webhook_id}?notice=retry+queued")
+    return committed_redirect(session, f"/console/webhooks/{webhook_id}?notice=retry+queued")
 
 
 @router.post("/{webhook_id}/recover")
@@ -87,26 +82,24 @@ def recover(
     since: Annotated[str, Form(max_length=40)],
     csrf_token: Csrf = None,
 ) -> Response:
-    customer = customer_of(request, session)
-    check_csrf(request, csrf_token)
+    customer = form_customer(request, session, csrf_token)
     try:
         start = parse_datetime(since)  # a browser's datetime-local value is UTC here
     except ValueError:
         raise BadRequest.field("since", "must be a date and time, e.g. 2026-12-01T08:00") from None
     counts = recovery.recover(session, webhooks.owned(session, customer, webhook_id), start)
     total = sum(counts.values())
-    session.commit()  # visible before the browser follows the redirect
-    return redirect(f"/console/webhooks/{webhook_id}?notice={total}+deliveries+queued+again")
+    return committed_redirect(
+        session, f"/console/webhooks/{webhook_id}?notice={total}+deliveries+queued+again"
+    )
 
 
 @router.post("/{webhook_id}/test")
 @html_errors
 def send_test(request: Request, webhook_id: str, session: SessionDep, csrf_token: Csrf = None) -> Response:
-    customer = customer_of(request, session)
-    check_csrf(request, csrf_token)
+    customer = form_customer(request, session, csrf_token)
     recovery.send_test(session, webhooks.owned(session, customer, webhook_id))
-    session.commit()  # visible before the browser follows the redirect
-    return redirect(f"/console/webhooks/{webhook_id}?notice=test+event+queued")
+    return committed_redirect(session, f"/console/webhooks/{webhook_id}?notice=test+event+queued")
 
 
 @router.post("/{webhook_id}/active")
@@ -118,9 +111,7 @@ def set_active(
     active: Annotated[str, Form()],
     csrf_token: Csrf = None,
 ) -> Response:
-    customer = customer_of(request, session)
-    check_csrf(request, csrf_token)
+    customer = form_customer(request, session, csrf_token)
     webhook = webhooks.owned(session, customer, webhook_id)
     webhooks.update_webhook(session, webhook, WebhookUpdate(active=active == "true"))
-    session.commit()  # visible before the browser follows the redirect
-    return redirect(f"/console/webhooks/{webhook_id}")
+    return committed_redirect(session, f"/console/webhooks/{webhook_id}")
