@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Body, Query
+from pydantic import BaseModel
 
 from pmsgate.canonical.enums import Vendor
 from pmsgate.customers.auth import CurrentCustomer
@@ -14,7 +15,7 @@ from pmsgate.integrations import access, schemas, service, views
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.kit.deps import DispatcherDep, SessionDep
 from pmsgate.kit.dispatch import dispatch_after_commit
-from pmsgate.kit.pagination import ListParamsDep, envelope, single_meta
+from pmsgate.kit.pagination import ListParams, ListParamsDep, envelope, single_meta
 from pmsgate.sync.service import parse_models, request_sync
 from pmsgate.sync.states import RunKind
 
@@ -161,18 +162,61 @@ def get_data_access(integration_id: str, session: SessionDep, customer: CurrentC
     }
 
 
-@router.get(
-    "/{integration_id}/properties",
-    response_model=schemas.PropertyConfigurationList,
-    summary="Get all my property configurations",
+class SubResourceList(NamedTuple):
+    """A list of one kind of row belonging to an owned integration."""
+
+    path: str
+    name: str  # the handler's name, part of the generated operation id
+    summary: str
+    response_model: type[BaseModel]
+    order_by: tuple[str, ...]
+    fetch: Callable[[IntegrationRepository, str, ListParams], tuple[Sequence[Any], int]]
+    out: Callable[[Any], dict[str, Any]]
+
+
+SUB_RESOURCE_LISTS = (
+    SubResourceList(
+        "/{integration_id}/properties",
+        "list_property_configurations",
+        "Get all my property configurations",
+        schemas.PropertyConfigurationList,
+        ("created_at", "property_id", "enabled", "id"),
+        IntegrationRepository.property_configurations,
+        views.property_configuration_out,
+    ),
+    SubResourceList(
+        "/{integration_id}/job-schedules/",
+        "list_job_schedules",
+        "Get job schedules by integration id",
+        schemas.JobScheduleList,
+        ("created_at", "updated_at", "last_run", "id"),
+        IntegrationRepository.schedules,
+        views.job_schedule_out,
+    ),
 )
-def list_property_configurations(
-    integration_id: str, session: SessionDep, customer: CurrentCustomer, params: ListParamsDep
-) -> dict[str, Any]:
-    service.owned(session, customer, integration_id)
-    params = params.checked(("created_at", "property_id", "enabled", "id"))
-    rows, total = IntegrationRepository.from_session(session).property_configurations(integration_id, params)
-    return envelope(params, total, [views.property_configuration_out(r) for r in rows])
+
+
+def _sub_resource_list(declared: SubResourceList) -> Callable[..., dict[str, Any]]:
+    def list_rows(
+        integration_id: str, session: SessionDep, customer: CurrentCustomer, params: ListParamsDep
+    ) -> dict[str, Any]:
+        service.owned(session, customer, integration_id)
+        params = params.checked(declared.order_by)
+        rows, total = declared.fetch(IntegrationRepository.from_session(session), integration_id, params)
+        return envelope(params, total, [declared.out(r) for r in rows])
+
+    return list_rows
+
+
+for _list in SUB_RESOURCE_LISTS:
+    router.add_api_route(
+        _list.path,
+        _sub_resource_list(_list),
+        methods=["GET"],
+        name=_list.name,
+        summary=_list.summary,
+        response_model=_list.response_model,
+    )
 
 
 @router.put(
@@ -193,20 +237,6 @@ def update_property_configuration(
         session, integration, property_configuration_id, body, dispatcher
     )
     return {"results": {**views.property_configuration_out(configuration), "additional_message": message}}
-
-
-@router.get(
-    "/{integration_id}/job-schedules/",
-    response_model=schemas.JobScheduleList,
-    summary="Get job schedules by integration id",
-)
-def list_job_schedules(
-    integration_id: str, session: SessionDep, customer: CurrentCustomer, params: ListParamsDep
-) -> dict[str, Any]:
-    service.owned(session, customer, integration_id)
-    params = params.checked(("created_at", "updated_at", "last_run", "id"))
-    rows, total = IntegrationRepository.from_session(session).schedules(integration_id, params)
-    return envelope(params, total, [views.job_schedule_out(r) for r in rows])
 
 
 @router.get(
