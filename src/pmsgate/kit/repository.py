@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Self
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from pmsgate.kit.pagination import ListParams
@@ -22,6 +22,11 @@ class Repository:
 
     def add(self, *objects: object) -> None:
         self.session.add_all(objects)
+
+    def insert_rows(self, model: Any, rows: list[dict[str, Any]]) -> None:
+        """One batched INSERT of `rows` (plain dicts: no ORM objects, no flush)."""
+        if rows:
+            self.session.execute(insert(model), rows)
 
     def count(self, query: Select[Any]) -> int:
         return int(self.session.scalar(select(func.count()).select_from(query.subquery())) or 0)

@@ -24,7 +24,6 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy import insert as insert_statement
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pmsgate.kit.pagination import ListParams
@@ -265,8 +264,7 @@ class SyncRepository(Repository):
 
     # data diffs
     def add_diffs(self, diffs: list[dict[str, Any]]) -> None:
-        if diffs:
-            self.session.execute(insert_statement(DataDiff), diffs)
+        self.insert_rows(DataDiff, diffs)
 
     def list_diffs(
         self,

@@ -19,9 +19,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, Text, and_, bindparam, cast, delete, exists, func, insert, or_, select, update
-from sqlalchemy.orm import Session
 
 from pmsgate.kit.pagination import ListParams
+from pmsgate.kit.repository import Repository, where_given
 from pmsgate.models.webhooks import Event, Webhook, WebhookAttempt, WebhookDelivery
 from pmsgate.webhooks.schemas import TEST_EVENT
 
@@ -124,14 +124,7 @@ class ClaimedDelivery:
     body: bytes  # the event's payload, JSON
 
 
-class DeliveryStore:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    @classmethod
-    def from_session(cls, session: Session) -> DeliveryStore:
-        return cls(session)
-
+class DeliveryStore(Repository):
     @property
     def _postgres(self) -> bool:
         return self.session.get_bind().dialect.name == "postgresql"
@@ -206,19 +199,15 @@ class DeliveryStore:
         event_id: str | None,
         since: datetime | None,
     ) -> tuple[Sequence[WebhookDelivery], int]:
-        query = select(D).where(D.webhook_id == webhook_id)
-        if status:
-            query = query.where(D.status == status)
-        if event_type:
-            query = query.where(D.event_type == event_type)
-        if event_id:
-            query = query.where(D.event_id == event_id)
+        query = where_given(
+            select(D).where(D.webhook_id == webhook_id),
+            (D.status, status),
+            (D.event_type, event_type),
+            (D.event_id, event_id),
+        )
         if since:
             query = query.where(D.created_at >= since)
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        order = [getattr(D, n).desc() if d == "desc" else getattr(D, n).asc() for n, d in params.order_by]
-        rows = self.session.scalars(query.order_by(*order, D.id).offset(params.offset).limit(params.limit))
-        return rows.all(), int(total)
+        return self.page(query, D, params)
 
     def get_for_webhook(self, webhook_id: str, delivery_id: str) -> WebhookDelivery | None:
         delivery = self.session.get(WebhookDelivery, delivery_id)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pmsgate.kit.pagination import ListParams
@@ -79,12 +79,10 @@ class WebhookRepository(Repository):
         return int(self.session.execute(upsert).scalar_one())
 
     def insert_events(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self.session.execute(insert(Event), rows)
+        self.insert_rows(Event, rows)
 
     def insert_deliveries(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self.session.execute(insert(WebhookDelivery), rows)
+        self.insert_rows(WebhookDelivery, rows)
 
     def feed(
         self,
