@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from pmsgate.canonical.enums import Vendor
+from pmsgate.kit.inputs import StrictBody
 
 
-class ConnectLinkCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ConnectLinkCreate(StrictBody):
     vendor: Vendor | None = Field(default=None, description="Fix the PMS; unset lets the user pick")
     integration_name: str | None = Field(
         default=None, min_length=1, max_length=200, description="Name of the integration to create"

@@ -3,7 +3,6 @@ is redeemed by one conditional UPDATE, so two browsers racing on one link create
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,16 +17,13 @@ from pmsgate.config import get_settings
 from pmsgate.connectlinks.schemas import ConnectLinkCreate, ConnectLinkOut
 from pmsgate.connectors.registry import supported_vendors
 from pmsgate.errors import BadRequest
+from pmsgate.kit.crypto import token_digest
 from pmsgate.kit.ids import new_id
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.console import ConnectLink
 from pmsgate.models.customers import Customer
 
 CONNECT_PATH = "/connect"
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _check_redirect(url: str) -> str:

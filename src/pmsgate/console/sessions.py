@@ -7,7 +7,6 @@ HttpOnly and SameSite=Strict, and Secure whenever the request came over https.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from pmsgate.config import Settings
 from pmsgate.customers.service import authenticate
+from pmsgate.kit.crypto import token_digest
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.console import ConsoleSession
 from pmsgate.models.customers import Customer
@@ -26,10 +26,6 @@ from pmsgate.models.customers import Customer
 COOKIE = "pmsgate_console"
 LOGIN_COOKIE = "pmsgate_console_login"  # double-submit CSRF token of the sign-in form
 _TOUCH_EVERY = timedelta(seconds=30)  # last_seen_at is written at most this often
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -77,7 +73,7 @@ def sign_in(session: Session, settings: Settings, secret: str) -> SignedIn | Non
     now = utcnow()
     session.add(
         ConsoleSession(
-            id=_digest(token),
+            id=token_digest(token),
             customer_id=customer.id if customer else None,
             is_operator=is_operator,
             csrf_token=secrets.token_urlsafe(24),
@@ -91,7 +87,7 @@ def sign_in(session: Session, settings: Settings, secret: str) -> SignedIn | Non
 def current_viewer(session: Session, settings: Settings, token: str | None) -> Viewer | None:
     if not token or len(token) > 128:
         return None
-    row = session.get(ConsoleSession, _digest(token))
+    row = session.get(ConsoleSession, token_digest(token))
     if row is None:
         return None
     now = utcnow()
@@ -110,7 +106,7 @@ def current_viewer(session: Session, settings: Settings, token: str | None) -> V
 
 def sign_out(session: Session, token: str | None) -> None:
     if token:
-        session.execute(delete(ConsoleSession).where(ConsoleSession.id == _digest(token)))
+        session.execute(delete(ConsoleSession).where(ConsoleSession.id == token_digest(token)))
 
 
 def csrf_ok(expected: str, given: str | None) -> bool:

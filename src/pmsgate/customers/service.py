@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import threading
 import time
@@ -12,16 +11,13 @@ from sqlalchemy.orm import Session
 
 from pmsgate.customers.repository import CustomerRepository
 from pmsgate.errors import BadRequest, NotFound
+from pmsgate.kit.crypto import token_digest
 from pmsgate.kit.db import after_commit
 from pmsgate.kit.ids import new_id
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.customers import ApiKey, Customer
 
 KEY_PREFIX = "pmsg_"
-
-
-def hash_key(raw_key: str) -> str:
-    return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -48,7 +44,7 @@ def issue_key(session: Session, customer_id: str) -> IssuedKey:
         raise NotFound.resource("customer", customer_id)
     raw_key = KEY_PREFIX + secrets.token_urlsafe(32)
     api_key = ApiKey(
-        id=new_id("key"), customer_id=customer.id, key_hash=hash_key(raw_key), key_prefix=raw_key[:12]
+        id=new_id("key"), customer_id=customer.id, key_hash=token_digest(raw_key), key_prefix=raw_key[:12]
     )
     repository.add(api_key)
     session.flush()
@@ -100,11 +96,11 @@ KEY_CACHE = KeyCache(ttl=5.0)
 def cached_customer(scope: str, raw_key: str) -> Customer | None:
     """The customer of a key checked less than the cache's TTL ago in this process, or None
     (then ask `authenticate`). `scope` names the store (one process may serve several)."""
-    return KEY_CACHE.get(scope, hash_key(raw_key))
+    return KEY_CACHE.get(scope, token_digest(raw_key))
 
 
 def authenticate(session: Session, raw_key: str) -> Customer | None:
-    digest = hash_key(raw_key)
+    digest = token_digest(raw_key)
     scope = str(session.get_bind().engine.url)
     cached = KEY_CACHE.get(scope, digest)
     if cached is not None:

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from pmsgate.canonical.enums import Vendor
-from pmsgate.kit.inputs import Flag, Int
+from pmsgate.kit.inputs import Flag, Int, StrictBody
 from pmsgate.kit.pagination import Meta
 
 
@@ -22,15 +22,11 @@ class Cadence(StrEnum):
     SECOND = "SECOND"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 class _Out(BaseModel):
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
-class IntegrationCreate(_Strict):
+class IntegrationCreate(StrictBody):
     integration_vendor: Vendor
     credentials: dict[str, Any]
     name: str = Field(min_length=1, max_length=200)
@@ -50,7 +46,7 @@ class IntegrationCreate(_Strict):
     use_custom_sync_schedule: Flag = False
 
 
-class IntegrationUpdate(_Strict):
+class IntegrationUpdate(StrictBody):
     integration_vendor: Vendor | None = None
     credentials: dict[str, Any] | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
@@ -178,7 +174,7 @@ class SuccessOut(_Out):
     success: bool
 
 
-class SyncRequest(_Strict):
+class SyncRequest(StrictBody):
     sync_config_id: str | None = None
     models_to_sync: list[str] | None = Field(default=None, max_length=50)
 
@@ -240,7 +236,7 @@ class PropertyConfigurationList(_Out):
     results: list[PropertyConfigurationOut]
 
 
-class PropertyConfigurationUpdate(_Strict):
+class PropertyConfigurationUpdate(StrictBody):
     enabled: Flag
     trigger_integration_resync: Flag = False
 

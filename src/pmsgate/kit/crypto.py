@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from typing import Any
@@ -29,3 +30,9 @@ def decrypt_json(token: str) -> dict[str, Any]:
         return json.loads(_current().decrypt(token.encode()))
     except InvalidToken as exc:
         raise RuntimeError("credentials cannot be decrypted with the configured secret key") from exc
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a high-entropy random token (API key, console cookie, connect link):
+    its SHA-256, so a database reader cannot use it. Random keys need no slow KDF."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -7,8 +7,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import AfterValidator, BaseModel, Field, HttpUrl
 
+from pmsgate.kit.inputs import StrictBody
 from pmsgate.kit.pagination import Meta
 
 
@@ -35,16 +36,12 @@ DATA_TRIGGERS = frozenset({Trigger.DATA_NEW, Trigger.DATA_UPDATE})
 TEST_EVENT = "TEST"  # sent by POST /v1/webhooks/{id}/test, to that webhook only
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Header(_Strict):
+class Header(StrictBody):
     header: str = Field(min_length=1, max_length=200, pattern=r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
     value: str = Field(max_length=4000)
 
 
-class WebhookCreate(_Strict):
+class WebhookCreate(StrictBody):
     url: WebhookUrl
     headers: list[Header] | None = Field(default=None, max_length=50)
     triggers: list[Trigger] = Field(min_length=1)
@@ -53,7 +50,7 @@ class WebhookCreate(_Strict):
     model: str | None = Field(default=None, description="Only applies to DATA_UPDATE and DATA_NEW")
 
 
-class WebhookUpdate(_Strict):
+class WebhookUpdate(StrictBody):
     url: WebhookUrl | None = None
     headers: list[Header] | None = Field(default=None, max_length=50)
     active: bool | None = None
@@ -62,7 +59,7 @@ class WebhookUpdate(_Strict):
     model: str | None = None
 
 
-class RotateSecret(_Strict):
+class RotateSecret(StrictBody):
     secret: str | None = Field(default=None, min_length=10, max_length=500)
 
 
@@ -152,7 +149,7 @@ class DeliveryEnvelope(BaseModel):
     result: DeliveryOut
 
 
-class RecoverRequest(_Strict):
+class RecoverRequest(StrictBody):
     since: datetime = Field(description="Resend every event since this time that was not delivered")
 
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from pmsgate.connectors.writes import WriteOperation
-from pmsgate.kit.inputs import Cents, Flag, Int, PositiveCents
+from pmsgate.kit.inputs import Cents, Flag, Int, PositiveCents, StrictBody
 from pmsgate.kit.timeutil import iso, parse_datetime
 
 
@@ -47,11 +47,7 @@ class Frequency(StrEnum):
     WEEKLY = "WEEKLY"
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ResidentChargeCreate(_Body):
+class ResidentChargeCreate(StrictBody):
     integration_id: Id
     lease_id: Id | None = None
     financial_account_id: Id | None = None
@@ -71,7 +67,7 @@ class ResidentChargeCreate(_Body):
     unit_id: Id | None = None
 
 
-class ResidentCreditCreate(_Body):
+class ResidentCreditCreate(StrictBody):
     integration_id: Id
     lease_id: Id | None = None
     amount_in_cents: PositiveCents | None = None
@@ -84,7 +80,7 @@ class ResidentCreditCreate(_Body):
     financial_account_id: Id | None = None
 
 
-class ResidentPaymentCreate(_Body):
+class ResidentPaymentCreate(StrictBody):
     integration_id: Id
     lease_id: Id | None = None
     financial_account_id: Id | None = None
@@ -103,7 +99,7 @@ class ResidentPaymentCreate(_Body):
     unit_id: Id | None = None
 
 
-class RecurringChargeCreate(_Body):
+class RecurringChargeCreate(StrictBody):
     integration_id: Id
     lease_id: Id | None = None
     resident_id: Id | None = None
@@ -126,7 +122,7 @@ class RecurringChargeCreate(_Body):
     frequency_raw: Int | None = Field(default=None, ge=1, le=24)
 
 
-class RecurringChargeUpdate(_Body):
+class RecurringChargeUpdate(StrictBody):
     financial_account_id: Id | None = None
     is_active: Flag | None = None
     amount_in_cents: PositiveCents | None = None
