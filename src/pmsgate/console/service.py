@@ -158,28 +158,23 @@ class Lane:
 
 def lanes(session: Session) -> list[Lane]:
     """Work waiting per lane, from the database rows that are the truth of each queue."""
-    now = utcnow()
-    syncs = session.execute(
-        select(func.count(), func.min(SyncRun.created_at)).where(SyncRun.status == RunStatus.QUEUED.value)
-    ).one()
-    writes = session.execute(
-        select(func.count(), func.min(WriteJob.created_at)).where(WriteJob.status == "PENDING")
-    ).one()
-    checks = session.execute(
-        select(func.count(), func.min(Integration.updated_at)).where(
-            Integration.data_access_check_in_process.is_(True)
-        )
-    ).one()
-    deliveries = session.execute(
-        select(func.count(), func.min(WebhookDelivery.created_at)).where(
-            WebhookDelivery.status == "PENDING", WebhookDelivery.next_attempt_at <= now
-        )
-    ).one()
+
+    def lane(name: str, since: Any, *waiting: Any) -> Lane:
+        depth, oldest = session.execute(select(func.count(), func.min(since)).where(*waiting)).one()
+        return Lane(name, int(depth), oldest)
+
     return [
-        Lane("syncs", int(syncs[0]), syncs[1]),
-        Lane("writes", int(writes[0]), writes[1]),
-        Lane("data-access checks", int(checks[0]), checks[1]),
-        Lane("webhook deliveries due", int(deliveries[0]), deliveries[1]),
+        lane("syncs", SyncRun.created_at, SyncRun.status == RunStatus.QUEUED.value),
+        lane("writes", WriteJob.created_at, WriteJob.status == "PENDING"),
+        lane(
+            "data-access checks", Integration.updated_at, Integration.data_access_check_in_process.is_(True)
+        ),
+        lane(
+            "webhook deliveries due",
+            WebhookDelivery.created_at,
+            WebhookDelivery.status == "PENDING",
+            WebhookDelivery.next_attempt_at <= utcnow(),
+        ),
     ]
 
 

@@ -11,10 +11,28 @@ from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.integrations.service import owned
 from pmsgate.kit.deps import SessionDep
 from pmsgate.kit.pagination import ListParamsDep, envelope
+from pmsgate.kit.views import attributes
 from pmsgate.sync.repository import SyncRepository
 from pmsgate.sync.schemas import SyncRunList
 
 router = APIRouter(prefix="/v1/admin/integrations", tags=["admin"])
+_RUN_FIELDS = (
+    "id",
+    "integration_id",
+    "kind",
+    "status",
+    "models",
+    "created_at",
+    "started_at",
+    "finished_at",
+    "window_start",
+    "modified_since",
+    "successful_job_count",
+    "failed_job_count",
+    "counts",
+    "error",
+    "attempts",
+)
 
 
 @router.get(
@@ -33,25 +51,5 @@ def list_sync_runs(
     owned(session, customer, integration_id)
     params = params.checked(("created_at", "started_at", "finished_at", "status", "kind", "id"))
     runs, total = SyncRepository.from_session(session).runs_of(integration_id, params)
-    results = [
-        {
-            "id": run.id,
-            "integration_id": run.integration_id,
-            "kind": run.kind,
-            "status": run.status,
-            "models": run.models,
-            "created_at": run.created_at,
-            "started_at": run.started_at,
-            "finished_at": run.finished_at,
-            "window_start": run.window_start,
-            "modified_since": run.modified_since,
-            "successful_job_count": run.successful_job_count,
-            "failed_job_count": run.failed_job_count,
-            "counts": run.counts,
-            "errors": run.errors[-50:],
-            "error": run.error,
-            "attempts": run.attempts,
-        }
-        for run in runs
-    ]
+    results = [{**attributes(run, *_RUN_FIELDS), "errors": run.errors[-50:]} for run in runs]
     return envelope(params, total, results)

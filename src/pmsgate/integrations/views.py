@@ -6,26 +6,30 @@ from typing import Any
 
 from pmsgate.canonical.enums import Vendor
 from pmsgate.integrations import access
+from pmsgate.kit.views import attributes
 from pmsgate.models.integrations import Integration, JobSchedule, PropertyConfiguration
 
 
 def _base(integration: Integration) -> dict[str, Any]:
     return {
-        "id": integration.id,
-        "created_at": integration.created_at,
-        "updated_at": integration.updated_at,
-        "name": integration.name,
-        "vendor": integration.vendor,
-        "active": integration.active,
-        "system": integration.system,
-        "sync_frequency": integration.sync_frequency,
-        "sync_cadence": integration.sync_cadence,
-        "max_job_concurrency": integration.max_job_concurrency,
-        "max_request_frequency": integration.max_request_frequency,
-        "max_request_cadence": integration.max_request_cadence,
-        "base_url": integration.base_url,
-        "is_archived": integration.is_archived,
-        "new_properties_are_enabled": integration.new_properties_are_enabled,
+        **attributes(
+            integration,
+            "id",
+            "created_at",
+            "updated_at",
+            "name",
+            "vendor",
+            "active",
+            "system",
+            "sync_frequency",
+            "sync_cadence",
+            "max_job_concurrency",
+            "max_request_frequency",
+            "max_request_cadence",
+            "base_url",
+            "is_archived",
+            "new_properties_are_enabled",
+        ),
         "allow_manual_syncs": True,
     }
 
@@ -76,25 +80,22 @@ def _schedule(integration: Integration) -> dict[str, Any]:
 
 
 def property_configuration_out(configuration: PropertyConfiguration) -> dict[str, Any]:
-    return {
-        "id": configuration.id,
-        "created_at": configuration.created_at,
-        "integration_id": configuration.integration_id,
-        "property_id": configuration.property_id,
-        "enabled": configuration.enabled,
-    }
+    return attributes(configuration, "id", "created_at", "integration_id", "property_id", "enabled")
 
 
 def job_schedule_out(schedule: JobSchedule) -> dict[str, Any]:
     return {
-        "id": schedule.id,
-        "integration_id": schedule.integration_id,
-        "created_at": schedule.created_at,
-        "updated_at": schedule.updated_at,
-        "job_type": schedule.job_type,
-        "status": schedule.status,
-        "last_run": schedule.last_run,
-        "sync_frequency": schedule.sync_frequency,
-        "sync_cadence": schedule.sync_cadence,
+        **attributes(
+            schedule,
+            "id",
+            "integration_id",
+            "created_at",
+            "updated_at",
+            "job_type",
+            "status",
+            "last_run",
+            "sync_frequency",
+            "sync_cadence",
+        ),
         "parameters": schedule.parameters or {},
     }

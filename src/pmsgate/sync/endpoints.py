@@ -11,11 +11,22 @@ from pmsgate.canonical.enums import Vendor
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.kit.deps import SessionDep
 from pmsgate.kit.pagination import ListParamsDep, envelope
+from pmsgate.kit.views import attributes
 from pmsgate.records.filters import parse_datetime_param
 from pmsgate.sync.repository import SyncRepository
 from pmsgate.sync.schemas import DataDiffList
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
+_DIFF_FIELDS = (
+    "id",
+    "model",
+    "model_record_id",
+    "event_type",
+    "data_diff",
+    "created_at",
+    "job_id",
+    "integration_id",
+)
 
 
 @router.get("/data-diffs/", response_model=DataDiffList, summary="Get all data diffs")
@@ -37,18 +48,5 @@ def list_data_diffs(
         before=parse_datetime_param("before", before) if before else None,
         after=parse_datetime_param("after", after) if after else None,
     )
-    results = [
-        {
-            "id": diff.id,
-            "model": diff.model,
-            "model_record_id": diff.model_record_id,
-            "event_type": diff.event_type,
-            "data_diff": diff.data_diff,
-            "created_at": diff.created_at,
-            "job_id": diff.job_id,
-            "integration_id": diff.integration_id,
-            "integration_vendor": vendor,
-        }
-        for diff, vendor in rows
-    ]
+    results = [{**attributes(diff, *_DIFF_FIELDS), "integration_vendor": vendor} for diff, vendor in rows]
     return envelope(params, total, results)

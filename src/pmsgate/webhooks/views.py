@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pmsgate.kit.timeutil import iso
+from pmsgate.kit.views import attributes
 from pmsgate.models.webhooks import Event, Webhook, WebhookAttempt, WebhookDelivery, WebhookTrigger
 from pmsgate.webhooks.service import decrypt_secret
 
@@ -44,11 +45,7 @@ def health_out(webhook: Webhook, unfinished: int) -> dict[str, Any]:
 def attempt_out(attempt: WebhookAttempt) -> dict[str, Any]:
     return {
         "attempted_at": iso(attempt.attempted_at),
-        "status_code": attempt.status_code,
-        "latency_ms": attempt.latency_ms,
-        "succeeded": attempt.succeeded,
-        "error": attempt.error,
-        "response_excerpt": attempt.response_excerpt,
+        **attributes(attempt, "status_code", "latency_ms", "succeeded", "error", "response_excerpt"),
     }
 
 
@@ -71,12 +68,7 @@ def delivery_out(delivery: WebhookDelivery, attempts: list[WebhookAttempt]) -> d
 
 def event_out(event: Event) -> dict[str, Any]:
     return {
-        "id": event.id,
-        "type": event.type,
-        "integration_id": event.integration_id,
-        "model": event.model,
-        "record_id": event.record_id,
-        "sequence": event.sequence,
+        **attributes(event, "id", "type", "integration_id", "model", "record_id", "sequence"),
         "created_at": iso(event.created_at),
         "payload": event.payload,
     }

@@ -83,6 +83,15 @@ def _integration(session: Session, customer: Customer, integration_id: str) -> I
     return integration
 
 
+def _check_vendor(integration: Integration, vendor: Vendor) -> None:
+    """A vendor-specific path takes only integrations of its vendor."""
+    if integration.vendor != vendor.value:
+        raise BadRequest.field(
+            "integration_id",
+            f"integration {integration.id} is a {integration.vendor} integration, not {vendor.value}",
+        )
+
+
 def submit_write(
     session: Session,
     customer: Customer,
@@ -116,11 +125,8 @@ def submit_write(
     else:
         integration = _integration(session, customer, body.integration_id)  # type: ignore[attr-defined]
     vendor = Vendor(integration.vendor)
-    if vendor_path is not None and vendor_path != vendor:
-        raise BadRequest.field(
-            "integration_id",
-            f"integration {integration.id} is a {vendor.value} integration, not {vendor_path.value}",
-        )
+    if vendor_path is not None:
+        _check_vendor(integration, vendor_path)
     validated = validate_write(
         session, integration.id, vendor, operation, body, ignore_unknown_fields=ignore_unknown_fields
     )
@@ -159,11 +165,7 @@ def submit_batch(
         return replayed
     integration_id: str = body.integration_id  # type: ignore[attr-defined]
     integration = _integration(session, customer, integration_id)
-    if Vendor(integration.vendor) != vendor:
-        raise BadRequest.field(
-            "integration_id",
-            f"integration {integration.id} is a {integration.vendor} integration, not {vendor.value}",
-        )
+    _check_vendor(integration, vendor)
     items, echoes, issues = [], [], []
     for index, raw in enumerate(body.charges):  # type: ignore[attr-defined]
         item = ResidentChargeCreate.model_validate(
