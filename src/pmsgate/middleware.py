@@ -13,20 +13,33 @@ from pmsgate.errors import BadRequest, PayloadTooLarge
 from pmsgate.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 
-class BodyLimitMiddleware:
+class _HttpMiddleware:
+    """Pure ASGI middleware for HTTP requests; anything else (lifespan) passes through untouched."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class BodyLimitMiddleware(_HttpMiddleware):
     """Read the whole request body before the app sees it: refuse it with 413 once it passes the
     size bound, whether announced by Content-Length or streamed in chunks, and refuse a JSON
     body carrying a NUL character in any string or key with 400 naming where (PostgreSQL cannot
     store NUL in text; SQLite would store what PostgreSQL refuses)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or [])
         too_large = PayloadTooLarge(f"request body is larger than {self.max_bytes} bytes")
         length = headers.get(b"content-length")
@@ -89,15 +102,8 @@ def _nul_in_json(body: bytes) -> list[str | int] | None:
     return None
 
 
-class RateLimitHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
+class RateLimitHeadersMiddleware(_HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 usage = scope.get("state", {}).get("rate_usage")
@@ -123,16 +129,10 @@ async def _send_error(send: Send, error: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class MetricsMiddleware:
+class MetricsMiddleware(_HttpMiddleware):
     """Counts API requests by route template (not raw path, so ids do not explode the labels)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status = 500
 
