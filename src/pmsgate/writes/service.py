@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +93,16 @@ def _check_vendor(integration: Integration, vendor: Vendor) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What a new write job carries once its request is validated."""
+
+    integration: Integration
+    parameters: dict[str, Any]  # the request as it will be written (its echo)
+    native: dict[str, Any]  # resolved vendor keys
+    target_record_id: str | None = None
+
+
 def submit_write(
     session: Session,
     customer: Customer,
@@ -104,46 +115,16 @@ def submit_write(
     target_record_id: str | None = None,
     vendor_path: Vendor | None = None,
 ) -> Accepted:
-    request_hash = _request_hash(operation, target_record_id, body, ignore_unknown_fields)
-    replayed = _replayed(session, customer, idempotency_key, request_hash)
-    if replayed is not None:
-        return replayed
-
-    native_extra: dict[str, Any] = {}
-    if target_record_id is not None:
-        target = RecordRepository.from_session(session, OPERATION_MODEL[operation]).get(
-            customer.id, target_record_id
-        )
-        if target is None:
-            raise NotFound.resource("recurring resident charge", target_record_id)
-        integration = _integration(session, customer, target["integration_id"])
-        native_extra = {
-            "x_id": target["x_id"],
-            "x_lease_id": target["x_lease_id"],
-            "x_property_id": target["x_property_id"],
-        }
-    else:
-        integration = _integration(session, customer, body.integration_id)  # type: ignore[attr-defined]
-    vendor = Vendor(integration.vendor)
-    if vendor_path is not None:
-        _check_vendor(integration, vendor_path)
-    validated = validate_write(
-        session, integration.id, vendor, operation, body, ignore_unknown_fields=ignore_unknown_fields
-    )
-    data = echo(body, stripped=validated.stripped)
-    if target_record_id is not None:
-        data["recurring_resident_charge_id"] = target_record_id
-    return _enqueue(
+    return _submit(
         session,
         customer,
-        integration,
         operation,
         dispatcher,
-        parameters=data,
-        native={**validated.native, **native_extra},
-        target_record_id=target_record_id,
-        idempotency_key=idempotency_key,
-        request_hash=request_hash,
+        _request_hash(operation, target_record_id, body, ignore_unknown_fields),
+        idempotency_key,
+        lambda: _prepare_write(
+            session, customer, operation, body, ignore_unknown_fields, target_record_id, vendor_path
+        ),
     )
 
 
@@ -159,10 +140,59 @@ def submit_batch(
     """Several charges in one job and one native call. Each item is validated like a single
     charge (errors name `charges.<i>.<field>`); the connector receives `fields["items"]`."""
     operation = WriteOperation.CREATE_RESIDENT_CHARGE_BATCH
-    request_hash = _request_hash(operation, None, body, False)
-    replayed = _replayed(session, customer, idempotency_key, request_hash)
-    if replayed is not None:
-        return replayed
+    return _submit(
+        session,
+        customer,
+        operation,
+        dispatcher,
+        _request_hash(operation, None, body, False),
+        idempotency_key,
+        lambda: _prepare_batch(session, customer, body, vendor),
+    )
+
+
+def _prepare_write(
+    session: Session,
+    customer: Customer,
+    operation: WriteOperation,
+    body: BaseModel,
+    ignore_unknown_fields: bool,
+    target_record_id: str | None,
+    vendor_path: Vendor | None,
+) -> _Job:
+    native_extra: dict[str, Any] = {}
+    if target_record_id is not None:
+        target = RecordRepository.from_session(session, OPERATION_MODEL[operation]).get(
+            customer.id, target_record_id
+        )
+        if target is None:
+            raise NotFound.resource("recurring resident charge", target_record_id)
+        integration = _integration(session, customer, target["integration_id"])
+        native_extra = {
+            "x_id": target["x_id"],
+            "x_lease_id": target["x_lease_id"],
+            "x_property_id": target["x_property_id"],
+        }
+    else:
+        integration = _integration(session, customer, body.integration_id)  # type: ignore[attr-defined]
+    if vendor_path is not None:
+        _check_vendor(integration, vendor_path)
+    validated = validate_write(
+        session,
+        integration.id,
+        Vendor(integration.vendor),
+        operation,
+        body,
+        ignore_unknown_fields=ignore_unknown_fields,
+    )
+    data = echo(body, stripped=validated.stripped)
+    if target_record_id is not None:
+        data["recurring_resident_charge_id"] = target_record_id
+    return _Job(integration, data, {**validated.native, **native_extra}, target_record_id)
+
+
+def _prepare_batch(session: Session, customer: Customer, body: BaseModel, vendor: Vendor) -> _Job:
+    operation = WriteOperation.CREATE_RESIDENT_CHARGE_BATCH
     integration_id: str = body.integration_id  # type: ignore[attr-defined]
     integration = _integration(session, customer, integration_id)
     _check_vendor(integration, vendor)
@@ -183,48 +213,39 @@ def submit_batch(
         echoes.append({k: v for k, v in echo(item, stripped=set()).items() if k != "integration_id"})
     if issues:
         raise BadRequest.issues(issues)
-    return _enqueue(
-        session,
-        customer,
-        integration,
-        operation,
-        dispatcher,
-        parameters={"integration_id": integration.id, "charges": echoes},
-        native={"items": items},
-        idempotency_key=idempotency_key,
-        request_hash=request_hash,
-    )
+    return _Job(integration, {"integration_id": integration.id, "charges": echoes}, {"items": items})
 
 
-def _enqueue(
+def _submit(
     session: Session,
     customer: Customer,
-    integration: Integration,
     operation: WriteOperation,
     dispatcher: Dispatcher,
-    *,
-    parameters: dict[str, Any],
-    native: dict[str, Any],
     request_hash: str,
     idempotency_key: str | None,
-    target_record_id: str | None = None,
+    prepare: Callable[[], _Job],
 ) -> Accepted:
-    """Store the job PENDING and send it to the workers once the request's transaction commits."""
+    """The job an earlier request with this Idempotency-Key created, or a new one: validated
+    (`prepare`), stored PENDING and sent to the workers once the request's transaction commits."""
+    replayed = _replayed(session, customer, idempotency_key, request_hash)
+    if replayed is not None:
+        return replayed
+    new = prepare()
     repository = WriteRepository.from_session(session)
     job_id = new_id("job")
     job = WriteJob(
         id=job_id,
         root_job_id=job_id,
         customer_id=customer.id,
-        integration_id=integration.id,
-        vendor=integration.vendor,
+        integration_id=new.integration.id,
+        vendor=new.integration.vendor,
         operation=operation.value,
         write_category=WRITE_CATEGORY[operation],
         status="PENDING",
-        parameters=parameters,
-        native=native,
+        parameters=new.parameters,
+        native=new.native,
         marker=_marker(job_id),
-        target_record_id=target_record_id,
+        target_record_id=new.target_record_id,
         idempotency_key=idempotency_key,
         request_hash=request_hash,
         errors=[],
@@ -238,7 +259,7 @@ def _enqueue(
             raise
         return _replay(previous, request_hash)
     dispatch_after_commit(session, lambda: dispatcher.write_job(job_id))
-    return Accepted(job=job, data=parameters)
+    return Accepted(job=job, data=new.parameters)
 
 
 def _marker(job_id: str) -> str:
