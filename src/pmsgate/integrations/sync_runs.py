@@ -13,26 +13,9 @@ from pmsgate.kit.deps import SessionDep
 from pmsgate.kit.pagination import ListParamsDep, envelope
 from pmsgate.kit.views import attributes
 from pmsgate.sync.repository import SyncRepository
-from pmsgate.sync.schemas import SyncRunList
+from pmsgate.sync.schemas import SyncRunList, SyncRunOut
 
 router = APIRouter(prefix="/v1/admin/integrations", tags=["admin"])
-_RUN_FIELDS = (
-    "id",
-    "integration_id",
-    "kind",
-    "status",
-    "models",
-    "created_at",
-    "started_at",
-    "finished_at",
-    "window_start",
-    "modified_since",
-    "successful_job_count",
-    "failed_job_count",
-    "counts",
-    "error",
-    "attempts",
-)
 
 
 @router.get(
@@ -51,5 +34,5 @@ def list_sync_runs(
     owned(session, customer, integration_id)
     params = params.checked(("created_at", "started_at", "finished_at", "status", "kind", "id"))
     runs, total = SyncRepository.from_session(session).runs_of(integration_id, params)
-    results = [{**attributes(run, *_RUN_FIELDS), "errors": run.errors[-50:]} for run in runs]
+    results = [{**attributes(run, *SyncRunOut.model_fields), "errors": run.errors[-50:]} for run in runs]
     return envelope(params, total, results)

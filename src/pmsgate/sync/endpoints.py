@@ -14,19 +14,10 @@ from pmsgate.kit.pagination import ListParamsDep, envelope
 from pmsgate.kit.views import attributes
 from pmsgate.records.filters import parse_datetime_param
 from pmsgate.sync.repository import SyncRepository
-from pmsgate.sync.schemas import DataDiffList
+from pmsgate.sync.schemas import DataDiffList, DataDiffOut
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
-_DIFF_FIELDS = (
-    "id",
-    "model",
-    "model_record_id",
-    "event_type",
-    "data_diff",
-    "created_at",
-    "job_id",
-    "integration_id",
-)
+_DIFF_FIELDS = tuple(name for name in DataDiffOut.model_fields if name != "integration_vendor")
 
 
 @router.get("/data-diffs/", response_model=DataDiffList, summary="Get all data diffs")
