@@ -14,7 +14,6 @@ from pmsgate.errors import NotFound
 from pmsgate.integrations import access, schemas, service, views
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.kit.deps import DispatcherDep, SessionDep
-from pmsgate.kit.dispatch import dispatch_after_commit
 from pmsgate.kit.pagination import ListParams, ListParamsDep, envelope, single_meta
 from pmsgate.sync.service import parse_models, request_sync
 from pmsgate.sync.states import RunKind
@@ -139,10 +138,7 @@ for _kind, (_path, _name, _summary) in SYNC_PATHS.items():
 def start_data_access_check(
     integration_id: str, session: SessionDep, customer: CurrentCustomer, dispatcher: DispatcherDep
 ) -> dict[str, Any]:
-    integration = service.owned(session, customer, integration_id)
-    integration.data_access_check_in_process = True
-    integration.data_access = access.processing(integration.data_access)
-    dispatch_after_commit(session, lambda: dispatcher.data_access_check(integration_id))
+    service.start_data_access_check(session, service.owned(session, customer, integration_id), dispatcher)
     return {"result": {"began_data_access": True}}
 
 

@@ -14,11 +14,12 @@ from pmsgate.connectors.budget import CADENCE_SECONDS
 from pmsgate.connectors.connect import resolve_base_url
 from pmsgate.connectors.registry import definition_for, supported_vendors
 from pmsgate.errors import BadRequest, NotFound
+from pmsgate.integrations import access
 from pmsgate.integrations import schedule as schedules
 from pmsgate.integrations.repository import IntegrationRepository
 from pmsgate.integrations.schemas import IntegrationCreate, IntegrationUpdate, PropertyConfigurationUpdate
 from pmsgate.kit.crypto import encrypt_json
-from pmsgate.kit.dispatch import Dispatcher
+from pmsgate.kit.dispatch import Dispatcher, dispatch_after_commit
 from pmsgate.kit.ids import new_id
 from pmsgate.kit.outbound import check_outbound_url
 from pmsgate.kit.timeutil import utcnow
@@ -230,6 +231,14 @@ def archive_integration(session: Session, integration: Integration) -> None:
     job_schedule = IntegrationRepository.from_session(session).schedule_of(integration.id)
     if job_schedule is not None:
         job_schedule.status = "INACTIVE"
+
+
+def start_data_access_check(session: Session, integration: Integration, dispatcher: Dispatcher) -> None:
+    """Mark the check as running and send it to the workers once the request commits."""
+    integration.data_access_check_in_process = True
+    integration.data_access = access.processing(integration.data_access)
+    integration_id = integration.id
+    dispatch_after_commit(session, lambda: dispatcher.data_access_check(integration_id))
 
 
 def configure_property(
