@@ -10,7 +10,7 @@ such option (their bodies are already narrowed to the vendor's fields).
 # No `from __future__ import annotations`: `endpoint()` closes over the body model, so the
 # annotations must be evaluated where they are defined.
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -37,23 +37,27 @@ IdempotencyKey = Annotated[
 ]
 
 
-def ignore_unknown(ignore_unknown_fields: IgnoreUnknown = False) -> bool:
+# The dependencies below only pass a value on: `async`, so FastAPI calls them on the event loop
+# instead of sending each to the thread pool.
+
+
+async def ignore_unknown(ignore_unknown_fields: IgnoreUnknown = False) -> bool:
     return ignore_unknown_fields
 
 
-def strict() -> bool:
+async def strict() -> bool:
     return False
 
 
-def no_target() -> str | None:
+async def no_target() -> str | None:
     return None
 
 
-def charge_id(recurring_resident_charge_id: str) -> str | None:
+async def charge_id(recurring_resident_charge_id: str) -> str | None:
     return recurring_resident_charge_id
 
 
-def bounded_charge_id(recurring_resident_charge_id: Annotated[str, Path(max_length=64)]) -> str | None:
+async def bounded_charge_id(recurring_resident_charge_id: Annotated[str, Path(max_length=64)]) -> str | None:
     # The path parameter is declared so the document describes the path it publishes.
     return recurring_resident_charge_id
 
@@ -78,8 +82,8 @@ def endpoint(
     body_model: type[BaseModel],
     accept: Accept,
     *,
-    target: Callable[..., str | None] = no_target,
-    ignore: Callable[..., bool] = strict,
+    target: Callable[..., Awaitable[str | None]] = no_target,
+    ignore: Callable[..., Awaitable[bool]] = strict,
 ) -> Callable[..., dict[str, Any]]:
     """A write endpoint: validates the body as `body_model` and hands everything to `accept`."""
 
