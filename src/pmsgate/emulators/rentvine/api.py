@@ -60,30 +60,27 @@ def _in(values: frozenset[int] | None, value: Any) -> bool:
     return values is None or value in values
 
 
-async def properties(request: Request) -> Response:
+async def _by_property(request: Request, table: str, entity: str, id_field: str) -> Response:
+    """A property-scoped export (the "properties" permission), filtered by propertyIDs[] and
+    the modified range."""
     store = admit(request, "properties")
     query = parse_list(request.query_params, MODIFIED | {"propertyIDs[]"})
     ids = query.ints("propertyIDs")
     with store.lock:
         rows = [
-            {"property": p}
-            for p in store.table("properties").all()
-            if _in(ids, p["propertyID"]) and query.stamp_range(p)
+            {entity: r}
+            for r in store.table(table).all()
+            if _in(ids, r["propertyID"]) and query.stamp_range(r)
         ]
-    return await answer(store, query, rows, "property", "propertyID")
+    return await answer(store, query, rows, entity, id_field)
+
+
+async def properties(request: Request) -> Response:
+    return await _by_property(request, "properties", "property", "propertyID")
 
 
 async def units(request: Request) -> Response:
-    store = admit(request, "properties")
-    query = parse_list(request.query_params, MODIFIED | {"propertyIDs[]"})
-    ids = query.ints("propertyIDs")
-    with store.lock:
-        rows = [
-            {"unit": u}
-            for u in store.table("units").all()
-            if _in(ids, u["propertyID"]) and query.stamp_range(u)
-        ]
-    return await answer(store, query, rows, "unit", "unitID")
+    return await _by_property(request, "units", "unit", "unitID")
 
 
 async def tenants(request: Request) -> Response:

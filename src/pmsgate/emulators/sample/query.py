@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pmsgate.emulators.sample.collections import CollectionSpec
 from pmsgate.emulators.sample.wire import FaultError, decode_cursor, parse_stamp, parse_us_date
 
+T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 _KNOWN_PARAMS = frozenset({"pageSize", "cursor", "changedSince", "postedFrom", "siteIds", "ref"})
@@ -48,9 +49,11 @@ def parse_list_query(spec: CollectionSpec, params: Mapping[str, str]) -> ListQue
         raise _bad("ref", f"{spec.name} cannot be filtered by ref")
     return ListQuery(
         page_size=_page_size(params.get("pageSize")),
-        after_id=_cursor(params.get("cursor")),
-        changed_since=_changed_since(params.get("changedSince")),
-        posted_from=_posted_from(params.get("postedFrom")),
+        after_id=_parsed(params, "cursor", decode_cursor, "cursor is not one this server issued"),
+        changed_since=_parsed(
+            params, "changedSince", parse_stamp, "changedSince must be ISO-8601 with a UTC offset"
+        ),
+        posted_from=_parsed(params, "postedFrom", parse_us_date, "postedFrom must be MM/DD/YYYY"),
         site_ids=_site_ids(params.get("siteIds")),
         ref=params.get("ref"),
     )
@@ -64,31 +67,15 @@ def _page_size(raw: str | None) -> int:
     return int(raw)
 
 
-def _cursor(raw: str | None) -> int | None:
+def _parsed(params: Mapping[str, str], name: str, parse: Callable[[str], T], refusal: str) -> T | None:
+    """The parameter parsed, None when absent; 400 naming it when `parse` refuses it."""
+    raw = params.get(name)
     if raw is None:
         return None
     try:
-        return decode_cursor(raw)
+        return parse(raw)
     except ValueError:
-        raise _bad("cursor", "cursor is not one this server issued") from None
-
-
-def _changed_since(raw: str | None) -> datetime | None:
-    if raw is None:
-        return None
-    try:
-        return parse_stamp(raw)
-    except ValueError:
-        raise _bad("changedSince", "changedSince must be ISO-8601 with a UTC offset") from None
-
-
-def _posted_from(raw: str | None) -> date | None:
-    if raw is None:
-        return None
-    try:
-        return parse_us_date(raw)
-    except ValueError:
-        raise _bad("postedFrom", "postedFrom must be MM/DD/YYYY") from None
+        raise _bad(name, refusal) from None
 
 
 def _site_ids(raw: str | None) -> frozenset[int] | None:

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from pmsgate.emulators.sample.wire import FaultError, parse_money, parse_us_date
 
+T = TypeVar("T")
 _MAX_TEXT = 255
 _MAX_REF = 40
 
 
 def invalid(field: str, text: str) -> FaultError:
     return FaultError(422, "VALIDATION", text, field=field)
+
+
+def _present(name: str, value: T | None) -> T:
+    if value is None:
+        raise invalid(name, f"{name} is required")
+    return value
 
 
 class Body:
@@ -30,16 +37,10 @@ class Body:
         self.raw: dict[str, Any] = raw
 
     def _required(self, name: str) -> Any:
-        value = self.raw.get(name)
-        if value is None:
-            raise invalid(name, f"{name} is required")
-        return value
+        return _present(name, self.raw.get(name))
 
     def ident(self, name: str) -> int:
-        value = self.optional_ident(name)
-        if value is None:
-            raise invalid(name, f"{name} is required")
-        return value
+        return _present(name, self.optional_ident(name))
 
     def optional_ident(self, name: str) -> int | None:
         value = self.raw.get(name)
@@ -61,10 +62,7 @@ class Body:
         return cents
 
     def day(self, name: str) -> date:
-        value = self.optional_day(name)
-        if value is None:
-            raise invalid(name, f"{name} is required")
-        return value
+        return _present(name, self.optional_day(name))
 
     def optional_day(self, name: str) -> date | None:
         value = self.raw.get(name)
