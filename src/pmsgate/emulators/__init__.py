@@ -8,7 +8,11 @@ tested against the same translation work it does in production. An emulator:
   so two runs, or two machines, see identical data;
 - accepts the vendor's writes and validates them the way the vendor does;
 - injects faults on demand (429 bursts, 5xx, slow pages, malformed records, writes whose answer
-  is lost) through unauthenticated `/_control/*` endpoints (see `pmsgate.emulators.faults`).
+  is lost) through unauthenticated `/_control/*` endpoints (see `pmsgate.emulators.faults` and
+  `pmsgate.emulators.control`).
+
+A vendor's package brings its routes, store, seed and `Control`; `pmsgate.emulators.app`
+puts them together the same way for every vendor.
 
 They run in-process (httpx's ASGI transport) for speed or over a real socket
 (`pmsgate.emulators.server.serve_in_thread`) where the wire matters. The demo integrations
