@@ -292,3 +292,18 @@ def test_every_equality_filter(reader: TestClient, path: str, param: str, column
     filtered = everything(reader, path, **{param: value})
     assert filtered and all(r[column] == value for r in filtered)
     assert len(filtered) == sum(1 for r in records if r.get(column) == value)
+
+
+def test_a_filtered_total_is_the_same_from_any_page(reader: TestClient) -> None:
+    """A short page ends the list, so its total needs no count; full and empty pages count."""
+    lease_id = reader.get("/v1/resident-charges/", params={"limit": 1}).json()["results"][0]["lease_id"]
+    matching = everything(reader, "/v1/resident-charges/", lease_id=lease_id)
+    assert len(matching) >= 2
+    for offset, limit in ((0, 250), (0, 1), (1, 250), (len(matching) - 1, 1), (len(matching), 5), (999, 5)):
+        meta = reader.get(
+            "/v1/resident-charges/", params={"lease_id": lease_id, "offset": offset, "limit": limit}
+        ).json()["meta"]
+        assert meta["total"] == len(matching), (offset, limit, meta)
+        assert meta["hasMore"] == (offset + limit < len(matching)), (offset, limit, meta)
+    nothing = reader.get("/v1/resident-charges/", params={"lease_id": "lease_nope"}).json()["meta"]
+    assert nothing["total"] == 0 and nothing["hasMore"] is False

@@ -90,7 +90,9 @@ class RecordRepository:
         rows = list(
             self.session.execute(query.order_by(*order).offset(params.offset).limit(params.limit)).mappings()
         )
-        if clauses:
+        if clauses and (0 < len(rows) < params.limit or (not rows and params.offset == 0)):
+            total = params.offset + len(rows)  # a short page is the end of the list: nothing to count
+        elif clauses:
             total = self.session.execute(
                 select(func.count()).select_from(self.table).where(scope, *clauses)
             ).scalar_one()
