@@ -4,6 +4,7 @@ against the published contract), filters, order-by, paging and bad input."""
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -296,7 +297,8 @@ def test_every_equality_filter(reader: TestClient, path: str, param: str, column
 
 def test_a_filtered_total_is_the_same_from_any_page(reader: TestClient) -> None:
     """A short page ends the list, so its total needs no count; full and empty pages count."""
-    lease_id = reader.get("/v1/resident-charges/", params={"limit": 1}).json()["results"][0]["lease_id"]
+    counts = Counter(c["lease_id"] for c in everything(reader, "/v1/resident-charges/") if c["lease_id"])
+    lease_id, _ = counts.most_common(1)[0]
     matching = everything(reader, "/v1/resident-charges/", lease_id=lease_id)
     assert len(matching) >= 2
     for offset, limit in ((0, 250), (0, 1), (1, 250), (len(matching) - 1, 1), (len(matching), 5), (999, 5)):
