@@ -31,7 +31,9 @@ Authenticate with `Authorization: Bearer <API key>`. Lists answer `{meta, result
 def _rate_limiter(settings: Settings) -> RateLimiter:
     if settings.redis_url:
         return RedisRateLimiter(settings.redis_url)
-    if settings.api_processes > 1:  # several API processes of one machine share one count
+    # The API processes of one `pmsgate serve` share one count; `serve` sets web_concurrency for
+    # them. An app made otherwise (tests, an ASGI server of the operator's) counts on its own.
+    if (settings.web_concurrency or 1) > 1:
         return SqliteRateLimiter(settings.data_dir / "ratelimits.db")
     return MemoryRateLimiter()
 
