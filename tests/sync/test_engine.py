@@ -245,6 +245,29 @@ def test_wrong_credentials_fail_the_run_and_mark_the_integration(fresh_sample_se
         guarded.stop()
 
 
+def test_an_unreachable_pms_ends_the_run_at_the_first_model(fresh_sample_server: Served) -> None:
+    """Every model would fail to connect the same way: the run stops instead of retrying each."""
+    from pmsgate.emulators.sample import create_sample_app
+    from pmsgate.emulators.server import serve_in_thread
+
+    gone = serve_in_thread(create_sample_app(records=10))
+    base_url = gone.base_url
+    gone.stop()  # nothing listens on that port any more
+    customer = make_customer()
+    _integration_id, dispatcher = create_integration(customer, base_url)
+    run_id = dispatcher.sync_runs[0]
+    waits: list[float] = []
+
+    def counting(context: ConnectorContext) -> Any:
+        return build_connector(replace(context, retry=RetryPolicy(max_attempts=3, sleep=waits.append)))
+
+    assert run_queued_syncs(dispatcher, builder=counting) == ["FAILED"]
+    run = run_row(run_id)
+    assert run.failed_job_count == 1 and run.successful_job_count == 0
+    assert run.error is not None and "cannot connect" in run.error
+    assert len(waits) == 2, "one model's retries, not every model's"
+
+
 def test_only_one_run_per_integration_at_a_time(sample_server: Served) -> None:
     from pmsgate.integrations.repository import IntegrationRepository
     from pmsgate.kit.db import unit_of_work

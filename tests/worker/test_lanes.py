@@ -23,7 +23,13 @@ from pmsgate.models.jobs import WriteJob
 from pmsgate.writes.engine import RetryLater
 from tests.fixtures.api import CustomerKey, make_customer
 from tests.fixtures.sample import Served
-from tests.worker.test_queue_end_to_end import REDIS_URL, _settings, exclusive_redis, wait_for
+from tests.worker.test_queue_end_to_end import (
+    REDIS_URL,
+    _settings,
+    abandon_other_tests_runs,
+    exclusive_redis,
+    wait_for,
+)
 
 
 @contextmanager
@@ -31,8 +37,7 @@ def running_app(tmp_path: Path, queue: str, *, sync_threads: int = 4) -> Iterato
     from pmsgate.app import create_app
 
     with exclusive_redis() if queue == "redis" else nullcontext():
-        # Four sync threads: the reaper may hand these workers other tests' stale runs (against
-        # emulators long stopped, retried with backoff) while the test's own work waits.
+        abandon_other_tests_runs()
         settings = _settings(tmp_path, REDIS_URL if queue == "redis" else None).model_copy(
             update={"workers": sync_threads}
         )

@@ -6,6 +6,8 @@ ConnectorError
  │    └── Throttled       the wait (our budget or the vendor's Retry-After) is longer than a
  │                        worker may sleep: the work is deferred, and nothing was sent
  ├── TransientError       5xx, timeouts, connection resets; retry with backoff
+ │    └── Unreachable     no connection to the PMS at all, after every retry: every other
+ │                        request of the run would fail the same way, so a sync stops there
  ├── PermanentError       the vendor refused the request itself (4xx); do not retry
  │    └── VendorRejected  a write the vendor validated and refused, with its message
  └── OutcomeUnknown       a write may or may not have reached the vendor
@@ -41,6 +43,10 @@ class Throttled(RateLimited):
 
 class TransientError(ConnectorError):
     retriable = True
+
+
+class Unreachable(TransientError):
+    pass
 
 
 class PermanentError(ConnectorError):

@@ -27,6 +27,7 @@ from pmsgate.connectors.errors import (
     RateLimited,
     Throttled,
     TransientError,
+    Unreachable,
     VendorRejected,
 )
 from pmsgate.connectors.throttle import TokenBucket
@@ -221,7 +222,7 @@ class VendorHttp:
             except httpx.ConnectError as exc:  # never reached the vendor: always safe to retry
                 message = self._log(request, None, started, str(exc))
                 metrics.pms_answered(self.vendor, None)
-                self._give_up_or_wait(attempt, TransientError(f"cannot connect: {message}"))
+                self._give_up_or_wait(attempt, Unreachable(f"cannot connect: {message}"))
                 continue
             except httpx.TransportError as exc:
                 message = self._log(request, None, started, str(exc))

@@ -38,7 +38,7 @@ from pmsgate.canonical.registry import SYNC_ORDER, Model, spec_for
 from pmsgate.config import get_settings
 from pmsgate.connectors import connect
 from pmsgate.connectors.base import Connector, Page, ReadRequest
-from pmsgate.connectors.errors import AuthError, ConnectorError, Throttled
+from pmsgate.connectors.errors import AuthError, ConnectorError, Throttled, Unreachable
 from pmsgate.connectors.registry import definition_for
 from pmsgate.kit.db import unit_of_work
 from pmsgate.kit.deferral import Deferred
@@ -201,6 +201,7 @@ def _run_models(
     if snap.checkpoint and resume_model is None:  # every model was done before the worker died
         start_index = len(ordered)
     fatal: str | None = None
+    credentials_refused = False
 
     for model in ordered[start_index:]:
         token = snap.checkpoint.get("token") if snap.checkpoint and model.value == resume_model else None
@@ -241,9 +242,12 @@ def _run_models(
             delay = waits.park_after(exc.retry_after, stalls)
             _park(factory, snap.run_id, delay, stalls=stalls, model=model)
             raise Deferred(delay, exc.message) from None
-        except AuthError as exc:
+        except (AuthError, Unreachable) as exc:
+            # Every later model would fail the same way: stop here rather than hold a worker
+            # through each model's retries (an unreachable PMS cost a minute and more a run).
             batch.commit()  # the pages read before the error are whole and valid
             fatal = exc.message
+            credentials_refused = isinstance(exc, AuthError)
             _finish_model(factory, snap.run_id, model, ok=False, note=exc.message)
             break
         except ConnectorError as exc:
@@ -253,7 +257,7 @@ def _run_models(
         finally:
             pages.close()  # stops the fetching thread before the connector is used again
             batch.close()  # rolls back what was not committed (a crash: read again on resume)
-    return _finish_run(factory, snap, fatal)
+    return _finish_run(factory, snap, fatal, auth_failure=credentials_refused)
 
 
 def _park(

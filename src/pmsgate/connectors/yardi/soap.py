@@ -35,6 +35,7 @@ from pmsgate.connectors.errors import (
     PermanentError,
     RateLimited,
     TransientError,
+    Unreachable,
     VendorRejected,
 )
 from pmsgate.connectors.http import Exchange, RetryPolicy, retry_after
@@ -189,7 +190,7 @@ class YardiSoap:
                 raise PermanentError(str(exc)) from exc
             except httpx.ConnectError as exc:  # never reached Yardi: always safe to retry
                 self._log(path, content, None, started, str(exc))
-                self._wait_or_raise(attempt, TransientError(f"cannot connect: {exc}"))
+                self._wait_or_raise(attempt, Unreachable(f"cannot connect: {exc}"))
                 continue
             except httpx.TransportError as exc:
                 self._log(path, content, None, started, str(exc))
