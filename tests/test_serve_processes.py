@@ -37,7 +37,15 @@ def _is_api_process(pid: int) -> bool:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Popen[bytes], Path]]:
     env = {k: v for k, v in os.environ.items() if k not in ("PMSGATE_DATABASE_URL", "PMSGATE_SECRET_KEY")}
-    env.update({"PMSGATE_DATA_DIR": str(tmp_path), "PMSGATE_LOG_LEVEL": "INFO"})
+    # The longest idle poll allowed: a write's worker must be woken by the API process's
+    # enqueue, not find the job by polling.
+    env.update(
+        {
+            "PMSGATE_DATA_DIR": str(tmp_path),
+            "PMSGATE_LOG_LEVEL": "INFO",
+            "PMSGATE_QUEUE_POLL_MAX_SECONDS": "10",
+        }
+    )
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     port = _free_port()
     log_path = tmp_path / "serve.log"
@@ -70,6 +78,7 @@ def test_two_api_processes_one_scheduler_and_a_synced_sample_integration(
     served: tuple[str, dict[str, str], subprocess.Popen[bytes], Path],
 ) -> None:
     base, env, process, log_path = served
+    started = time.monotonic()
     created = subprocess.run(
         [str(BIN), "customers", "create", "Two Processes"],
         env=env,
@@ -102,8 +111,42 @@ def test_two_api_processes_one_scheduler_and_a_synced_sample_integration(
             assert answer.json()["meta"]["total"] > 0
             limits.append(int(answer.headers["x-ratelimit-remaining"]))
     assert limits == sorted(limits, reverse=True) and len(set(limits)) == 20, limits
+    _writes_wake_the_parents_workers(base, headers, integration_id, started)
     log = log_path.read_text()
     assert len(re.findall(r"worker lanes started", log)) == 1, log[-3000:]
     assert len(re.findall(r"Periodic tasks are enabled", log)) == 1, log[-3000:]
     api = [pid for pid in _children(process.pid) if _is_api_process(pid)]
     assert len(api) == 2
+
+
+def _writes_wake_the_parents_workers(
+    base: str, headers: dict[str, str], integration_id: str, started: float
+) -> None:
+    """A write accepted by an API process reaches the parent's idle workers at once. Idle for
+    20 s, a writes worker sleeps the whole 10 s bound between polls (Huey's backoff: 0.01 s
+    growing by half each time), so a write found by polling would take up to 10 s."""
+    lease = httpx.get(
+        f"{base}/v1/leases/", headers=headers, params={"integration_id": integration_id}
+    ).json()["results"][0]
+    code = httpx.get(
+        f"{base}/v1/charge-codes/", headers=headers, params={"property_id": lease["property_id"]}
+    ).json()["results"][0]
+    time.sleep(max(0.0, started + 22 - time.monotonic()))  # no write since the start: idle
+    posted = time.monotonic()
+    job_id = httpx.post(
+        f"{base}/v1/resident-charges/",
+        headers=headers,
+        json={
+            "integration_id": integration_id,
+            "lease_id": lease["id"],
+            "charge_code_id": code["id"],
+            "amount_in_cents": 1234,
+            "transaction_date": "2026-11-04",
+        },
+    ).json()["job_id"]
+    while (status := httpx.get(f"{base}/v1/admin/write-status/{job_id}", headers=headers).json())[
+        "write_status"
+    ] == "PENDING":
+        assert time.monotonic() - posted < 4, f"the write is still pending: {status}"
+        time.sleep(0.05)
+    assert status["write_status"] == "SUCCESS", status

@@ -40,7 +40,10 @@ class Settings(BaseSettings):
     run_workers_in_process: bool = True
     write_workers: int = Field(default=2, ge=1, le=64, description="Threads of the writes lane")
     queue_poll_max_seconds: float = Field(
-        default=1.0, gt=0, le=10, description="Longest idle poll of the SQLite queue by another process"
+        default=1.0,
+        gt=0,
+        le=10,
+        description="Longest idle poll of the SQLite queue (enqueues wake the workers; this bounds a missed wake-up)",
     )
     sync_slice_seconds: float = Field(
         default=2.0, gt=0, description="A sync yields its thread between pages after this, if others wait"
@@ -137,9 +140,8 @@ class Settings(BaseSettings):
 
     @property
     def api_processes(self) -> int:
-        """How many processes `pmsgate serve` answers HTTP with. One in the embedded mode: there
-        the workers wake on an enqueue in their own process at once, but poll (up to
-        queue_poll_max_seconds) for one made by another process; several for read-heavy use."""
+        """How many processes `pmsgate serve` answers HTTP with: one in the embedded mode (the
+        least memory; several for read-heavy use), the CPU count in scale-out."""
         if self.web_concurrency is not None:
             return self.web_concurrency
         return 1 if self.mode == "embedded" else max(1, min(os.cpu_count() or 1, 8))

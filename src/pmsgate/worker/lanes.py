@@ -7,19 +7,22 @@ starves another (a burst of writes does not wait behind a portfolio's first sync
     checks    data-access checks (de-duplicated per integration)
     control   periodic tasks (scheduler tick, reaper), once per cluster
 
-Huey over the SQLite queue file polls; here an idle consumer is woken by the enqueue itself
-(same process: the embedded mode) and otherwise polls every `queue_poll_max_seconds` at most.
+Huey over the SQLite queue file polls; here an idle consumer is woken by the enqueue itself:
+directly in its own process, by a datagram from another (`wakeup.py`: the API processes of
+`pmsgate serve --processes N`), and otherwise it polls every `queue_poll_max_seconds` at most.
 Huey over Redis blocks on BRPOP, so it reacts at once anyway.
 """
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey
 
 from pmsgate.config import Settings
+from pmsgate.worker.wakeup import SUPPORTED, WakeAnnouncer
 
 SYNC = "sync"
 WRITES = "writes"
@@ -62,11 +65,16 @@ wake_for = _Wakes()
 
 
 class WakingSqliteHuey(SqliteHuey):  # type: ignore[misc]
-    """SqliteHuey that wakes this process's idle consumers of the lane when it enqueues."""
+    """SqliteHuey that wakes the idle consumers of the lane when it enqueues: this process's
+    directly, other processes' through `announcer` (None: within this process only)."""
+
+    announcer: WakeAnnouncer | None = None
 
     def enqueue(self, task: Any) -> Any:
         result = super().enqueue(task)
         wake_for(self.name).notify()
+        if self.announcer is not None:
+            self.announcer.announce(self.name)
         return result
 
 
@@ -78,7 +86,23 @@ def make_lane_huey(settings: Settings, lane: str) -> Huey:
     if settings.redis_url:
         return RedisHuey(queue_name(lane), url=settings.redis_url, results=False)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return WakingSqliteHuey(queue_name(lane), filename=str(settings.queue_path), results=False)
+    huey = WakingSqliteHuey(queue_name(lane), filename=str(settings.queue_path), results=False)
+    if SUPPORTED:
+        huey.announcer = _announcer(wake_directory(settings))
+    return huey
+
+
+def wake_directory(settings: Settings) -> Path:
+    """Where the processes consuming the SQLite queue announce that they listen for wake-ups."""
+    return settings.queue_path.parent / "wake"
+
+
+_announcers: dict[Path, WakeAnnouncer] = {}
+
+
+def _announcer(directory: Path) -> WakeAnnouncer:
+    """One per queue directory and process: its socket serves every lane."""
+    return _announcers.setdefault(directory, WakeAnnouncer(directory))
 
 
 def lane_threads(settings: Settings, *, sync_threads: int | None = None) -> dict[str, int]:

@@ -22,8 +22,9 @@ from huey.consumer import Consumer, Worker
 
 from pmsgate.config import Settings
 from pmsgate.worker import jobs
-from pmsgate.worker.lanes import CONTROL, Wake, lane_threads, wake_for
+from pmsgate.worker.lanes import CONTROL, LANES, Wake, lane_threads, queue_name, wake_directory, wake_for
 from pmsgate.worker.queue import HueyDispatcher
+from pmsgate.worker.wakeup import SUPPORTED, WakeListener
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,16 @@ def queue_lanes(
         )
         consumer.start()
         started.append(_LaneRunning(consumer))
+    if settings.redis_url is None and SUPPORTED:
+        # Enqueues by other processes (the API processes of `serve --processes N`) wake these
+        # consumers at once instead of at their next poll.
+        started.append(
+            WakeListener(
+                wake_directory(settings),
+                lambda name: wake_for(name).notify(),
+                frozenset(queue_name(lane) for lane in LANES),
+            )
+        )
     log.info("worker lanes started: %s", ", ".join(f"{lane}: {n}" for lane, n in threads.items()))
     return started
 
