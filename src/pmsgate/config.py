@@ -43,7 +43,7 @@ class Settings(BaseSettings):
         default=1.0,
         gt=0,
         le=10,
-        description="Longest idle poll of the SQLite queue (enqueues wake the workers; this bounds a missed wake-up)",
+        description="Longest idle poll of the SQLite queue (bounds a missed wake-up)",
     )
     sync_slice_seconds: float = Field(
         default=2.0, gt=0, description="A sync yields its thread between pages after this, if others wait"
