@@ -184,9 +184,14 @@ SPECS: tuple[ModelSpec, ...] = (
 BY_MODEL: dict[Model, ModelSpec] = {spec.model: spec for spec in SPECS}
 SYNC_ORDER: tuple[Model, ...] = tuple(spec.model for spec in SPECS if spec.synced_directly)
 RECORD_MODEL: dict[type[r.CanonicalRecord], Model] = {spec.record: spec.model for spec in SPECS}
+_BY_VALUE: dict[str, ModelSpec] = {spec.model.value: spec for spec in SPECS}
 
 
 def spec_for(model: Model | str) -> ModelSpec:
+    # Called once per synced record: a plain lookup (a Model is its value), no enum conversion.
+    spec = _BY_VALUE.get(model)
+    if spec is not None:
+        return spec
     try:
         return BY_MODEL[Model(model)]
     except (ValueError, KeyError):
