@@ -349,6 +349,16 @@ class _Batch:
 _DONE = object()
 
 
+def _hand_over(channel: queue.Queue[Any], item: Any, stop: threading.Event) -> None:
+    """Put `item` on `channel` as soon as it has room, unless `stop` is set first."""
+    while not stop.is_set():
+        try:
+            channel.put(item, timeout=0.1)
+            return
+        except queue.Full:
+            continue
+
+
 def prefetched(pages: Iterator[Page], ahead: int = 1) -> Generator[Page, None, None]:
     """The pages of `pages`, fetched in a thread `ahead` pages in advance of their consumer.
 
@@ -362,12 +372,7 @@ def prefetched(pages: Iterator[Page], ahead: int = 1) -> Generator[Page, None, N
     def produce() -> None:
         try:
             for page in pages:
-                while not stop.is_set():
-                    try:
-                        channel.put(page, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
+                _hand_over(channel, page, stop)
                 if stop.is_set():
                     return
             item: Any = _DONE
@@ -377,12 +382,7 @@ def prefetched(pages: Iterator[Page], ahead: int = 1) -> Generator[Page, None, N
             close = getattr(pages, "close", None)
             if stop.is_set() and close is not None:
                 close()
-        while not stop.is_set():
-            try:
-                channel.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
+        _hand_over(channel, item, stop)
 
     thread = threading.Thread(target=produce, name="sync-prefetch", daemon=True)
     thread.start()
