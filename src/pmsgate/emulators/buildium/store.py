@@ -29,15 +29,14 @@ class BuildiumError(VendorError):
         errors: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(status, message, headers)
+        super().__init__(status, message, headers, field_errors=errors)
         self.code = code
-        self.errors = errors or {}
 
     def response(self) -> JSONResponse:
         body = {
             "UserMessage": self.message,
             "ErrorCode": self.code,
-            "Errors": [{"Key": k, "Value": v} for k, v in self.errors.items()],
+            "Errors": [{"Key": k, "Value": v} for k, v in self.field_errors.items()],
         }
         return JSONResponse(body, status_code=self.status, headers=self.headers)
 

@@ -25,28 +25,17 @@ _US_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 
 
 class RentvineError(VendorError):
-    """An error Rentvine answers with."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        *,
-        errors: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(status, message, headers)
-        self.errors = errors or {}
+    """An error Rentvine answers with (`errors`: `field_errors`, when there are any)."""
 
     def response(self) -> JSONResponse:
         body: dict[str, Any] = {"message": self.message}
-        if self.errors:
-            body["errors"] = self.errors
+        if self.field_errors:
+            body["errors"] = self.field_errors
         return JSONResponse(body, status_code=self.status, headers=self.headers)
 
 
 def invalid(field: str, text: str) -> RentvineError:
-    return RentvineError(422, "The given data was invalid.", errors={field: text})
+    return RentvineError(422, "The given data was invalid.", field_errors={field: text})
 
 
 def stamp(moment: datetime) -> str:
