@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from starlette.requests import Request
@@ -14,6 +14,11 @@ from pmsgate.emulators.rentvine.store import Record, RentvineStore
 from pmsgate.emulators.rentvine.wire import TODAY, RentvineError, money, parse_day, parse_money
 
 MALFORMED_AMOUNT = "12,3x"
+# The integer-list filters of the exports (list parameter: the row's field).
+_BY_PROPERTY = {"propertyIDs": "propertyID"}
+_ON_LEASES = {**_BY_PROPERTY, "leaseIDs": "leaseID"}
+_LEASE_FILTERS = {**_ON_LEASES, "primaryLeaseStatusIDs": "primaryLeaseStatusID"}
+_TXN_FILTERS = {**_ON_LEASES, "transactionTypeIDs": "transactionTypeID"}
 
 
 def store_of(request: Request) -> RentvineStore:
@@ -60,18 +65,31 @@ def _in(values: frozenset[int] | None, value: Any) -> bool:
     return values is None or value in values
 
 
+def _matching(
+    store: RentvineStore,
+    table: str,
+    query: ListQuery,
+    among: Mapping[str, str],
+    in_range: Callable[[Record], bool],
+) -> list[Record]:
+    """The rows of `table` within `in_range` whose fields are among the query's integers: `among`
+    maps a list parameter (`propertyIDs` for propertyIDs[]) to its field; a parameter the query
+    leaves out keeps every row. The caller holds `store.lock`."""
+    wanted = [(query.ints(name), field) for name, field in among.items()]
+    return [
+        row
+        for row in store.table(table).all()
+        if all(_in(values, row[field]) for values, field in wanted) and in_range(row)
+    ]
+
+
 async def _by_property(request: Request, table: str, entity: str, id_field: str) -> Response:
     """A property-scoped export (the "properties" permission), filtered by propertyIDs[] and
     the modified range."""
     store = admit(request, "properties")
     query = parse_list(request.query_params, MODIFIED | {"propertyIDs[]"})
-    ids = query.ints("propertyIDs")
     with store.lock:
-        rows = [
-            {entity: r}
-            for r in store.table(table).all()
-            if _in(ids, r["propertyID"]) and query.stamp_range(r)
-        ]
+        rows = [{entity: r} for r in _matching(store, table, query, _BY_PROPERTY, query.stamp_range)]
     return await answer(store, query, rows, entity, id_field)
 
 
@@ -127,16 +145,10 @@ async def leases(request: Request) -> Response:
     store = admit(request, "leases")
     allowed = MODIFIED | {"propertyIDs[]", "leaseIDs[]", "primaryLeaseStatusIDs[]"}
     query = parse_list(request.query_params, allowed)
-    ids, lease_ids = query.ints("propertyIDs"), query.ints("leaseIDs")
-    statuses = query.ints("primaryLeaseStatusIDs")
     units_table = store.table("units")
     rows = []
     with store.lock:
-        for lease in store.table("leases").all():
-            if not (_in(ids, lease["propertyID"]) and _in(lease_ids, lease["leaseID"])):
-                continue
-            if not _in(statuses, lease["primaryLeaseStatusID"]) or not query.stamp_range(lease):
-                continue
+        for lease in _matching(store, "leases", query, _LEASE_FILTERS, query.stamp_range):
             unit = units_table.get(lease["unitID"]) or {}
             rows.append(
                 {
@@ -166,20 +178,11 @@ def _ledger_row(store: RentvineStore, txn: Record) -> dict[str, Any]:
 async def transactions(request: Request) -> Response:
     store = admit(request, "accounting")
     query = parse_list(request.query_params, frozenset(_TXN_PARAMS))
-    ids, lease_ids, types = (
-        query.ints("propertyIDs"),
-        query.ints("leaseIDs"),
-        query.ints("transactionTypeIDs"),
-    )
     search = request.query_params.get("search")
     voided = request.query_params.get("isVoided")
     rows = []
     with store.lock:
-        for txn in store.table("transactions").all():
-            if not (_in(ids, txn["propertyID"]) and _in(lease_ids, txn["leaseID"])):
-                continue
-            if not _in(types, txn["transactionTypeID"]) or not query.day_range(txn):
-                continue
+        for txn in _matching(store, "transactions", query, _TXN_FILTERS, query.day_range):
             if voided is not None and txn["isVoided"] != (voided in ("1", "true")):
                 continue
             if search and search not in f"{txn['description']} {txn['reference'] or ''}":
