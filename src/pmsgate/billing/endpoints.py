@@ -46,23 +46,22 @@ FINANCIAL_ACCOUNTS = RecordResource(
     hidden=_NO_LOCATION,
 )
 
-RESIDENT_CHARGES = RecordResource(
-    Model.RESIDENT_CHARGES,
-    "resident charge",
-    filters=_LEDGER_FILTERS,
-    hidden=_NO_LOCATION,
-    trailing={"allocations": (list[expand.Allocation], ...)},
-    expand=expand.allocations_by("resident_charge_id"),
-)
 
-RESIDENT_PAYMENTS = RecordResource(
-    Model.RESIDENT_PAYMENTS,
-    "resident payment",
-    filters=_LEDGER_FILTERS,
-    hidden=_NO_LOCATION,
-    trailing={"allocations": (list[expand.Allocation], ...)},
-    expand=expand.allocations_by("resident_payment_id"),
-)
+def _ledger(model: Model, noun: str, allocation_key: str) -> RecordResource:
+    """A resident ledger's entries (charges or payments), each with the allocations that name
+    it by `allocation_key`."""
+    return RecordResource(
+        model,
+        noun,
+        filters=_LEDGER_FILTERS,
+        hidden=_NO_LOCATION,
+        trailing={"allocations": (list[expand.Allocation], ...)},
+        expand=expand.allocations_by(allocation_key),
+    )
+
+
+RESIDENT_CHARGES = _ledger(Model.RESIDENT_CHARGES, "resident charge", "resident_charge_id")
+RESIDENT_PAYMENTS = _ledger(Model.RESIDENT_PAYMENTS, "resident payment", "resident_payment_id")
 
 RECURRING_RESIDENT_CHARGES = RecordResource(
     Model.RECURRING_RESIDENT_CHARGES,
