@@ -13,7 +13,7 @@ from pmsgate.canonical import records as r
 from pmsgate.canonical.records import NO_PROPERTY
 from pmsgate.connectors.rentvine import mapping as m
 from pmsgate.connectors.rentvine import mapping_ledger as ml
-from pmsgate.connectors.rentvine.credentials import RentvineCredentials, public_url
+from pmsgate.connectors.rentvine.credentials import HOST, RentvineCredentials
 from pmsgate.connectors.rentvine.fields import MappingError, local_stamp, timestamp
 
 LEASE = {
@@ -192,7 +192,7 @@ def test_credentials_fill_the_account_subdomain_and_keep_the_secret_secret() -> 
     creds = RentvineCredentials.model_validate(
         {"apiKey": "k", "apiSecret": "s3cret-value", "companyId": "acme"}
     )
-    assert public_url({"companyId": creds.company_id}) == "https://acme.rentvine.com/api/manager"
+    assert HOST.url({"companyId": creds.company_id}) == "https://acme.rentvine.com/api/manager"
     assert "s3cret" not in repr(creds) and creds.secrets() == ["s3cret-value"]
     with pytest.raises(ValueError):
         RentvineCredentials.model_validate({"apiKey": "k", "apiSecret": "s", "companyId": "acme.evil.com/"})

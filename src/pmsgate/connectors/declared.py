@@ -10,17 +10,27 @@ stream of a model or the error naming where that model arrives (`stream_of`, `no
 Writes are handed to the vendor's writes object (`DelegatedWrites`). A connector is built from
 its `ConnectorContext`; a `bucket` given besides overrides the integration's shared request
 budget (tests pass one that does not sleep).
+
+A vendor package registers its vendor with `register_vendor`: the models come from the
+connector's declaration and the docs page is named after the package, so the registration says
+only what is the vendor's own (credentials, write rules, request budget, public URL).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, Protocol, TypeVar
 
+from pydantic import BaseModel
+
+from pmsgate.canonical.enums import Vendor
 from pmsgate.canonical.registry import Model
+from pmsgate.connectors.base import Connector
+from pmsgate.connectors.budget import RequestBudget
 from pmsgate.connectors.errors import PermanentError
+from pmsgate.connectors.registry import ConnectorContext, VendorDefinition, register
 from pmsgate.connectors.streaming import Probe, children_of, no_stream, probe_access
-from pmsgate.connectors.writes import DelegatedWrites
+from pmsgate.connectors.writes import DelegatedWrites, OperationRules, WriteOperation
 
 StreamT = TypeVar("StreamT")
 
@@ -60,3 +70,46 @@ class DeclaredConnector(DelegatedWrites):
         if stream is None:
             raise self.no_stream(model)
         return stream
+
+
+class ConnectorClass(Protocol):
+    """A connector class built on `DeclaredConnector`: its declared models, and a connector from a
+    context."""
+
+    models: frozenset[Model]
+
+    def __call__(self, context: ConnectorContext) -> Connector: ...
+
+
+def register_vendor(
+    vendor: Vendor,
+    connector: ConnectorClass,
+    credentials: type[BaseModel],
+    rules: Mapping[WriteOperation, OperationRules],
+    budget: RequestBudget,
+    base_url: str | Callable[[Mapping[str, Any]], str] | None = None,
+) -> None:
+    """Registers `vendor`, served by `connector` (which reads the models it declares), with its
+    credentials model, write rules, documented request budget and public base URL: a fixed URL,
+    one built from the integration's credentials (`CompanyHost.url`), or None when the integration
+    must give one. Its page is docs/vendors/<the connector's package>.md."""
+    package = connector.__module__.split(".")[2]  # pmsgate.connectors.<package>.connector
+    if isinstance(base_url, str):
+        base_url = _fixed(base_url)
+    register(
+        VendorDefinition(
+            vendor=vendor,
+            credentials_model=credentials,
+            factory=connector,
+            default_base_url=base_url,
+            models=connector.models,
+            default_budget=budget,
+            write_rules=rules,
+            docs=f"docs/vendors/{package}.md",
+        )
+    )
+
+
+def _fixed(url: str) -> Callable[[Mapping[str, Any]], str]:
+    """The `default_base_url` of a vendor with one public host, whatever the credentials."""
+    return lambda _credentials: url

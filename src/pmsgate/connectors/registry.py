@@ -5,7 +5,8 @@ An unknown vendor lists the known ones.
 
 from __future__ import annotations
 
-import re
+import functools
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 from pmsgate.canonical.enums import Vendor
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Connector
+from pmsgate.connectors.credentials import VendorCredentials
 from pmsgate.connectors.http import RetryPolicy, VendorHttp
 from pmsgate.connectors.throttle import RequestBudget, TokenBucket, bucket_for
 from pmsgate.connectors.writes import OperationRules, WriteOperation
@@ -39,24 +41,23 @@ class ConnectorContext:
 
     def vendor_http(
         self,
-        secrets: list[str],
+        credentials: VendorCredentials,
         *,
         bucket: TokenBucket | None,
-        headers: Mapping[str, str] | None = None,
         error_message: Callable[[httpx.Response], str],
-        auth: httpx.Auth | None = None,
         base_url: str | None = None,
     ) -> VendorHttp:
         """The connector's VendorHttp for this integration: its base URL (unless `base_url`
-        overrides it), budget, retry policy and transport, redacting `secrets`; it asks for JSON
-        and sends `headers` (the vendor's auth headers) on every request."""
+        overrides it), budget, retry policy and transport, redacting the credentials' secrets; it
+        asks for JSON and authenticates every request as the credentials say (`headers()`,
+        `auth()`)."""
         return VendorHttp(
             base_url or self.base_url,
             bucket=self.bucket_or_shared(bucket),
-            headers={"Accept": "application/json", **(headers or {})},
-            auth=auth,
+            headers={"Accept": "application/json", **credentials.headers()},
+            auth=credentials.auth(),
             retry=self.retry,
-            secrets=secrets,
+            secrets=credentials.secrets(),
             transport=self.transport,
             error_message=error_message,
         )
@@ -80,19 +81,6 @@ class VendorDefinition:
     docs: str = ""
 
 
-def company_base_url(template: str, pattern: str, what: str) -> Callable[[Mapping[str, Any]], str]:
-    """A `default_base_url` for a vendor with one host per company: `template` with `{companyId}`
-    taken from the credentials, once it matches `pattern` (so it cannot name another host)."""
-
-    def base_url(credentials: Mapping[str, Any]) -> str:
-        company_id = credentials.get("companyId")
-        if not isinstance(company_id, str) or re.fullmatch(pattern, company_id) is None:
-            raise ValueError(f"companyId {company_id!r} is not {what}")
-        return template.replace("{companyId}", company_id)
-
-    return base_url
-
-
 _REGISTRY: dict[Vendor, VendorDefinition] = {}
 
 
@@ -113,18 +101,10 @@ _BUILTIN = (
 )
 
 
-_loaded = False
-
-
+@functools.cache
 def _load_builtin() -> None:
-    global _loaded
-    if _loaded:
-        return
-    import importlib
-
     for module in _BUILTIN:
         importlib.import_module(module)
-    _loaded = True
 
 
 def definition_for(vendor: Vendor | str) -> VendorDefinition:

@@ -6,6 +6,7 @@ reach it (its first line of output when served alone).
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,16 +48,10 @@ def register(definition: EmulatorDefinition) -> None:
     _EMULATORS[definition.name] = definition
 
 
-_loaded = False
-
-
+@functools.cache
 def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
     for module in _BUILTIN:
         importlib.import_module(module)
-    _loaded = True
 
 
 def emulator(name: str) -> EmulatorDefinition:

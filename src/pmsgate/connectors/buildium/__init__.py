@@ -11,21 +11,12 @@ from pmsgate.connectors.buildium.connector import BuildiumConnector
 from pmsgate.connectors.buildium.credentials import BuildiumCredentials
 from pmsgate.connectors.buildium.rules import BUILDIUM_RULES
 from pmsgate.connectors.buildium.streams import MODELS
-from pmsgate.connectors.registry import VendorDefinition, register
+from pmsgate.connectors.declared import register_vendor
 from pmsgate.connectors.throttle import RequestBudget
 
 BASE_URL = "https://api.buildium.com"
-register(
-    VendorDefinition(
-        vendor=Vendor.BUILDIUM,
-        credentials_model=BuildiumCredentials,
-        factory=BuildiumConnector,
-        default_base_url=lambda _credentials: BASE_URL,
-        models=MODELS,
-        default_budget=RequestBudget(10, 1),  # "10 concurrent requests per second"
-        write_rules=BUILDIUM_RULES,
-        docs="docs/vendors/buildium.md",
-    )
-)
+BUDGET = RequestBudget(10, 1)  # "10 concurrent requests per second"
+
+register_vendor(Vendor.BUILDIUM, BuildiumConnector, BuildiumCredentials, BUILDIUM_RULES, BUDGET, BASE_URL)
 
 __all__ = ["BASE_URL", "MODELS", "BuildiumConnector", "BuildiumCredentials"]

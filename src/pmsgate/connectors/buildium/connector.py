@@ -48,12 +48,7 @@ class BuildiumConnector(DeclaredConnector, vendor_name="Buildium", models=MODELS
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         self.vendor = context.vendor
         credentials = BuildiumCredentials.model_validate(context.credentials)
-        self.http = context.vendor_http(
-            credentials.secrets(),
-            bucket=bucket,
-            headers=credentials.headers(),
-            error_message=error_message,
-        )
+        self.http = context.vendor_http(credentials, bucket=bucket, error_message=error_message)
         self.client = BuildiumClient(self.http)
         self._writes = BuildiumWrites(self.client)
 

@@ -9,27 +9,18 @@ supported (405), as at Propexo. See docs/vendors/entrata.md.
 """
 
 from pmsgate.canonical.enums import Vendor
+from pmsgate.connectors.declared import register_vendor
 from pmsgate.connectors.entrata.connector import EntrataConnector
-from pmsgate.connectors.entrata.credentials import EntrataCredentials, public_url
+from pmsgate.connectors.entrata.credentials import HOST, EntrataCredentials
 from pmsgate.connectors.entrata.rules import ENTRATA_RULES
 from pmsgate.connectors.entrata.streams import MODELS
-from pmsgate.connectors.registry import VendorDefinition, register
 from pmsgate.connectors.throttle import RequestBudget
 
-register(
-    VendorDefinition(
-        vendor=Vendor.ENTRATA,
-        credentials_model=EntrataCredentials,
-        factory=EntrataConnector,
-        # One host per client: https://{companyId}.entrata.com/api/v1.
-        default_base_url=public_url,
-        models=MODELS,
-        # Entrata's limits differ per method and per client (e.g. 150/MINUTE;1000/HOUR;15000/DAY);
-        # this is the minute limit seen most, the response headers tighten it as they say.
-        default_budget=RequestBudget(150, 60),
-        write_rules=ENTRATA_RULES,
-        docs="docs/vendors/entrata.md",
-    )
-)
+# Entrata's limits differ per method and per client (e.g. 150/MINUTE;1000/HOUR;15000/DAY); this is
+# the minute limit seen most, the response headers tighten it as they say.
+BUDGET = RequestBudget(150, 60)
+
+# One host per client: https://{companyId}.entrata.com/api/v1.
+register_vendor(Vendor.ENTRATA, EntrataConnector, EntrataCredentials, ENTRATA_RULES, BUDGET, HOST.url)
 
 __all__ = ["MODELS", "EntrataConnector", "EntrataCredentials"]

@@ -46,13 +46,7 @@ class EntrataConnector(DeclaredConnector, vendor_name="Entrata", models=MODELS, 
         self.vendor = context.vendor
         credentials = EntrataCredentials.model_validate(context.credentials)
         bucket = context.bucket_or_shared(bucket)
-        self.http = context.vendor_http(
-            credentials.secrets(),
-            bucket=bucket,
-            headers=credentials.headers(),
-            auth=credentials.auth(),
-            error_message=error_message,
-        )
+        self.http = context.vendor_http(credentials, bucket=bucket, error_message=error_message)
         self.client = EntrataClient(self.http, credentials.auth_block(), bucket)
         self._writes = EntrataWrites(self.client)
 
@@ -85,12 +79,10 @@ class EntrataConnector(DeclaredConnector, vendor_name="Entrata", models=MODELS, 
         return self.access(probes)
 
     def stream(self, request: ReadRequest) -> Iterator[Page]:
-        if request.model in STREAMS:
-            yield from self._stream(STREAMS[request.model], request)
-        elif request.model is Model.RESIDENT_PAYMENTS:
+        if request.model is Model.RESIDENT_PAYMENTS:  # not a declared stream: read by date windows
             yield from self._payments(request)
         else:
-            raise self.no_stream(request.model)
+            yield from self._stream(self.stream_of(STREAMS, request.model), request)
 
     def _stream(self, stream: Stream, request: ReadRequest) -> Iterator[Page]:
         if not stream.by_property:

@@ -11,13 +11,10 @@ from __future__ import annotations
 import httpx
 from pydantic import ConfigDict, Field, SecretStr, model_validator
 
-from pmsgate.connectors.credentials import DNS_LABEL, VendorCredentials, company_id_field, override_url
-from pmsgate.connectors.registry import company_base_url
+from pmsgate.connectors.credentials import DNS_LABEL, CompanyHost, VendorCredentials, override_url
 
-# The registry's default base URL, built from the credentials.
-public_url = company_base_url(
-    "https://{companyId}.entrata.com/api/v1", DNS_LABEL, "an Entrata client subdomain"
-)
+# One host per client; `HOST.url` is the registry's default base URL.
+HOST = CompanyHost("https://{companyId}.entrata.com/api/v1", DNS_LABEL, "an Entrata client subdomain")
 
 
 class EntrataCredentials(VendorCredentials):
@@ -26,11 +23,7 @@ class EntrataCredentials(VendorCredentials):
     api_key: SecretStr | None = Field(
         default=None, alias="apiKey", title="API key", description="Entrata API key (sent as X-Api-Key)"
     )
-    company_id: str = company_id_field(
-        DNS_LABEL,
-        "Client subdomain",
-        "The client's Entrata subdomain: the API is https://{companyId}.entrata.com/api/v1",
-    )
+    company_id: str = HOST.company_id_field("Client subdomain", "The client's Entrata subdomain")
     username: str | None = Field(
         default=None, title="Username", description="Legacy HTTP Basic login (instead of apiKey)"
     )

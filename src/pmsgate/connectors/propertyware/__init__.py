@@ -7,28 +7,23 @@ Propertyware BETA features the customer must opt in to (see docs/vendors/propert
 """
 
 from pmsgate.canonical.enums import Vendor
+from pmsgate.connectors.declared import register_vendor
 from pmsgate.connectors.propertyware.connector import DEFAULT_BASE_URL, PropertywareConnector
 from pmsgate.connectors.propertyware.credentials import PropertywareRestCredentials
 from pmsgate.connectors.propertyware.rules import PROPERTYWARE_REST_RULES
-from pmsgate.connectors.propertyware.streams import MODELS
-from pmsgate.connectors.registry import VendorDefinition, register
 from pmsgate.connectors.throttle import RequestBudget
 
 # The spec documents 429s but no numbers; a draft section (commented out, "FUTURE") says 10
 # requests a second. Half of that leaves room for the customer's other API clients on the key.
 DEFAULT_BUDGET = RequestBudget(5, 1)
 
-register(
-    VendorDefinition(
-        vendor=Vendor.PROPERTYWARE_REST,
-        credentials_model=PropertywareRestCredentials,
-        factory=PropertywareConnector,
-        default_base_url=lambda _credentials: DEFAULT_BASE_URL,
-        default_budget=DEFAULT_BUDGET,
-        models=MODELS,
-        write_rules=PROPERTYWARE_REST_RULES,
-        docs="docs/vendors/propertyware.md",
-    )
+register_vendor(
+    Vendor.PROPERTYWARE_REST,
+    PropertywareConnector,
+    PropertywareRestCredentials,
+    PROPERTYWARE_REST_RULES,
+    DEFAULT_BUDGET,
+    DEFAULT_BASE_URL,
 )
 
 __all__ = ["DEFAULT_BUDGET", "PropertywareConnector", "PropertywareRestCredentials"]

@@ -40,12 +40,9 @@ class PropertywareConnector(
 
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         credentials = PropertywareRestCredentials.model_validate(context.credentials)
+        base_url = context.base_url or DEFAULT_BASE_URL
         self.http = context.vendor_http(
-            credentials.secrets(),
-            bucket=bucket,
-            headers=credentials.headers(),
-            error_message=error_message,
-            base_url=context.base_url or DEFAULT_BASE_URL,
+            credentials, bucket=bucket, error_message=error_message, base_url=base_url
         )
         self.client = PropertywareClient(self.http)
         self._places: Places | None = None

@@ -5,25 +5,17 @@ Token login (user or partner token), RQL-filtered paged reads of every billing m
 """
 
 from pmsgate.canonical.enums import Vendor
-from pmsgate.connectors.registry import VendorDefinition, register
+from pmsgate.connectors.declared import register_vendor
 from pmsgate.connectors.rentmanager.connector import RentManagerConnector
-from pmsgate.connectors.rentmanager.credentials import RentManagerCredentials, public_url
+from pmsgate.connectors.rentmanager.credentials import HOST, RentManagerCredentials
 from pmsgate.connectors.rentmanager.rules import WRITE_RULES
-from pmsgate.connectors.rentmanager.streams import MODELS
 from pmsgate.connectors.throttle import RequestBudget
 
-register(
-    VendorDefinition(
-        vendor=Vendor.RENTMANAGER,
-        credentials_model=RentManagerCredentials,
-        factory=RentManagerConnector,
-        # One host per company: https://{companyId}.api.rentmanager.com.
-        default_base_url=public_url,
-        models=MODELS,
-        default_budget=RequestBudget(500, 60),  # 500 requests per rolling minute per company
-        write_rules=WRITE_RULES,
-        docs="docs/vendors/rentmanager.md",
-    )
+BUDGET = RequestBudget(500, 60)  # 500 requests per rolling minute per company
+
+# One host per company: https://{companyId}.api.rentmanager.com.
+register_vendor(
+    Vendor.RENTMANAGER, RentManagerConnector, RentManagerCredentials, WRITE_RULES, BUDGET, HOST.url
 )
 
 __all__ = ["RentManagerConnector", "RentManagerCredentials"]

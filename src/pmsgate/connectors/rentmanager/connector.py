@@ -36,7 +36,7 @@ class RentManagerConnector(DeclaredConnector, vendor_name="Rent Manager", models
         self.vendor = context.vendor
         self.credentials = RentManagerCredentials.model_validate(context.credentials)
         self.http = context.vendor_http(
-            self.credentials.secrets(),
+            self.credentials,
             bucket=bucket,
             error_message=error_message,
             base_url=self.credentials.base_url,  # baseUrl wins, as in resolve_base_url

@@ -15,20 +15,17 @@ from pydantic import ConfigDict, Field, SecretStr, model_validator
 
 from pmsgate.connectors.credentials import (
     DNS_LABEL,
+    CompanyHost,
     TimeZoneName,
     VendorCredentials,
-    company_id_field,
     time_zone_field,
     zone_of,
 )
-from pmsgate.connectors.registry import company_base_url
 
 DEFAULT_TIME_ZONE = "America/New_York"  # Rent Manager (LCS) is in Ohio; most companies are US Eastern
 
-# The registry's default base URL, built from the credentials.
-public_url = company_base_url(
-    "https://{companyId}.api.rentmanager.com", DNS_LABEL, "a Rent Manager company code"
-)
+# One host per company; `HOST.url` is the registry's default base URL.
+HOST = CompanyHost("https://{companyId}.api.rentmanager.com", DNS_LABEL, "a Rent Manager company code")
 
 
 class RentManagerCredentials(VendorCredentials):
@@ -41,11 +38,7 @@ class RentManagerCredentials(VendorCredentials):
     partner_token: SecretStr | None = Field(
         default=None, alias="PartnerToken", title="Partner token", description="Production partner token"
     )
-    company_id: str = company_id_field(
-        DNS_LABEL,
-        "Company code",
-        "Rent Manager company code: the API is https://{companyId}.api.rentmanager.com",
-    )
+    company_id: str = HOST.company_id_field("Company code", "Rent Manager company code")
     location_id: int | None = Field(default=None, alias="LocationID", title="Location id", ge=1)
     base_url: str | None = Field(default=None, alias="baseUrl", title="Base URL")
     time_zone: TimeZoneName | None = time_zone_field(DEFAULT_TIME_ZONE)

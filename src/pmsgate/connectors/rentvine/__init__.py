@@ -8,29 +8,17 @@ no charge codes and no fees.
 """
 
 from pmsgate.canonical.enums import Vendor
-from pmsgate.canonical.registry import Model
-from pmsgate.connectors.registry import VendorDefinition, register
+from pmsgate.connectors.declared import register_vendor
 from pmsgate.connectors.rentvine.connector import RentvineConnector
-from pmsgate.connectors.rentvine.credentials import RentvineCredentials, public_url
+from pmsgate.connectors.rentvine.credentials import HOST, RentvineCredentials
 from pmsgate.connectors.rentvine.rules import RENTVINE_RULES
-from pmsgate.connectors.rentvine.streams import MODELS
 from pmsgate.connectors.throttle import RequestBudget
 
 # Rentvine publishes no rate limit; 5 requests a second is a conservative default that an
 # integration's max_request_frequency/max_request_cadence overrides.
 BUDGET = RequestBudget(5, 1)
 
-register(
-    VendorDefinition(
-        vendor=Vendor.RENTVINE,
-        credentials_model=RentvineCredentials,
-        factory=RentvineConnector,
-        default_base_url=public_url,  # https://{companyId}.rentvine.com/api/manager
-        default_budget=BUDGET,
-        models=MODELS | {Model.RESIDENTS_TO_LEASES},  # read with the leases' tenants
-        write_rules=RENTVINE_RULES,
-        docs="docs/vendors/rentvine.md",
-    )
-)
+# One host per account: https://{companyId}.rentvine.com/api/manager.
+register_vendor(Vendor.RENTVINE, RentvineConnector, RentvineCredentials, RENTVINE_RULES, BUDGET, HOST.url)
 
 __all__ = ["RentvineConnector"]

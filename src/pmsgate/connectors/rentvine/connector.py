@@ -16,8 +16,6 @@ from datetime import date, tzinfo
 from functools import partial
 from typing import Any
 
-import httpx
-
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
@@ -44,12 +42,7 @@ class RentvineConnector(DeclaredConnector, vendor_name="Rentvine", models=MODELS
     def __init__(self, context: ConnectorContext, *, bucket: TokenBucket | None = None) -> None:
         self.vendor = context.vendor
         credentials = RentvineCredentials.model_validate(context.credentials)
-        self.http = context.vendor_http(
-            credentials.secrets(),
-            bucket=bucket,
-            auth=httpx.BasicAuth(credentials.api_key, credentials.api_secret.get_secret_value()),
-            error_message=error_message,
-        )
+        self.http = context.vendor_http(credentials, bucket=bucket, error_message=error_message)
         self.client = RentvineClient(self.http)
         self.tz = credentials.tz  # the company's clock: Rentvine's timestamps carry no offset
         self._writes = RentvineWrites(self.client)

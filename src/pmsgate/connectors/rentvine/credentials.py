@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+import httpx
 from pydantic import ConfigDict, Field, SecretStr
 
 from pmsgate.connectors.credentials import (
+    CompanyHost,
     TimeZoneName,
     VendorCredentials,
     override_url,
@@ -19,13 +21,12 @@ from pmsgate.connectors.credentials import (
     time_zone_field,
     zone_of,
 )
-from pmsgate.connectors.registry import company_base_url
 
 DEFAULT_TIME_ZONE = "America/New_York"  # most Rentvine companies are in the US; the zone is per company
 COMPANY_ID_PATTERN = r"^\w+$"  # one subdomain label: companyId cannot name another host
 
-# The registry's default base URL: the real API has one subdomain per Rentvine account.
-public_url = company_base_url(
+# The real API has one subdomain per Rentvine account; `HOST.url` is the registry's default base URL.
+HOST = CompanyHost(
     "https://{companyId}.rentvine.com/api/manager", COMPANY_ID_PATTERN, "a Rentvine account id"
 )
 
@@ -56,3 +57,7 @@ class RentvineCredentials(VendorCredentials):
     @property
     def tz(self) -> ZoneInfo:
         return zone_of(self.time_zone, DEFAULT_TIME_ZONE)
+
+    def auth(self) -> httpx.Auth:
+        """HTTP Basic with the API key and its secret, on every request."""
+        return httpx.BasicAuth(self.api_key, self.api_secret.get_secret_value())

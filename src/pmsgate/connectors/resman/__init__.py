@@ -10,7 +10,7 @@ See docs/vendors/resman.md (which shapes are inferred).
 """
 
 from pmsgate.canonical.enums import Vendor
-from pmsgate.connectors.registry import VendorDefinition, register
+from pmsgate.connectors.declared import register_vendor
 from pmsgate.connectors.resman.connector import ResManConnector
 from pmsgate.connectors.resman.credentials import ResManCredentials
 from pmsgate.connectors.resman.rules import RESMAN_RULES
@@ -18,18 +18,9 @@ from pmsgate.connectors.resman.streams import MODELS
 from pmsgate.connectors.throttle import RequestBudget
 
 BASE_URL = "https://api.myresman.com"
-register(
-    VendorDefinition(
-        vendor=Vendor.RESMAN,
-        credentials_model=ResManCredentials,
-        factory=ResManConnector,
-        default_base_url=lambda _credentials: BASE_URL,
-        models=MODELS,
-        # ResMan publishes no limit (partner docs are gated); 5 a second is our inferred, polite default.
-        default_budget=RequestBudget(5, 1),
-        write_rules=RESMAN_RULES,
-        docs="docs/vendors/resman.md",
-    )
-)
+# ResMan publishes no limit (partner docs are gated); 5 a second is our inferred, polite default.
+BUDGET = RequestBudget(5, 1)
+
+register_vendor(Vendor.RESMAN, ResManConnector, ResManCredentials, RESMAN_RULES, BUDGET, BASE_URL)
 
 __all__ = ["BASE_URL", "MODELS", "ResManConnector", "ResManCredentials"]

@@ -8,11 +8,10 @@ integration names a server.
 """
 
 from pmsgate.canonical.enums import Vendor
-from pmsgate.connectors.registry import VendorDefinition, register
+from pmsgate.connectors.declared import register_vendor
 from pmsgate.connectors.sample.connector import SampleConnector
 from pmsgate.connectors.sample.credentials import Sample1Credentials, Sample2Credentials
 from pmsgate.connectors.sample.rules import SAMPLE1_RULES, SAMPLE2_RULES
-from pmsgate.connectors.sample.streams import MODELS
 from pmsgate.connectors.throttle import RequestBudget
 
 _BUDGET = RequestBudget(20, 1)  # SamplePMS allows 20 requests a second
@@ -21,17 +20,6 @@ for vendor, credentials, rules in (
     (Vendor.SAMPLE1, Sample1Credentials, SAMPLE1_RULES),
     (Vendor.SAMPLE2, Sample2Credentials, SAMPLE2_RULES),
 ):
-    register(
-        VendorDefinition(
-            vendor=vendor,
-            credentials_model=credentials,
-            factory=SampleConnector,
-            default_base_url=None,
-            default_budget=_BUDGET,
-            models=MODELS,
-            write_rules=rules,
-            docs="docs/vendors/sample.md",
-        )
-    )
+    register_vendor(vendor, SampleConnector, credentials, rules, _BUDGET)  # no public URL
 
 __all__ = ["SampleConnector"]

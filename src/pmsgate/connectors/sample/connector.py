@@ -35,11 +35,7 @@ class SampleConnector(DeclaredConnector, vendor_name="SamplePMS", models=MODELS,
         credentials = CREDENTIALS_BY_VENDOR[context.vendor].model_validate(context.credentials)
         if not context.base_url:
             raise PermanentError("SamplePMS needs a base URL (the integration's baseUrl)")
-        self.http = context.vendor_http(
-            credentials.secrets(),
-            bucket=bucket,
-            error_message=fault_message,
-        )
+        self.http = context.vendor_http(credentials, bucket=bucket, error_message=fault_message)
         self.session = TokenSession(self.http, credentials.login_body())
         self._writes = SampleWrites(self.session, context.vendor)
 

@@ -9,25 +9,18 @@ batches. See docs/vendors/yardi.md.
 """
 
 from pmsgate.canonical.enums import Vendor
-from pmsgate.connectors.registry import VendorDefinition, register
+from pmsgate.connectors.declared import register_vendor
 from pmsgate.connectors.throttle import RequestBudget
 from pmsgate.connectors.yardi.connector import YardiConnector
 from pmsgate.connectors.yardi.credentials import YardiCredentials
 from pmsgate.connectors.yardi.rules import YARDI_RULES
 from pmsgate.connectors.yardi.streams import MODELS
 
-register(
-    VendorDefinition(
-        vendor=Vendor.YARDI,
-        credentials_model=YardiCredentials,
-        factory=YardiConnector,
-        models=MODELS,
-        # Yardi publishes no request limit (Common Data's GetRateLimits is per client); 10 a second
-        # keeps a sync polite to a client's own Voyager server.
-        default_budget=RequestBudget(10, 1),
-        write_rules=YARDI_RULES,
-        docs="docs/vendors/yardi.md",
-    )
-)
+# Yardi publishes no request limit (Common Data's GetRateLimits is per client); 10 a second keeps
+# a sync polite to a client's own Voyager server.
+BUDGET = RequestBudget(10, 1)
+
+# No public URL: each client runs its own Voyager server.
+register_vendor(Vendor.YARDI, YardiConnector, YardiCredentials, YARDI_RULES, BUDGET)
 
 __all__ = ["MODELS", "YardiConnector", "YardiCredentials"]
