@@ -4,6 +4,9 @@ checks the committed file against this output."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from pmsgate.canonical.enums import Vendor
 from pmsgate.canonical.registry import SYNC_ORDER
 from pmsgate.connectors.registry import definition_for, supported_vendors
 from pmsgate.connectors.writes import WriteOperation
@@ -18,6 +21,14 @@ WRITE_COLUMNS = (
 )
 
 
+def _table_head(first_column: str, vendors: Sequence[Vendor]) -> list[str]:
+    """A table's header row (`first_column`, then a column per vendor) and its rule."""
+    return [
+        f"| {first_column} | " + " | ".join(v.value for v in vendors) + " |",
+        "|---|" + "---|" * len(vendors),
+    ]
+
+
 def render() -> str:
     vendors = supported_vendors()
     lines = [
@@ -28,8 +39,7 @@ def render() -> str:
         "",
         "## Reads",
         "",
-        "| model | " + " | ".join(v.value for v in vendors) + " |",
-        "|---|" + "---|" * len(vendors),
+        *_table_head("model", vendors),
     ]
     for model in SYNC_ORDER:
         marks = ["yes" if model in definition_for(v).models else "no (empty)" for v in vendors]
@@ -40,8 +50,7 @@ def render() -> str:
         "",
         "`yes` returns the created id; `yes, no id` means the record arrives with the next sync.",
         "",
-        "| write | " + " | ".join(v.value for v in vendors) + " |",
-        "|---|" + "---|" * len(vendors),
+        *_table_head("write", vendors),
     ]
     for operation, label in WRITE_COLUMNS:
         marks = []

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from pmsgate.connectors.budget import RequestBudget
+from pmsgate.connectors.budget import RequestBudget, WaitingBucket
 
 # Returns the seconds to wait before the request may go ("0" when it may go now, and then it
 # has been counted). Capacity `burst` lets that many requests through back to back.
@@ -43,7 +43,7 @@ return 1
 """
 
 
-class RedisTokenBucket:
+class RedisTokenBucket(WaitingBucket):
     def __init__(
         self, client: Any, key: str, budget: RequestBudget, *, sleep: Callable[[float], None] = time.sleep
     ) -> None:
@@ -59,13 +59,6 @@ class RedisTokenBucket:
     def try_acquire(self) -> float:
         """0.0 if a request may go now (and it is counted), else the seconds to wait."""
         return float(self._acquire(keys=[self._key], args=[self._interval, self._burst]))
-
-    def acquire(self) -> float:
-        waited = 0.0
-        while (wait := self.try_acquire()) > 0:
-            self._sleep(wait)
-            waited += wait
-        return waited
 
     def available(self) -> float:
         """Requests that could go now without waiting, from the arrival time stored in Redis."""

@@ -11,13 +11,13 @@ from collections.abc import Callable
 import redis
 
 from pmsgate.config import get_settings
-from pmsgate.connectors.budget import CADENCE_SECONDS, RequestBudget
+from pmsgate.connectors.budget import CADENCE_SECONDS, RequestBudget, WaitingBucket
 from pmsgate.connectors.shared_throttle import RedisTokenBucket
 
 __all__ = ["CADENCE_SECONDS", "RequestBudget", "TokenBucket", "bucket_for", "budget_available"]
 
 
-class TokenBucket:
+class TokenBucket(WaitingBucket):
     def __init__(
         self,
         budget: RequestBudget,
@@ -32,14 +32,6 @@ class TokenBucket:
         self._sleep = sleep
         self._updated = clock()
         self._lock = threading.Lock()
-
-    def acquire(self) -> float:
-        """Take one token, sleeping until one is available; returns the seconds waited."""
-        waited = 0.0
-        while (delay := self.try_acquire()) > 0:
-            self._sleep(delay)
-            waited += delay
-        return waited
 
     def try_acquire(self) -> float:
         """0.0 if a token was taken, else the seconds until one is available (nothing taken)."""

@@ -5,6 +5,8 @@ resending even a write is safe."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import httpx
@@ -55,33 +57,25 @@ class RMSession:
         for exchange in self.http.exchanges[-1:]:  # …and out of the login's own
             exchange.response_body = redact(exchange.response_body, [token])
 
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict[str, Any] | None = None,
-        body: Any = None,
-        idempotent: bool = True,
-    ) -> httpx.Response:
+    def call(self, method: str, path: str, *, body: Any = None, idempotent: bool = True) -> httpx.Response:
+        return self._with_token(
+            partial(self.http.request, method, path, json_body=body, idempotent=idempotent)
+        )
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> tuple[Any, httpx.Response]:
+        response = self._with_token(partial(self.http.request, "GET", path, params=params))
+        return json_body(response), response
+
+    def _with_token(self, send: Callable[..., httpx.Response]) -> httpx.Response:
+        """`send(headers=…)` with the session's token, logging in first if need be, and once more
+        when RM answers 401."""
         if self._token is None:
             self.login()
         for attempt in (1, 2):
             try:
-                return self.http.request(
-                    method,
-                    path,
-                    params=params,
-                    json_body=body,
-                    headers={TOKEN_HEADER: self._token or ""},
-                    idempotent=idempotent,
-                )
+                return send(headers={TOKEN_HEADER: self._token or ""})
             except AuthError as exc:
                 if exc.status_code != 401 or attempt == 2:
                     raise
                 self.login()
         raise AssertionError("unreachable")
-
-    def get(self, path: str, params: dict[str, Any] | None = None) -> tuple[Any, httpx.Response]:
-        response = self.call("GET", path, params=params)
-        return json_body(response), response
