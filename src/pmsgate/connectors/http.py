@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 
 from pmsgate import metrics
+from pmsgate.config import get_settings
 from pmsgate.connectors.errors import (
     AuthError,
     OutcomeUnknown,
@@ -129,8 +130,6 @@ class VendorHttp:
         error_message: Callable[[httpx.Response], str] | None = None,
     ) -> None:
         if transport is None:  # every connection to the PMS passes the outbound-address policy
-            from pmsgate.config import get_settings
-
             transport = guarded_transport(allow_private=get_settings().allow_private_urls)
         # A header value HTTP cannot carry (non-ASCII, usually a credential) fails every request
         # with a clear PermanentError, not the constructor with an encoding traceback.

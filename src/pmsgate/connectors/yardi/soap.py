@@ -28,6 +28,7 @@ import httpx
 import zeep
 from lxml import etree
 
+from pmsgate.config import get_settings
 from pmsgate.connectors.errors import (
     AuthError,
     ConnectorError,
@@ -116,8 +117,6 @@ class YardiSoap:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         if transport is None:  # every connection to Yardi passes the outbound-address policy
-            from pmsgate.config import get_settings
-
             transport = guarded_transport(allow_private=get_settings().allow_private_urls)
         self.client = httpx.Client(
             base_url=self.base_url, transport=transport, timeout=timeout, follow_redirects=False
