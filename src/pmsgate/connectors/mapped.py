@@ -12,7 +12,14 @@ so the rule is written once (splat the result into the record: `r.UnitRecord(...
 - `payment_method`, `schedule`: a vendor's payment method or charge frequency as it wrote it, and
   its canonical value from the vendor's table (OTHER when the table does not know it);
 - `move_in_dates`, `move_out_dates`: a lease's move dates are plans (`scheduled_*`) until the lease has
-  started or ended, facts (`realized_*`) after.
+  started or ended, facts (`realized_*`) after;
+- `terms`, `balances`: a lease's rent and deposit, and what is owed on it, from `parsing.money` pairs;
+- `property_type`: a property's type as the vendor wrote it, and its canonical value;
+- `resident_link`: the keys of a residents-to-leases link and whether it is the primary resident;
+- `verbatim`: canonical fields that take a native value as it is, from a {canonical: native} table
+  (the same table can name the fields `custom_data` leaves out);
+- `company_wide`, `company_account`: charge codes and GL accounts belong to the whole company, not
+  to a property (NO_PROPERTY); a GL account's status is the vendor's active flag in its words.
 """
 
 from __future__ import annotations
@@ -22,10 +29,41 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypedDict
 
-from pmsgate.canonical.enums import Frequency, LeaseStatus
+from pmsgate.canonical.enums import Frequency, LeaseStatus, PropertyType, ResidentType
+from pmsgate.canonical.records import NO_PROPERTY
 from pmsgate.kit.money import cents_to_decimal_str
 
 Read = Callable[[str], Any]  # a native field's value by name (`dict.get`, an XML child's text)
+
+
+def verbatim(read: Read, names: Mapping[str, str | None]) -> dict[str, Any]:
+    """Canonical fields filled with native values as they are: {canonical name: native name}, in
+    the order given (a native name of None: the vendor has no such field, the value is None)."""
+    return {canonical: None if native is None else read(native) for canonical, native in names.items()}
+
+
+def company_wide(read: Read, names: Mapping[str, str | None]) -> dict[str, Any]:
+    """A record of the whole company, not of one property (a charge code, a GL account): it carries
+    NO_PROPERTY, and its `verbatim` fields."""
+    return {"x_property_id": NO_PROPERTY, **verbatim(read, names)}
+
+
+@dataclass(frozen=True)
+class AccountNames:
+    """The vendor's names of a GL account's native fields; `active` is a yes/no flag, which the
+    account's status gives in the vendor's `words` (for yes, for no)."""
+
+    name: str
+    number: str
+    active: str
+    words: tuple[str, str] = ("Active", "Inactive")
+
+
+def company_account(read: Read, names: AccountNames) -> dict[str, Any]:
+    """A GL account (company-wide): name, number and status (None when the flag is absent)."""
+    active = read(names.active)
+    status = None if active is None else names.words[0 if active else 1]
+    return {**company_wide(read, {"name": names.name, "account_number": names.number}), "status_raw": status}
 
 
 @dataclass(frozen=True)
@@ -84,6 +122,40 @@ def lease_status(status: str | None, table: Mapping[str, LeaseStatus]) -> Status
     return Status(status=status, status_raw=status, status_normalized=normalized.value)
 
 
+class Kind(TypedDict):
+    type: Any
+    type_raw: Any
+    type_normalized: str | None
+
+
+def property_type(kind: Any, table: Mapping[str, PropertyType]) -> Kind:
+    """The vendor's property type, and its canonical value (OTHER when the table does not know it)."""
+    normalized = None if kind is None else table.get(kind, PropertyType.OTHER).value
+    return Kind(type=kind, type_raw=kind, type_normalized=normalized)
+
+
+class Link(TypedDict):
+    x_id: str
+    x_property_id: str
+    x_lease_id: str
+    x_resident_id: str
+    x_resident_type: Any
+    resident_type_normalized: str
+
+
+def resident_link(lease_id: str, resident_id: str, *, property_id: str, kind: Any, primary: bool) -> Link:
+    """A residents-to-leases link, keyed `lease:resident`; `kind` is the vendor's word for the
+    resident's role, and the lease's primary resident is PRIMARY, any other OTHER."""
+    return Link(
+        x_id=f"{lease_id}:{resident_id}",
+        x_property_id=property_id,
+        x_lease_id=lease_id,
+        x_resident_id=resident_id,
+        x_resident_type=kind,
+        resident_type_normalized=(ResidentType.PRIMARY if primary else ResidentType.OTHER).value,
+    )
+
+
 class MoveIn(TypedDict):
     scheduled_move_in_date: date | None
     realized_move_in_date: date | None
@@ -111,6 +183,35 @@ def move_out_dates(day: date | None, *, moved_out: bool) -> MoveOut:
 
 
 Money = tuple[int | None, str | None]  # (cents, the amount as text), as `parsing.money` reads it
+NO_MONEY: Money = (None, None)
+
+
+class Terms(TypedDict):
+    rent_amount_in_cents: int | None
+    deposit_amount: str | None
+    deposit_amount_in_cents: int | None
+
+
+def terms(rent: Money, deposit: Money = NO_MONEY) -> Terms:
+    """A lease's rent (in cents) and deposit (in cents, and as the vendor wrote it)."""
+    return Terms(rent_amount_in_cents=rent[0], deposit_amount=deposit[1], deposit_amount_in_cents=deposit[0])
+
+
+class Balances(TypedDict):
+    balance_amount_in_cents: int | None
+    balance_amount_raw: str | None
+    past_due_balance_in_cents: int | None
+    past_due_balance_raw: str | None
+
+
+def balances(balance: Money, past_due: Money = NO_MONEY) -> Balances:
+    """What is owed on a lease, and what of it is past due (in cents, and as the vendor wrote it)."""
+    return Balances(
+        balance_amount_in_cents=balance[0],
+        balance_amount_raw=balance[1],
+        past_due_balance_in_cents=past_due[0],
+        past_due_balance_raw=past_due[1],
+    )
 
 
 def from_cents(cents: int | None) -> Money:

@@ -31,6 +31,11 @@ def blank(value: Any) -> bool:
     return value is None or value == ""
 
 
+def as_text(value: Any) -> str | None:
+    """A native value as text, a number as its digits (2 -> '2', 1.5 -> '1.5'); None stays None."""
+    return None if value is None else str(value)
+
+
 def required(raw: Native, field: str) -> Any:
     value = raw.get(field)
     if blank(value):

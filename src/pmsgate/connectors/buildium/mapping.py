@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pmsgate.canonical import records as r
-from pmsgate.canonical.enums import LeaseStatus, PhoneType, PropertyType, ResidentType
-from pmsgate.canonical.records import NO_PROPERTY
+from pmsgate.canonical.enums import LeaseStatus, PhoneType, PropertyType
 from pmsgate.connectors import mapped
 from pmsgate.connectors.buildium.fields import ident, optional_ident
 from pmsgate.connectors.parsing import MappingError, Native, custom, iso_date, money
@@ -86,20 +85,22 @@ def _address(raw: Any) -> mapped.Read:
     return (raw if isinstance(raw, dict) else {}).get
 
 
+RENTAL = {
+    "name": "Name",
+    "is_active": "IsActive",
+    "number_of_units": "NumberUnits",
+    "year_built": "YearBuilt",
+}
+
+
 def map_rental(raw: Native) -> r.PropertyRecord:
     manager = raw.get("RentalManager") or {}
     manager_name = " ".join(p for p in (manager.get("FirstName"), manager.get("LastName")) if p) or None
     phones = manager.get("PhoneNumbers") or []
-    subtype = raw.get("RentalSubType")
     return r.PropertyRecord(
         x_id=ident(raw, "Id"),
-        name=raw.get("Name"),
-        is_active=raw.get("IsActive"),
-        number_of_units=raw.get("NumberUnits"),
-        year_built=raw.get("YearBuilt"),
-        type=subtype,
-        type_raw=subtype,
-        type_normalized=None if subtype is None else PROPERTY_TYPE.get(subtype, PropertyType.OTHER).value,
+        **mapped.verbatim(raw.get, RENTAL),
+        **mapped.property_type(raw.get("RentalSubType"), PROPERTY_TYPE),
         manager_name=manager_name,
         manager_email=manager.get("Email"),
         manager_phone_1=phones[0].get("Number") if phones else None,
@@ -196,9 +197,7 @@ def map_lease(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
         end_date=iso_date(raw.get("LeaseToDate"), "LeaseToDate"),
         **mapped.move_in_dates(move_in, upcoming=upcoming),
         **mapped.move_out_dates(move_out, moved_out=past),
-        rent_amount_in_cents=rent[0],
-        deposit_amount=deposit[1],
-        deposit_amount_in_cents=deposit[0],
+        **mapped.terms(rent, deposit),
         rent_due_day=raw.get("PaymentDueDay"),
         custom_data=custom(raw, _MAPPED["lease"]),
     )
@@ -212,16 +211,16 @@ def _tenant_link(
     tenant_id = ident(raw, "Id")
     move_out = move_outs.get(tenant_id) or {}
     return r.ResidentLeaseRecord(
-        x_id=f"{lease_id}:{tenant_id}",
-        x_property_id=property_id,
-        x_lease_id=lease_id,
-        x_resident_id=tenant_id,
-        x_resident_type=raw.get("Status"),
-        resident_type_normalized=(ResidentType.PRIMARY if position == 0 else ResidentType.OTHER).value,
+        **mapped.resident_link(
+            lease_id, tenant_id, property_id=property_id, kind=raw.get("Status"), primary=position == 0
+        ),
         move_in_date=iso_date(raw.get("MoveInDate"), "MoveInDate"),
         move_out_date=iso_date(move_out.get("MoveOutDate"), "MoveOutDate"),
         notice_date=iso_date(move_out.get("NoticeGivenDate"), "NoticeGivenDate"),
     )
+
+
+ACCOUNT = mapped.AccountNames("Name", "AccountNumber", "IsActive")
 
 
 def map_gl_account(raw: Native) -> list[r.FinancialAccountRecord]:
@@ -229,10 +228,7 @@ def map_gl_account(raw: Native) -> list[r.FinancialAccountRecord]:
     GL accounts belong to the whole Buildium account, not to a property: NO_PROPERTY."""
     account = r.FinancialAccountRecord(
         x_id=ident(raw, "Id"),
-        x_property_id=NO_PROPERTY,
-        name=raw.get("Name"),
-        account_number=raw.get("AccountNumber"),
-        status_raw=None if raw.get("IsActive") is None else ("Active" if raw["IsActive"] else "Inactive"),
+        **mapped.company_account(raw.get, ACCOUNT),
         custom_data=custom(raw, _MAPPED["account"]),
     )
     subs = [s for sub in raw.get("SubAccounts") or [] if isinstance(sub, dict) for s in map_gl_account(sub)]

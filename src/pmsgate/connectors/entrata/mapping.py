@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pmsgate.canonical import records as r
-from pmsgate.canonical.enums import LeaseStatus, PhoneType, PropertyType, ResidentType
-from pmsgate.canonical.records import NO_PROPERTY
+from pmsgate.canonical.enums import LeaseStatus, PhoneType, PropertyType
 from pmsgate.connectors import mapped
 from pmsgate.connectors.entrata.fields import flag, ident, items, local_date, optional_ident
 from pmsgate.connectors.parsing import MappingError, Native, bathrooms, custom, money
@@ -93,15 +92,12 @@ def _attribute(raw: Native, name: str) -> str:
 
 def map_property(raw: Native) -> list[r.PropertyRecord]:
     address = _object(raw.get("Address"))
-    kind = raw.get("Type")
     disabled = flag(raw.get("IsDisabled"))
     return [
         r.PropertyRecord(
             x_id=ident(raw, "PropertyID"),
             name=raw.get("MarketingName"),
-            type=kind,
-            type_raw=kind,
-            type_normalized=None if kind is None else PROPERTY_TYPE.get(kind, PropertyType.OTHER).value,
+            **mapped.property_type(raw.get("Type"), PROPERTY_TYPE),
             is_active=None if disabled is None else not disabled,
             year_built=_int(raw.get("YearBuilt"), "YearBuilt"),
             website=raw.get("webSite") or None,
@@ -224,27 +220,24 @@ def map_lease(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
 
 
 def _link(raw: Native, lease_id: str, property_id: str) -> r.ResidentLeaseRecord:
-    resident = ident(raw, "id")
-    kind = raw.get("customerType")
+    resident, kind = ident(raw, "id"), raw.get("customerType")
     return r.ResidentLeaseRecord(
-        x_id=f"{lease_id}:{resident}",
-        x_property_id=property_id,
-        x_lease_id=lease_id,
-        x_resident_id=resident,
-        x_resident_type=kind,
-        resident_type_normalized=(ResidentType.PRIMARY if kind == "Primary" else ResidentType.OTHER).value,
+        **mapped.resident_link(
+            lease_id, resident, property_id=property_id, kind=kind, primary=kind == "Primary"
+        ),
         move_in_date=local_date(raw.get("moveInDate"), "moveInDate"),
         move_out_date=local_date(raw.get("moveOutDate"), "moveOutDate"),
     )
+
+
+AR_CODE = {"name": "name", "description": "codeType"}
 
 
 def map_ar_code(raw: Native) -> list[r.ChargeCodeRecord]:
     return [
         r.ChargeCodeRecord(
             x_id=ident(raw, "id"),
-            x_property_id=NO_PROPERTY,
-            name=raw.get("name"),
-            description=raw.get("codeType"),
+            **mapped.company_wide(raw.get, AR_CODE),
             debit_gl_account=optional_ident(raw, "debitGlAccountId"),
             credit_gl_account=optional_ident(raw, "creditGlAccountId"),
             custom_data=custom(raw, _MAPPED["arcode"]),
@@ -252,14 +245,14 @@ def map_ar_code(raw: Native) -> list[r.ChargeCodeRecord]:
     ]
 
 
+GL_ACCOUNT = {"name": "AccountName", "account_number": "AccountNumber", "status_raw": "Status"}
+
+
 def map_gl_account(raw: Native) -> list[r.FinancialAccountRecord]:
     return [
         r.FinancialAccountRecord(
             x_id=_attribute(raw, "Id"),
-            x_property_id=NO_PROPERTY,
-            name=raw.get("AccountName"),
-            account_number=raw.get("AccountNumber"),
-            status_raw=raw.get("Status"),
+            **mapped.company_wide(raw.get, GL_ACCOUNT),
             custom_data=custom(raw, _MAPPED["gl"]),
         )
     ]

@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from pmsgate.canonical import records as r
-from pmsgate.canonical.enums import LeaseStatus, PropertyType, ResidentType
-from pmsgate.canonical.records import NO_PROPERTY
+from pmsgate.canonical.enums import LeaseStatus, PropertyType
 from pmsgate.connectors import mapped
-from pmsgate.connectors.parsing import MappingError, Native, custom, money
+from pmsgate.connectors.parsing import MappingError, Native, as_text, custom, money
 from pmsgate.connectors.parsing import iso_utc as utc
 from pmsgate.connectors.propertyware.fields import ident, iso_date, optional_ident
 from pmsgate.connectors.propertyware.places import Places
@@ -70,25 +69,28 @@ def _square_feet(raw: Native) -> int | None:
     return int(area)
 
 
+# Fields taken as Propertyware writes them, {canonical: native}.
+BUILDING = {
+    "name": "name",
+    "code": "abbreviation",
+    "county": "county",
+    "is_active": "active",
+    "number_of_units": "countUnit",
+    "year_built": "yearBuilt",
+    "website": "website",
+}
+
+
 def map_building(raw: Native, _places: Places | None = None) -> list[r.CanonicalRecord]:
     address = raw.get("address") or {}
-    kind = raw.get("propertyType")
     return [
         r.PropertyRecord(
             x_id=ident(raw, "id"),
             x_created_at=utc(raw.get("createdDateTime"), "createdDateTime"),
-            name=raw.get("name"),
-            code=raw.get("abbreviation"),
+            **mapped.verbatim(raw.get, BUILDING),
             **mapped.site(address.get, ADDRESS),
-            county=raw.get("county"),
-            is_active=raw.get("active"),
-            number_of_units=raw.get("countUnit"),
-            year_built=raw.get("yearBuilt"),
             square_feet=_square_feet(raw),
-            website=raw.get("website"),
-            type=kind,
-            type_raw=kind,
-            type_normalized=None if kind is None else PROPERTY_TYPE.get(kind, PropertyType.OTHER).value,
+            **mapped.property_type(raw.get("propertyType"), PROPERTY_TYPE),
             custom_data=custom(raw, _MAPPED["building"]),
         )
     ]
@@ -104,13 +106,13 @@ def _baths(value: Any) -> tuple[str | None, float | None, float | None]:
 def map_unit(raw: Native, _places: Places | None = None) -> list[r.CanonicalRecord]:
     address = raw.get("address") or {}
     baths, full, half = _baths(raw.get("numberOfBathrooms"))
-    beds, status = raw.get("numberOfBedrooms"), raw.get("status")
+    status = raw.get("status")
     return [
         r.UnitRecord(
             x_id=ident(raw, "id"),
             x_property_id=ident(raw, "buildingID"),
             number=raw.get("name"),
-            bedrooms=None if beds is None else str(beds),
+            bedrooms=as_text(raw.get("numberOfBedrooms")),
             bathrooms=baths,
             bathrooms_full=full,
             bathrooms_half=half,
@@ -118,11 +120,21 @@ def map_unit(raw: Native, _places: Places | None = None) -> list[r.CanonicalReco
             rent_amount_market_in_cents=money(raw.get("targetRent"), "targetRent")[0],
             is_vacant=None if status is None else str(status).lower() == "vacant",
             is_available=raw.get("rentable"),
-            floor=None if raw.get("floorNumber") is None else str(raw["floorNumber"]),
+            floor=as_text(raw.get("floorNumber")),
             **mapped.site(address.get, ADDRESS),
             custom_data=custom(raw, _MAPPED["unit"]),
         )
     ]
+
+
+CONTACT = {
+    "first_name": "firstName",
+    "last_name": "lastName",
+    "middle_name": "middleName",
+    "email_1": "email",
+    "email_2": "altEmail",
+    "notes": "comments",
+}
 
 
 def map_contact(raw: Native, places: Places) -> list[r.CanonicalRecord]:
@@ -139,18 +151,13 @@ def map_contact(raw: Native, places: Places) -> list[r.CanonicalRecord]:
             x_id=contact_id,
             x_property_id=lease.building_id,
             x_lease_id=lease_id,
-            first_name=raw.get("firstName"),
-            last_name=raw.get("lastName"),
-            middle_name=raw.get("middleName"),
-            email_1=raw.get("email"),
-            email_2=raw.get("altEmail"),
+            **mapped.verbatim(raw.get, CONTACT),
             phone_1=phone_1,
             phone_1_type=type_1,
             phone_2=phone_2,
             phone_2_type=type_2,
             **mapped.postal(address.get, ADDRESS),
             date_of_birth=iso_date(raw.get("birthDate"), "birthDate"),
-            notes=raw.get("comments"),
             custom_data=custom(raw, _MAPPED["contact"]),
         )
     ]
@@ -182,19 +189,19 @@ def map_lease(raw: Native, _places: Places | None = None) -> list[r.CanonicalRec
         scheduled_move_out_date=iso_date(raw.get("scheduleMoveOutDate"), "scheduleMoveOutDate"),
         realized_move_out_date=iso_date(raw.get("moveOutDate"), "moveOutDate"),
         signature_date=iso_date(raw.get("signedDate"), "signedDate"),
-        rent_amount_in_cents=rent[0],
-        balance_amount_in_cents=balance[0],
-        balance_amount_raw=balance[1],
+        **mapped.terms(rent),
+        **mapped.balances(balance),
         custom_data=custom(raw, _MAPPED["lease"]),
     )
     links = [
         r.ResidentLeaseRecord(
-            x_id=f"{lease_id}:{ident(c, 'id')}",
-            x_property_id=building_id,
-            x_lease_id=lease_id,
-            x_resident_id=ident(c, "id"),
-            x_resident_type=c.get("role") or ("Primary" if c is primary else None),
-            resident_type_normalized=(ResidentType.PRIMARY if c is primary else ResidentType.OTHER).value,
+            **mapped.resident_link(
+                lease_id,
+                ident(c, "id"),
+                property_id=building_id,
+                kind=c.get("role") or ("Primary" if c is primary else None),
+                primary=c is primary,
+            ),
             move_in_date=move_in,
             move_out_date=iso_date(raw.get("moveOutDate"), "moveOutDate"),
             notice_date=iso_date(raw.get("noticeGivenDate"), "noticeGivenDate"),
@@ -206,15 +213,14 @@ def map_lease(raw: Native, _places: Places | None = None) -> list[r.CanonicalRec
 
 # GL accounts belong to the whole Propertyware company, not to a building: they carry
 # NO_PROPERTY (x_property_id ""), so their property_id points at no property.
+ACCOUNT = mapped.AccountNames("name", "accountNumber", "active", ("ACTIVE", "INACTIVE"))
+
+
 def map_account(raw: Native, _places: Places | None = None) -> list[r.CanonicalRecord]:
-    active = raw.get("active")
     return [
         r.FinancialAccountRecord(
             x_id=ident(raw, "id"),
-            x_property_id=NO_PROPERTY,
-            name=raw.get("name"),
-            account_number=raw.get("accountNumber"),
-            status_raw=None if active is None else ("ACTIVE" if active else "INACTIVE"),
+            **mapped.company_account(raw.get, ACCOUNT),
             custom_data=custom(raw, _MAPPED["account"]),
         )
     ]

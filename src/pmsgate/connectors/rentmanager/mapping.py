@@ -17,8 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pmsgate.canonical import records as r
-from pmsgate.canonical.enums import Frequency, LeaseStatus, PhoneType, PropertyType, ResidentType
-from pmsgate.canonical.records import NO_PROPERTY
+from pmsgate.canonical.enums import Frequency, LeaseStatus, PhoneType, PropertyType
 from pmsgate.connectors import mapped
 from pmsgate.connectors.parsing import MappingError, Native, bathrooms, required
 from pmsgate.connectors.rentmanager.fields import (
@@ -115,7 +114,6 @@ def _location(raw: Native, places: Places) -> str | None:
 def map_property(raw: Native, places: Places) -> list[r.CanonicalRecord]:
     addresses = [a for a in raw.get("Addresses") or [] if isinstance(a, dict)]
     address = next((a for a in addresses if a.get("IsPrimary")), addresses[0] if addresses else {})
-    kind = raw.get("PropertyType")
     return [
         r.PropertyRecord(
             x_id=ident(raw, "PropertyID"),
@@ -124,9 +122,7 @@ def map_property(raw: Native, places: Places) -> list[r.CanonicalRecord]:
             name=raw.get("Name"),
             code=raw.get("ShortName"),
             is_active=raw.get("IsActive"),
-            type=kind,
-            type_raw=kind,
-            type_normalized=None if kind is None else PROPERTY_TYPE.get(kind, PropertyType.OTHER).value,
+            **mapped.property_type(raw.get("PropertyType"), PROPERTY_TYPE),
             **mapped.site(address.get, ADDRESS),
             custom_data=custom(raw, _MAPPED["property"]),
         )
@@ -247,12 +243,8 @@ def map_lease(raw: Native, places: Places) -> list[r.CanonicalRecord]:
         custom_data=custom(raw, _MAPPED["lease"]),
     )
     link = r.ResidentLeaseRecord(
-        x_id=f"{lease_id}:{tenant_id}",
-        x_property_id=property_id,
-        x_lease_id=lease_id,
-        x_resident_id=tenant_id,
-        x_resident_type="Tenant",
-        resident_type_normalized=ResidentType.PRIMARY.value,  # the RM tenant is the account holder
+        # the RM tenant is the account holder: the primary resident
+        **mapped.resident_link(lease_id, tenant_id, property_id=property_id, kind="Tenant", primary=True),
         move_in_date=move_in,
         move_out_date=move_out,
         notice_date=notice,
@@ -260,28 +252,28 @@ def map_lease(raw: Native, places: Places) -> list[r.CanonicalRecord]:
     return [lease, link]
 
 
+CHARGE_TYPE = {"name": "Name", "description": "Description"}
+
+
 def map_charge_type(raw: Native, places: Places) -> list[r.CanonicalRecord]:
     return [
         r.ChargeCodeRecord(
             x_id=ident(raw, "ChargeTypeID"),
-            x_property_id=NO_PROPERTY,
-            name=raw.get("Name"),
-            description=raw.get("Description"),
+            **mapped.company_wide(raw.get, CHARGE_TYPE),
             credit_gl_account=optional_ident(raw, "GLAccountID"),  # the income account it posts to
             custom_data=custom(raw, _MAPPED["charge_type"]),
         )
     ]
 
 
+GL_ACCOUNT = mapped.AccountNames("Name", "Reference", "IsActive")
+
+
 def map_gl_account(raw: Native, places: Places) -> list[r.CanonicalRecord]:
-    active = raw.get("IsActive")
     return [
         r.FinancialAccountRecord(
             x_id=ident(raw, "GLAccountID"),
-            x_property_id=NO_PROPERTY,
-            name=raw.get("Name"),
-            account_number=raw.get("Reference"),
-            status_raw=None if active is None else ("Active" if active else "Inactive"),
+            **mapped.company_account(raw.get, GL_ACCOUNT),
             custom_data=custom(raw, _MAPPED["gl_account"]),
         )
     ]

@@ -11,9 +11,9 @@ from datetime import tzinfo
 from typing import Any
 
 from pmsgate.canonical import records as r
-from pmsgate.canonical.enums import LeaseStatus, PropertyType, ResidentType
+from pmsgate.canonical.enums import LeaseStatus, PropertyType
 from pmsgate.connectors import mapped
-from pmsgate.connectors.parsing import Native, ident, money, optional_ident
+from pmsgate.connectors.parsing import Native, as_text, ident, money, optional_ident
 from pmsgate.connectors.parsing import iso_date as day
 from pmsgate.connectors.rentvine.fields import custom, entity, timestamp
 
@@ -64,7 +64,7 @@ def map_property(row: Any, *, tz: tzinfo) -> list[r.CanonicalRecord]:
             is_active=raw.get("isActive"),
             year_built=raw.get("yearBuilt"),
             type=type_raw,
-            type_raw=None if raw.get("propertyTypeID") is None else str(raw["propertyTypeID"]),
+            type_raw=as_text(raw.get("propertyTypeID")),
             type_normalized=type_normalized.value,
             custom_data=custom(raw, _MAPPED["property"]),
         )
@@ -73,15 +73,14 @@ def map_property(row: Any, *, tz: tzinfo) -> list[r.CanonicalRecord]:
 
 def map_unit(row: Any) -> list[r.CanonicalRecord]:
     raw = entity(row, "unit")
-    beds, baths = raw.get("beds"), raw.get("baths")
     return [
         r.UnitRecord(
             x_id=ident(raw, "unitID"),
             x_property_id=ident(raw, "propertyID"),
             number=raw.get("name"),
             **mapped.site(raw.get, UNIT_ADDRESS),
-            bedrooms=None if beds is None else str(beds),
-            bathrooms=None if baths is None else str(baths),
+            bedrooms=as_text(raw.get("beds")),
+            bathrooms=as_text(raw.get("baths")),
             square_feet=raw.get("size"),
             rent_amount_market_in_cents=money(raw.get("rent"), "rent")[0],
             custom_data=custom(raw, _MAPPED["unit"]),
@@ -130,20 +129,15 @@ def map_lease(row: Any) -> list[r.CanonicalRecord]:
         x_unit_id=optional_ident(raw, "unitID"),
         x_resident_id=None if primary is None else ident(primary, "contactID"),
         status=status_raw,
-        status_raw=None if status_id is None else str(status_id),
+        status_raw=as_text(status_id),
         status_normalized=status.value,
         start_date=day(raw.get("startDate"), "startDate"),
         end_date=day(raw.get("endDate"), "endDate"),
         **mapped.move_in_dates(move_in, upcoming=pending),
         scheduled_move_out_date=day(raw.get("expectedMoveOutDate"), "expectedMoveOutDate"),
         realized_move_out_date=move_out if closed else None,
-        rent_amount_in_cents=money(raw.get("rentAmount"), "rentAmount")[0],
-        deposit_amount=deposit[1],
-        deposit_amount_in_cents=deposit[0],
-        balance_amount_in_cents=balance[0],
-        balance_amount_raw=balance[1],
-        past_due_balance_in_cents=past_due[0],
-        past_due_balance_raw=past_due[1],
+        **mapped.terms(money(raw.get("rentAmount"), "rentAmount"), deposit),
+        **mapped.balances(balance, past_due),
         unit_number=unit.get("name"),
         custom_data=custom(raw, _MAPPED["lease"]),
     )
@@ -152,15 +146,15 @@ def map_lease(row: Any) -> list[r.CanonicalRecord]:
 
 
 def _link(raw: Native, lease_id: str, property_id: str, move_in: Any, move_out: Any) -> r.ResidentLeaseRecord:
-    contact_id = ident(raw, "contactID")
     is_primary = bool(raw.get("isPrimary"))
     return r.ResidentLeaseRecord(
-        x_id=f"{lease_id}:{contact_id}",
-        x_property_id=property_id,
-        x_lease_id=lease_id,
-        x_resident_id=contact_id,
-        x_resident_type="primary" if is_primary else "tenant",
-        resident_type_normalized=(ResidentType.PRIMARY if is_primary else ResidentType.OTHER).value,
+        **mapped.resident_link(
+            lease_id,
+            ident(raw, "contactID"),
+            property_id=property_id,
+            kind="primary" if is_primary else "tenant",
+            primary=is_primary,
+        ),
         move_in_date=move_in,
         move_out_date=move_out,
         custom_data=custom(raw, frozenset({"contactID", "isPrimary"})),

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pmsgate.canonical import records as r
-from pmsgate.canonical.enums import LeaseStatus, PhoneType, ResidentType
+from pmsgate.canonical.enums import LeaseStatus, PhoneType
 from pmsgate.canonical.records import NO_PROPERTY
 from pmsgate.connectors import mapped
 from pmsgate.connectors.parsing import (
@@ -184,33 +184,28 @@ def _lease(lease_id: str, raw: Native, property_id: str) -> r.LeaseRecord:
         end_date=iso_date(raw.get("LeaseEndDate"), "LeaseEndDate"),
         **mapped.move_in_dates(move_in, upcoming=future),
         **mapped.move_out_dates(move_out, moved_out=former),
-        rent_amount_in_cents=rent[0],
-        deposit_amount=deposit[1],
-        deposit_amount_in_cents=deposit[0],
+        **mapped.terms(rent, deposit),
     )
 
 
 def _link(lease_id: str, raw: Native, primary: bool, property_id: str) -> r.ResidentLeaseRecord:
     person = ident(raw, "PersonID")
+    kind = "Main Contact" if primary else ("Minor" if flag(raw.get("isMinor")) else "Resident")
     return r.ResidentLeaseRecord(
-        x_id=f"{lease_id}:{person}",
-        x_property_id=property_id,
-        x_lease_id=lease_id,
-        x_resident_id=person,
-        x_resident_type="Main Contact" if primary else ("Minor" if flag(raw.get("isMinor")) else "Resident"),
-        resident_type_normalized=(ResidentType.PRIMARY if primary else ResidentType.OTHER).value,
+        **mapped.resident_link(lease_id, person, property_id=property_id, kind=kind, primary=primary),
         move_in_date=iso_date(raw.get("MoveInDate"), "MoveInDate"),
         move_out_date=iso_date(raw.get("MoveOutDate"), "MoveOutDate"),
     )
 
 
+CHARGE_CODE = {"name": "Name", "description": "Description"}
+
+
 def map_charge_code(raw: Native) -> r.ChargeCodeRecord:
     return r.ChargeCodeRecord(
         x_id=ident(raw, "Code"),
-        x_property_id=NO_PROPERTY,
-        name=raw.get("Name"),
-        description=raw.get("Description"),
-        credit_gl_account=None if blank(raw.get("GLAccountNumber")) else str(raw.get("GLAccountNumber")),
+        **mapped.company_wide(raw.get, CHARGE_CODE),
+        credit_gl_account=optional_ident(raw, "GLAccountNumber"),
         custom_data=custom(raw, _MAPPED["charge_code"]),
     )
 

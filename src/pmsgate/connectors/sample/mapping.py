@@ -9,14 +9,16 @@ A record that cannot be mapped raises MappingError (a ValueError); the connector
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pmsgate.canonical import records as r
-from pmsgate.canonical.enums import Frequency, LeaseStatus, ResidentType
+from pmsgate.canonical.enums import Frequency, LeaseStatus
 from pmsgate.connectors import mapped
 from pmsgate.connectors.parsing import (
     MappingError,
     Native,
+    as_text,
     bathrooms,
     custom,
     ident,
@@ -95,21 +97,26 @@ _MAPPED: dict[str, frozenset[str]] = {
 }
 
 
+# Fields taken as SamplePMS writes them, {canonical: native}.
+SITE = {
+    "name": "siteName",
+    "code": "siteCode",
+    "is_active": "active",
+    "number_of_units": "unitCount",
+    "year_built": "builtYear",
+}
+MANAGER = {"manager_name": "name", "manager_email": "email", "manager_phone_1": "phone"}
+
+
 def map_site(raw: Native) -> r.PropertyRecord:
     addr = raw.get("addr") or {}
     manager = raw.get("manager") or {}
     return r.PropertyRecord(
         x_id=ident(raw, "siteId"),
         x_created_at=utc(raw.get("createdOn"), "createdOn"),
-        name=raw.get("siteName"),
-        code=raw.get("siteCode"),
+        **mapped.verbatim(raw.get, SITE),
         **mapped.site(addr.get, ADDRESS),
-        is_active=raw.get("active"),
-        number_of_units=raw.get("unitCount"),
-        year_built=raw.get("builtYear"),
-        manager_name=manager.get("name"),
-        manager_email=manager.get("email"),
-        manager_phone_1=manager.get("phone"),
+        **mapped.verbatim(manager.get, MANAGER),
         manager_phone_1_type="WORK" if manager.get("phone") else None,  # the site office's line
         custom_data=custom(raw, _MAPPED["site"]),
     )
@@ -136,39 +143,56 @@ def map_space(raw: Native) -> r.UnitRecord:
 # -- people -----------------------------------------------------------------------------------
 
 
-_PET_FIELDS = frozenset({"petId", "name", "kind", "breed", "weightLbs"})
-_VEHICLE_FIELDS = frozenset({"vehicleId", "make", "model", "color", "year", "plate", "plateState"})
+# A pet or a vehicle in the API's shape, {API key: native}: every documented key present, None
+# where SamplePMS has no such field.
+PET = {
+    "name": "name",
+    "type": "kind",
+    "breed": "breed",
+    "gender_raw": None,
+    "age_in_years": None,
+    "weight_in_pounds": "weightLbs",
+    "is_fixed": None,
+    "is_service_animal": None,
+    "notes": None,
+}
+VEHICLE = {
+    "make": "make",
+    "model": "model",
+    "color": "color",
+    "year": "year",
+    "license_plate_number": "plate",
+    "license_plate_state": "plateState",
+    "notes": None,
+}
+
+
+def _item(raw: Native, id_field: str, names: Mapping[str, str | None]) -> dict[str, Any]:
+    """A pet or vehicle (`PET`, `VEHICLE`); native fields it has no key for go to its custom_data."""
+    return {
+        "x_id": ident(raw, id_field),
+        **mapped.verbatim(raw.get, names),
+        "custom_data": custom(raw, frozenset({id_field, *(n for n in names.values() if n is not None)})),
+    }
 
 
 def _pet(raw: Native) -> dict[str, Any]:
-    """A pet in the API's shape: every documented key present, unknown ones null."""
-    return {
-        "x_id": ident(raw, "petId"),
-        "name": raw.get("name"),
-        "type": raw.get("kind"),
-        "breed": raw.get("breed"),
-        "gender_raw": None,
-        "age_in_years": None,
-        "weight_in_pounds": raw.get("weightLbs"),
-        "is_fixed": None,
-        "is_service_animal": None,
-        "notes": None,
-        "custom_data": custom(raw, _PET_FIELDS),
-    }
+    return _item(raw, "petId", PET)
 
 
 def _vehicle(raw: Native) -> dict[str, Any]:
-    return {
-        "x_id": ident(raw, "vehicleId"),
-        "make": raw.get("make"),
-        "model": raw.get("model"),
-        "color": raw.get("color"),
-        "year": None if raw.get("year") is None else str(raw["year"]),  # the API's year is a string
-        "license_plate_number": raw.get("plate"),
-        "license_plate_state": raw.get("plateState"),
-        "notes": None,
-        "custom_data": custom(raw, _VEHICLE_FIELDS),
-    }
+    vehicle = _item(raw, "vehicleId", VEHICLE)
+    return {**vehicle, "year": as_text(vehicle["year"])}  # the API's year is a string
+
+
+TENANT = {
+    "first_name": "given",
+    "last_name": "family",
+    "middle_name": "middle",
+    "email_1": "email",
+    "email_2": "altEmail",
+    "is_employee": "employee",
+}
 
 
 def map_tenant(raw: Native) -> r.ResidentRecord:
@@ -176,18 +200,13 @@ def map_tenant(raw: Native) -> r.ResidentRecord:
     return r.ResidentRecord(
         x_id=ident(raw, "tenantId"),
         x_property_id=ident(raw, "siteId"),
-        first_name=raw.get("given"),
-        last_name=raw.get("family"),
-        middle_name=raw.get("middle"),
-        email_1=raw.get("email"),
-        email_2=raw.get("altEmail"),
+        **mapped.verbatim(raw.get, TENANT),
         phone_1=mobile,
         phone_1_type="MOBILE" if mobile else None,
         phone_2=home,
         phone_2_type="HOME" if home else None,
         date_of_birth=us_date(raw.get("birthDate"), "birthDate"),
         balance_in_cents=money(raw.get("balance"), "balance")[0],
-        is_employee=raw.get("employee"),
         pets=[_pet(p) for p in raw.get("pets") or []],
         vehicles=[_vehicle(v) for v in raw.get("vehicles") or []],
         custom_data=custom(raw, _MAPPED["tenant"]),
@@ -217,12 +236,9 @@ def map_tenancy(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
         **mapped.move_in_dates(move_in, upcoming=upcoming),
         scheduled_move_out_date=move_out if leaving else None,
         realized_move_out_date=None if leaving or upcoming else move_out,
-        rent_amount_in_cents=rent[0],
-        deposit_amount=deposit[1],
-        deposit_amount_in_cents=deposit[0],
+        **mapped.terms(rent, deposit),
         rent_due_day=raw.get("dueDay"),
-        balance_amount_in_cents=balance[0],
-        balance_amount_raw=balance[1],
+        **mapped.balances(balance),
         signature_date=us_date(raw.get("signedOn"), "signedOn"),
         custom_data=custom(raw, _MAPPED["tenancy"]),
     )
@@ -233,12 +249,7 @@ def map_tenancy(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
 def _occupant(raw: Native, lease_id: str, site_id: str) -> r.ResidentLeaseRecord:
     tenant_id, role = ident(raw, "tenantId"), raw.get("role")
     return r.ResidentLeaseRecord(
-        x_id=f"{lease_id}:{tenant_id}",
-        x_property_id=site_id,
-        x_lease_id=lease_id,
-        x_resident_id=tenant_id,
-        x_resident_type=role,
-        resident_type_normalized=(ResidentType.PRIMARY if role == "head" else ResidentType.OTHER).value,
+        **mapped.resident_link(lease_id, tenant_id, property_id=site_id, kind=role, primary=role == "head"),
         move_in_date=us_date(raw.get("moveIn"), "moveIn"),
         move_out_date=us_date(raw.get("moveOut"), "moveOut"),
         notice_date=us_date(raw.get("noticeOn"), "noticeOn"),
@@ -248,25 +259,31 @@ def _occupant(raw: Native, lease_id: str, site_id: str) -> r.ResidentLeaseRecord
 # -- books ------------------------------------------------------------------------------------
 
 
+CODE = {
+    "name": "code",
+    "description": "label",
+    "debit_gl_account": "debitAccount",
+    "credit_gl_account": "creditAccount",
+}
+
+
 def map_ledger_code(raw: Native) -> r.ChargeCodeRecord:
     return r.ChargeCodeRecord(
         x_id=ident(raw, "codeId"),
         x_property_id=ident(raw, "siteId"),
-        name=raw.get("code"),
-        description=raw.get("label"),
-        debit_gl_account=raw.get("debitAccount"),
-        credit_gl_account=raw.get("creditAccount"),
+        **mapped.verbatim(raw.get, CODE),
         custom_data=custom(raw, _MAPPED["code"]),
     )
+
+
+ACCOUNT = {"name": "title", "account_number": "number", "status_raw": "status"}
 
 
 def map_gl_account(raw: Native) -> r.FinancialAccountRecord:
     return r.FinancialAccountRecord(
         x_id=ident(raw, "accountId"),
         x_property_id=ident(raw, "siteId"),
-        name=raw.get("title"),
-        account_number=raw.get("number"),
-        status_raw=raw.get("status"),
+        **mapped.verbatim(raw.get, ACCOUNT),
         custom_data=custom(raw, _MAPPED["account"]),
     )
 

@@ -20,8 +20,7 @@ from typing import Any
 from lxml import etree
 
 from pmsgate.canonical import records as r
-from pmsgate.canonical.enums import LeaseStatus, PhoneType, ResidentType
-from pmsgate.canonical.records import NO_PROPERTY
+from pmsgate.canonical.enums import LeaseStatus, PhoneType
 from pmsgate.connectors import mapped
 from pmsgate.connectors.parsing import MappingError, bathrooms, blank, iso_date, midnight_utc, money
 
@@ -119,6 +118,17 @@ def map_property(node: etree._Element) -> r.PropertyRecord:
     )
 
 
+# Fields taken as Yardi writes them (empty: None), {canonical: native}.
+UNIT = {
+    "x_unit_type_id": "UnitType",
+    "floor_plan_code": "UnitType",
+    "bedrooms": "Bedrooms",
+    "bathrooms": "Bathrooms",
+    "building_name": "Building",
+    "floor": "Floor",
+}
+
+
 def map_unit(node: etree._Element, property_code: str) -> r.UnitRecord:
     raw = fields(node)
     code = need(raw, "UnitCode")
@@ -138,17 +148,12 @@ def map_unit(node: etree._Element, property_code: str) -> r.UnitRecord:
     return r.UnitRecord(
         x_id=unit_key(property_code, code),
         x_property_id=property_code,
-        x_unit_type_id=opt(raw, "UnitType"),
         number=code,
-        floor_plan_code=opt(raw, "UnitType"),
-        bedrooms=opt(raw, "Bedrooms"),
-        bathrooms=opt(raw, "Bathrooms"),
+        **mapped.verbatim(partial(opt, raw), UNIT),
         bathrooms_full=full,
         bathrooms_half=half,
         square_feet=_int(raw.get("SqFt"), "SqFt"),
         rent_amount_market_in_cents=money(raw.get("MarketRent"), "MarketRent")[0],
-        building_name=opt(raw, "Building"),
-        floor=opt(raw, "Floor"),
         is_vacant=status.startswith("Vacant") if status else None,
         custom_data=_extra({**raw, "Status": status}, known - {"Status"}),
     )
@@ -218,11 +223,8 @@ def map_lease(node: etree._Element, property_code: str) -> list[r.CanonicalRecor
         end_date=iso_date(raw.get("LeaseToDate"), "LeaseToDate"),
         **mapped.move_in_dates(move_in, upcoming=future),
         **mapped.move_out_dates(move_out, moved_out=past),
-        rent_amount_in_cents=rent[0],
-        deposit_amount=deposit[1],
-        deposit_amount_in_cents=deposit[0],
-        balance_amount_in_cents=balance[0],
-        balance_amount_raw=balance[1],
+        **mapped.terms(rent, deposit),
+        **mapped.balances(balance),
         rent_due_day=_int(raw.get("DueDay"), "DueDay"),
         custom_data=_extra(
             raw,
@@ -247,14 +249,13 @@ def map_lease(node: etree._Element, property_code: str) -> list[r.CanonicalRecor
         relationship = person.get("Relationship")
         links.append(
             r.ResidentLeaseRecord(
-                x_id=f"{code}:{need(person, 'ResidentCode')}",
-                x_property_id=property_code,
-                x_lease_id=code,
-                x_resident_id=person["ResidentCode"],
-                x_resident_type=relationship,
-                resident_type_normalized=(
-                    ResidentType.PRIMARY if relationship == "Primary" else ResidentType.OTHER
-                ).value,
+                **mapped.resident_link(
+                    code,
+                    need(person, "ResidentCode"),
+                    property_id=property_code,
+                    kind=relationship,
+                    primary=relationship == "Primary",
+                ),
                 move_in_date=move_in,
                 move_out_date=move_out,
                 notice_date=iso_date(raw.get("NoticeDate"), "NoticeDate"),
@@ -263,16 +264,19 @@ def map_lease(node: etree._Element, property_code: str) -> list[r.CanonicalRecor
     return [lease, *links]
 
 
+CHARGE_TYPE = {"name": "Code", "description": "Description", "credit_gl_account": "GLAccount"}
+
+
 def map_charge_type(node: etree._Element) -> r.ChargeCodeRecord:
     raw = fields(node)
     return r.ChargeCodeRecord(
         x_id=need(raw, "Code"),
-        x_property_id=NO_PROPERTY,
-        name=opt(raw, "Code"),
-        description=opt(raw, "Description"),
-        credit_gl_account=opt(raw, "GLAccount"),
+        **mapped.company_wide(partial(opt, raw), CHARGE_TYPE),
         custom_data=_extra(raw, {"Code", "Description", "GLAccount"}),
     )
+
+
+ACCOUNT = {"name": "Description", "account_number": "AccountNumber"}
 
 
 def map_account(node: etree._Element) -> r.FinancialAccountRecord:
@@ -280,9 +284,7 @@ def map_account(node: etree._Element) -> r.FinancialAccountRecord:
     inactive = (raw.get("Inactive") or "").lower() == "true"
     return r.FinancialAccountRecord(
         x_id=need(raw, "AccountNumber"),
-        x_property_id=NO_PROPERTY,
-        name=opt(raw, "Description"),
-        account_number=opt(raw, "AccountNumber"),
+        **mapped.company_wide(partial(opt, raw), ACCOUNT),
         status_raw="Inactive" if inactive else "Active",
         custom_data=_extra(raw, {"AccountNumber", "Description", "Inactive"}),
     )
