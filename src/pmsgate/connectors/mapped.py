@@ -13,11 +13,11 @@ so the rule is written once (splat the result into the record: `r.UnitRecord(...
   its canonical value from the vendor's table (OTHER when the table does not know it);
 - `move_in_dates`, `move_out_dates`: a lease's move dates are plans (`scheduled_*`) until the lease has
   started or ended, facts (`realized_*`) after;
-- `terms`, `balances`: a lease's rent and deposit, and what is owed on it, from `parsing.money` pairs;
+- `terms`, `balances`: a lease's rent (and its due day) and deposit, and what is owed on it, from
+  `parsing.money` pairs;
 - `property_type`: a property's type as the vendor wrote it, and its canonical value;
 - `resident_link`: the keys of a residents-to-leases link and whether it is the primary resident;
-- `verbatim`: canonical fields that take a native value as it is, from a {canonical: native} table
-  (the same table can name the fields `custom_data` leaves out);
+- `verbatim`: canonical fields that take a native value as it is, from a {canonical: native} table;
 - `company_wide`, `company_account`: charge codes and GL accounts belong to the whole company, not
   to a property (NO_PROPERTY); a GL account's status is the vendor's active flag in its words.
 """
@@ -188,13 +188,20 @@ NO_MONEY: Money = (None, None)
 
 class Terms(TypedDict):
     rent_amount_in_cents: int | None
+    rent_due_day: Any
     deposit_amount: str | None
     deposit_amount_in_cents: int | None
 
 
-def terms(rent: Money, deposit: Money = NO_MONEY) -> Terms:
-    """A lease's rent (in cents) and deposit (in cents, and as the vendor wrote it)."""
-    return Terms(rent_amount_in_cents=rent[0], deposit_amount=deposit[1], deposit_amount_in_cents=deposit[0])
+def terms(rent: Money, deposit: Money = NO_MONEY, *, due_day: Any = None) -> Terms:
+    """A lease's rent (in cents, due on `due_day` of the month) and deposit (in cents, and as the
+    vendor wrote it)."""
+    return Terms(
+        rent_amount_in_cents=rent[0],
+        rent_due_day=due_day,
+        deposit_amount=deposit[1],
+        deposit_amount_in_cents=deposit[0],
+    )
 
 
 class Balances(TypedDict):

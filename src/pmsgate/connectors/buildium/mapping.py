@@ -78,19 +78,19 @@ ADDRESS = mapped.AddressNames("AddressLine1", "AddressLine2", "City", "State", "
 UNIT_ADDRESS = mapped.AddressNames(
     "AddressLine1", "AddressLine2", "City", "State", "PostalCode"
 )  # no country
-
-
-def _address(raw: Any) -> mapped.Read:
-    """How to read an AddressMessage's fields (all None when it is absent)."""
-    return (raw if isinstance(raw, dict) else {}).get
-
-
+# Fields taken as Buildium writes them, {canonical: native}.
 RENTAL = {
     "name": "Name",
     "is_active": "IsActive",
     "number_of_units": "NumberUnits",
     "year_built": "YearBuilt",
 }
+LEASE = {"unit_number": "UnitNumber", "type": "LeaseType", "term": "TermType"}
+
+
+def _address(raw: Any) -> mapped.Read:
+    """How to read an AddressMessage's fields (all None when it is absent)."""
+    return (raw if isinstance(raw, dict) else {}).get
 
 
 def map_rental(raw: Native) -> r.PropertyRecord:
@@ -189,16 +189,13 @@ def map_lease(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
         x_property_id=property_id,
         x_unit_id=optional_ident(raw, "UnitId"),
         x_resident_id=ident(tenants[0], "Id") if tenants else None,
-        unit_number=raw.get("UnitNumber"),
+        **mapped.verbatim(raw.get, LEASE),
         **mapped.lease_status(status, LEASE_STATUS),
-        type=raw.get("LeaseType"),
-        term=raw.get("TermType"),
         start_date=iso_date(raw.get("LeaseFromDate"), "LeaseFromDate"),
         end_date=iso_date(raw.get("LeaseToDate"), "LeaseToDate"),
         **mapped.move_in_dates(move_in, upcoming=upcoming),
         **mapped.move_out_dates(move_out, moved_out=past),
-        **mapped.terms(rent, deposit),
-        rent_due_day=raw.get("PaymentDueDay"),
+        **mapped.terms(rent, deposit, due_day=raw.get("PaymentDueDay")),
         custom_data=custom(raw, _MAPPED["lease"]),
     )
     links = [_tenant_link(t, i, lease_id, property_id, move_outs) for i, t in enumerate(tenants)]

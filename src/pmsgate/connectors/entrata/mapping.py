@@ -220,7 +220,8 @@ def map_lease(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
 
 
 def _link(raw: Native, lease_id: str, property_id: str) -> r.ResidentLeaseRecord:
-    resident, kind = ident(raw, "id"), raw.get("customerType")
+    resident = ident(raw, "id")
+    kind = raw.get("customerType")
     return r.ResidentLeaseRecord(
         **mapped.resident_link(
             lease_id, resident, property_id=property_id, kind=kind, primary=kind == "Primary"

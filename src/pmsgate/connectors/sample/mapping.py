@@ -65,6 +65,15 @@ PAYMENT_METHOD = {
 # -- places -----------------------------------------------------------------------------------
 
 ADDRESS = mapped.AddressNames("line1", "line2", "city", "region", "postal", "country")
+# SamplePMS names a referenced record's id the same way in every record, {canonical key: native}.
+REFERENCES = {
+    "x_lease_id": "tenancyId",
+    "x_resident_id": "tenantId",
+    "x_unit_id": "spaceId",
+    "x_charge_code_id": "codeId",
+    "x_gl_account_id": "accountId",
+    "x_financial_account_id": "accountId",
+}
 
 _MAPPED: dict[str, frozenset[str]] = {
     "site": frozenset(
@@ -108,6 +117,13 @@ SITE = {
 MANAGER = {"manager_name": "name", "manager_email": "email", "manager_phone_1": "phone"}
 
 
+def _keys(raw: Native, id_field: str, *references: str) -> dict[str, Any]:
+    """A SamplePMS record's keys: its own id, its site's, and the ids of the records it references
+    (canonical keys of `REFERENCES`; None where it names none)."""
+    keys = {"x_id": ident(raw, id_field), "x_property_id": ident(raw, "siteId")}
+    return keys | {key: optional_ident(raw, REFERENCES[key]) for key in references}
+
+
 def map_site(raw: Native) -> r.PropertyRecord:
     addr = raw.get("addr") or {}
     manager = raw.get("manager") or {}
@@ -126,8 +142,7 @@ def map_space(raw: Native) -> r.UnitRecord:
     full, half = bathrooms(raw.get("baths"), "baths")
     beds = raw.get("beds")
     return r.UnitRecord(
-        x_id=ident(raw, "spaceId"),
-        x_property_id=ident(raw, "siteId"),
+        **_keys(raw, "spaceId"),
         number=raw.get("label"),
         bedrooms=None if beds is None else str(beds),
         bathrooms=None if raw.get("baths") is None else str(raw["baths"]),
@@ -198,8 +213,7 @@ TENANT = {
 def map_tenant(raw: Native) -> r.ResidentRecord:
     mobile, home = raw.get("mobile"), raw.get("homePhone")
     return r.ResidentRecord(
-        x_id=ident(raw, "tenantId"),
-        x_property_id=ident(raw, "siteId"),
+        **_keys(raw, "tenantId"),
         **mapped.verbatim(raw.get, TENANT),
         phone_1=mobile,
         phone_1_type="MOBILE" if mobile else None,
@@ -236,8 +250,7 @@ def map_tenancy(raw: Native) -> list[r.LeaseRecord | r.ResidentLeaseRecord]:
         **mapped.move_in_dates(move_in, upcoming=upcoming),
         scheduled_move_out_date=move_out if leaving else None,
         realized_move_out_date=None if leaving or upcoming else move_out,
-        **mapped.terms(rent, deposit),
-        rent_due_day=raw.get("dueDay"),
+        **mapped.terms(rent, deposit, due_day=raw.get("dueDay")),
         **mapped.balances(balance),
         signature_date=us_date(raw.get("signedOn"), "signedOn"),
         custom_data=custom(raw, _MAPPED["tenancy"]),
@@ -269,8 +282,7 @@ CODE = {
 
 def map_ledger_code(raw: Native) -> r.ChargeCodeRecord:
     return r.ChargeCodeRecord(
-        x_id=ident(raw, "codeId"),
-        x_property_id=ident(raw, "siteId"),
+        **_keys(raw, "codeId"),
         **mapped.verbatim(raw.get, CODE),
         custom_data=custom(raw, _MAPPED["code"]),
     )
@@ -281,8 +293,7 @@ ACCOUNT = {"name": "title", "account_number": "number", "status_raw": "status"}
 
 def map_gl_account(raw: Native) -> r.FinancialAccountRecord:
     return r.FinancialAccountRecord(
-        x_id=ident(raw, "accountId"),
-        x_property_id=ident(raw, "siteId"),
+        **_keys(raw, "accountId"),
         **mapped.verbatim(raw.get, ACCOUNT),
         custom_data=custom(raw, _MAPPED["account"]),
     )
@@ -292,13 +303,9 @@ def map_charge(raw: Native) -> r.ResidentChargeRecord:
     amount, open_ = money(required(raw, "amount"), "amount"), money(raw.get("open"), "open")
     paid = None if amount[0] is None or open_[0] is None else amount[0] - open_[0]
     return r.ResidentChargeRecord(
-        x_id=ident(raw, "chargeId"),
-        x_property_id=ident(raw, "siteId"),
-        x_lease_id=optional_ident(raw, "tenancyId"),
-        x_resident_id=optional_ident(raw, "tenantId"),
-        x_unit_id=optional_ident(raw, "spaceId"),
-        x_charge_code_id=optional_ident(raw, "codeId"),
-        x_gl_account_id=optional_ident(raw, "accountId"),
+        **_keys(
+            raw, "chargeId", "x_lease_id", "x_resident_id", "x_unit_id", "x_charge_code_id", "x_gl_account_id"
+        ),
         **mapped.charge_amounts(amount, paid=mapped.from_cents(paid), open_=open_),
         transaction_date=midnight_utc(raw.get("postedOn"), "postedOn"),
         due_date=us_date(raw.get("dueOn"), "dueOn"),
@@ -312,15 +319,11 @@ def map_charge(raw: Native) -> r.ResidentChargeRecord:
 
 def map_receipt(raw: Native) -> list[r.ResidentPaymentRecord | r.AllocationRecord]:
     """The payment, then one allocation per charge it was applied to."""
-    receipt_id, site_id = ident(raw, "receiptId"), ident(raw, "siteId")
+    keys = _keys(raw, "receiptId", "x_lease_id", "x_resident_id", "x_unit_id", "x_gl_account_id")
+    receipt_id, site_id = keys["x_id"], keys["x_property_id"]
     amount, method = money(required(raw, "amount"), "amount"), raw.get("method")
     payment = r.ResidentPaymentRecord(
-        x_id=receipt_id,
-        x_property_id=site_id,
-        x_lease_id=optional_ident(raw, "tenancyId"),
-        x_resident_id=optional_ident(raw, "tenantId"),
-        x_unit_id=optional_ident(raw, "spaceId"),
-        x_gl_account_id=optional_ident(raw, "accountId"),
+        **keys,
         amount_in_cents=amount[0],
         amount_raw=amount[1],
         **mapped.payment_method(method, PAYMENT_METHOD),
@@ -353,11 +356,7 @@ def _allocation(raw: Native, receipt_id: str, site_id: str, account_id: str | No
 def map_recurring(raw: Native) -> r.RecurringChargeRecord:
     amount, every = money(required(raw, "amount"), "amount"), raw.get("every")
     return r.RecurringChargeRecord(
-        x_id=ident(raw, "recurringId"),
-        x_property_id=ident(raw, "siteId"),
-        x_lease_id=optional_ident(raw, "tenancyId"),
-        x_charge_code_id=optional_ident(raw, "codeId"),
-        x_financial_account_id=optional_ident(raw, "accountId"),
+        **_keys(raw, "recurringId", "x_lease_id", "x_charge_code_id", "x_financial_account_id"),
         amount_in_cents=amount[0],
         amount_raw=amount[1],
         **mapped.schedule(every, FREQUENCY),
@@ -374,10 +373,7 @@ def map_recurring(raw: Native) -> r.RecurringChargeRecord:
 def map_fee(raw: Native) -> r.FeeRecord:
     amount = money(required(raw, "amount"), "amount")
     return r.FeeRecord(
-        x_id=ident(raw, "feeId"),
-        x_property_id=ident(raw, "siteId"),
-        x_unit_id=optional_ident(raw, "spaceId"),
-        x_charge_code_id=optional_ident(raw, "codeId"),
+        **_keys(raw, "feeId", "x_unit_id", "x_charge_code_id"),
         name=raw.get("label"),
         amount_in_cents=amount[0],
         amount_raw=amount[1],

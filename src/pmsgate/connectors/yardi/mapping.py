@@ -223,9 +223,8 @@ def map_lease(node: etree._Element, property_code: str) -> list[r.CanonicalRecor
         end_date=iso_date(raw.get("LeaseToDate"), "LeaseToDate"),
         **mapped.move_in_dates(move_in, upcoming=future),
         **mapped.move_out_dates(move_out, moved_out=past),
-        **mapped.terms(rent, deposit),
+        **mapped.terms(rent, deposit, due_day=_int(raw.get("DueDay"), "DueDay")),
         **mapped.balances(balance),
-        rent_due_day=_int(raw.get("DueDay"), "DueDay"),
         custom_data=_extra(
             raw,
             {
