@@ -41,6 +41,12 @@ def at_most(limit: int, where: str) -> Check:
     return check
 
 
+def amount_and_text(where: str, **limits: int) -> dict[str, Check]:
+    """The checks most vendors declare for every write: a positive amount_in_cents, then each named
+    text field at most its limit of characters (checked, and so reported, in the order given)."""
+    return {"amount_in_cents": positive, **{name: at_most(limit, where) for name, limit in limits.items()}}
+
+
 def code(value: Any) -> Any:
     """An enum member's value (the generic body holds members); any other value as it is."""
     return getattr(value, "value", value)

@@ -6,9 +6,11 @@ builds the native call, performs it (never retrying a non-idempotent call whose 
 unknown) and says what it created. Before a job that may already have reached the PMS is sent
 again, `find_written` looks it up by its `marker` (sent as the vendor's reference number).
 
-Also here, for every vendor's writes: `DelegatedWrites` (a connector handing its write calls to
-its writes object) and `utc_day` (the calendar day of a generic date field). How the marker is
-written and found is in `connectors.markers`.
+Also here, for every vendor: `accepts` (how a `rules.py` declares an operation's rules),
+`DelegatedWrites` (a connector handing its write calls to its writes object), and for native
+bodies `utc_day` (the calendar day of a generic date field), `integer_key` (a vendor's numeric
+key) and `dollars` (cents as a JSON number). How the marker is written and found is in
+`connectors.markers`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
@@ -63,6 +66,27 @@ class OperationRules:
     @property
     def accepted(self) -> frozenset[str]:
         return self.required | self.optional | {"integration_id"}
+
+
+def accepts(
+    required: str,
+    optional: str = "",
+    *,
+    constraints: Mapping[str, Callable[[Any], str | None]] | None = None,
+    check: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None,
+    returns_id: bool = True,
+    notes: str = "",
+) -> OperationRules:
+    """A vendor's `OperationRules` for one operation as its `rules.py` declares them: the required
+    and the optional fields each written as one space-separated list of generic names."""
+    return OperationRules(
+        required=frozenset(required.split()),
+        optional=frozenset(optional.split()),
+        returns_id=returns_id,
+        constraints={} if constraints is None else constraints,
+        notes=notes,
+        check=check,
+    )
 
 
 @dataclass(frozen=True)
@@ -127,3 +151,18 @@ def utc_day(value: Any) -> date:
         return parse_datetime(str(value)).date()
     except ValueError:
         raise VendorRejected(f"{value!r} is not an ISO-8601 date") from None
+
+
+def integer_key(value: Any, name: str, what: str) -> int:
+    """A vendor's numeric key (`x_lease_id`, …) as the integer its API takes; VendorRejected
+    naming the field when it is not all digits (`what` says whose id: "a Buildium id")."""
+    text = str(value)
+    if not text.isdigit():
+        raise VendorRejected(f"{name}: {value!r} is not {what}")
+    return int(text)
+
+
+def dollars(cents: Any) -> float:
+    """An amount in cents as a JSON number of dollars. A float of a two-decimal value serialises
+    to its shortest exact text (12.34, not 12.3399…)."""
+    return float(Decimal(int(cents)) / 100)

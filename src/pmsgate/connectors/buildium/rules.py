@@ -12,47 +12,40 @@ numbers of at most 30 characters, memos of 65, of which pmsgate may need 24 for 
 
 from __future__ import annotations
 
-from pmsgate.connectors.constraints import Check, at_most, positive
+from pmsgate.connectors.constraints import amount_and_text
 from pmsgate.connectors.markers import MARKER_ROOM
-from pmsgate.connectors.writes import OperationRules, WriteOperation
+from pmsgate.connectors.writes import OperationRules, WriteOperation, accepts
 
 MEMO_LIMIT = 65
 REF_LIMIT = 30
 TEXT_LIMIT = MEMO_LIMIT - MARKER_ROOM
 
-_CONSTRAINTS: dict[str, Check] = {
-    "amount_in_cents": positive,
-    "reference_number": at_most(REF_LIMIT, "Buildium"),
-    "description": at_most(TEXT_LIMIT, "Buildium"),
-}
-_LEDGER_REQUIRED = frozenset({"lease_id", "financial_account_id", "amount_in_cents", "transaction_date"})
+_CONSTRAINTS = amount_and_text("Buildium", reference_number=REF_LIMIT, description=TEXT_LIMIT)
 
 BUILDIUM_RULES: dict[WriteOperation, OperationRules] = {
-    WriteOperation.CREATE_RESIDENT_CHARGE: OperationRules(
-        required=_LEDGER_REQUIRED,
-        optional=frozenset({"reference_number", "description"}),
+    WriteOperation.CREATE_RESIDENT_CHARGE: accepts(
+        "lease_id financial_account_id amount_in_cents transaction_date",
+        "reference_number description",
         constraints=_CONSTRAINTS,
         notes="financial_account_id is the GL (income) account the charge posts to.",
     ),
-    WriteOperation.CREATE_RESIDENT_CREDIT: OperationRules(
-        required=_LEDGER_REQUIRED,
-        optional=frozenset({"description"}),
+    WriteOperation.CREATE_RESIDENT_CREDIT: accepts(
+        "lease_id financial_account_id amount_in_cents transaction_date",
+        "description",
         constraints=_CONSTRAINTS,
         notes="Posted as a 'WaiveUnpaid' credit (Buildium's credits carry no reference number); "
         "read back as a negative charge.",
     ),
-    WriteOperation.CREATE_RESIDENT_PAYMENT: OperationRules(
-        required=_LEDGER_REQUIRED | {"payment_type", "send_email_receipt"},
-        optional=frozenset({"resident_id", "description", "reference_number"}),
+    WriteOperation.CREATE_RESIDENT_PAYMENT: accepts(
+        "lease_id financial_account_id amount_in_cents transaction_date payment_type send_email_receipt",
+        "resident_id description reference_number",
         constraints=_CONSTRAINTS,
         notes="financial_account_id is the GL account the payment is applied to; resident_id is "
         "the payer (Buildium's PayeeUserId).",
     ),
-    WriteOperation.CREATE_RECURRING_CHARGE: OperationRules(
-        required=frozenset(
-            {"lease_id", "financial_account_id", "amount_in_cents", "start_date", "frequency_normalized"}
-        ),
-        optional=frozenset({"description"}),
+    WriteOperation.CREATE_RECURRING_CHARGE: accepts(
+        "lease_id financial_account_id amount_in_cents start_date frequency_normalized",
+        "description",
         constraints=_CONSTRAINTS,
         notes="Runs until the end of the lease term and posts on its due date (PostDaysInAdvance 0).",
     ),

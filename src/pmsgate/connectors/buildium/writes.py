@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from pmsgate.canonical.records import CanonicalRecord
@@ -26,7 +25,7 @@ from pmsgate.connectors.buildium.client import BuildiumClient
 from pmsgate.connectors.buildium.ledger import LeaseKey, map_recurring, map_transaction
 from pmsgate.connectors.buildium.rules import MEMO_LIMIT
 from pmsgate.connectors.errors import PermanentError, VendorRejected
-from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest
+from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest, dollars, integer_key
 from pmsgate.kit.timeutil import parse_datetime
 
 Op = WriteOperation
@@ -56,15 +55,7 @@ FREQUENCIES = {"DAILY": "Daily", "WEEKLY": "Weekly", "MONTHLY": "Monthly"}
 
 
 def native_id(value: Any, name: str) -> int:
-    text = str(value)
-    if not text.isdigit():
-        raise VendorRejected(f"{name}: {value!r} is not a Buildium id")
-    return int(text)
-
-
-def dollars(cents: Any) -> float:
-    # A float of a two-decimal value serialises to its shortest exact text (12.34, not 12.3399…).
-    return float(Decimal(int(cents)) / 100)
+    return integer_key(value, name, "a Buildium id")
 
 
 def day(value: Any) -> str:

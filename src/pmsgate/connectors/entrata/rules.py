@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from pmsgate.connectors.constraints import at_most, end_not_before_start, positive
-from pmsgate.connectors.writes import OperationRules, WriteOperation
+from pmsgate.connectors.writes import OperationRules, WriteOperation, accepts
 
 TRANSACTION_ID_LIMIT = 50
 
@@ -37,14 +37,12 @@ def entrata_id(value: Any) -> str | None:
     return None if str(value).isdigit() else "must be an Entrata id (digits)"
 
 
-_LEDGER_REQUIRED = frozenset(
-    {"lease_id", "charge_code_id", "transaction_date", "amount_in_cents", "description"}
-)
+_LEDGER = "lease_id charge_code_id transaction_date amount_in_cents description"
 
 ENTRATA_RULES: dict[WriteOperation, OperationRules] = {
-    WriteOperation.CREATE_RESIDENT_CHARGE: OperationRules(
-        required=_LEDGER_REQUIRED,
-        optional=frozenset({"post_month", "third_party_charge_id", "is_approval_required"}),
+    WriteOperation.CREATE_RESIDENT_CHARGE: accepts(
+        _LEDGER,
+        "post_month third_party_charge_id is_approval_required",
         returns_id=False,
         constraints={
             "amount_in_cents": nonzero,
@@ -57,22 +55,16 @@ ENTRATA_RULES: dict[WriteOperation, OperationRules] = {
         "limitations, the ID of the created record cannot be retrieved. This will be found on the "
         "next data sync.",
     ),
-    WriteOperation.CREATE_RESIDENT_CREDIT: OperationRules(
-        required=_LEDGER_REQUIRED,
+    WriteOperation.CREATE_RESIDENT_CREDIT: accepts(
+        _LEDGER,
         returns_id=False,
         constraints={"amount_in_cents": positive},
         notes="Posted with artransactions/sendLeaseArTransactions as a negative amount (a reduction of "
         "money owed); read back as a negative charge on the next data sync.",
     ),
-    WriteOperation.CREATE_RECURRING_CHARGE: OperationRules(
-        required=frozenset(
-            {"lease_id", "resident_id", "charge_code_id", "amount_in_cents", "start_date"}
-            | {"charge_timing_id", "charge_code_type_id"}
-        ),
-        optional=frozenset(
-            {"description", "end_date", "month_to_month_amount_in_cents", "month_to_month_fee_in_cents"}
-            | {"last_posted_date"}
-        ),
+    WriteOperation.CREATE_RECURRING_CHARGE: accepts(
+        "lease_id resident_id charge_code_id amount_in_cents start_date charge_timing_id charge_code_type_id",
+        "description end_date month_to_month_amount_in_cents month_to_month_fee_in_cents last_posted_date",
         constraints={
             "amount_in_cents": positive,
             "charge_timing_id": entrata_id,

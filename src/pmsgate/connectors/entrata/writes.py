@@ -19,7 +19,6 @@ but success is the vendor's refusal.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from pmsgate.canonical.records import CanonicalRecord
@@ -40,22 +39,21 @@ from pmsgate.connectors.entrata.streams import (
     SEND_TRANSACTIONS,
 )
 from pmsgate.connectors.errors import OutcomeUnknown, PermanentError, VendorRejected
-from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest, utc_day
+from pmsgate.connectors.writes import (
+    WriteOperation,
+    WriteOutcome,
+    WriteRequest,
+    dollars,
+    integer_key,
+    utc_day,
+)
 
 Op = WriteOperation
 SUCCESS = {"success", "succeeded", "ok"}
 
 
 def native_id(value: Any, name: str) -> int:
-    text = str(value)
-    if not text.isdigit():
-        raise VendorRejected(f"{name}: {value!r} is not an Entrata id")
-    return int(text)
-
-
-def dollars(cents: Any) -> float:
-    # A float of a two-decimal value serialises to its shortest exact text (12.34, not 12.3399…).
-    return float(Decimal(int(cents)) / 100)
+    return integer_key(value, name, "an Entrata id")
 
 
 def wire_day(value: Any) -> str:

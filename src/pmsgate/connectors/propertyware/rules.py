@@ -12,6 +12,7 @@ through the API (the spec has no PUT), so UPDATE_RECURRING_CHARGE is absent.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from pmsgate.connectors.constraints import (
@@ -22,7 +23,7 @@ from pmsgate.connectors.constraints import (
     non_negative,
     positive,
 )
-from pmsgate.connectors.writes import OperationRules, WriteOperation
+from pmsgate.connectors.writes import OperationRules, WriteOperation, accepts
 
 AUTOCHARGE_REF_LIMIT = 35  # SaveAutoCharge.referenceNumber maxLength
 
@@ -42,45 +43,38 @@ def _schedule(given: Mapping[str, Any]) -> Problems:
     return problems + end_not_before_start(given)
 
 
-_CHARGE = OperationRules(
-    required=frozenset({"lease_id", "financial_account_id", "amount_in_cents", "transaction_date"}),
-    optional=frozenset({"description", "reference_number"}),
+_CHARGE = accepts(
+    "lease_id financial_account_id amount_in_cents transaction_date",
+    "description reference_number",
     constraints={"amount_in_cents": non_negative},
     notes="financial_account_id is the GL account the charge posts to (Propertyware has no charge codes).",
 )
 
 PROPERTYWARE_REST_RULES: dict[WriteOperation, OperationRules] = {
     WriteOperation.CREATE_RESIDENT_CHARGE: _CHARGE,
-    WriteOperation.CREATE_RESIDENT_CHARGE_BATCH: OperationRules(
-        required=_CHARGE.required,
-        optional=_CHARGE.optional,
-        constraints=_CHARGE.constraints,
+    WriteOperation.CREATE_RESIDENT_CHARGE_BATCH: replace(
+        _CHARGE,
         returns_id=False,
         notes="Due to API restrictions, we cannot read data back after being written for bulk charge "
         "requests. Use the single-charge create endpoint if you need the created record ID.",
     ),
-    WriteOperation.CREATE_RESIDENT_CREDIT: OperationRules(
-        required=frozenset({"lease_id", "amount_in_cents", "transaction_date"}),
-        optional=frozenset({"description", "reference_number"}),
+    WriteOperation.CREATE_RESIDENT_CREDIT: accepts(
+        "lease_id amount_in_cents transaction_date",
+        "description reference_number",
         constraints={"amount_in_cents": positive},
         notes="Posted as a Propertyware lease adjustment with a negative amount.",
     ),
-    WriteOperation.CREATE_RESIDENT_PAYMENT: OperationRules(
-        required=frozenset(
-            {"lease_id", "resident_id", "financial_account_id", "amount_in_cents", "transaction_date"}
-            | {"payment_type", "reference_number"}
-        ),
-        optional=frozenset({"description"}),
+    WriteOperation.CREATE_RESIDENT_PAYMENT: accepts(
+        "lease_id resident_id financial_account_id amount_in_cents transaction_date payment_type "
+        "reference_number",
+        "description",
         constraints={"amount_in_cents": positive},
         notes="financial_account_id is the bank GL account the payment is deposited to; resident_id "
         "must be a tenant on the lease. The deposit date is the transaction date.",
     ),
-    WriteOperation.CREATE_RECURRING_CHARGE: OperationRules(
-        required=frozenset(
-            {"lease_id", "financial_account_id", "amount_in_cents", "charge_due_day", "start_date"}
-            | {"frequency_normalized"}
-        ),
-        optional=frozenset({"end_date", "description", "reference_number"}),
+    WriteOperation.CREATE_RECURRING_CHARGE: accepts(
+        "lease_id financial_account_id amount_in_cents charge_due_day start_date frequency_normalized",
+        "end_date description reference_number",
         constraints={
             "amount_in_cents": positive,
             "frequency_normalized": _no_daily,

@@ -26,7 +26,7 @@ from pmsgate.connectors.errors import PermanentError, TransientError, VendorReje
 from pmsgate.connectors.propertyware import ledger
 from pmsgate.connectors.propertyware.client import PropertywareClient, decode, stamp
 from pmsgate.connectors.propertyware.places import Places
-from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest
+from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest, dollars, integer_key
 from pmsgate.kit.timeutil import parse_datetime, utcnow
 
 Op = WriteOperation
@@ -75,10 +75,7 @@ FREQUENCIES = {"WEEKLY": "WEEKLY", "MONTHLY": "MONTHLY"}
 
 
 def native_id(name: str, value: Any) -> int:
-    text = str(value)
-    if not text.isdigit():
-        raise VendorRejected(f"{name}: {value!r} is not a Propertyware id")
-    return int(text)
+    return integer_key(value, name, "a Propertyware id")
 
 
 def day(value: Any) -> str:
@@ -87,11 +84,6 @@ def day(value: Any) -> str:
         return parse_datetime(str(value)).date().isoformat()
     except ValueError:
         raise VendorRejected(f"{value!r} is not an ISO-8601 date") from None
-
-
-def dollars(cents: Any) -> float:
-    # JSON numbers: cents / 100 is the double nearest the exact amount and prints as it (12.34).
-    return int(cents) / 100
 
 
 def _choice(table: Mapping[str, str], name: str, value: Any) -> str:

@@ -14,19 +14,18 @@ holds 40 characters (inferred; the emulator enforces it) and Comment 255, of whi
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from pmsgate.connectors.constraints import (
-    Check,
     Problems,
-    at_most,
+    amount_and_text,
     code,
     end_not_before_start,
-    positive,
     start_date_for_daily_and_weekly,
 )
 from pmsgate.connectors.markers import MARKER_ROOM
-from pmsgate.connectors.writes import OperationRules, WriteOperation
+from pmsgate.connectors.writes import OperationRules, WriteOperation, accepts
 
 COMMENT_LIMIT = 255
 REF_LIMIT = 40
@@ -48,18 +47,11 @@ def schedule_check(given: Mapping[str, Any]) -> Problems:
     return start_date_for_daily_and_weekly(given, "Rent Manager") + end_not_before_start(given)
 
 
-_TEXT: dict[str, Check] = {
-    "amount_in_cents": positive,
-    "reference_number": at_most(REF_LIMIT, "Rent Manager"),
-    "notes": at_most(TEXT_LIMIT, "Rent Manager"),
-    "description": at_most(TEXT_LIMIT, "Rent Manager"),
-}
+_TEXT = amount_and_text("Rent Manager", reference_number=REF_LIMIT, notes=TEXT_LIMIT, description=TEXT_LIMIT)
 _SCHEDULE = {**_TEXT, "frequency_normalized": _frequency}
 
-_LEDGER = OperationRules(
-    required=frozenset(
-        {"resident_id", "charge_code_id", "transaction_date", "notes", "amount_in_cents", "reference_number"}
-    ),
+_LEDGER = accepts(
+    "resident_id charge_code_id transaction_date notes amount_in_cents reference_number",
     returns_id=False,
     constraints=_TEXT,
     notes=NO_ID_NOTE,
@@ -68,34 +60,28 @@ _LEDGER = OperationRules(
 WRITE_RULES: dict[WriteOperation, OperationRules] = {
     WriteOperation.CREATE_RESIDENT_CHARGE: _LEDGER,
     WriteOperation.CREATE_RESIDENT_CREDIT: _LEDGER,
-    WriteOperation.CREATE_RESIDENT_CHARGE_BATCH: OperationRules(
-        required=_LEDGER.required,
-        returns_id=False,
-        constraints=_TEXT,
+    WriteOperation.CREATE_RESIDENT_CHARGE_BATCH: replace(
+        _LEDGER,
         notes="All charges must resolve to the same Rent Manager location; use separate requests for "
         "charges in different locations. " + NO_ID_NOTE,
     ),
-    WriteOperation.CREATE_RESIDENT_PAYMENT: OperationRules(
-        required=frozenset(
-            {"resident_id", "transaction_date", "notes", "amount_in_cents", "reference_number"}
-        ),
-        optional=frozenset({"charge_code_id", "allocate_prepays"}),
+    WriteOperation.CREATE_RESIDENT_PAYMENT: accepts(
+        "resident_id transaction_date notes amount_in_cents reference_number",
+        "charge_code_id allocate_prepays",
         constraints=_TEXT,
         notes="Applied to the tenant's open charges, oldest first (only those of charge_code_id when "
         "given); allocate_prepays is passed to Rent Manager.",
     ),
-    WriteOperation.CREATE_RECURRING_CHARGE: OperationRules(
-        required=frozenset({"resident_id", "charge_code_id", "amount_in_cents", "frequency_normalized"}),
-        optional=frozenset({"description", "start_date", "end_date"}),
+    WriteOperation.CREATE_RECURRING_CHARGE: accepts(
+        "resident_id charge_code_id amount_in_cents frequency_normalized",
+        "description start_date end_date",
         constraints=_SCHEDULE,
         check=schedule_check,
         notes="start_date is required for DAILY and WEEKLY schedules.",
     ),
-    WriteOperation.UPDATE_RECURRING_CHARGE: OperationRules(
-        required=frozenset({"charge_code_id"}),
-        optional=frozenset(
-            {"amount_in_cents", "frequency_normalized", "description", "start_date", "end_date"}
-        ),
+    WriteOperation.UPDATE_RECURRING_CHARGE: accepts(
+        "charge_code_id",
+        "amount_in_cents frequency_normalized description start_date end_date",
         constraints=_SCHEDULE,
         check=schedule_check,
         notes="Only the fields sent change; pmsgate sends the schedule's current UpdateDate (RM's "

@@ -13,11 +13,12 @@ primary tenant) come back as the vendor's refusal in the write job.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from pmsgate.connectors.constraints import Check, Problems, at_most, code, end_not_before_start, positive
+from pmsgate.connectors.constraints import Check, Problems, amount_and_text, code, end_not_before_start
 from pmsgate.connectors.markers import MARKER_ROOM
-from pmsgate.connectors.writes import OperationRules, WriteOperation
+from pmsgate.connectors.writes import OperationRules, WriteOperation, accepts
 
 DESCRIPTION_LIMIT = 255
 TEXT_LIMIT = DESCRIPTION_LIMIT - MARKER_ROOM
@@ -38,52 +39,38 @@ def _schedule(given: Mapping[str, Any]) -> Problems:
 
 
 _CONSTRAINTS: dict[str, Check] = {
-    "amount_in_cents": positive,
-    "description": at_most(TEXT_LIMIT, "Rentvine"),
-    "reference_number": at_most(DESCRIPTION_LIMIT, "Rentvine"),
+    **amount_and_text("Rentvine", description=TEXT_LIMIT, reference_number=DESCRIPTION_LIMIT),
     "frequency_normalized": _monthly,
 }
 
-_LEDGER = OperationRules(
-    required=frozenset(
-        {"lease_id", "financial_account_id", "amount_in_cents", "transaction_date", "description"}
-    ),
+_LEDGER = accepts(
+    "lease_id financial_account_id amount_in_cents transaction_date description",
     constraints=_CONSTRAINTS,
     notes="Posts to the lease's ledger against the given account (Rentvine has no charge codes).",
 )
 
 RENTVINE_RULES: dict[WriteOperation, OperationRules] = {
     WriteOperation.CREATE_RESIDENT_CHARGE: _LEDGER,
-    WriteOperation.CREATE_RESIDENT_CREDIT: OperationRules(
-        required=_LEDGER.required,
-        constraints=_CONSTRAINTS,
-        notes="Read back as a charge with a negative amount.",
+    WriteOperation.CREATE_RESIDENT_CREDIT: replace(
+        _LEDGER, notes="Read back as a charge with a negative amount."
     ),
-    WriteOperation.CREATE_RESIDENT_PAYMENT: OperationRules(
-        required=frozenset(
-            {"lease_id", "financial_account_id", "resident_id", "amount_in_cents", "payment_type"}
-            | {"transaction_date"}
-        ),
-        optional=frozenset({"description", "reference_number", "send_email_receipt"}),
+    WriteOperation.CREATE_RESIDENT_PAYMENT: accepts(
+        "lease_id financial_account_id resident_id amount_in_cents payment_type transaction_date",
+        "description reference_number send_email_receipt",
         constraints=_CONSTRAINTS,
         notes="financial_account_id must be a bank account and resident_id the lease's primary "
         "resident (resident_type_normalized PRIMARY); Rentvine refuses anything else.",
     ),
-    WriteOperation.CREATE_RECURRING_CHARGE: OperationRules(
-        required=frozenset(
-            {"lease_id", "financial_account_id", "amount_in_cents", "description", "day_due", "start_date"}
-        ),
-        optional=frozenset({"end_date", "frequency_raw", "frequency_normalized"}),
+    WriteOperation.CREATE_RECURRING_CHARGE: accepts(
+        "lease_id financial_account_id amount_in_cents description day_due start_date",
+        "end_date frequency_raw frequency_normalized",
         constraints=_CONSTRAINTS,
         check=_schedule,
         notes="frequency_raw is the number of months between charges (1-24, default 1).",
     ),
-    WriteOperation.UPDATE_RECURRING_CHARGE: OperationRules(
-        required=frozenset({"amount_in_cents"}),
-        optional=frozenset(
-            {"description", "start_date", "end_date", "charge_due_day", "financial_account_id"}
-            | {"frequency_normalized"}
-        ),
+    WriteOperation.UPDATE_RECURRING_CHARGE: accepts(
+        "amount_in_cents",
+        "description start_date end_date charge_due_day financial_account_id frequency_normalized",
         constraints=_CONSTRAINTS,
         check=_schedule,
         notes="Rentvine updates by POST to the charge; only the fields sent change.",

@@ -15,10 +15,11 @@ pmsgate with the first sync after the approval.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pmsgate.connectors.constraints import Check, code, positive
-from pmsgate.connectors.writes import OperationRules, WriteOperation
+from pmsgate.connectors.writes import OperationRules, WriteOperation, accepts
 
 PENDING_NOTE = (
     "Posted to ResMan as a partner transaction, pending until the property management company "
@@ -52,37 +53,21 @@ _CONSTRAINTS: dict[str, Check] = {
     "notes": _not_blank,
     "reference_number": _not_blank,
 }
-_COMMON = frozenset(
-    {
-        "resident_id",
-        "batch_id",
-        "transaction_date",
-        "description",
-        "notes",
-        "amount_in_cents",
-        "reference_number",
-    }
-)
-_CHARGE = OperationRules(
-    required=_COMMON | {"charge_code_id"},
-    returns_id=False,
-    constraints=_CONSTRAINTS,
-    notes=PENDING_NOTE,
-)
+# Propexo's required fields of every ResMan write (MITS/PostResidentTransactions2_0).
+_COMMON = "resident_id batch_id transaction_date description notes amount_in_cents reference_number"
+_CHARGE = accepts(f"{_COMMON} charge_code_id", returns_id=False, constraints=_CONSTRAINTS, notes=PENDING_NOTE)
 
 
 RESMAN_RULES: dict[WriteOperation, OperationRules] = {
     WriteOperation.CREATE_RESIDENT_CHARGE: _CHARGE,
-    WriteOperation.CREATE_RESIDENT_PAYMENT: OperationRules(
-        required=_COMMON | {"payment_type"},
+    WriteOperation.CREATE_RESIDENT_PAYMENT: accepts(
+        f"{_COMMON} payment_type",
         returns_id=False,
         constraints={**_CONSTRAINTS, "payment_type": _payment_type},
         notes=PENDING_NOTE,
     ),
-    WriteOperation.CREATE_RESIDENT_CHARGE_BATCH: OperationRules(
-        required=_CHARGE.required,
-        returns_id=False,
-        constraints=_CONSTRAINTS,
+    WriteOperation.CREATE_RESIDENT_CHARGE_BATCH: replace(
+        _CHARGE,
         notes="Creates multiple resident charges in one job and one ResMan call; all charges must belong "
         "to residents of the same ResMan property. " + PENDING_NOTE,
     ),

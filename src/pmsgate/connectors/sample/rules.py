@@ -16,15 +16,13 @@ from typing import Any
 
 from pmsgate.canonical.enums import Vendor
 from pmsgate.connectors.constraints import (
-    Check,
     Problems,
-    at_most,
+    amount_and_text,
     end_not_before_start,
-    positive,
     start_date_for_daily_and_weekly,
 )
 from pmsgate.connectors.markers import MARKER_ROOM
-from pmsgate.connectors.writes import OperationRules, WriteOperation
+from pmsgate.connectors.writes import OperationRules, WriteOperation, accepts
 
 MEMO_LIMIT = 255  # SamplePMS's memo
 REF_LIMIT = 40  # SamplePMS's ref
@@ -40,27 +38,22 @@ def _sample2_recurring(given: Mapping[str, Any]) -> Problems:
     return end_not_before_start(given) + start_date_for_daily_and_weekly(given, "SAMPLE2")
 
 
-_TEXT = {name: at_most(TEXT_LIMIT, "this PMS") for name in ("description", "notes")}
-_AMOUNT_AND_TEXT: dict[str, Check] = {
-    "amount_in_cents": positive,
-    "reference_number": at_most(REF_LIMIT, "this PMS"),
-    **_TEXT,
-}
+_AMOUNT_AND_TEXT = amount_and_text(
+    "this PMS", reference_number=REF_LIMIT, description=TEXT_LIMIT, notes=TEXT_LIMIT
+)
 
-_UPDATE_RECURRING = OperationRules(
-    required=frozenset(),
-    optional=frozenset(
-        {"amount_in_cents", "description", "end_date", "start_date", "charge_due_day"}
-        | {"frequency_normalized", "is_active", "reference_number", "charge_code_id", "financial_account_id"}
-    ),
+_UPDATE_RECURRING = accepts(
+    required="",
+    optional="amount_in_cents description end_date start_date charge_due_day frequency_normalized is_active "
+    "reference_number charge_code_id financial_account_id",
     constraints=_AMOUNT_AND_TEXT,
     notes="Only the fields sent change; the PMS re-checks the whole schedule "
     "(end_date not before start_date).",
 )
 
-_SAMPLE1_LEDGER = OperationRules(
-    required=frozenset({"lease_id", "charge_code_id", "amount_in_cents", "transaction_date"}),
-    optional=frozenset({"financial_account_id", "description", "reference_number", "resident_id"}),
+_SAMPLE1_LEDGER = accepts(
+    "lease_id charge_code_id amount_in_cents transaction_date",
+    "financial_account_id description reference_number resident_id",
     constraints=_AMOUNT_AND_TEXT,
     notes="financial_account_id defaults to the charge code's income account; resident_id to the head "
     "of household.",
@@ -69,35 +62,25 @@ _SAMPLE1_LEDGER = OperationRules(
 SAMPLE1_RULES: dict[WriteOperation, OperationRules] = {
     WriteOperation.CREATE_RESIDENT_CHARGE: _SAMPLE1_LEDGER,
     WriteOperation.CREATE_RESIDENT_CREDIT: _SAMPLE1_LEDGER,
-    WriteOperation.CREATE_RESIDENT_PAYMENT: OperationRules(
-        required=frozenset(
-            {"lease_id", "resident_id", "financial_account_id", "amount_in_cents", "transaction_date"}
-            | {"payment_type"}
-        ),
-        optional=frozenset({"description", "reference_number"}),
+    WriteOperation.CREATE_RESIDENT_PAYMENT: accepts(
+        "lease_id resident_id financial_account_id amount_in_cents transaction_date payment_type",
+        "description reference_number",
         constraints=_AMOUNT_AND_TEXT,
         notes="financial_account_id must be a bank account; the payment is applied to the lease's "
         "oldest open charges.",
     ),
-    WriteOperation.CREATE_RECURRING_CHARGE: OperationRules(
-        required=frozenset(
-            {"lease_id", "charge_code_id", "amount_in_cents", "frequency_normalized", "start_date"}
-        ),
-        optional=frozenset(
-            {"end_date", "description", "charge_due_day", "financial_account_id", "reference_number"}
-            | {"is_active"}
-        ),
+    WriteOperation.CREATE_RECURRING_CHARGE: accepts(
+        "lease_id charge_code_id amount_in_cents frequency_normalized start_date",
+        "end_date description charge_due_day financial_account_id reference_number is_active",
         constraints=_AMOUNT_AND_TEXT,
         check=end_not_before_start,
     ),
     WriteOperation.UPDATE_RECURRING_CHARGE: _UPDATE_RECURRING,
 }
 
-_SAMPLE2_LEDGER = OperationRules(
-    required=frozenset(
-        {"resident_id", "charge_code_id", "amount_in_cents", "transaction_date", "notes", "reference_number"}
-    ),
-    optional=frozenset({"description", "lease_id"}),
+_SAMPLE2_LEDGER = accepts(
+    "resident_id charge_code_id amount_in_cents transaction_date notes reference_number",
+    "description lease_id",
     returns_id=False,
     constraints=_AMOUNT_AND_TEXT,
     notes=NO_ID_NOTE + " The memo is the description, or the notes when no description is given.",
@@ -106,19 +89,16 @@ _SAMPLE2_LEDGER = OperationRules(
 SAMPLE2_RULES: dict[WriteOperation, OperationRules] = {
     WriteOperation.CREATE_RESIDENT_CHARGE: _SAMPLE2_LEDGER,
     WriteOperation.CREATE_RESIDENT_CREDIT: _SAMPLE2_LEDGER,
-    WriteOperation.CREATE_RESIDENT_PAYMENT: OperationRules(
-        required=frozenset(
-            {"resident_id", "financial_account_id", "amount_in_cents", "transaction_date", "payment_type"}
-            | {"reference_number"}
-        ),
-        optional=frozenset({"notes", "description", "lease_id"}),
+    WriteOperation.CREATE_RESIDENT_PAYMENT: accepts(
+        "resident_id financial_account_id amount_in_cents transaction_date payment_type reference_number",
+        "notes description lease_id",
         constraints=_AMOUNT_AND_TEXT,
         notes="financial_account_id must be a bank account; without lease_id the payment goes to the "
         "resident's current lease.",
     ),
-    WriteOperation.CREATE_RECURRING_CHARGE: OperationRules(
-        required=frozenset({"resident_id", "charge_code_id", "amount_in_cents", "frequency_normalized"}),
-        optional=frozenset({"start_date", "end_date", "description", "lease_id"}),
+    WriteOperation.CREATE_RECURRING_CHARGE: accepts(
+        "resident_id charge_code_id amount_in_cents frequency_normalized",
+        "start_date end_date description lease_id",
         constraints=_AMOUNT_AND_TEXT,
         check=_sample2_recurring,
         notes="start_date is required for DAILY and WEEKLY schedules; a MONTHLY one without it starts on "

@@ -12,23 +12,21 @@ generic paths.
 
 from __future__ import annotations
 
-from pmsgate.connectors.constraints import Check, at_most, positive
+from dataclasses import replace
+
+from pmsgate.connectors.constraints import amount_and_text
 from pmsgate.connectors.markers import MARKER_ROOM
-from pmsgate.connectors.writes import OperationRules, WriteOperation
+from pmsgate.connectors.writes import OperationRules, WriteOperation, accepts
 
 TEXT_LIMIT = 255  # Yardi's notes fields; the marker goes into Comment, never into Description
 COMMENT_LIMIT = 255
 REF_LIMIT = 20  # DocumentNumber (a check number)
 
-_CONSTRAINTS: dict[str, Check] = {
-    "amount_in_cents": positive,
-    "description": at_most(COMMENT_LIMIT - MARKER_ROOM, "Yardi"),
-    "reference_number": at_most(REF_LIMIT, "Yardi"),
-}
-_PLACE = frozenset({"property_id", "resident_id", "unit_id", "financial_account_id"})
-_CHARGE = OperationRules(
-    required=_PLACE | {"charge_code_id", "transaction_date", "amount_in_cents"},
-    optional=frozenset({"description", "post_month"}),
+_CONSTRAINTS = amount_and_text("Yardi", description=COMMENT_LIMIT - MARKER_ROOM, reference_number=REF_LIMIT)
+_PLACE = "property_id resident_id unit_id financial_account_id"
+_CHARGE = accepts(
+    f"{_PLACE} charge_code_id transaction_date amount_in_cents",
+    "description post_month",
     returns_id=False,
     constraints=_CONSTRAINTS,
     notes="resident_id is the tenant (household) code the ledger belongs to; post_month keeps the "
@@ -37,16 +35,13 @@ _CHARGE = OperationRules(
 
 YARDI_RULES: dict[WriteOperation, OperationRules] = {
     WriteOperation.CREATE_RESIDENT_CHARGE: _CHARGE,
-    WriteOperation.CREATE_RESIDENT_CHARGE_BATCH: OperationRules(
-        required=_CHARGE.required,
-        optional=_CHARGE.optional,
-        returns_id=False,
-        constraints=_CONSTRAINTS,
+    WriteOperation.CREATE_RESIDENT_CHARGE_BATCH: replace(
+        _CHARGE,
         notes="All charges go in one Yardi charge batch (SysBatch), so they must belong to one property.",
     ),
-    WriteOperation.CREATE_RESIDENT_PAYMENT: OperationRules(
-        required=_PLACE | {"transaction_date", "amount_in_cents", "reference_number"},
-        optional=frozenset({"description"}),
+    WriteOperation.CREATE_RESIDENT_PAYMENT: accepts(
+        f"{_PLACE} transaction_date amount_in_cents reference_number",
+        "description",
         returns_id=False,
         constraints=_CONSTRAINTS,
         notes="reference_number is Yardi's DocumentNumber; financial_account_id the cash account.",

@@ -15,7 +15,7 @@ whose Comment carries it.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -108,6 +108,13 @@ def receipt(fields: Mapping[str, Any], marker: str) -> etree._Element:
     return node
 
 
+# The single-transaction writes: the Billing import method and the transaction it takes.
+IMPORTS: dict[WriteOperation, tuple[str, Callable[[Mapping[str, Any], str], etree._Element]]] = {
+    Op.CREATE_RESIDENT_CHARGE: ("ImportCharge_Login", charge),
+    Op.CREATE_RESIDENT_PAYMENT: ("ImportReceipt_Login", receipt),
+}
+
+
 def items(request: WriteRequest) -> list[Mapping[str, Any]]:
     if request.operation is Op.CREATE_RESIDENT_CHARGE_BATCH:
         return list(request.fields["items"])
@@ -120,20 +127,10 @@ class YardiWrites:
 
     def write(self, request: WriteRequest) -> WriteOutcome:
         op = request.operation
-        if op is Op.CREATE_RESIDENT_CHARGE:
-            self.soap.call(
-                BILLING,
-                "ImportCharge_Login",
-                write=True,
-                TransactionXml=document([charge(request.fields, request.marker)]),
-            )
-        elif op is Op.CREATE_RESIDENT_PAYMENT:
-            self.soap.call(
-                BILLING,
-                "ImportReceipt_Login",
-                write=True,
-                TransactionXml=document([receipt(request.fields, request.marker)]),
-            )
+        if op in IMPORTS:
+            method, transaction = IMPORTS[op]
+            xml = document([transaction(request.fields, request.marker)])
+            self.soap.call(BILLING, method, write=True, TransactionXml=xml)
         elif op is Op.CREATE_RESIDENT_CHARGE_BATCH:
             self._batch(request)
         else:
