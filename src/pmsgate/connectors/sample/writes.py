@@ -35,7 +35,7 @@ from pmsgate.connectors.parsing import MappingError
 from pmsgate.connectors.sample.rules import MEMO_LIMIT, WRITE_RULES
 from pmsgate.connectors.sample.session import TokenSession, json_body, page_parts
 from pmsgate.connectors.sample.streams import MAX_PAGE_SIZE, STREAMS
-from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest, utc_day
+from pmsgate.connectors.writes import WriteOperation, WriteOutcome, WriteRequest, integer_key, utc_day
 from pmsgate.kit.money import cents_to_decimal_str
 from pmsgate.kit.timeutil import utcnow
 
@@ -83,10 +83,7 @@ FREQUENCIES = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month"}
 
 def _native_id(name: str) -> Callable[[Any], int]:
     def convert(value: Any) -> int:
-        text = str(value)
-        if not text.isdigit():
-            raise VendorRejected(f"{name}: {value!r} is not a SamplePMS id")
-        return int(text)
+        return integer_key(value, name, "a SamplePMS id")
 
     return convert
 
