@@ -33,7 +33,7 @@ from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.jobs import JobLog, WriteJob
 from pmsgate.sync.upsert import UpsertContext, upsert_records
 from pmsgate.webhooks.events import record_write_failed, record_write_succeeded
-from pmsgate.writes.repository import WriteRepository
+from pmsgate.writes.repository import WriteRepository, repeated
 
 log = logging.getLogger(__name__)
 MAX_BUSY_ATTEMPTS = 8  # runs while the PMS answers "busy" (each run already retries with backoff)
@@ -291,14 +291,10 @@ def _add_log(session: Session, job: WriteJob, connector: Any, status: str, messa
             job_id=job.id,
             root_job_id=job.root_job_id,
             parent_job_id=job.parent_job_id,
-            customer_id=job.customer_id,
-            integration_id=job.integration_id,
-            vendor=job.vendor,
+            **repeated(job),
             job_type=job.operation,
-            write_category=job.write_category,
             name=job.operation.replace("_", " ").title(),
             status=status,
-            parameters=job.parameters,
             exchanges=exchanges,
             error=message if status in ("FAILURE", "PARTIAL_SUCCESS") else None,
             created_at=utcnow(),

@@ -1,9 +1,10 @@
-"""All SQL of write jobs and job logs."""
+"""All SQL of write jobs and job logs, and what a job's retries and logs repeat of it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, TypedDict
 
 from sqlalchemy import and_, func, or_, select, update
 
@@ -11,6 +12,26 @@ from pmsgate.kit.pagination import ListParams
 from pmsgate.kit.repository import Repository, where_given
 from pmsgate.models.integrations import Integration
 from pmsgate.models.jobs import JobLog, WriteJob
+
+
+class Repeated(TypedDict):
+    """The columns every attempt of a job's chain, and each attempt's log, carry as the job has them."""
+
+    customer_id: str
+    integration_id: str
+    vendor: str
+    write_category: str
+    parameters: dict[str, Any]
+
+
+def repeated(job: WriteJob) -> Repeated:
+    return Repeated(
+        customer_id=job.customer_id,
+        integration_id=job.integration_id,
+        vendor=job.vendor,
+        write_category=job.write_category,
+        parameters=job.parameters,
+    )
 
 
 class WriteRepository(Repository):

@@ -25,7 +25,7 @@ from pmsgate.models.customers import Customer
 from pmsgate.models.integrations import Integration
 from pmsgate.models.jobs import WriteJob
 from pmsgate.records.repository import RecordRepository
-from pmsgate.writes.repository import WriteRepository
+from pmsgate.writes.repository import WriteRepository, repeated
 from pmsgate.writes.schemas import ResidentChargeCreate, echo
 from pmsgate.writes.validation import validate_write
 
@@ -300,13 +300,9 @@ def retry(session: Session, customer: Customer, root_job_id: str, dispatcher: Di
         id=job_id,
         root_job_id=root.id,
         parent_job_id=latest.id,
-        customer_id=customer.id,
-        integration_id=latest.integration_id,
-        vendor=latest.vendor,
+        **repeated(latest),
         operation=latest.operation,
-        write_category=latest.write_category,
         status="PENDING",
-        parameters=latest.parameters,
         native=latest.native,
         # The chain keeps one marker, and a failure that may have reached the PMS is reconciled
         # before anything is sent again: retrying never posts the same write twice.
