@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from pmsgate.canonical.registry import Model
+from pmsgate.kit.ids import stable_id
 from pmsgate.records.repository import RecordRepository
 from pmsgate.records.serialize import plain
 
@@ -91,7 +92,6 @@ def link_meta(own_column: str, other_column: str, key: str) -> Any:
 def child_system_fields(*keys: str) -> Any:
     """Pets and vehicles live inside their resident; they share its timestamps and get
     ids derived from their own vendor ids."""
-    from pmsgate.kit.ids import stable_id
 
     def expand(_session: Session, items: list[dict[str, Any]]) -> None:
         for item in items:

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from pmsgate.config import Settings, get_settings
-from pmsgate.kit.db import unit_of_work
+from pmsgate.kit.db import session_factory, unit_of_work
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.webhooks import events, outcomes, service
 from pmsgate.webhooks.delivery_store import ClaimedDelivery, DeliveryStore
@@ -310,8 +310,6 @@ _running: list[DeliveryLoop] = []
 
 def start_delivery_loop(settings: Settings | None = None) -> DeliveryLoop:
     """The hook `pmsgate serve` (embedded) and `pmsgate worker` call to run the lane."""
-    from pmsgate.kit.db import session_factory
-
     loop = DeliveryLoop(session_factory(), settings).start()
     _running.append(loop)
     return loop
