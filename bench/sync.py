@@ -98,6 +98,7 @@ def run_pmsgate(base_url: str, database: str, admin_url: str | None, profile: bo
     from pmsgate.integrations.repository import IntegrationRepository
     from pmsgate.kit.db import session_factory, unit_of_work
     from pmsgate.kit.dispatch import RecordingDispatcher
+    from pmsgate.kit.timeutil import utcnow
     from pmsgate.models.sync import SyncRun
     from pmsgate.sync.engine import execute_run
     from pmsgate.sync.service import request_sync
@@ -117,6 +118,25 @@ def run_pmsgate(base_url: str, database: str, admin_url: str | None, profile: bo
                         if isinstance(value, int):
                             totals[key] = totals.get(key, 0) + value
             return sum(totals.values()), totals
+
+    def rows_touched_since(integration_id: str, since: Any) -> int:
+        """Record rows whose own `last_seen` column was written at or after `since`."""
+        from sqlalchemy import func
+
+        from pmsgate.models.records import RECORD_TABLES
+
+        with session_factory()() as session:
+            return sum(
+                int(
+                    session.scalar(
+                        select(func.count())
+                        .select_from(table)
+                        .where(table.c.integration_id == integration_id, table.c.last_seen >= since)
+                    )
+                    or 0
+                )
+                for table in RECORD_TABLES.values()
+            )
 
     def profiled(name: str) -> Any:
         """A cProfile of the block to /tmp/pmsgate-<name>-<database>.prof (with --profile)."""
@@ -152,12 +172,14 @@ def run_pmsgate(base_url: str, database: str, admin_url: str | None, profile: bo
         integration = IntegrationRepository.from_session(session).get(integration_id)
         assert integration is not None
         run_id = request_sync(session, integration, RunKind.MANUAL, dispatcher, full=True).id
+    resync_start = utcnow()
     cpu = time.process_time()
     with common.Timer() as again, profiled("resync"):
         status = execute_run(session_factory(), run_id)
     resync_cpu = time.process_time() - cpu
     assert status == "COMPLETED", status
     seen, totals = counted(run_id)
+    touched = rows_touched_since(integration_id, resync_start)
     read_s, read_cpu_s = read_and_map_only(integration_id)
     with session_factory()() as session:
         runs = session.scalars(select(SyncRun.id).where(SyncRun.integration_id == integration_id)).all()
@@ -173,6 +195,7 @@ def run_pmsgate(base_url: str, database: str, admin_url: str | None, profile: bo
         "read_cpu_s": read_cpu_s,
         "resync_seen": seen,
         "resync_written": totals.get("new", 0) + totals.get("updated", 0),
+        "resync_touched": touched,
         "runs": len(runs),
         "url": url,
     }
@@ -279,7 +302,7 @@ def _line(residents: int, database: str, row: dict[str, Any]) -> dict[str, Any]:
         "resync": f"{p['resync_s']:.1f} s ({p['resync_s'] / p['first_s']:.2f}x first; CPU "
         f"{p['resync_cpu_s']:.1f} s = {p['resync_cpu_s'] / p['first_cpu_s']:.2f}x first's; reading and "
         f"mapping alone {p['read_s']:.1f} s, CPU {p['read_cpu_s'] / p['first_cpu_s']:.2f}x first's), "
-        f"{p['resync_written']} rows written",
+        f"{p['resync_written']} rows written, {p.get('resync_touched', 0)} `last_seen` bumped",
     }
     if "dlt" in row:
         d = row["dlt"]

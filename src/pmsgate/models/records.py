@@ -24,6 +24,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.types import TypeEngine
 
@@ -31,7 +33,16 @@ from pmsgate.canonical.registry import SPECS, Model, ModelSpec
 from pmsgate.kit.sqltypes import JSONType, UTCDateTime
 from pmsgate.models.base import Base
 
-SYSTEM_COLUMNS = ("id", "integration_id", "x_id", "created_at", "updated_at", "last_seen", "content_hash")
+SYSTEM_COLUMNS = (
+    "id",
+    "integration_id",
+    "x_id",
+    "created_at",
+    "updated_at",
+    "last_seen",
+    "content_hash",
+    "unseen",
+)
 
 
 def _column_type(annotation: Any) -> TypeEngine[Any]:
@@ -61,6 +72,10 @@ def _build(spec: ModelSpec) -> Table:
         Column("updated_at", UTCDateTime(), nullable=False),
         Column("last_seen", UTCDateTime(), nullable=False),
         Column("content_hash", String(64), nullable=False),
+        # True for a row the last complete read of its model did not see (vendor-deleted, out of
+        # the read's window): its own `last_seen` is its effective one. Other rows' effective
+        # `last_seen` is max(last_seen, the model's seen stamp) (see SEEN_STAMPS, records/seen.py).
+        Column("unseen", Boolean(), nullable=False, default=False, server_default=false()),
     ]
     for field_name, info in spec.record.model_fields.items():
         nullable = field_name != "x_id"
@@ -86,6 +101,18 @@ def _build(spec: ModelSpec) -> Table:
     indexes.extend(
         Index(f"ix_{name}_integration_{column}", "integration_id", column, "id")
         for column in indexed_sorts(spec)
+    )
+    # The unseen rows alone (few): their range of an `order-by=last_seen` and the filters that
+    # only they can match read this partial index, not the integration's rows (migration 0006).
+    indexes.append(
+        Index(
+            f"ix_{name}_unseen",
+            "integration_id",
+            "last_seen",
+            "id",
+            sqlite_where=text("unseen = 1"),
+            postgresql_where=text("unseen"),
+        )
     )
     return Table(name, Base.metadata, *columns, *indexes)
 
@@ -121,4 +148,16 @@ RECORD_COUNTS = Table(
     Column("integration_id", ForeignKey("integrations.id", ondelete="CASCADE"), primary_key=True),
     Column("model", String(40), primary_key=True),
     Column("count", BigInteger(), nullable=False),
+)
+
+# Per (integration, model): `stamp`, the time the last complete read of the model started
+# (first page to last in one slice, all records, no `modified_since`). Rows that read saw
+# unchanged are not written: their effective `last_seen` is max(own, stamp), except the rows
+# marked `unseen` (records/seen.py). Written with the unseen marks in one transaction.
+SEEN_STAMPS = Table(
+    "seen_stamps",
+    Base.metadata,
+    Column("integration_id", ForeignKey("integrations.id", ondelete="CASCADE"), primary_key=True),
+    Column("model", String(40), primary_key=True),
+    Column("stamp", UTCDateTime(), nullable=False),
 )

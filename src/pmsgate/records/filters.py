@@ -17,6 +17,7 @@ from pmsgate.errors import BadRequest
 from pmsgate.kit.timeutil import parse_datetime
 from pmsgate.models.integrations import Integration
 from pmsgate.models.records import RECORD_TABLES
+from pmsgate.records.seen import StampedClause, bound_clause
 
 
 @dataclass(frozen=True)
@@ -157,15 +158,35 @@ class TimeBound(SingleParam):
     column: str = ""
     op: str = ">="
 
-    def match(self, table: Table, value: Any, values: dict[str, Any]) -> ColumnElement[bool]:
+    def bound(self, value: Any) -> tuple[str, datetime]:
+        """(operator, time) of the parameter's value."""
         at = parse_datetime_param(self.param, value)
-        column = table.c[self.column]
         if self.op == ">=":
-            return column >= at
+            return ">=", at
         step = timedelta(days=1) if len(value.strip()) == 10 else timedelta(milliseconds=1)
         if at.microsecond % 1000 or at > datetime.max.replace(tzinfo=UTC) - step:
-            return column <= at
-        return column < at + step
+            return "<=", at
+        return "<", at + step
+
+    def match(self, table: Table, value: Any, values: dict[str, Any]) -> ColumnElement[bool]:
+        op, at = self.bound(value)
+        column = table.c[self.column]
+        if op == ">=":
+            return column >= at
+        return column <= at if op == "<=" else column < at
+
+
+@dataclass(frozen=True)
+class SeenBound(TimeBound):
+    """A bound on the effective `last_seen` (records/seen.py): which rows match depends on the
+    seen stamps of the integrations read, so the clause is built once the repository has them."""
+
+    def clause(self, table: Table, values: dict[str, Any]) -> Any:
+        value = values.get(self.param)
+        if value is None:
+            return None
+        bound = self.bound(value)  # a bad value is a 400 now, before any query
+        return StampedClause(lambda ids, stamps: bound_clause(table, bound, ids, stamps))
 
 
 # Propexo added these to every list: changed or seen by pmsgate since / until a time.
@@ -174,8 +195,8 @@ RECORD_TIMES: tuple[Filter, ...] = (
     TimeBound(
         "updated_at_lte", "Records updated at or before this ISO-8601 time", column="updated_at", op="<="
     ),
-    TimeBound("last_seen_gte", "Records last seen at or after this ISO-8601 time", column="last_seen"),
-    TimeBound(
+    SeenBound("last_seen_gte", "Records last seen at or after this ISO-8601 time", column="last_seen"),
+    SeenBound(
         "last_seen_lte", "Records last seen at or before this ISO-8601 time", column="last_seen", op="<="
     ),
 )

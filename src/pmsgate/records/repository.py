@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, RowMapping, Table, func, select
@@ -12,6 +12,13 @@ from pmsgate.canonical.registry import Model
 from pmsgate.kit.pagination import ListParams
 from pmsgate.models.integrations import Integration
 from pmsgate.models.records import RECORD_COUNTS, RECORD_TABLES
+from pmsgate.records.seen import (
+    StampedClause,
+    effective_expression,
+    effective_rows,
+    stamps_of,
+    unseen_is,
+)
 
 
 def visible_integrations(customer_id: str) -> Any:
@@ -50,14 +57,14 @@ class RecordRepository:
     def page(
         self,
         customer_id: str,
-        clauses: Sequence[ColumnElement[bool]],
+        clauses: Sequence[ColumnElement[bool] | StampedClause],
         params: ListParams,
         *,
         integration_id: str | None = None,
         vendor: str | None = None,
-    ) -> tuple[list[RowMapping], dict[str, str], int]:
-        """One page, the vendors of the integrations read and the exact total, scoped to the
-        customer's integrations.
+    ) -> tuple[list[dict[str, Any]], dict[str, str], int]:
+        """One page (rows with their effective `last_seen`, records/seen.py), the vendors of
+        the integrations read and the exact total, scoped to the customer's integrations.
 
         The integrations are resolved first, so the record query has no join and, for the
         usual single integration, an equality on `integration_id` that the
@@ -77,24 +84,24 @@ class RecordRepository:
         )
         if not ids:
             return [], vendors, 0
+        stamps = stamps_of(self.session, self.model.value, ids)
+        where = [c(ids, stamps) if isinstance(c, StampedClause) else c for c in clauses]
         scope = (
             self.table.c.integration_id == ids[0] if len(ids) == 1 else self.table.c.integration_id.in_(ids)
         )
-        order = [
-            (self.table.c[name].desc() if direction == "desc" else self.table.c[name].asc())
-            for name, direction in params.order_by
-        ]
-        first_direction = params.order_by[0][1] if params.order_by else "asc"
-        order.append(self.table.c.id.desc() if first_direction == "desc" else self.table.c.id.asc())
-        query = select(self.table).where(scope, *clauses)
-        rows = list(
-            self.session.execute(query.order_by(*order).offset(params.offset).limit(params.limit)).mappings()
-        )
-        if clauses and (0 < len(rows) < params.limit or (not rows and params.offset == 0)):
+        query = select(self.table).where(scope, *where)
+        only_seen = params.order_by and params.order_by[0][0] == "last_seen" and len(params.order_by) == 1
+        if stamps and only_seen and len(ids) == 1:
+            raw = self._seen_order(query, params)
+        else:
+            statement = query.order_by(*self._order(params, stamps)).offset(params.offset)
+            raw = list(self.session.execute(statement.limit(params.limit)).mappings())
+        rows = effective_rows(raw, stamps)
+        if where and (0 < len(rows) < params.limit or (not rows and params.offset == 0)):
             total = params.offset + len(rows)  # a short page is the end of the list: nothing to count
-        elif clauses:
+        elif where:
             total = self.session.execute(
-                select(func.count()).select_from(self.table).where(scope, *clauses)
+                select(func.count()).select_from(self.table).where(scope, *where)
             ).scalar_one()
         else:  # kept by the sync in the same transaction as the rows (no counting per request)
             total = self.session.execute(
@@ -104,20 +111,70 @@ class RecordRepository:
             ).scalar_one()
         return rows, vendors, int(total)
 
-    def get(self, customer_id: str, record_id: str) -> RowMapping | None:
+    def _order(self, params: ListParams, stamps: Mapping[str, Any]) -> list[Any]:
+        """ORDER BY of the sort keys and the tie-breaker `id`; `last_seen` sorts by its
+        effective time (then its own: the effective order on one integration, see _seen_order)."""
+        order: list[Any] = []
+        for name, direction in params.order_by:
+            column = self.table.c[name]
+            keys = (
+                [effective_expression(self.table, stamps), column]
+                if name == "last_seen" and stamps
+                else [column]
+            )
+            order.extend(key.desc() if direction == "desc" else key.asc() for key in keys)
+        first_direction = params.order_by[0][1] if params.order_by else "asc"
+        order.append(self.table.c.id.desc() if first_direction == "desc" else self.table.c.id.asc())
+        return order
+
+    def _seen_order(self, query: Any, params: ListParams) -> list[RowMapping]:
+        """`order-by=last_seen` on one integration with a stamp: the unseen rows (their own
+        times, all below the stamp) and the others (their own order is their effective order),
+        each a range of an index read in order; ascending lists the unseen first."""
+        table = self.table
+        direction = params.order_by[0][1]
+        desc = direction == "desc"
+        order = (
+            [table.c.last_seen.desc(), table.c.id.desc()]
+            if desc
+            else [table.c.last_seen.asc(), table.c.id.asc()]
+        )
+        first, second = (False, True) if desc else (True, False)
+        head = query.where(unseen_is(table, first))
+        rows = list(
+            self.session.execute(head.order_by(*order).offset(params.offset).limit(params.limit)).mappings()
+        )
+        if len(rows) == params.limit:
+            return rows
+        if rows:
+            before = params.offset + len(rows)
+        else:
+            counted = select(func.count()).select_from(head.subquery())
+            before = int(self.session.execute(counted).scalar_one())
+        tail = query.where(unseen_is(table, second)).order_by(*order)
+        tail = tail.offset(max(0, params.offset - before)).limit(params.limit - len(rows))
+        return rows + list(self.session.execute(tail).mappings())
+
+    def _effective(self, rows: Sequence[RowMapping]) -> list[dict[str, Any]]:
+        stamps = stamps_of(self.session, self.model.value, {row["integration_id"] for row in rows})
+        return effective_rows(rows, stamps)
+
+    def get(self, customer_id: str, record_id: str) -> dict[str, Any] | None:
         query = self._base(customer_id, [*self.table.c, Integration.vendor]).where(
             self.table.c.id == record_id
         )
-        return self.session.execute(query).mappings().first()
+        row = self.session.execute(query).mappings().first()
+        return None if row is None else self._effective([row])[0]
 
-    def by_column(self, column: str, values: Sequence[str]) -> list[RowMapping]:
+    def by_column(self, column: str, values: Sequence[str]) -> list[dict[str, Any]]:
         if not values:
             return []
         query = select(self.table).where(self.table.c[column].in_(values)).order_by(self.table.c.id)
-        return list(self.session.execute(query).mappings())
+        return self._effective(list(self.session.execute(query).mappings()))
 
-    def exists_in_integration(self, integration_id: str, record_id: str) -> RowMapping | None:
+    def exists_in_integration(self, integration_id: str, record_id: str) -> dict[str, Any] | None:
         query = select(self.table).where(
             self.table.c.id == record_id, self.table.c.integration_id == integration_id
         )
-        return self.session.execute(query).mappings().first()
+        row = self.session.execute(query).mappings().first()
+        return None if row is None else self._effective([row])[0]

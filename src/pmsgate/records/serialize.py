@@ -14,7 +14,7 @@ from sqlalchemy import Date, Table
 from pmsgate.kit.sqltypes import UTCDateTime
 from pmsgate.kit.timeutil import iso
 
-_INTERNAL = frozenset({"content_hash", "vendor"})
+_INTERNAL = frozenset({"content_hash", "vendor", "unseen"})  # unseen: records/seen.py
 
 
 def plain(value: Any) -> Any:

@@ -46,8 +46,10 @@ from pmsgate.kit.ids import new_id
 from pmsgate.kit.redact import Redactor, secret_values
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.integrations import Integration, PropertyConfiguration
+from pmsgate.models.records import RECORD_TABLES
 from pmsgate.models.sync import SyncRun
 from pmsgate.sync.repository import SyncRepository
+from pmsgate.sync.seen import SeenKeys
 from pmsgate.sync.states import RunKind, RunStatus, check_transition
 from pmsgate.sync.upsert import PageStats, UpsertContext, upsert_records
 from pmsgate.webhooks.events import record_sync_finished
@@ -216,7 +218,12 @@ def _run_models(
             resume_token=token,
             page_size=settings.sync_page_size,
         )
-        batch = _Batch(factory, snap, disabled, settings.sync_commit_records, settings.sync_commit_seconds)
+        # A read of every record from the first page (not resumed mid-model, not incremental)
+        # keeps the keys it saw instead of writing them, and sets the model's stamp at its end.
+        seen = SeenKeys(utcnow()) if token is None and snap.modified_since is None else None
+        batch = _Batch(
+            factory, snap, disabled, settings.sync_commit_records, settings.sync_commit_seconds, seen
+        )
         pages = prefetched(connector.stream(request))
         try:
             for number, page in enumerate(pages, start=1):
@@ -228,9 +235,11 @@ def _run_models(
                 # Yield only where the checkpoint resumes mid-model (a final page has no token).
                 if page.resume_token is not None and should_yield is not None and should_yield():
                     batch.commit()  # the checkpoint the parked run resumes from
+                    _bump_seen(factory, snap, model, seen)
                     _park(factory, snap.run_id, 0.0)
                     raise Deferred(0.0, "yielded its slice")
             batch.commit()
+            _close_read(factory, snap, model, seen)
             _finish_model(factory, snap.run_id, model, ok=True)
             # Between models is a resume point too (the checkpoint names the next model).
             if model is not ordered[-1] and should_yield is not None and should_yield():
@@ -238,6 +247,7 @@ def _run_models(
                 raise Deferred(0.0, "yielded its slice")
         except Throttled as exc:
             batch.commit()  # the pages read before the wait are whole; park after them
+            _bump_seen(factory, snap, model, seen)
             stalls = 0 if waits.stored else int((snap.checkpoint or {}).get("stalls", 0)) + 1
             delay = waits.park_after(exc.retry_after, stalls)
             _park(factory, snap.run_id, delay, stalls=stalls, model=model)
@@ -246,18 +256,45 @@ def _run_models(
             # Every later model would fail the same way: stop here rather than hold a worker
             # through each model's retries (an unreachable PMS cost a minute and more a run).
             batch.commit()  # the pages read before the error are whole and valid
+            _bump_seen(factory, snap, model, seen)
             fatal = exc.message
             credentials_refused = isinstance(exc, AuthError)
             _finish_model(factory, snap.run_id, model, ok=False, note=exc.message)
             break
         except ConnectorError as exc:
             batch.commit()
+            _bump_seen(factory, snap, model, seen)
             log.warning("sync %s: model %s failed: %s", snap.run_id, model, exc.message)
             _finish_model(factory, snap.run_id, model, ok=False, note=exc.message)
         finally:
             pages.close()  # stops the fetching thread before the connector is used again
             batch.close()  # rolls back what was not committed (a crash: read again on resume)
     return _finish_run(factory, snap, fatal, auth_failure=credentials_refused)
+
+
+def _close_read(
+    factory: sessionmaker[Session], snap: _RunSnapshot, model: Model, seen: SeenKeys | None
+) -> None:
+    """A complete read of `model` ended: its unseen rows and its stamp, in one transaction."""
+    if seen is None:
+        return
+    with unit_of_work(factory) as session:
+        marked = SyncRepository.from_session(session).close_read(
+            RECORD_TABLES[model], snap.integration_id, seen
+        )
+    if marked:
+        log.info("sync %s: %d %s rows not seen by this read keep their last_seen", snap.run_id, marked, model)
+
+
+def _bump_seen(
+    factory: sessionmaker[Session], snap: _RunSnapshot, model: Model, seen: SeenKeys | None
+) -> None:
+    """A read stopped before its model's last page: the rows it saw get their `last_seen` now
+    (no stamp without a complete read); the resumed read bumps its pages as it goes."""
+    if seen is None or not len(seen):
+        return
+    with unit_of_work(factory) as session:
+        SyncRepository.from_session(session).bump_seen(RECORD_TABLES[model], snap.integration_id, seen)
 
 
 def _park(
@@ -296,9 +333,10 @@ class _Batch:
         disabled: frozenset[str],
         limit: int,
         seconds: float,
+        seen: SeenKeys | None = None,
     ) -> None:
         self.factory, self.snap, self.disabled, self.limit = factory, snap, disabled, limit
-        self.seconds = seconds
+        self.seconds, self.seen = seconds, seen
         self.session: Session | None = None
         self.pending = 0
         self.opened = 0.0
@@ -315,6 +353,7 @@ class _Batch:
             job_id=self.snap.run_id,
             record_diffs=not self.snap.is_first_sync,
             disabled_property_ids=self.disabled,
+            seen=self.seen,
         )
         stats = upsert_records(session, ctx, page.records)
         metrics.page_synced(self.snap.vendor, stats)

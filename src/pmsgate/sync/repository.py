@@ -17,24 +17,31 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    case,
     cast,
+    false,
     func,
+    literal,
     or_,
     select,
     true,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pmsgate.kit.pagination import ListParams
 from pmsgate.kit.repository import Repository, where_given
+from pmsgate.kit.sqltypes import UTCDateTime
 from pmsgate.models.integrations import Integration, PropertyConfiguration
-from pmsgate.models.records import RECORD_COUNTS
+from pmsgate.models.records import RECORD_COUNTS, SEEN_STAMPS
 from pmsgate.models.sync import DataDiff, SyncRun
+from pmsgate.sync.seen import SeenKeys
 from pmsgate.sync.states import LIVE, RunStatus
 
 # SQLite allows 32766 bound parameters per statement; ~45 columns a row.
 _IN_CHUNK = 500
+_SCAN_CHUNK = 10_000  # rows per keyset page of the unseen scan (records/seen.py)
 
 
 def _chunks(values: Sequence[Any], size: int = _IN_CHUNK) -> Iterable[Sequence[Any]]:
@@ -169,8 +176,8 @@ class SyncRepository(Repository):
     # records
     def existing_keys(
         self, table: Table, integration_id: str, x_ids: Sequence[str]
-    ) -> dict[str, tuple[str, datetime, str]]:
-        """`x_id -> (content_hash, created_at, id)` of the page's rows already stored.
+    ) -> dict[str, tuple[str, datetime, str, bool]]:
+        """`x_id -> (content_hash, created_at, id, unseen)` of the page's rows already stored.
 
         Only the narrow columns: a re-sync compares hashes and reads whole rows only for the
         few that changed (for their diffs). On PostgreSQL each key is looked up on its own
@@ -178,17 +185,17 @@ class SyncRepository(Repository):
         `IN` list a planner without statistics scanned `(integration_id, created_at)` instead,
         so every page cost in proportion to the rows already stored (issue 12).
         """
-        found: dict[str, tuple[str, datetime, str]] = {}
+        found: dict[str, tuple[str, datetime, str, bool]] = {}
         if not x_ids:
             return found
         if self._dialect() == "postgresql":
             rows = self.session.execute(keys_query(table, integration_id, x_ids))
-            found.update({x: (h, c, i) for x, h, c, i in rows})
+            found.update({x: (h, c, i, u) for x, h, c, i, u in rows})
             return found
         statement = _statements(table).keys
         for chunk in _chunks(x_ids):
             rows = self.session.execute(statement, {"integration_id": integration_id, "x_ids": list(chunk)})
-            found.update({x: (h, c, i) for x, h, c, i in rows})
+            found.update({x: (h, c, i, u) for x, h, c, i, u in rows})
         return found
 
     def existing(self, table: Table, integration_id: str, x_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -253,11 +260,81 @@ class SyncRepository(Repository):
         self.session.execute(_add_counts_statement(self._dialect()), rows)
 
     def touch(self, table: Table, ids: Sequence[str], now: datetime) -> None:
-        """`last_seen = now` for these rows, by primary key (the one index a planner without
+        """`last_seen = now` (and not unseen) for these rows, by primary key (the one index a planner without
         statistics cannot mistake: by `(integration_id, x_id IN …)` it may pick another)."""
         statement = _statements(table).touch
         for chunk in _chunks(ids):
             self.session.execute(statement, {"ids": list(chunk), "now": now})
+
+    def close_read(self, table: Table, integration_id: str, seen: SeenKeys) -> int:
+        """The end of a complete read of a model: its stored rows that it neither wrote nor saw
+        are marked unseen (their effective time so far written into `last_seen`), and the
+        model's stamp becomes the read's start, in the caller's transaction. Returns how many
+        rows were marked (vendor-deleted, out of the read's window, of disabled properties)."""
+        model = table.name
+        previous = self.session.scalar(
+            select(SEEN_STAMPS.c.stamp).where(
+                SEEN_STAMPS.c.integration_id == integration_id, SEEN_STAMPS.c.model == model
+            )
+        )
+        last_seen: Any = table.c.last_seen
+        if previous is not None:  # the effective time under the previous stamp, kept as own
+            last_seen = case(
+                (table.c.last_seen < previous, literal(previous, UTCDateTime())), else_=last_seen
+            )
+        mark = (
+            update(table)
+            .where(table.c.id.in_(bindparam("ids", expanding=True)), table.c.unseen == false())
+            .values(unseen=True, last_seen=last_seen)
+            .execution_options(synchronize_session=False)
+        )
+        marked = 0
+        for ids in self._unseen_candidates(table, integration_id, seen):
+            missing = [i for i in ids if i not in seen]
+            for chunk in _chunks(missing):
+                self.session.execute(mark, {"ids": list(chunk)})
+            marked += len(missing)
+        values = {"integration_id": integration_id, "model": model, "stamp": seen.started}
+        insert = (postgresql.insert if self._dialect() == "postgresql" else sqlite.insert)(SEEN_STAMPS)
+        self.session.execute(
+            insert.values(**values).on_conflict_do_update(
+                index_elements=[SEEN_STAMPS.c.integration_id, SEEN_STAMPS.c.model],
+                set_={"stamp": seen.started},
+            )
+        )
+        return marked
+
+    def bump_seen(self, table: Table, integration_id: str, seen: SeenKeys) -> None:
+        """A read that stops before its model's last page (parked, failed) sets no stamp: the
+        rows it saw unchanged get `last_seen` = the read's start, as a run without a stamp does."""
+        for ids in self._unseen_candidates(table, integration_id, seen):
+            self.touch(table, [i for i in ids if i in seen], seen.started)
+
+    def _unseen_candidates(self, table: Table, integration_id: str, seen: SeenKeys) -> Iterable[list[str]]:
+        """Ids of the rows not written since the read started and not marked unseen, in chunks
+        along the `(integration_id, last_seen, id)` index (keyset pages: memory stays flat)."""
+        base = select(table.c.id, table.c.last_seen).where(
+            table.c.integration_id == integration_id,
+            table.c.last_seen < seen.started,
+            table.c.unseen == false(),
+        )
+        after: tuple[datetime, str] | None = None
+        while True:
+            query = base
+            if after is not None:
+                query = query.where(
+                    tuple_(table.c.last_seen, table.c.id)
+                    > tuple_(literal(after[0], UTCDateTime()), literal(after[1], table.c.id.type))
+                )
+            rows = self.session.execute(
+                query.order_by(table.c.last_seen, table.c.id).limit(_SCAN_CHUNK)
+            ).all()
+            if not rows:
+                return
+            yield [row[0] for row in rows]
+            if len(rows) < _SCAN_CHUNK:
+                return
+            after = (rows[-1][1], rows[-1][0])
 
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
@@ -293,14 +370,14 @@ def keys_query(table: Table, integration_id: str, x_ids: Sequence[str]) -> Selec
     """PostgreSQL: one LATERAL probe of the unique index per key (see `existing_keys`)."""
     keys = select(func.unnest(cast(list(x_ids), ARRAY(Text))).column_valued("x_id")).subquery("k")
     probe = (
-        select(table.c.x_id, table.c.content_hash, table.c.created_at, table.c.id)
+        select(table.c.x_id, table.c.content_hash, table.c.created_at, table.c.id, table.c.unseen)
         .where(table.c.integration_id == integration_id, table.c.x_id == keys.c.x_id)
         .limit(1)
         .lateral("t")
     )
-    return select(probe.c.x_id, probe.c.content_hash, probe.c.created_at, probe.c.id).select_from(
-        keys.join(probe, true())
-    )
+    return select(
+        probe.c.x_id, probe.c.content_hash, probe.c.created_at, probe.c.id, probe.c.unseen
+    ).select_from(keys.join(probe, true()))
 
 
 class _Statements:
@@ -311,14 +388,16 @@ class _Statements:
     _cache: ClassVar[dict[str, _Statements]] = {}
 
     def __init__(self, table: Table) -> None:
-        self.keys = select(table.c.x_id, table.c.content_hash, table.c.created_at, table.c.id).where(
+        self.keys = select(
+            table.c.x_id, table.c.content_hash, table.c.created_at, table.c.id, table.c.unseen
+        ).where(
             table.c.integration_id == bindparam("integration_id"),
             table.c.x_id.in_(bindparam("x_ids", expanding=True)),
         )
         self.touch = (
             update(table)
             .where(table.c.id.in_(bindparam("ids", expanding=True)))
-            .values(last_seen=bindparam("now"))
+            .values(last_seen=bindparam("now"), unseen=False)
             .execution_options(synchronize_session=False)
         )
 

@@ -1,8 +1,11 @@
 """One page of canonical records into the store, in one batch per model.
 
 New records are inserted with their stable id; changed ones are overwritten and get a data
-diff (`previous`/`new` of the changed fields); unchanged ones only have `last_seen` bumped in
-bulk. Nothing is ever deleted.
+diff (`previous`/`new` of the changed fields). Unchanged ones are not written during a complete
+read of their model: their keys go to the run's `SeenKeys`, and the model's seen stamp, set
+when the read ends, moves their effective `last_seen` (records/seen.py); otherwise (a resumed
+or incremental read, a write job's read-back) and for a row marked unseen, only `last_seen` is
+bumped in bulk. Nothing is ever deleted.
 
 Whether a record changed is decided on a content hash of its canonical values (orjson with
 sorted keys, BLAKE2b-128): one C call each instead of pure-Python JSON encoding, which was 11%
@@ -28,6 +31,7 @@ from pmsgate.kit.ids import new_id
 from pmsgate.models.records import RECORD_TABLES
 from pmsgate.records.serialize import plain
 from pmsgate.sync.repository import SyncRepository
+from pmsgate.sync.seen import SeenKeys
 from pmsgate.webhooks.events import record_data_events
 
 
@@ -47,6 +51,7 @@ class UpsertContext:
     job_id: str | None
     record_diffs: bool  # off during an integration's first sync
     disabled_property_ids: frozenset[str] = frozenset()
+    seen: SeenKeys | None = None  # a complete read of the page's model: unchanged rows not written
 
 
 def content_hash(values: dict[str, Any]) -> str:
@@ -66,11 +71,14 @@ def _row(ctx: UpsertContext, model: Model, record: CanonicalRecord) -> dict[str,
         "created_at": ctx.now,
         "updated_at": ctx.now,
         "last_seen": ctx.now,
+        "unseen": False,
     }
 
 
 # Not data of the record: a diff never shows them (last_seen moves on every sync).
-_SYSTEM = frozenset({"created_at", "updated_at", "last_seen", "content_hash", "id", "integration_id"})
+_SYSTEM = frozenset(
+    {"created_at", "updated_at", "last_seen", "content_hash", "id", "integration_id", "unseen"}
+)
 
 
 def _changes(previous: dict[str, Any], current: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -129,7 +137,10 @@ def upsert_records(session: Session, ctx: UpsertContext, records: Sequence[Canon
                 if ctx.record_diffs:
                     diffs.append(_diff(ctx, model, row["id"], "UPDATE", {"previous": previous, "new": new}))
             else:
-                unchanged.append(known[2])  # the stored row's id
+                if ctx.seen is not None and not known[3]:
+                    ctx.seen.add(known[2])  # seen, not written: the model's stamp covers it
+                else:
+                    unchanged.append(known[2])  # the stored row's id: last_seen bumped, unseen cleared
                 stats.unchanged[model] += 1
         inserted = repository.upsert(table, to_write, all_new=not existing)
         added[model.value] = stats.new[model] if inserted is None else inserted

@@ -1,0 +1,65 @@
+"""The keys of the rows a complete read of a model saw without writing them, kept compactly.
+
+A record's stable id ends in 24 hex digits of a SHA-256 (kit/ids.py); its last 16 are the
+64-bit key kept here: 8 bytes per row in an `array('Q')` (8 MB per million rows), sorted in
+runs of 65,536 as they come (a temporary list of one run at a time) and merged once at the
+end, so membership is a binary search. Two ids share a key with probability ~n²/2⁶⁵ (about
+3·10⁻⁸ for a million rows); the cost of that would be one vendor-deleted row read as seen.
+"""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+from bisect import bisect_left
+from datetime import datetime
+
+_RUN = 65_536
+
+
+def key_of(record_id: str) -> int:
+    return int(record_id[-16:], 16)
+
+
+class SeenKeys:
+    """Keys of one model's read, and when that read started (its stamp if it completes)."""
+
+    def __init__(self, started: datetime) -> None:
+        self.started = started
+        self._pending = array("Q")
+        self._runs: list[array[int]] = []
+        self._sorted: array[int] | None = None
+
+    def add(self, record_id: str) -> None:
+        self._pending.append(int(record_id[-16:], 16))
+        if len(self._pending) >= _RUN:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._runs.append(array("Q", sorted(self._pending)))
+            self._pending = array("Q")
+        self._sorted = None
+
+    def __len__(self) -> int:
+        return len(self._pending) + sum(len(run) for run in self._runs)
+
+    def frozen(self) -> array[int]:
+        """All keys, sorted (merged once)."""
+        if self._sorted is None or self._pending:
+            self._flush()
+            if not self._runs:
+                merged = array("Q")
+            else:
+                merged = self._runs[0] if len(self._runs) == 1 else array("Q", heapq.merge(*self._runs))
+            self._runs = [merged]
+            self._sorted = merged
+        return self._sorted
+
+    def __contains__(self, record_id: object) -> bool:
+        if not isinstance(record_id, str):
+            return False
+        keys = self.frozen()
+        key = key_of(record_id)
+        index = bisect_left(keys, key)
+        return index < len(keys) and keys[index] == key

@@ -1,0 +1,264 @@
+"""The seen stamp: an unchanged full re-sync writes no record rows, and every read serves the
+effective `last_seen` (records/seen.py) — moved forward for the rows the re-sync saw, kept for
+the rows it did not (removed from the PMS), the same in responses, filters and order-by."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import event, select, text
+
+from pmsgate.canonical.registry import SYNC_ORDER, Model
+from pmsgate.kit.db import get_engine, session_factory, unit_of_work
+from pmsgate.kit.timeutil import iso, utcnow
+from pmsgate.models.records import RECORD_TABLES, SEEN_STAMPS
+from pmsgate.sync.engine import RunInterrupted, execute_run
+from pmsgate.sync.seen import SeenKeys
+from tests.fixtures.api import CustomerKey, make_customer
+from tests.fixtures.sample import Served, create_integration, run_queued_syncs
+from tests.records.test_reads import everything
+
+FEES = "/v1/fees/"
+
+
+def full_sync(integration_id: str, **kwargs: Any) -> list[str | None]:
+    """A manual full re-sync (every record, not the changes since the last run)."""
+    from pmsgate.integrations.repository import IntegrationRepository
+    from pmsgate.kit.dispatch import RecordingDispatcher
+    from pmsgate.sync.service import request_sync
+    from pmsgate.sync.states import RunKind
+
+    dispatcher = RecordingDispatcher()
+    with unit_of_work(session_factory()) as session:
+        integration = IntegrationRepository.from_session(session).get(integration_id)
+        assert integration is not None
+        run = request_sync(session, integration, RunKind.MANUAL, dispatcher, full=True)
+        assert run.modified_since is None
+    return run_queued_syncs(dispatcher, **kwargs)
+
+
+def stored(integration_id: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every record row's system columns (and, on PostgreSQL, its row version)."""
+    out = {}
+    with session_factory()() as session:
+        pg = session.get_bind().dialect.name == "postgresql"
+        for model in SYNC_ORDER:
+            table = RECORD_TABLES[model]
+            columns = [table.c.id, table.c.last_seen, table.c.updated_at, table.c.content_hash]
+            columns.append(table.c.unseen)
+            if pg:
+                columns.append(text("xmin::text"))
+            rows = session.execute(
+                select(*columns).where(table.c.integration_id == integration_id).order_by(table.c.id)
+            ).all()
+            out[model.value] = [tuple(row) for row in rows]
+    return out
+
+
+class Writes:
+    """Statements that write a record table, as the application sends them."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+        self.tables = tuple(t.name for t in RECORD_TABLES.values())
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        head = statement.lstrip()[:80].upper()
+        if head.startswith(("UPDATE", "INSERT", "DELETE", "COPY")) and any(
+            f" {name.upper()} " in f" {head} " or f" {name.upper()}(" in head for name in self.tables
+        ):
+            self.statements.append(statement[:80])
+
+
+@pytest.fixture
+def reader(app: FastAPI) -> Iterator[tuple[TestClient, CustomerKey]]:
+    customer = make_customer("Seen reader")
+    with TestClient(app, headers=customer.headers) as client:
+        yield client, customer
+
+
+def _fees_table(server: Served) -> Any:
+    return server.app.state.store.table("fees")
+
+
+def remove_fee(server: Served) -> dict[str, Any]:
+    """Take one fee out of the emulator (a record deleted at the PMS)."""
+    table = _fees_table(server)
+    fee_id = table._ids[len(table._ids) // 2]
+    row = table._rows.pop(fee_id)
+    table._ids.remove(fee_id)
+    return dict(row.data)
+
+
+def test_an_unchanged_full_resync_writes_no_record_rows(fresh_sample_server: Served) -> None:
+    customer = make_customer()
+    integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
+    assert run_queued_syncs(dispatcher) == ["COMPLETED"]
+    before = stored(integration_id)
+    writes = Writes()
+    event.listen(get_engine(), "before_cursor_execute", writes)
+    try:
+        started = utcnow()
+        assert full_sync(integration_id) == ["COMPLETED"]
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", writes)
+    assert stored(integration_id) == before  # same values (and, on PostgreSQL, same row versions)
+    assert writes.statements == []
+    with session_factory()() as session:
+        stamps = dict(
+            session.execute(
+                select(SEEN_STAMPS.c.model, SEEN_STAMPS.c.stamp).where(
+                    SEEN_STAMPS.c.integration_id == integration_id
+                )
+            ).all()
+        )
+    assert set(stamps) == {m.value for m in SYNC_ORDER}
+    assert all(stamp >= started for stamp in stamps.values())
+
+
+def test_last_seen_served_moves_for_seen_rows_and_stays_for_removed_ones(
+    fresh_sample_server: Served, app: FastAPI
+) -> None:
+    customer = make_customer()
+    integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
+    assert run_queued_syncs(dispatcher) == ["COMPLETED"]
+    with TestClient(app, headers=customer.headers) as client:
+        first = {f["x_id"]: f for f in everything(client, FEES)}
+        assert len(first) >= 3
+        removed = remove_fee(fresh_sample_server)
+        gone = next(f for f in first.values() if f["x_id"] == str(removed["feeId"]))
+
+        resync_start = utcnow()
+        assert full_sync(integration_id) == ["COMPLETED"]
+        after = {f["x_id"]: f for f in everything(client, FEES)}
+        assert after.keys() == first.keys()  # never a delete
+        assert after[gone["x_id"]]["last_seen"] == gone["last_seen"]
+        since = iso(resync_start)
+        for x_id, fee in after.items():
+            if x_id != gone["x_id"]:
+                assert fee["last_seen"] >= since, fee
+                assert fee["updated_at"] == first[x_id]["updated_at"]
+        # By id, as in the list.
+        one = client.get(f"{FEES}{gone['id']}").json()["results"]
+        assert one["last_seen"] == gone["last_seen"]
+
+        # Filters see the values the responses show.
+        seen_since = everything(client, FEES, last_seen_gte=since)
+        assert {f["x_id"] for f in seen_since} == set(after) - {gone["x_id"]}
+        assert everything(client, FEES, last_seen_lte=gone["last_seen"]) == [after[gone["x_id"]]]
+        assert everything(client, FEES, last_seen_lte=iso(resync_start - timedelta(milliseconds=1))) == [
+            after[gone["x_id"]]
+        ]
+        middle = sorted(f["last_seen"] for f in after.values())[len(after) // 2]
+        assert {f["id"] for f in everything(client, FEES, last_seen_gte=middle)} == {
+            f["id"] for f in after.values() if f["last_seen"] >= middle
+        }
+        assert {f["id"] for f in everything(client, FEES, last_seen_lte=middle)} == {
+            f["id"] for f in after.values() if f["last_seen"] <= middle
+        }
+
+        # order-by=last_seen: the removed fee first (ascending) or last, any page size.
+        for direction in ("asc", "desc"):
+            ordered = everything(client, FEES, **{"order-by": f"last_seen:{direction}"})
+            times = [f["last_seen"] for f in ordered]
+            assert times == sorted(times, reverse=direction == "desc")
+            assert ordered[0 if direction == "asc" else -1]["x_id"] == gone["x_id"]
+            paged: list[dict[str, Any]] = []
+            for offset in range(0, len(ordered), 3):
+                page = client.get(
+                    FEES, params={"order-by": f"last_seen:{direction}", "offset": offset, "limit": 3}
+                ).json()
+                assert page["meta"]["total"] == len(ordered)
+                paged.extend(page["results"])
+            assert [f["id"] for f in paged] == [f["id"] for f in ordered]
+
+        # A second re-sync: the removed fee still keeps its time; back at the PMS, it is seen.
+        assert full_sync(integration_id) == ["COMPLETED"]
+        assert client.get(f"{FEES}{gone['id']}").json()["results"]["last_seen"] == gone["last_seen"]
+        _fees_table(fresh_sample_server).put(removed)
+        back = utcnow()
+        assert full_sync(integration_id) == ["COMPLETED"]
+        assert client.get(f"{FEES}{gone['id']}").json()["results"]["last_seen"] >= iso(back)
+        assert len(everything(client, FEES, last_seen_gte=iso(back))) == len(first)
+
+
+def test_a_resumed_resync_bumps_what_it_reads(fresh_sample_server: Served, app: FastAPI) -> None:
+    from pmsgate.config import get_settings
+    from pmsgate.integrations.repository import IntegrationRepository
+    from pmsgate.kit.dispatch import RecordingDispatcher
+    from pmsgate.models.sync import SyncRun
+    from pmsgate.sync.service import request_sync
+    from pmsgate.sync.states import RunKind
+
+    customer = make_customer()
+    integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
+    assert run_queued_syncs(dispatcher) == ["COMPLETED"]
+    with TestClient(app, headers=customer.headers) as client:
+        first = {f["x_id"]: f for f in everything(client, FEES)}
+        removed = remove_fee(fresh_sample_server)
+        gone = str(removed["feeId"])
+        again = RecordingDispatcher()
+        with unit_of_work(session_factory()) as session:
+            integration = IntegrationRepository.from_session(session).get(integration_id)
+            assert integration is not None
+            run_id = request_sync(session, integration, RunKind.MANUAL, again, full=True).id
+
+        def die_on_second_page_of_fees(model: Model, page: int) -> None:
+            if model is Model.FEES and page == 2:
+                raise RunInterrupted
+
+        settings = get_settings()
+        settings.sync_page_size = 3
+        try:
+            with pytest.raises(RunInterrupted):
+                execute_run(session_factory(), run_id, page_hook=die_on_second_page_of_fees)
+            with session_factory()() as session, session.begin():
+                run = session.get(SyncRun, run_id)
+                assert run is not None and run.checkpoint is not None
+                assert run.checkpoint["model"] == "fees" and run.checkpoint["token"] is not None
+                run.heartbeat_at = utcnow() - timedelta(hours=1)
+            resumed = utcnow()
+            assert execute_run(session_factory(), run_id) == "COMPLETED"
+        finally:
+            settings.sync_page_size = 250
+        with session_factory()() as session:
+            stamp = session.scalar(
+                select(SEEN_STAMPS.c.stamp).where(
+                    SEEN_STAMPS.c.integration_id == integration_id, SEEN_STAMPS.c.model == "fees"
+                )
+            )
+        # The resumed read of fees had not seen its first pages: no new stamp for fees …
+        assert stamp is not None and stamp < resumed
+        after = {f["x_id"]: f for f in everything(client, FEES)}
+        assert after.keys() == first.keys()
+        # … the rows it read were bumped, the removed fee keeps its time.
+        assert after[gone]["last_seen"] == first[gone]["last_seen"]
+        bumped = [f for f in after.values() if f["last_seen"] >= iso(resumed)]
+        assert len(bumped) >= len(first) - 1 - 6  # all but the crashed slice's two pages
+        assert all(after[x]["last_seen"] >= first[x]["last_seen"] for x in after)
+        # A later complete read sets the stamp again and marks the removed fee.
+        later = utcnow()
+        assert full_sync(integration_id) == ["COMPLETED"]
+        after = {f["x_id"]: f for f in everything(client, FEES)}
+        assert after[gone]["last_seen"] == first[gone]["last_seen"]
+        assert all(f["last_seen"] >= iso(later) for x, f in after.items() if x != gone)
+
+
+def test_seen_keys_are_a_sorted_set_of_64_bit_keys() -> None:
+    import hashlib
+
+    keys = SeenKeys(utcnow())
+    ids = [f"fee_{hashlib.sha256(str(n).encode()).hexdigest()[:24]}" for n in range(150_000)]
+    for record_id in ids[::2]:
+        keys.add(record_id)
+    assert len(keys) == 75_000
+    assert all(record_id in keys for record_id in ids[::2])
+    assert not any(record_id in keys for record_id in ids[1::2])
+    frozen = keys.frozen()
+    assert list(frozen) == sorted(frozen)
+    assert frozen.itemsize == 8
