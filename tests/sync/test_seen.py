@@ -187,61 +187,103 @@ def test_last_seen_served_moves_for_seen_rows_and_stays_for_removed_ones(
         assert len(everything(client, FEES, last_seen_gte=iso(back))) == len(first)
 
 
-def test_a_resumed_resync_bumps_what_it_reads(fresh_sample_server: Served, app: FastAPI) -> None:
+def _crash_and_resume(integration_id: str, *, keep_keys: bool) -> tuple[Any, Any]:
+    """A full re-sync whose worker dies on the second page of fees (3 fees a page), resumed by
+    another; with `keep_keys` False the keys the dead slice saved are lost first (a run from
+    before they were kept). Returns (the re-sync's start, the resume's start)."""
     from pmsgate.config import get_settings
     from pmsgate.integrations.repository import IntegrationRepository
     from pmsgate.kit.dispatch import RecordingDispatcher
+    from pmsgate.models.records import SEEN_KEYS
     from pmsgate.models.sync import SyncRun
     from pmsgate.sync.service import request_sync
     from pmsgate.sync.states import RunKind
 
+    again = RecordingDispatcher()
+    with unit_of_work(session_factory()) as session:
+        integration = IntegrationRepository.from_session(session).get(integration_id)
+        assert integration is not None
+        run_id = request_sync(session, integration, RunKind.MANUAL, again, full=True).id
+
+    def die_on_second_page_of_fees(model: Model, page: int) -> None:
+        if model is Model.FEES and page == 2:
+            raise RunInterrupted
+
+    settings = get_settings()
+    settings.sync_page_size = 3
+    try:
+        started = utcnow()
+        with pytest.raises(RunInterrupted):
+            execute_run(session_factory(), run_id, page_hook=die_on_second_page_of_fees)
+        with session_factory()() as session, session.begin():
+            run = session.get(SyncRun, run_id)
+            assert run is not None and run.checkpoint is not None
+            assert run.checkpoint["model"] == "fees" and run.checkpoint["token"] is not None
+            run.heartbeat_at = utcnow() - timedelta(hours=1)
+            saved = select(SEEN_KEYS.c.id).where(SEEN_KEYS.c.run_id == run_id, SEEN_KEYS.c.model == "fees")
+            assert len(session.execute(saved).all()) == 2  # one per committed batch (page)
+            if not keep_keys:
+                session.execute(SEEN_KEYS.delete().where(SEEN_KEYS.c.run_id == run_id))
+        resumed = utcnow()
+        assert execute_run(session_factory(), run_id) == "COMPLETED"
+    finally:
+        settings.sync_page_size = 250
+    with session_factory()() as session:
+        left = session.execute(select(SEEN_KEYS.c.id).where(SEEN_KEYS.c.run_id == run_id)).all()
+    assert left == []  # scratch, gone with the stamp (or the bump)
+    return started, resumed
+
+
+def _fees_stamp(integration_id: str) -> Any:
+    with session_factory()() as session:
+        return session.scalar(
+            select(SEEN_STAMPS.c.stamp).where(
+                SEEN_STAMPS.c.integration_id == integration_id, SEEN_STAMPS.c.model == "fees"
+            )
+        )
+
+
+def test_a_resumed_resync_reloads_the_keys_its_dead_slice_saw(
+    fresh_sample_server: Served, app: FastAPI
+) -> None:
     customer = make_customer()
     integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
     assert run_queued_syncs(dispatcher) == ["COMPLETED"]
     with TestClient(app, headers=customer.headers) as client:
         first = {f["x_id"]: f for f in everything(client, FEES)}
-        removed = remove_fee(fresh_sample_server)
-        gone = str(removed["feeId"])
-        again = RecordingDispatcher()
-        with unit_of_work(session_factory()) as session:
-            integration = IntegrationRepository.from_session(session).get(integration_id)
-            assert integration is not None
-            run_id = request_sync(session, integration, RunKind.MANUAL, again, full=True).id
-
-        def die_on_second_page_of_fees(model: Model, page: int) -> None:
-            if model is Model.FEES and page == 2:
-                raise RunInterrupted
-
-        settings = get_settings()
-        settings.sync_page_size = 3
-        try:
-            with pytest.raises(RunInterrupted):
-                execute_run(session_factory(), run_id, page_hook=die_on_second_page_of_fees)
-            with session_factory()() as session, session.begin():
-                run = session.get(SyncRun, run_id)
-                assert run is not None and run.checkpoint is not None
-                assert run.checkpoint["model"] == "fees" and run.checkpoint["token"] is not None
-                run.heartbeat_at = utcnow() - timedelta(hours=1)
-            resumed = utcnow()
-            assert execute_run(session_factory(), run_id) == "COMPLETED"
-        finally:
-            settings.sync_page_size = 250
-        with session_factory()() as session:
-            stamp = session.scalar(
-                select(SEEN_STAMPS.c.stamp).where(
-                    SEEN_STAMPS.c.integration_id == integration_id, SEEN_STAMPS.c.model == "fees"
-                )
-            )
-        # The resumed read of fees had not seen its first pages: no new stamp for fees …
-        assert stamp is not None and stamp < resumed
+        gone = str(remove_fee(fresh_sample_server)["feeId"])
+        started, _ = _crash_and_resume(integration_id, keep_keys=True)
+        # The read of fees ended complete across the two workers: stamped, the removed fee marked.
+        assert _fees_stamp(integration_id) >= started
         after = {f["x_id"]: f for f in everything(client, FEES)}
         assert after.keys() == first.keys()
-        # … the rows it read were bumped, the removed fee keeps its time.
         assert after[gone]["last_seen"] == first[gone]["last_seen"]
-        bumped = [f for f in after.values() if f["last_seen"] >= iso(resumed)]
-        assert len(bumped) >= len(first) - 1 - 6  # all but the crashed slice's two pages
+        assert all(f["last_seen"] >= iso(started) for x, f in after.items() if x != gone)
+        assert {f["x_id"] for f in everything(client, FEES, last_seen_gte=iso(started))} == set(first) - {
+            gone
+        }
+
+
+def test_a_resumed_resync_without_saved_keys_bumps_what_it_reads(
+    fresh_sample_server: Served, app: FastAPI
+) -> None:
+    customer = make_customer()
+    integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
+    assert run_queued_syncs(dispatcher) == ["COMPLETED"]
+    with TestClient(app, headers=customer.headers) as client:
+        first = {f["x_id"]: f for f in everything(client, FEES)}
+        gone = str(remove_fee(fresh_sample_server)["feeId"])
+        stamp_before = _fees_stamp(integration_id)
+        _, resumed = _crash_and_resume(integration_id, keep_keys=False)
+        # Without the whole set the read sets no stamp and marks nothing: it bumped its rows.
+        assert _fees_stamp(integration_id) == stamp_before
+        after = {f["x_id"]: f for f in everything(client, FEES)}
+        assert after.keys() == first.keys()
+        assert after[gone]["last_seen"] == first[gone]["last_seen"]
+        bumped = {x for x, f in after.items() if f["last_seen"] >= iso(resumed)}
+        assert gone not in bumped and len(bumped) >= len(first) - 1 - 6  # all but the dead slice's pages
         assert all(after[x]["last_seen"] >= first[x]["last_seen"] for x in after)
-        # A later complete read sets the stamp again and marks the removed fee.
+        # A later complete read stamps again and marks the removed fee.
         later = utcnow()
         assert full_sync(integration_id) == ["COMPLETED"]
         after = {f["x_id"]: f for f in everything(client, FEES)}

@@ -20,6 +20,8 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -160,4 +162,18 @@ SEEN_STAMPS = Table(
     Column("integration_id", ForeignKey("integrations.id", ondelete="CASCADE"), primary_key=True),
     Column("model", String(40), primary_key=True),
     Column("stamp", UTCDateTime(), nullable=False),
+)
+
+# The keys a complete read of a model saw so far (sync/seen.py), one row per committed batch of
+# pages, in that batch's transaction: a read resumed from its checkpoint (a worker died, a slice
+# parked) reloads them and still ends with the whole set. Scratch: removed with the stamp.
+SEEN_KEYS = Table(
+    "seen_keys",
+    Base.metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("run_id", ForeignKey("sync_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("model", String(40), nullable=False),
+    Column("started", UTCDateTime(), nullable=False),
+    Column("packed", LargeBinary(), nullable=False),  # array("Q").tobytes()
+    Index("ix_seen_keys_run_model", "run_id", "model", "id"),
 )

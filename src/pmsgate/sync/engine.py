@@ -220,7 +220,7 @@ def _run_models(
         )
         # A read of every record from the first page (not resumed mid-model, not incremental)
         # keeps the keys it saw instead of writing them, and sets the model's stamp at its end.
-        seen = SeenKeys(utcnow()) if token is None and snap.modified_since is None else None
+        seen = _seen_keys(factory, snap, model, token)
         batch = _Batch(
             factory, snap, disabled, settings.sync_commit_records, settings.sync_commit_seconds, seen
         )
@@ -234,8 +234,7 @@ def _run_models(
                     page_hook(model, number)
                 # Yield only where the checkpoint resumes mid-model (a final page has no token).
                 if page.resume_token is not None and should_yield is not None and should_yield():
-                    batch.commit()  # the checkpoint the parked run resumes from
-                    _bump_seen(factory, snap, model, seen)
+                    batch.commit()  # the checkpoint (and seen keys) the parked run resumes from
                     _park(factory, snap.run_id, 0.0)
                     raise Deferred(0.0, "yielded its slice")
             batch.commit()
@@ -247,7 +246,6 @@ def _run_models(
                 raise Deferred(0.0, "yielded its slice")
         except Throttled as exc:
             batch.commit()  # the pages read before the wait are whole; park after them
-            _bump_seen(factory, snap, model, seen)
             stalls = 0 if waits.stored else int((snap.checkpoint or {}).get("stalls", 0)) + 1
             delay = waits.park_after(exc.retry_after, stalls)
             _park(factory, snap.run_id, delay, stalls=stalls, model=model)
@@ -272,6 +270,21 @@ def _run_models(
     return _finish_run(factory, snap, fatal, auth_failure=credentials_refused)
 
 
+def _seen_keys(
+    factory: sessionmaker[Session], snap: _RunSnapshot, model: Model, token: Any
+) -> SeenKeys | None:
+    """The seen keys of this read of `model`: new for a read from its first page of every
+    record (no `modified_since`), those saved by the run's earlier slices for a read resumed
+    mid-model; None (rows bumped as they are seen) for an incremental read or a resumed one
+    whose earlier slices kept none."""
+    if snap.modified_since is not None:
+        return None
+    if token is None:
+        return SeenKeys(utcnow())
+    with unit_of_work(factory) as session:
+        return SyncRepository.from_session(session).load_seen(snap.run_id, model.value)
+
+
 def _close_read(
     factory: sessionmaker[Session], snap: _RunSnapshot, model: Model, seen: SeenKeys | None
 ) -> None:
@@ -279,9 +292,9 @@ def _close_read(
     if seen is None:
         return
     with unit_of_work(factory) as session:
-        marked = SyncRepository.from_session(session).close_read(
-            RECORD_TABLES[model], snap.integration_id, seen
-        )
+        repository = SyncRepository.from_session(session)
+        marked = repository.close_read(RECORD_TABLES[model], snap.integration_id, seen)
+        repository.drop_seen(snap.run_id, model.value)
     if marked:
         log.info("sync %s: %d %s rows not seen by this read keep their last_seen", snap.run_id, marked, model)
 
@@ -289,12 +302,15 @@ def _close_read(
 def _bump_seen(
     factory: sessionmaker[Session], snap: _RunSnapshot, model: Model, seen: SeenKeys | None
 ) -> None:
-    """A read stopped before its model's last page: the rows it saw get their `last_seen` now
-    (no stamp without a complete read); the resumed read bumps its pages as it goes."""
-    if seen is None or not len(seen):
+    """A read that ends before its model's last page (the model failed): no stamp without a
+    complete read, so the rows it saw unchanged get `last_seen` = the read's start."""
+    if seen is None:
         return
     with unit_of_work(factory) as session:
-        SyncRepository.from_session(session).bump_seen(RECORD_TABLES[model], snap.integration_id, seen)
+        repository = SyncRepository.from_session(session)
+        if len(seen):
+            repository.bump_seen(RECORD_TABLES[model], snap.integration_id, seen)
+        repository.drop_seen(snap.run_id, model.value)
 
 
 def _park(
@@ -337,11 +353,13 @@ class _Batch:
     ) -> None:
         self.factory, self.snap, self.disabled, self.limit = factory, snap, disabled, limit
         self.seconds, self.seen = seconds, seen
+        self.model: str | None = None
         self.session: Session | None = None
         self.pending = 0
         self.opened = 0.0
 
     def add(self, model: Model, page: Page) -> None:
+        self.model = model.value
         if self.session is None:
             self.session = self.factory()
             self.opened = time.monotonic()
@@ -373,6 +391,8 @@ class _Batch:
 
     def commit(self) -> None:
         if self.session is not None:
+            if self.seen is not None and self.model is not None:  # the keys go with their pages
+                SyncRepository.from_session(self.session).save_seen(self.snap.run_id, self.model, self.seen)
             self.session.commit()
             self.session.close()
             self.session = None

@@ -19,8 +19,10 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    delete,
     false,
     func,
+    insert,
     literal,
     or_,
     select,
@@ -34,7 +36,7 @@ from pmsgate.kit.pagination import ListParams
 from pmsgate.kit.repository import Repository, where_given
 from pmsgate.kit.sqltypes import UTCDateTime
 from pmsgate.models.integrations import Integration, PropertyConfiguration
-from pmsgate.models.records import RECORD_COUNTS, SEEN_STAMPS
+from pmsgate.models.records import RECORD_COUNTS, SEEN_KEYS, SEEN_STAMPS
 from pmsgate.models.sync import DataDiff, SyncRun
 from pmsgate.sync.seen import SeenKeys
 from pmsgate.sync.states import LIVE, RunStatus
@@ -266,6 +268,35 @@ class SyncRepository(Repository):
         for chunk in _chunks(ids):
             self.session.execute(statement, {"ids": list(chunk), "now": now})
 
+    def save_seen(self, run_id: str, model: str, seen: SeenKeys) -> None:
+        """The keys the read added since its last batch, in this batch's transaction."""
+        data = seen.unsaved()
+        if data:
+            self.session.execute(
+                insert(SEEN_KEYS).values(run_id=run_id, model=model, started=seen.started, packed=data)
+            )
+
+    def load_seen(self, run_id: str, model: str) -> SeenKeys | None:
+        """The keys an earlier slice of this run's read of `model` saved; None if it kept none
+        (that read then bumps the rows it sees, as an incremental one does)."""
+        rows = self.session.execute(
+            select(SEEN_KEYS.c.started, SEEN_KEYS.c.packed)
+            .where(SEEN_KEYS.c.run_id == run_id, SEEN_KEYS.c.model == model)
+            .order_by(SEEN_KEYS.c.id)
+        )
+        seen: SeenKeys | None = None
+        for started, data in rows:
+            if seen is None:
+                seen = SeenKeys(started)
+            seen.load(data)
+        return seen
+
+    def drop_seen(self, run_id: str, model: str) -> None:
+        """The read's scratch keys, once its stamp is set or its rows bumped."""
+        self.session.execute(
+            delete(SEEN_KEYS).where(SEEN_KEYS.c.run_id == run_id, SEEN_KEYS.c.model == model)
+        )
+
     def close_read(self, table: Table, integration_id: str, seen: SeenKeys) -> int:
         """The end of a complete read of a model: its stored rows that it neither wrote nor saw
         are marked unseen (their effective time so far written into `last_seen`), and the
@@ -295,9 +326,9 @@ class SyncRepository(Repository):
                 self.session.execute(mark, {"ids": list(chunk)})
             marked += len(missing)
         values = {"integration_id": integration_id, "model": model, "stamp": seen.started}
-        insert = (postgresql.insert if self._dialect() == "postgresql" else sqlite.insert)(SEEN_STAMPS)
+        upsert = (postgresql.insert if self._dialect() == "postgresql" else sqlite.insert)(SEEN_STAMPS)
         self.session.execute(
-            insert.values(**values).on_conflict_do_update(
+            upsert.values(**values).on_conflict_do_update(
                 index_elements=[SEEN_STAMPS.c.integration_id, SEEN_STAMPS.c.model],
                 set_={"stamp": seen.started},
             )

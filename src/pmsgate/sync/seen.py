@@ -3,8 +3,11 @@
 A record's stable id ends in 24 hex digits of a SHA-256 (kit/ids.py); its last 16 are the
 64-bit key kept here: 8 bytes per row in an `array('Q')` (8 MB per million rows), sorted in
 runs of 65,536 as they come (a temporary list of one run at a time) and merged once at the
-end, so membership is a binary search. Two ids share a key with probability ~n²/2⁶⁵ (about
-3·10⁻⁸ for a million rows); the cost of that would be one vendor-deleted row read as seen.
+end, so membership is a binary search. Each committed batch of pages stores the
+keys it added (`seen_keys`, 8 bytes per row in one blob per batch), so a read resumed from its
+checkpoint in another slice or process reloads the set instead of losing it. Two ids share a
+key with probability ~n²/2⁶⁵ (about 3·10⁻⁸ for a million rows); the cost of that would be one
+vendor-deleted row read as seen.
 """
 
 from __future__ import annotations
@@ -29,11 +32,29 @@ class SeenKeys:
         self._pending = array("Q")
         self._runs: list[array[int]] = []
         self._sorted: array[int] | None = None
+        self._unsaved = array("Q")
 
     def add(self, record_id: str) -> None:
-        self._pending.append(int(record_id[-16:], 16))
+        key = int(record_id[-16:], 16)
+        self._pending.append(key)
+        self._unsaved.append(key)
         if len(self._pending) >= _RUN:
             self._flush()
+
+    def unsaved(self) -> bytes:
+        """The keys added since the last call, as stored with their batch (`seen_keys`)."""
+        data = self._unsaved.tobytes()
+        self._unsaved = array("Q")
+        return data
+
+    def load(self, data: bytes) -> None:
+        """Keys saved by an earlier slice of this read."""
+        keys = array("Q")
+        keys.frombytes(data)
+        for start in range(0, len(keys), _RUN):
+            self._pending.extend(keys[start : start + _RUN])
+            if len(self._pending) >= _RUN:
+                self._flush()
 
     def _flush(self) -> None:
         if self._pending:

@@ -7,8 +7,9 @@ An unchanged re-sync no longer bumps `last_seen` on every row it saw. Per (integ
 `seen_stamps.stamp` holds the start of the last complete read of the model; a row's effective
 `last_seen` is max(its own, the stamp) unless it is marked `unseen` (the last complete read did
 not see it: vendor-deleted, or out of the read's window), in which case it is its own. The
-partial index holds the unseen rows alone. Adding a column with a constant default rewrites no
-row on PostgreSQL 11+ and on SQLite.
+partial index holds the unseen rows alone. `seen_keys` keeps the keys a complete read saw so
+far, per committed batch, so a read resumed from its checkpoint still ends with the whole set.
+Adding a column with a constant default rewrites no row on PostgreSQL 11+ and on SQLite.
 """
 
 from __future__ import annotations
@@ -62,6 +63,19 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("integration_id", "model", name=op.f("pk_seen_stamps")),
     )
+    op.create_table(
+        "seen_keys",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("run_id", sa.String(length=40), nullable=False),
+        sa.Column("model", sa.String(length=40), nullable=False),
+        sa.Column("started", pmsgate.kit.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("packed", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["sync_runs.id"], name=op.f("fk_seen_keys_run_id_sync_runs"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_seen_keys")),
+    )
+    op.create_index("ix_seen_keys_run_model", "seen_keys", ["run_id", "model", "id"])
 
 
 def downgrade() -> None:
@@ -73,6 +87,8 @@ def downgrade() -> None:
             f"WHERE s.integration_id = {table}.integration_id AND s.model = '{table}')"
         )
         op.execute(f"UPDATE {table} SET last_seen = {stamp} WHERE NOT unseen AND last_seen < {stamp}")  # noqa: S608
+    op.drop_index("ix_seen_keys_run_model", table_name="seen_keys")
+    op.drop_table("seen_keys")
     op.drop_table("seen_stamps")
     for table in _TABLES:
         op.drop_index(f"ix_{table}_unseen", table_name=table)
