@@ -122,8 +122,9 @@ def test_an_unchanged_full_resync_writes_no_record_rows(fresh_sample_server: Ser
 
 
 def test_last_seen_served_moves_for_seen_rows_and_stays_for_removed_ones(
-    fresh_sample_server: Served, app: FastAPI
+    fresh_sample_server: Served, app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("pmsgate.sync.repository._SCAN_CHUNK", 4)  # several keyset pages per model
     customer = make_customer()
     integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
     assert run_queued_syncs(dispatcher) == ["COMPLETED"]
@@ -291,6 +292,31 @@ def test_a_resumed_resync_without_saved_keys_bumps_what_it_reads(
         assert all(f["last_seen"] >= iso(later) for x, f in after.items() if x != gone)
 
 
+def test_a_read_that_fails_mid_model_bumps_the_rows_it_saw(
+    fresh_sample_server: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmsgate.sync.repository import SyncRepository
+
+    monkeypatch.setattr("pmsgate.sync.repository._SCAN_CHUNK", 3)
+    customer = make_customer()
+    integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
+    assert run_queued_syncs(dispatcher) == ["COMPLETED"]
+    table = RECORD_TABLES[Model.FEES]
+    query = select(table.c.id, table.c.last_seen).where(table.c.integration_id == integration_id)
+    with session_factory()() as session:
+        before = dict(session.execute(query).all())
+    ids = sorted(before)
+    seen = SeenKeys(utcnow())
+    for record_id in ids[::2]:
+        seen.add(record_id)
+    with unit_of_work(session_factory()) as session:
+        SyncRepository.from_session(session).bump_seen(table, integration_id, seen)
+    with session_factory()() as session:
+        after = dict(session.execute(query).all())
+    assert {i for i in ids if after[i] == seen.started} == set(ids[::2])
+    assert all(after[i] == before[i] for i in ids[1::2])
+
+
 def test_seen_keys_are_a_sorted_set_of_64_bit_keys() -> None:
     import hashlib
 
@@ -304,3 +330,8 @@ def test_seen_keys_are_a_sorted_set_of_64_bit_keys() -> None:
     frozen = keys.frozen()
     assert list(frozen) == sorted(frozen)
     assert frozen.itemsize == 8
+    # Saved per batch and loaded by a resumed read: the same set.
+    again = SeenKeys(keys.started)
+    again.load(keys.unsaved())
+    assert list(again.frozen()) == list(frozen)
+    assert keys.unsaved() == b""
