@@ -133,6 +133,11 @@ def test_last_seen_served_moves_for_seen_rows_and_stays_for_removed_ones(
         assert len(first) >= 3
         removed = remove_fee(fresh_sample_server)
         gone = next(f for f in first.values() if f["x_id"] == str(removed["feeId"]))
+        # And one fee changed at the PMS: written by the re-sync, after its stamp.
+        fees = _fees_table(fresh_sample_server)
+        changed_id = fees._ids[0]
+        fees.put({**fees.get(changed_id), "amount": "123.45"})
+        changed = str(changed_id)
 
         resync_start = utcnow()
         assert full_sync(integration_id) == ["COMPLETED"]
@@ -143,7 +148,10 @@ def test_last_seen_served_moves_for_seen_rows_and_stays_for_removed_ones(
         for x_id, fee in after.items():
             if x_id != gone["x_id"]:
                 assert fee["last_seen"] >= since, fee
+            if x_id not in (gone["x_id"], changed):
                 assert fee["updated_at"] == first[x_id]["updated_at"]
+        assert after[changed]["amount_in_cents"] == 12345
+        assert after[changed]["last_seen"] >= max(f["last_seen"] for x, f in after.items() if x != changed)
         # By id, as in the list.
         one = client.get(f"{FEES}{gone['id']}").json()["results"]
         assert one["last_seen"] == gone["last_seen"]
@@ -168,7 +176,9 @@ def test_last_seen_served_moves_for_seen_rows_and_stays_for_removed_ones(
             ordered = everything(client, FEES, **{"order-by": f"last_seen:{direction}"})
             times = [f["last_seen"] for f in ordered]
             assert times == sorted(times, reverse=direction == "desc")
+            # the three kinds of rows: unseen (own time), tied at the stamp, written after it
             assert ordered[0 if direction == "asc" else -1]["x_id"] == gone["x_id"]
+            assert ordered[-1 if direction == "asc" else 0]["x_id"] == changed
             paged: list[dict[str, Any]] = []
             for offset in range(0, len(ordered), 3):
                 page = client.get(
