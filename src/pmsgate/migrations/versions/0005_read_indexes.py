@@ -15,25 +15,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from pmsgate.migrations.history import RECORD_TABLES_0001
+
 revision = "read_indexes"
 down_revision = "webhooks"
 branch_labels = None
 depends_on = None
 
-_TABLES = (
-    "properties",
-    "units",
-    "residents",
-    "leases",
-    "residents_to_leases",
-    "charge_codes",
-    "financial_accounts",
-    "resident_charges",
-    "resident_payments",
-    "resident_allocations",
-    "recurring_resident_charges",
-    "fees",
-)
+_TABLES = RECORD_TABLES_0001
 _LEDGER = ("resident_charges", "resident_payments")
 _WITH_PROPERTY = tuple(t for t in _TABLES if t != "properties")
 

@@ -18,26 +18,14 @@ import sqlalchemy as sa
 from alembic import op
 
 import pmsgate.kit.sqltypes
+from pmsgate.migrations.history import RECORD_TABLES_0001
 
 revision = "seen_stamps"
 down_revision = "read_indexes"
 branch_labels = None
 depends_on = None
 
-_TABLES = (
-    "properties",
-    "units",
-    "residents",
-    "leases",
-    "residents_to_leases",
-    "charge_codes",
-    "financial_accounts",
-    "resident_charges",
-    "resident_payments",
-    "resident_allocations",
-    "recurring_resident_charges",
-    "fees",
-)
+_TABLES = RECORD_TABLES_0001
 
 
 def upgrade() -> None:
