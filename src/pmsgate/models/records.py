@@ -142,27 +142,27 @@ def sortable(spec: ModelSpec) -> frozenset[str]:
 
 RECORD_TABLES: dict[Model, Table] = {spec.model: _build(spec) for spec in SPECS}
 
+
+def _per_integration_and_model(name: str, value: Column[Any]) -> Table:
+    """A table of one value per (integration, model), removed with its integration."""
+    return Table(
+        name,
+        Base.metadata,
+        Column("integration_id", ForeignKey("integrations.id", ondelete="CASCADE"), primary_key=True),
+        Column("model", String(40), primary_key=True),
+        value,
+    )
+
+
 # Rows per (integration, model), kept by the upsert in the page's transaction: the exact
 # `total` of an unfiltered list without counting a million index entries per request.
-RECORD_COUNTS = Table(
-    "record_counts",
-    Base.metadata,
-    Column("integration_id", ForeignKey("integrations.id", ondelete="CASCADE"), primary_key=True),
-    Column("model", String(40), primary_key=True),
-    Column("count", BigInteger(), nullable=False),
-)
+RECORD_COUNTS = _per_integration_and_model("record_counts", Column("count", BigInteger(), nullable=False))
 
 # Per (integration, model): `stamp`, the time the last complete read of the model started
 # (first page to last in one slice, all records, no `modified_since`). Rows that read saw
 # unchanged are not written: their effective `last_seen` is max(own, stamp), except the rows
 # marked `unseen` (records/seen.py). Written with the unseen marks in one transaction.
-SEEN_STAMPS = Table(
-    "seen_stamps",
-    Base.metadata,
-    Column("integration_id", ForeignKey("integrations.id", ondelete="CASCADE"), primary_key=True),
-    Column("model", String(40), primary_key=True),
-    Column("stamp", UTCDateTime(), nullable=False),
-)
+SEEN_STAMPS = _per_integration_and_model("seen_stamps", Column("stamp", UTCDateTime(), nullable=False))
 
 # The keys a complete read of a model saw so far (sync/seen.py), one row per committed batch of
 # pages, in that batch's transaction: a read resumed from its checkpoint (a worker died, a slice
