@@ -7,6 +7,9 @@ models=MODELS, parent_of=PARENT_OF)`), and gets from them what the `Connector` p
 besides reading:
 `supported_models`, `close`, the `data_access` answer from its probes (`access`), and the
 stream of a model or the error naming where that model arrives (`stream_of`, `no_stream`).
+The declarations themselves are built with `by_model` (the streams keyed by the model each
+feeds: `STREAMS`), `parents` (the models that arrive inside another's pages: `PARENT_OF`) and
+`one_record` (a mapper of one record per native row, as a stream's list-returning mapper).
 Writes are handed to the vendor's writes object (`DelegatedWrites`). A connector is built from
 its `ConnectorContext`; a `bucket` given besides overrides the integration's shared request
 budget (tests pass one that does not sleep).
@@ -19,7 +22,7 @@ only what is the vendor's own (credentials, write rules, request budget, public 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -33,6 +36,41 @@ from pmsgate.connectors.streaming import Probe, children_of, no_stream, probe_ac
 from pmsgate.connectors.writes import DelegatedWrites, OperationRules, WriteOperation
 
 StreamT = TypeVar("StreamT")
+P = ParamSpec("P")
+RecordT = TypeVar("RecordT")
+
+
+class Declaration(Protocol):
+    """A declared stream: the model it feeds and the models that arrive inside its pages."""
+
+    @property
+    def model(self) -> Model: ...
+
+    @property
+    def children(self) -> tuple[Model, ...]: ...
+
+
+DeclarationT = TypeVar("DeclarationT", bound=Declaration)
+
+
+def by_model(*streams: DeclarationT) -> dict[Model, DeclarationT]:
+    """A vendor's stream declarations keyed by the model each one feeds (its `STREAMS`)."""
+    return {s.model: s for s in streams}
+
+
+def parents(*tables: Mapping[Model, Declaration]) -> dict[Model, Model]:
+    """child model -> the model in whose pages it arrives (a vendor's `PARENT_OF`), from its
+    tables of streams."""
+    return {child: s.model for streams in tables for s in streams.values() for child in s.children}
+
+
+def one_record(mapper: Callable[P, RecordT]) -> Callable[P, list[RecordT]]:
+    """A mapper that makes one record of a native row, as a stream's mapper (a list of records)."""
+
+    def mapped(*args: P.args, **kwargs: P.kwargs) -> list[RecordT]:
+        return [mapper(*args, **kwargs)]
+
+    return mapped
 
 
 class Closeable(Protocol):

@@ -17,6 +17,7 @@ from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.buildium import mapping as m
 from pmsgate.connectors.buildium.ledger import CHARGE_TYPES, PAYMENT_TYPES
+from pmsgate.connectors.declared import by_model, one_record, parents
 
 ORDER = "Id asc"  # Buildium advises sorting on a unique key to page stably
 
@@ -38,35 +39,23 @@ class LedgerStream:
     children: tuple[Model, ...] = ()
 
 
-def _one(
-    mapper: Callable[[dict[str, Any]], CanonicalRecord],
-) -> Callable[[dict[str, Any]], list[CanonicalRecord]]:
-    return lambda raw: [mapper(raw)]
-
-
-LIST_STREAMS: dict[Model, Stream] = {
-    s.model: s
-    for s in (
-        Stream(Model.PROPERTIES, "/v1/rentals", _one(m.map_rental)),
-        Stream(Model.UNITS, "/v1/rentals/units", _one(m.map_unit)),
-        Stream(Model.RESIDENTS, "/v1/leases/tenants", _one(m.map_tenant)),
-        Stream(Model.LEASES, "/v1/leases", m.map_lease, children=(Model.RESIDENTS_TO_LEASES,)),
-        Stream(
-            Model.FINANCIAL_ACCOUNTS, "/v1/glaccounts", m.map_gl_account, incremental=False, by_property=False
-        ),
-    )
-}
-LEDGER_STREAMS: dict[Model, LedgerStream] = {
-    Model.RESIDENT_CHARGES: LedgerStream(Model.RESIDENT_CHARGES, CHARGE_TYPES),
-    Model.RESIDENT_PAYMENTS: LedgerStream(
-        Model.RESIDENT_PAYMENTS, PAYMENT_TYPES, children=(Model.RESIDENT_ALLOCATIONS,)
+LIST_STREAMS: dict[Model, Stream] = by_model(
+    Stream(Model.PROPERTIES, "/v1/rentals", one_record(m.map_rental)),
+    Stream(Model.UNITS, "/v1/rentals/units", one_record(m.map_unit)),
+    Stream(Model.RESIDENTS, "/v1/leases/tenants", one_record(m.map_tenant)),
+    Stream(Model.LEASES, "/v1/leases", m.map_lease, children=(Model.RESIDENTS_TO_LEASES,)),
+    Stream(
+        Model.FINANCIAL_ACCOUNTS, "/v1/glaccounts", m.map_gl_account, incremental=False, by_property=False
     ),
-}
+)
+LEDGER_STREAMS: dict[Model, LedgerStream] = by_model(
+    LedgerStream(Model.RESIDENT_CHARGES, CHARGE_TYPES),
+    LedgerStream(Model.RESIDENT_PAYMENTS, PAYMENT_TYPES, children=(Model.RESIDENT_ALLOCATIONS,)),
+)
 RECURRING_PATH = "/v1/leases/recurringtransactions"
 LEASES_PATH = "/v1/leases"
 
-_ALL: tuple[Stream | LedgerStream, ...] = (*LIST_STREAMS.values(), *LEDGER_STREAMS.values())
-PARENT_OF: dict[Model, Model] = {child: s.model for s in _ALL for child in s.children}
+PARENT_OF: dict[Model, Model] = parents(LIST_STREAMS, LEDGER_STREAMS)
 STREAMED: frozenset[Model] = (
     frozenset(LIST_STREAMS) | frozenset(LEDGER_STREAMS) | {Model.RECURRING_RESIDENT_CHARGES}
 )

@@ -16,6 +16,7 @@ from typing import Any
 
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
+from pmsgate.connectors.declared import by_model, parents
 from pmsgate.connectors.entrata import ledger as lg
 from pmsgate.connectors.entrata import mapping as m
 from pmsgate.connectors.entrata.client import Rpc
@@ -130,78 +131,77 @@ def _keyed(
     return mapped
 
 
-STREAMS: dict[Model, Stream] = {
-    s.model: s
-    for s in (
-        Stream(
-            Model.PROPERTIES,
-            GET_PROPERTIES,
-            _properties,
-            lambda raw, _: m.map_property(raw),
-            _field("PropertyID"),
-            by_property=False,
-            params={"showAllStatus": 1},
-        ),
-        Stream(
-            Model.UNITS,
-            GET_UNITS,
-            _units,
-            m.map_unit,
-            _field("id"),
-            property_param="propertyIds",
-            params={"includeDisabledUnits": 1},
-        ),
-        Stream(Model.RESIDENTS, GET_CUSTOMERS, _customers, m.map_customer, _attribute_id),
-        Stream(
-            Model.LEASES,
-            GET_LEASES,
-            _leases,
-            lambda raw, _: m.map_lease(raw),
-            _field("id"),
-            paged=True,
-            children=(Model.RESIDENTS_TO_LEASES,),
-        ),
-        Stream(
-            Model.CHARGE_CODES,
-            GET_AR_CODES,
-            _ar_codes,
-            lambda raw, _: m.map_ar_code(raw),
-            _field("id"),
-            by_property=False,
-        ),
-        Stream(
-            Model.FINANCIAL_ACCOUNTS,
-            GET_GL_TREES,
-            _gl_accounts,
-            lambda raw, _: m.map_gl_account(raw),
-            _attribute_id,
-            by_property=False,
-        ),
-        Stream(
-            Model.RESIDENT_CHARGES,
-            GET_LEDGER,
-            _ledger,
-            _keyed(lg.map_transaction),
-            _field("id"),
-            paged=True,
-            params={"showFullLedger": 1, "includeOtherIncomeLeases": 1},
-        ),
-        Stream(
-            Model.RECURRING_RESIDENT_CHARGES,
-            GET_LEASE_DETAILS,
-            _scheduled,
-            _keyed(lg.map_scheduled),
-            _field("id"),
-            paged=True,
-            params={"includeCharge": 1},
-        ),
-    )
-}
+def _unkeyed(
+    mapper: Callable[[Any], Sequence[CanonicalRecord]],
+) -> Callable[[Any, Any], Sequence[CanonicalRecord]]:
+    """A mapper of rows that need nothing of what they belong to."""
+    return lambda raw, _key: mapper(raw)
+
+
+def _client_list(
+    model: Model,
+    rpc: Rpc,
+    rows: Rows,
+    mapper: Callable[[Any], Sequence[CanonicalRecord]],
+    x_id: Callable[[Any], Any],
+    **params: Any,
+) -> Stream:
+    """A list one call answers for the whole client (no propertyId)."""
+    return Stream(model, rpc, rows, _unkeyed(mapper), x_id, by_property=False, params=params)
+
+
+def _lease_pages(
+    model: Model,
+    rpc: Rpc,
+    rows: Rows,
+    mapper: Callable[[Any, Any], Sequence[CanonicalRecord]],
+    children: tuple[Model, ...] = (),
+    **params: Any,
+) -> Stream:
+    """A property's leases, page by page (`page_no`/`per_page`), and what each lease lists."""
+    return Stream(model, rpc, rows, mapper, _field("id"), paged=True, params=params, children=children)
+
+
+STREAMS: dict[Model, Stream] = by_model(
+    _client_list(
+        Model.PROPERTIES, GET_PROPERTIES, _properties, m.map_property, _field("PropertyID"), showAllStatus=1
+    ),
+    Stream(
+        Model.UNITS,
+        GET_UNITS,
+        _units,
+        m.map_unit,
+        _field("id"),
+        property_param="propertyIds",
+        params={"includeDisabledUnits": 1},
+    ),
+    Stream(Model.RESIDENTS, GET_CUSTOMERS, _customers, m.map_customer, _attribute_id),
+    _lease_pages(
+        Model.LEASES, GET_LEASES, _leases, _unkeyed(m.map_lease), children=(Model.RESIDENTS_TO_LEASES,)
+    ),
+    _client_list(Model.CHARGE_CODES, GET_AR_CODES, _ar_codes, m.map_ar_code, _field("id")),
+    _client_list(Model.FINANCIAL_ACCOUNTS, GET_GL_TREES, _gl_accounts, m.map_gl_account, _attribute_id),
+    _lease_pages(
+        Model.RESIDENT_CHARGES,
+        GET_LEDGER,
+        _ledger,
+        _keyed(lg.map_transaction),
+        showFullLedger=1,
+        includeOtherIncomeLeases=1,
+    ),
+    _lease_pages(
+        Model.RECURRING_RESIDENT_CHARGES,
+        GET_LEASE_DETAILS,
+        _scheduled,
+        _keyed(lg.map_scheduled),
+        includeCharge=1,
+    ),
+)
 # Payments are read for the whole client by date window (getArPayments has no property filter)
 # and placed through their customer's tenancy: see the connector.
 PAYMENTS_CHILDREN = (Model.RESIDENT_ALLOCATIONS,)
 PARENT_OF: dict[Model, Model] = {
-    **{child: s.model for s in STREAMS.values() for child in s.children},
+    **parents(STREAMS),
     **dict.fromkeys(PAYMENTS_CHILDREN, Model.RESIDENT_PAYMENTS),
 }
 STREAMED: frozenset[Model] = frozenset(STREAMS) | {Model.RESIDENT_PAYMENTS}

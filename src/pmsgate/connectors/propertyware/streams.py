@@ -15,6 +15,7 @@ from typing import Any
 
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
+from pmsgate.connectors.declared import by_model, parents
 from pmsgate.connectors.parsing import Native
 from pmsgate.connectors.propertyware import ledger as lg
 from pmsgate.connectors.propertyware import mapping as m
@@ -40,45 +41,42 @@ class Stream:
     children: tuple[Model, ...] = ()
 
 
-STREAMS: dict[Model, Stream] = {
-    s.model: s
-    for s in (
-        Stream(Model.PROPERTIES, (Source("/buildings", m.map_building, {"includeDeactivated": "true"}),)),
-        Stream(Model.UNITS, (Source("/units", m.map_unit, {"includeDeactivated": "true"}),)),
-        Stream(
-            Model.RESIDENTS,
-            (Source("/contacts", m.map_contact, {"type": "TENANT"}),),
-            needs_places=True,
+STREAMS: dict[Model, Stream] = by_model(
+    Stream(Model.PROPERTIES, (Source("/buildings", m.map_building, {"includeDeactivated": "true"}),)),
+    Stream(Model.UNITS, (Source("/units", m.map_unit, {"includeDeactivated": "true"}),)),
+    Stream(
+        Model.RESIDENTS,
+        (Source("/contacts", m.map_contact, {"type": "TENANT"}),),
+        needs_places=True,
+    ),
+    Stream(Model.LEASES, (Source("/leases", m.map_lease),), children=(Model.RESIDENTS_TO_LEASES,)),
+    Stream(
+        Model.FINANCIAL_ACCOUNTS,
+        (Source("/accounting/glaccounts", m.map_account, {"includeDeactivated": "true"}),),
+    ),
+    Stream(
+        Model.RESIDENT_CHARGES,
+        (
+            Source("/leases/charges", lg.map_charge),
+            Source("/leases/creditmemos", lg.map_credit_memo),
+            Source("/leases/adjustments", lg.map_adjustment),
         ),
-        Stream(Model.LEASES, (Source("/leases", m.map_lease),), children=(Model.RESIDENTS_TO_LEASES,)),
-        Stream(
-            Model.FINANCIAL_ACCOUNTS,
-            (Source("/accounting/glaccounts", m.map_account, {"includeDeactivated": "true"}),),
-        ),
-        Stream(
-            Model.RESIDENT_CHARGES,
-            (
-                Source("/leases/charges", lg.map_charge),
-                Source("/leases/creditmemos", lg.map_credit_memo),
-                Source("/leases/adjustments", lg.map_adjustment),
-            ),
-            ledger=True,
-            needs_places=True,
-            children=(Model.RESIDENT_ALLOCATIONS,),
-        ),
-        Stream(
-            Model.RESIDENT_PAYMENTS,
-            (Source("/leases/payments", lg.map_payment),),
-            ledger=True,
-            needs_places=True,
-        ),
-        Stream(
-            Model.RECURRING_RESIDENT_CHARGES,
-            (Source("/leases/autocharges", lg.map_autocharge),),
-            needs_places=True,
-        ),
-    )
-}
+        ledger=True,
+        needs_places=True,
+        children=(Model.RESIDENT_ALLOCATIONS,),
+    ),
+    Stream(
+        Model.RESIDENT_PAYMENTS,
+        (Source("/leases/payments", lg.map_payment),),
+        ledger=True,
+        needs_places=True,
+    ),
+    Stream(
+        Model.RECURRING_RESIDENT_CHARGES,
+        (Source("/leases/autocharges", lg.map_autocharge),),
+        needs_places=True,
+    ),
+)
 # Child models arrive inside their parent's pages; they are never requested on their own.
-PARENT_OF: dict[Model, Model] = {child: s.model for s in STREAMS.values() for child in s.children}
+PARENT_OF: dict[Model, Model] = parents(STREAMS)
 MODELS: frozenset[Model] = frozenset(STREAMS) | frozenset(PARENT_OF)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
+from pmsgate.connectors.declared import by_model, parents
 from pmsgate.connectors.rentmanager import mapping as m
 
 MAX_PAGE_SIZE = 1000  # RM's documented cap
@@ -41,74 +42,71 @@ class Stream:
 
 
 _CUSTOMER = ("AccountType,eq,Customer",)
-STREAMS: dict[Model, Stream] = {
-    s.model: s
-    for s in (
-        Stream(Model.PROPERTIES, (Part("Properties", "PropertyID", m.map_property, embeds=("Addresses",)),)),
-        Stream(Model.UNITS, (Part("Units", "UnitID", m.map_unit),)),
-        Stream(
-            Model.RESIDENTS,
-            (Part("Tenants", "TenantID", m.map_tenant, embeds=m.TENANT_EMBEDS),),
-            needs_tenants=True,
-        ),
-        Stream(
-            Model.LEASES,
-            (Part("Leases", "LeaseID", m.map_lease, embeds=("LeaseRenewals",)),),
-            children=(Model.RESIDENTS_TO_LEASES,),
-        ),
-        Stream(
-            Model.CHARGE_CODES,
-            (Part("ChargeTypes", "ChargeTypeID", m.map_charge_type, property_field=None, company_wide=True),),
-        ),
-        Stream(
-            Model.FINANCIAL_ACCOUNTS,
-            (Part("GLAccounts", "GLAccountID", m.map_gl_account, property_field=None, company_wide=True),),
-        ),
-        Stream(
-            Model.RESIDENT_CHARGES,
-            (
-                Part(
-                    "Charges",
-                    "ChargeID",
-                    m.map_charge,
-                    fixed_filters=_CUSTOMER,
-                    window_field="TransactionDate",
-                ),
-                Part("Credits", "ID", m.map_credit, fixed_filters=_CUSTOMER, window_field="TransactionDate"),
+STREAMS: dict[Model, Stream] = by_model(
+    Stream(Model.PROPERTIES, (Part("Properties", "PropertyID", m.map_property, embeds=("Addresses",)),)),
+    Stream(Model.UNITS, (Part("Units", "UnitID", m.map_unit),)),
+    Stream(
+        Model.RESIDENTS,
+        (Part("Tenants", "TenantID", m.map_tenant, embeds=m.TENANT_EMBEDS),),
+        needs_tenants=True,
+    ),
+    Stream(
+        Model.LEASES,
+        (Part("Leases", "LeaseID", m.map_lease, embeds=("LeaseRenewals",)),),
+        children=(Model.RESIDENTS_TO_LEASES,),
+    ),
+    Stream(
+        Model.CHARGE_CODES,
+        (Part("ChargeTypes", "ChargeTypeID", m.map_charge_type, property_field=None, company_wide=True),),
+    ),
+    Stream(
+        Model.FINANCIAL_ACCOUNTS,
+        (Part("GLAccounts", "GLAccountID", m.map_gl_account, property_field=None, company_wide=True),),
+    ),
+    Stream(
+        Model.RESIDENT_CHARGES,
+        (
+            Part(
+                "Charges",
+                "ChargeID",
+                m.map_charge,
+                fixed_filters=_CUSTOMER,
+                window_field="TransactionDate",
             ),
-            needs_tenants=True,
+            Part("Credits", "ID", m.map_credit, fixed_filters=_CUSTOMER, window_field="TransactionDate"),
         ),
-        Stream(
-            Model.RESIDENT_PAYMENTS,
-            (
-                Part(
-                    "Payments",
-                    "ID",
-                    m.map_payment,
-                    embeds=("Allocations",),
-                    fixed_filters=_CUSTOMER,
-                    window_field="TransactionDate",
-                    property_field=None,
-                ),
+        needs_tenants=True,
+    ),
+    Stream(
+        Model.RESIDENT_PAYMENTS,
+        (
+            Part(
+                "Payments",
+                "ID",
+                m.map_payment,
+                embeds=("Allocations",),
+                fixed_filters=_CUSTOMER,
+                window_field="TransactionDate",
+                property_field=None,
             ),
-            children=(Model.RESIDENT_ALLOCATIONS,),
-            needs_tenants=True,
         ),
-        Stream(
-            Model.RECURRING_RESIDENT_CHARGES,
-            (
-                Part(
-                    "RecurringCharges",
-                    "RecurringChargeID",
-                    m.map_recurring,
-                    fixed_filters=("EntityType,eq,Tenant",),
-                    property_field=None,
-                ),
+        children=(Model.RESIDENT_ALLOCATIONS,),
+        needs_tenants=True,
+    ),
+    Stream(
+        Model.RECURRING_RESIDENT_CHARGES,
+        (
+            Part(
+                "RecurringCharges",
+                "RecurringChargeID",
+                m.map_recurring,
+                fixed_filters=("EntityType,eq,Tenant",),
+                property_field=None,
             ),
-            needs_tenants=True,
         ),
-    )
-}
+        needs_tenants=True,
+    ),
+)
 # Child models arrive inside their parent's pages; they are never requested on their own.
-PARENT_OF: dict[Model, Model] = {child: s.model for s in STREAMS.values() for child in s.children}
+PARENT_OF: dict[Model, Model] = parents(STREAMS)
 MODELS: frozenset[Model] = frozenset(STREAMS) | frozenset(PARENT_OF)  # what the connector reads

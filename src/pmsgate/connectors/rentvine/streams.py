@@ -17,6 +17,7 @@ from enum import Enum
 
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
+from pmsgate.connectors.declared import by_model, parents
 from pmsgate.connectors.rentvine import mapping as m
 from pmsgate.connectors.rentvine import mapping_ledger as ml
 
@@ -46,66 +47,63 @@ class Stream:
     zoned: bool = False  # the mapper reads timestamps: it takes the company's zone as tz=
 
 
-STREAMS: dict[Model, Stream] = {
-    s.model: s
-    for s in (
-        Stream(
-            Model.PROPERTIES,
-            "/properties/export",
-            "property",
-            "propertyID",
-            m.map_property,
-            modified=True,
-            zoned=True,
-        ),
-        Stream(Model.UNITS, "/properties/units/export", "unit", "unitID", m.map_unit, modified=True),
-        Stream(Model.RESIDENTS, "/tenants/search", "contact", "contactID", m.map_contact),
-        Stream(
-            Model.LEASES,
-            "/leases/export",
-            "lease",
-            "leaseID",
-            m.map_lease,
-            modified=True,
-            children=(Model.RESIDENTS_TO_LEASES,),
-        ),
-        Stream(
-            Model.FINANCIAL_ACCOUNTS,
-            ACCOUNTS_PATH,
-            "account",
-            "accountID",
-            lambda row: [ml.map_account(row)],
-            by_property=False,  # the company's chart of accounts: no property (NO_PROPERTY)
-        ),
-        Stream(
-            Model.RESIDENT_CHARGES,
-            f"{TRANSACTION_PATH}/search",
-            "transaction",
-            "transactionID",
-            ml.map_charge,
-            window_param="datePostedMin",
-            type_ids=(ml.CHARGE, ml.CREDIT),
-        ),
-        Stream(
-            Model.RESIDENT_PAYMENTS,
-            f"{TRANSACTION_PATH}/search",
-            "transaction",
-            "transactionID",
-            ml.map_payment,
-            window_param="datePostedMin",
-            type_ids=(ml.PAYMENT,),
-            children=(Model.RESIDENT_ALLOCATIONS,),
-        ),
-        Stream(
-            Model.RECURRING_RESIDENT_CHARGES,
-            "/leases/export",
-            "recurringCharge",
-            "leaseRecurringChargeID",
-            None,
-            fan_out=FanOut.RECURRING_PER_LEASE,
-        ),
-    )
-}
+STREAMS: dict[Model, Stream] = by_model(
+    Stream(
+        Model.PROPERTIES,
+        "/properties/export",
+        "property",
+        "propertyID",
+        m.map_property,
+        modified=True,
+        zoned=True,
+    ),
+    Stream(Model.UNITS, "/properties/units/export", "unit", "unitID", m.map_unit, modified=True),
+    Stream(Model.RESIDENTS, "/tenants/search", "contact", "contactID", m.map_contact),
+    Stream(
+        Model.LEASES,
+        "/leases/export",
+        "lease",
+        "leaseID",
+        m.map_lease,
+        modified=True,
+        children=(Model.RESIDENTS_TO_LEASES,),
+    ),
+    Stream(
+        Model.FINANCIAL_ACCOUNTS,
+        ACCOUNTS_PATH,
+        "account",
+        "accountID",
+        lambda row: [ml.map_account(row)],
+        by_property=False,  # the company's chart of accounts: no property (NO_PROPERTY)
+    ),
+    Stream(
+        Model.RESIDENT_CHARGES,
+        f"{TRANSACTION_PATH}/search",
+        "transaction",
+        "transactionID",
+        ml.map_charge,
+        window_param="datePostedMin",
+        type_ids=(ml.CHARGE, ml.CREDIT),
+    ),
+    Stream(
+        Model.RESIDENT_PAYMENTS,
+        f"{TRANSACTION_PATH}/search",
+        "transaction",
+        "transactionID",
+        ml.map_payment,
+        window_param="datePostedMin",
+        type_ids=(ml.PAYMENT,),
+        children=(Model.RESIDENT_ALLOCATIONS,),
+    ),
+    Stream(
+        Model.RECURRING_RESIDENT_CHARGES,
+        "/leases/export",
+        "recurringCharge",
+        "leaseRecurringChargeID",
+        None,
+        fan_out=FanOut.RECURRING_PER_LEASE,
+    ),
+)
 # Child models arrive inside their parent's pages; they are never requested on their own.
-PARENT_OF: dict[Model, Model] = {child: s.model for s in STREAMS.values() for child in s.children}
+PARENT_OF: dict[Model, Model] = parents(STREAMS)
 MODELS: frozenset[Model] = frozenset(STREAMS) | frozenset(PARENT_OF)  # what the connector reads

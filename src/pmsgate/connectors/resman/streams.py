@@ -21,6 +21,7 @@ from typing import Any
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import ReadRequest
+from pmsgate.connectors.declared import by_model, one_record, parents
 from pmsgate.connectors.resman import ledger
 from pmsgate.connectors.resman import mapping as m
 
@@ -69,84 +70,67 @@ class Stream:
     children: tuple[Model, ...] = field(default=())
 
 
-def _one(mapper: Callable[[Row, str], CanonicalRecord]) -> Callable[[Row, str], list[CanonicalRecord]]:
-    return lambda raw, property_id: [mapper(raw, property_id)]
+def _alone(mapper: Callable[[Row], CanonicalRecord]) -> Callable[[Row, str], list[CanonicalRecord]]:
+    """A mapper of account-level rows: the PropertyID asked for adds nothing to them."""
+    return lambda raw, _property_id: [mapper(raw)]
+
+
+def _account_list(
+    model: Model, method: str, key: str, mapper: Callable[[Row], CanonicalRecord], x_id: str
+) -> Stream:
+    """A list one call answers for the whole account (no PropertyID)."""
+    return Stream(model, method, key, _alone(mapper), x_id, per_property=False)
 
 
 def _leases(group: Row, property_id: str) -> list[CanonicalRecord]:
     return m.map_leases(group["rows"], property_id)
 
 
-STREAMS: dict[Model, Stream] = {
-    s.model: s
-    for s in (
-        Stream(
-            Model.PROPERTIES,
-            PROPERTIES_METHOD,
-            PROPERTIES_KEY,
-            lambda raw, _p: [m.map_property(raw)],
-            "PropertyID",
-            per_property=False,
-        ),
-        Stream(Model.UNITS, "Property/GetUnits", "Units", _one(m.map_unit), "UnitID"),
-        Stream(Model.RESIDENTS, "Leasing/GetCurrentResidents", "Residents", _one(m.map_resident), "PersonID"),
-        Stream(
-            Model.LEASES,
-            "Leasing/GetCurrentResidents",
-            "Residents",
-            _leases,
-            "LeaseID",
-            grouped_by="LeaseID",
-            children=(Model.RESIDENTS_TO_LEASES,),
-        ),
-        Stream(
-            Model.CHARGE_CODES,
-            "Accounting/GetChargeCodes",
-            "ChargeCodes",
-            lambda raw, _p: [m.map_charge_code(raw)],
-            "Code",
-            per_property=False,
-        ),
-        Stream(
-            Model.FINANCIAL_ACCOUNTS,
-            "Accounting/GetBudgetAndActual",
-            "GLAccounts",
-            lambda raw, _p: [m.map_gl_account(raw)],
-            "Number",
-            params=this_month,
-            account_wide=True,
-        ),
-        Stream(
-            Model.RESIDENT_CHARGES,
-            LEDGER_METHOD,
-            MITS_KEY,
-            ledger.map_line,
-            "TransactionID",
-            params=ledger_window,
-            mits=True,
-            kinds=ledger.CHARGE_KINDS,
-        ),
-        Stream(
-            Model.RESIDENT_PAYMENTS,
-            LEDGER_METHOD,
-            MITS_KEY,
-            ledger.map_line,
-            "TransactionID",
-            params=ledger_window,
-            mits=True,
-            kinds=ledger.PAYMENT_KINDS,
-        ),
-        Stream(
-            Model.RECURRING_RESIDENT_CHARGES,
-            RECURRING_METHOD,
-            MITS_KEY,
-            ledger.map_recurring,
-            "TransactionID",
-            params=posting_month,
-            mits=True,
-            kinds=("RecurringCharge",),
-        ),
-    )
-}
-PARENT_OF: dict[Model, Model] = {child: s.model for s in STREAMS.values() for child in s.children}
+def _mits(
+    model: Model,
+    method: str,
+    mapper: Callable[[Row, str], Sequence[CanonicalRecord]],
+    params: Params,
+    kinds: tuple[str, ...],
+) -> Stream:
+    """The lines of `kinds` from a MITS document of the property's transactions."""
+    return Stream(model, method, MITS_KEY, mapper, "TransactionID", params=params, mits=True, kinds=kinds)
+
+
+STREAMS: dict[Model, Stream] = by_model(
+    _account_list(Model.PROPERTIES, PROPERTIES_METHOD, PROPERTIES_KEY, m.map_property, "PropertyID"),
+    Stream(Model.UNITS, "Property/GetUnits", "Units", one_record(m.map_unit), "UnitID"),
+    Stream(
+        Model.RESIDENTS, "Leasing/GetCurrentResidents", "Residents", one_record(m.map_resident), "PersonID"
+    ),
+    Stream(
+        Model.LEASES,
+        "Leasing/GetCurrentResidents",
+        "Residents",
+        _leases,
+        "LeaseID",
+        grouped_by="LeaseID",
+        children=(Model.RESIDENTS_TO_LEASES,),
+    ),
+    _account_list(Model.CHARGE_CODES, "Accounting/GetChargeCodes", "ChargeCodes", m.map_charge_code, "Code"),
+    Stream(
+        Model.FINANCIAL_ACCOUNTS,
+        "Accounting/GetBudgetAndActual",
+        "GLAccounts",
+        _alone(m.map_gl_account),
+        "Number",
+        params=this_month,
+        account_wide=True,
+    ),
+    _mits(Model.RESIDENT_CHARGES, LEDGER_METHOD, ledger.map_line, ledger_window, ledger.CHARGE_KINDS),
+    _mits(Model.RESIDENT_PAYMENTS, LEDGER_METHOD, ledger.map_line, ledger_window, ledger.PAYMENT_KINDS),
+    _mits(
+        Model.RECURRING_RESIDENT_CHARGES,
+        RECURRING_METHOD,
+        ledger.map_recurring,
+        posting_month,
+        ("RecurringCharge",),
+    ),
+)
+PARENT_OF: dict[Model, Model] = parents(STREAMS)
 MODELS: frozenset[Model] = frozenset(STREAMS) | frozenset(PARENT_OF)  # what the connector reads

@@ -23,12 +23,16 @@ from lxml import etree
 
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
+from pmsgate.connectors.declared import by_model, one_record, parents
 from pmsgate.connectors.yardi import mapping as m
 from pmsgate.connectors.yardi.service import BILLING, COMMON, Interface
 
 WINDOW_DAYS = 31
 MAX_WINDOWS = 24
 EPOCH = "1900-01-01T00:00:00"  # ModifiedSinceDate of a first sync
+CHANGED_RESIDENTS = "GetResidentsByDate"
+BY_CHARGE_DATE = "GetResidentTransactions_ByChargeDate_Login"
+WHOLE_LEDGER = "GetResidentTransactions_Login"
 
 Row = tuple[etree._Element, dict[str, str]]  # a native element and its context (customer, tenant)
 Mapper = Callable[[etree._Element, dict[str, str], str], list[CanonicalRecord]]
@@ -78,83 +82,51 @@ def _charge_detail(node: etree._Element, context: dict[str, str], code: str) -> 
     return [m.map_charge(details[0], code, context)]
 
 
-STREAMS: dict[Model, Stream] = {
-    s.model: s
-    for s in (
-        Stream(
-            Model.PROPERTIES,
-            BILLING,
-            "GetPropertyConfigurations",
-            _plain("Property"),
-            lambda n, _c, _p: [m.map_property(n)],
-            by_property=False,
-        ),
-        Stream(
-            Model.UNITS,
-            BILLING,
-            "GetUnitInformation_Login",
-            _plain("Unit"),
-            lambda n, _c, p: [m.map_unit(n, p)],
-        ),
-        Stream(
-            Model.RESIDENTS,
-            COMMON,
-            "GetResidentsByDate",
-            _residents,
-            lambda n, c, p: [m.map_resident(n, c, p)],
-            incremental=True,
-        ),
-        Stream(
-            Model.LEASES,
-            COMMON,
-            "GetResidentsByDate",
-            _tenants,
-            lambda n, _c, p: m.map_lease(n, p),
-            incremental=True,
-            children=(Model.RESIDENTS_TO_LEASES,),
-        ),
-        Stream(
-            Model.CHARGE_CODES,
-            BILLING,
-            "GetChargeTypes_Login",
-            _plain("ChargeType"),
-            lambda n, _c, _p: [m.map_charge_type(n)],
-            by_property=False,
-        ),
-        Stream(
-            Model.FINANCIAL_ACCOUNTS,
-            BILLING,
-            "ExportChartOfAccounts",
-            _plain("Account"),
-            lambda n, _c, _p: [m.map_account(n)],
-            by_property=False,
-        ),
-        Stream(
-            Model.RESIDENT_CHARGES,
-            BILLING,
-            "GetResidentTransactions_ByChargeDate_Login",
-            _in_customers("Charge"),
-            _charge_detail,
-            windowed=True,
-        ),
-        Stream(
-            Model.RESIDENT_PAYMENTS,
-            BILLING,
-            "GetResidentTransactions_ByChargeDate_Login",
-            _in_customers("Payment"),
-            lambda n, c, p: [m.map_payment(n, p, c)],
-            windowed=True,
-        ),
-        Stream(
-            Model.RECURRING_RESIDENT_CHARGES,
-            BILLING,
-            "GetResidentsLeaseCharges_Login",
-            _in_customers("LeaseCharge"),
-            lambda n, c, p: [m.map_lease_charge(n, p, c)],
-            lease_charges=True,
-        ),
+def _database_list(
+    model: Model, operation: str, element: str, mapper: Callable[[etree._Element], CanonicalRecord]
+) -> Stream:
+    """A list one call answers for the whole database: a record of each `element`, from it alone."""
+    return Stream(
+        model, BILLING, operation, _plain(element), lambda n, _c, _p: [mapper(n)], by_property=False
     )
-}
-WHOLE_LEDGER = "GetResidentTransactions_Login"
-PARENT_OF: dict[Model, Model] = {child: s.model for s in STREAMS.values() for child in s.children}
+
+
+def _residents_since(
+    model: Model,
+    rows: Callable[[etree._Element], list[Row]],
+    mapper: Mapper,
+    children: tuple[Model, ...] = (),
+) -> Stream:
+    """Residents or their leases, from Common Data's residents changed since the last sync."""
+    return Stream(model, COMMON, CHANGED_RESIDENTS, rows, mapper, incremental=True, children=children)
+
+
+def _ledger(model: Model, kind: str, mapper: Mapper) -> Stream:
+    """Charges or payments (`kind`: their element in each RT_Customer), read window by window."""
+    return Stream(model, BILLING, BY_CHARGE_DATE, _in_customers(kind), mapper, windowed=True)
+
+
+STREAMS: dict[Model, Stream] = by_model(
+    _database_list(Model.PROPERTIES, "GetPropertyConfigurations", "Property", m.map_property),
+    Stream(
+        Model.UNITS, BILLING, "GetUnitInformation_Login", _plain("Unit"), lambda n, _c, p: [m.map_unit(n, p)]
+    ),
+    _residents_since(Model.RESIDENTS, _residents, one_record(m.map_resident)),
+    _residents_since(
+        Model.LEASES, _tenants, lambda n, _c, p: m.map_lease(n, p), children=(Model.RESIDENTS_TO_LEASES,)
+    ),
+    _database_list(Model.CHARGE_CODES, "GetChargeTypes_Login", "ChargeType", m.map_charge_type),
+    _database_list(Model.FINANCIAL_ACCOUNTS, "ExportChartOfAccounts", "Account", m.map_account),
+    _ledger(Model.RESIDENT_CHARGES, "Charge", _charge_detail),
+    _ledger(Model.RESIDENT_PAYMENTS, "Payment", lambda n, c, p: [m.map_payment(n, p, c)]),
+    Stream(
+        Model.RECURRING_RESIDENT_CHARGES,
+        BILLING,
+        "GetResidentsLeaseCharges_Login",
+        _in_customers("LeaseCharge"),
+        lambda n, c, p: [m.map_lease_charge(n, p, c)],
+        lease_charges=True,
+    ),
+)
+PARENT_OF: dict[Model, Model] = parents(STREAMS)
 MODELS: frozenset[Model] = frozenset(STREAMS) | frozenset(PARENT_OF)  # what the connector reads
