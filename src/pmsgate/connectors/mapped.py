@@ -10,7 +10,9 @@ so the rule is written once (splat the result into the record: `r.UnitRecord(...
 - `charge_amounts`: a charge's amount, what is paid of it and what is still open (`from_cents`
   for the ones pmsgate computes), and whether it is open;
 - `payment_method`, `schedule`: a vendor's payment method or charge frequency as it wrote it, and
-  its canonical value from the vendor's table (OTHER when the table does not know it);
+  its canonical value from the vendor's table (OTHER when the table does not know it); the
+  tables of vendors that write them in plain words ("Money Order", "Monthly") start from
+  `PAYMENT_METHOD_WORDS` and `FREQUENCY_WORDS`;
 - `move_in_dates`, `move_out_dates`: a lease's move dates are plans (`scheduled_*`) until the lease has
   started or ended, facts (`realized_*`) after;
 - `terms`, `balances`: a lease's rent (and its due day) and deposit, and what is owed on it, from
@@ -19,7 +21,8 @@ so the rule is written once (splat the result into the record: `r.UnitRecord(...
 - `resident_link`: the keys of a residents-to-leases link and whether it is the primary resident;
 - `verbatim`: canonical fields that take a native value as it is, from a {canonical: native} table;
 - `company_wide`, `company_account`: charge codes and GL accounts belong to the whole company, not
-  to a property (NO_PROPERTY); a GL account's status is the vendor's active flag in its words.
+  to a property (NO_PROPERTY); a GL account's status is the vendor's active flag in its words;
+- `allocation`: the record of a part of a payment applied to a charge.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from datetime import date
 from typing import Any, TypedDict
 
 from pmsgate.canonical.enums import Frequency, LeaseStatus, PropertyType, ResidentType
-from pmsgate.canonical.records import NO_PROPERTY
+from pmsgate.canonical.records import NO_PROPERTY, AllocationRecord
 from pmsgate.kit.money import cents_to_decimal_str
 
 Read = Callable[[str], Any]  # a native field's value by name (`dict.get`, an XML child's text)
@@ -236,8 +239,10 @@ class ChargeAmounts(TypedDict):
     is_open: bool | None
 
 
-def charge_amounts(amount: Money, *, paid: Money, open_: Money) -> ChargeAmounts:
-    """A charge is open while anything of it is left to settle, either way (unknown: None)."""
+def charge_amounts(amount: Money, *, paid: Money, open_: Money, owed_only: bool = False) -> ChargeAmounts:
+    """A charge is open while anything of it is left to settle, either way (unknown: None); with
+    `owed_only`, only while something is still owed (a negative open amount is not)."""
+    open_cents = open_[0]
     return ChargeAmounts(
         amount_in_cents=amount[0],
         amount_raw=amount[1],
@@ -245,8 +250,21 @@ def charge_amounts(amount: Money, *, paid: Money, open_: Money) -> ChargeAmounts
         amount_paid_raw=paid[1],
         amount_open_in_cents=open_[0],
         amount_open_raw=open_[1],
-        is_open=None if open_[0] is None else open_[0] != 0,
+        is_open=None if open_cents is None else (open_cents > 0 if owed_only else open_cents != 0),
     )
+
+
+# Payment methods as the vendors that write them in plain words name them: {native: canonical}.
+PAYMENT_METHOD_WORDS: dict[str, str] = {
+    "ACH": "ACH",
+    "eCheck": "ACH",
+    "Check": "CHECK",
+    "Cash": "CASH",
+    "Money Order": "MONEY_ORDER",
+    "Cashier's Check": "CASHIERS_CHECK",
+    "Credit Card": "CREDIT_CARD",
+    "Debit Card": "DEBIT_CARD",
+}
 
 
 class PaymentMethod(TypedDict):
@@ -259,6 +277,14 @@ def payment_method(method: Any, table: Mapping[str, str]) -> PaymentMethod:
     return PaymentMethod(payment_method_raw=method, payment_method_normalized=normalized)
 
 
+# Charge frequencies as the vendors that write them in plain words name them.
+FREQUENCY_WORDS: dict[str, Frequency] = {
+    "Monthly": Frequency.MONTHLY,
+    "Weekly": Frequency.WEEKLY,
+    "Daily": Frequency.DAILY,
+}
+
+
 class Schedule(TypedDict):
     frequency_raw: Any
     frequency_normalized: str | None
@@ -267,3 +293,25 @@ class Schedule(TypedDict):
 def schedule(frequency: Any, table: Mapping[Any, Frequency]) -> Schedule:
     normalized = None if frequency is None else table.get(frequency, Frequency.OTHER).value
     return Schedule(frequency_raw=frequency, frequency_normalized=normalized)
+
+
+def allocation(
+    payment_id: str,
+    charge_id: str | None,
+    amount: Money,
+    *,
+    property_id: str,
+    account_id: str | None = None,
+    x_id: str | None = None,
+) -> AllocationRecord:
+    """Part of a payment (the source) applied to a charge (the destination; None where the vendor
+    applies payments to GL accounts, not to charges), keyed `payment:charge` unless `x_id` is given."""
+    return AllocationRecord(
+        x_id=f"{payment_id}:{charge_id}" if x_id is None else x_id,
+        x_property_id=property_id,
+        x_source_id=payment_id,
+        x_destination_id=charge_id,
+        x_financial_account_id=account_id,
+        amount_in_cents=amount[0],
+        amount_raw=amount[1],
+    )

@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 from pmsgate.canonical import records as r
-from pmsgate.canonical.enums import Frequency
 from pmsgate.connectors import mapped
 from pmsgate.connectors.buildium.fields import ident, optional_ident
 from pmsgate.connectors.parsing import MappingError, Native, custom, iso_date, midnight_utc, money, required
@@ -35,7 +34,7 @@ PAYMENT_METHOD = {
     "CreditCard": "CREDIT_CARD",
     "ElectronicPayment": "ACH",
 }
-FREQUENCY = {"Monthly": Frequency.MONTHLY, "Weekly": Frequency.WEEKLY, "Daily": Frequency.DAILY}
+FREQUENCY = mapped.FREQUENCY_WORDS
 
 _MAPPED_TXN = frozenset({"Id", "Date", "TransactionTypeEnum", "TotalAmount", "LeaseId", "PayeeTenantId"})
 _MAPPED_RECURRING = frozenset(
@@ -49,6 +48,10 @@ class LeaseKey:
     lease_id: str
     property_id: str
     unit_id: str | None
+
+    def keys(self) -> dict[str, Any]:
+        """What a record read under the lease names of it: its property and the lease."""
+        return {"x_property_id": self.property_id, "x_lease_id": self.lease_id}
 
 
 def lease_key(raw: Native) -> LeaseKey:
@@ -93,8 +96,7 @@ def map_transaction(raw: Native, lease: LeaseKey) -> list[r.CanonicalRecord]:
 def _keys(raw: Native, lease: LeaseKey, lines: list[Native]) -> dict[str, Any]:
     """The keys of a lease transaction, charge or payment, besides its own id."""
     return {
-        "x_property_id": lease.property_id,
-        "x_lease_id": lease.lease_id,
+        **lease.keys(),
         "x_unit_id": lease.unit_id,
         "x_resident_id": optional_ident(raw, "PayeeTenantId"),
         "x_gl_account_id": _line_account(lines[0]) if lines else None,
@@ -147,15 +149,15 @@ def _payment(raw: Native, lease: LeaseKey) -> list[r.CanonicalRecord]:
 
 
 def _allocation(line: Native, index: int, payment_id: str, lease: LeaseKey) -> r.AllocationRecord:
-    cents, text = money(required(line, "Amount"), "Journal.Lines.Amount")
-    return r.AllocationRecord(
+    """Buildium applies a payment to GL accounts, not to charges: no destination charge."""
+    amount = money(required(line, "Amount"), "Journal.Lines.Amount")
+    return mapped.allocation(
+        payment_id,
+        None,
+        amount,
+        property_id=lease.property_id,
+        account_id=_line_account(line),
         x_id=f"{payment_id}:{index}",
-        x_property_id=lease.property_id,
-        x_source_id=payment_id,
-        x_destination_id=None,
-        x_financial_account_id=_line_account(line),
-        amount_in_cents=cents,
-        amount_raw=text,
     )
 
 
@@ -178,8 +180,7 @@ def map_recurring(raw: Native, lease: LeaseKey) -> list[r.RecurringChargeRecord]
     return [
         r.RecurringChargeRecord(
             x_id=ident(raw, "Id"),
-            x_property_id=lease.property_id,
-            x_lease_id=lease.lease_id,
+            **lease.keys(),
             x_financial_account_id=None if account in (None, "", 0) else str(account),
             amount_in_cents=cents,
             amount_raw=cents_to_decimal_str(cents),

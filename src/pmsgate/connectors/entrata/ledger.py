@@ -17,23 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pmsgate.canonical import records as r
-from pmsgate.canonical.enums import Frequency
 from pmsgate.connectors import mapped
 from pmsgate.connectors.entrata.fields import flag, ident, items, local_date, optional_ident, post_month, utc
 from pmsgate.connectors.parsing import MappingError, Native, custom, midnight_utc_of, money, required
 
-PAYMENT_METHOD = {
-    "ACH": "ACH",
-    "eCheck": "ACH",
-    "Check": "CHECK",
-    "Check 21": "CHECK",
-    "Cash": "CASH",
-    "Money Order": "MONEY_ORDER",
-    "Cashier's Check": "CASHIERS_CHECK",
-    "Credit Card": "CREDIT_CARD",
-    "Debit Card": "DEBIT_CARD",
-}
-FREQUENCY = {"Monthly": Frequency.MONTHLY, "Weekly": Frequency.WEEKLY, "Daily": Frequency.DAILY}
+PAYMENT_METHOD = {**mapped.PAYMENT_METHOD_WORDS, "Check 21": "CHECK"}
+FREQUENCY = mapped.FREQUENCY_WORDS
 
 _MAPPED_TXN = frozenset(
     {"id", "arCodeId", "arCodeName", "description", "transactionDate", "postMonth", "amount"}
@@ -152,15 +141,8 @@ def map_payment(raw: Native, tenancy: Tenancy | None) -> list[r.CanonicalRecord]
 
 def _allocation(raw: Native, payment_id: str, tenancy: Tenancy) -> r.AllocationRecord:
     charge_id = ident(raw, "ArTransactionId")
-    cents, text = money(required(raw, "Amount"), "ArAllocation.Amount")
-    return r.AllocationRecord(
-        x_id=f"{payment_id}:{charge_id}",
-        x_property_id=tenancy.property_id,
-        x_source_id=payment_id,
-        x_destination_id=charge_id,
-        amount_in_cents=cents,
-        amount_raw=text,
-    )
+    amount = money(required(raw, "Amount"), "ArAllocation.Amount")
+    return mapped.allocation(payment_id, charge_id, amount, property_id=tenancy.property_id)
 
 
 def scheduled_rows(lease: Native, property_id: str) -> list[tuple[Native, LedgerKey]]:

@@ -12,6 +12,8 @@ The records name only their lease, so the building, unit and tenant come from `P
 
 from __future__ import annotations
 
+from typing import Any
+
 from pmsgate.canonical import records as r
 from pmsgate.canonical.enums import Frequency
 from pmsgate.connectors import mapped
@@ -23,7 +25,7 @@ from pmsgate.connectors.propertyware.fields import (
     optional_ident,
     required_money,
 )
-from pmsgate.connectors.propertyware.places import Places
+from pmsgate.connectors.propertyware.places import LeaseInfo, Places
 from pmsgate.kit.money import cents_to_decimal_str
 
 # Generic frequencies; QUARTERLY, SEMIANUUAL, ANUUAL, ANUUAL_ACCRUAL (the spec's spelling) -> OTHER.
@@ -52,24 +54,49 @@ _MAPPED: dict[str, frozenset[str]] = {
 }
 
 
+def _on_lease(raw: Native, places: Places) -> tuple[str, LeaseInfo]:
+    """The lease a transaction names, and where that lease is."""
+    lease_id = ident(raw, "leaseID")
+    return lease_id, places.lease(lease_id)
+
+
+def _keys(
+    raw: Native, lease_id: str, lease: LeaseInfo, *, contact_field: str | None = None
+) -> dict[str, Any]:
+    """A transaction's id, its building, lease and unit, and its tenant: the contact in
+    `contact_field` when the transaction names one, else the lease's primary contact."""
+    x_id = ident(raw, "id")
+    contact = None if contact_field is None else optional_ident(raw, contact_field)
+    return {
+        "x_id": x_id,
+        "x_property_id": lease.building_id,
+        "x_lease_id": lease_id,
+        "x_unit_id": lease.unit_id,
+        "x_resident_id": contact or lease.primary_contact_id,
+    }
+
+
+def _posting(raw: Native) -> dict[str, Any]:
+    """When and why a transaction was posted, as its `date`, `comments` and `refNo` say."""
+    return {
+        "transaction_date": midnight_utc(raw.get("date"), "date"),
+        "description": raw.get("comments"),
+        "reference_number": raw.get("refNo"),
+    }
+
+
 def map_charge(raw: Native, places: Places) -> list[r.CanonicalRecord]:
     """The charge, then one allocation per payment applied to it."""
-    charge_id, lease_id = ident(raw, "id"), ident(raw, "leaseID")
-    lease = places.lease(lease_id)
+    charge_id = ident(raw, "id")
+    lease_id, lease = _on_lease(raw, places)
     amount = required_money(raw, "amount")
     due, paid = money(raw.get("amountDue"), "amountDue"), money(raw.get("amountPaid"), "amountPaid")
     charge = r.ResidentChargeRecord(
-        x_id=charge_id,
-        x_property_id=lease.building_id,
-        x_lease_id=lease_id,
-        x_unit_id=lease.unit_id,
-        x_resident_id=lease.primary_contact_id,
+        **_keys(raw, lease_id, lease),
         x_gl_account_id=optional_ident(raw, "glAccountID"),
         **mapped.charge_amounts(amount, paid=paid, open_=due),
-        transaction_date=midnight_utc(raw.get("date"), "date"),
+        **_posting(raw),
         due_date=iso_date(raw.get("date"), "date"),
-        description=raw.get("comments"),
-        reference_number=raw.get("refNo"),
         transaction_source="CHARGE",
         custom_data=custom(raw, _MAPPED["charge"]),
     )
@@ -80,38 +107,24 @@ def map_charge(raw: Native, places: Places) -> list[r.CanonicalRecord]:
 def _allocation(raw: Native, charge_id: str, building_id: str) -> r.AllocationRecord:
     payment_id = ident(raw, "id")
     amount = required_money(raw, "chargeAmountPaid")
-    return r.AllocationRecord(
-        x_id=f"{payment_id}:{charge_id}",
-        x_property_id=building_id,
-        x_source_id=payment_id,
-        x_destination_id=charge_id,
-        x_financial_account_id=optional_ident(raw, "accountID"),
-        amount_in_cents=amount[0],
-        amount_raw=amount[1],
+    return mapped.allocation(
+        payment_id, charge_id, amount, property_id=building_id, account_id=optional_ident(raw, "accountID")
     )
 
 
 def _credit(raw: Native, places: Places, source: str) -> list[r.CanonicalRecord]:
-    lease_id = ident(raw, "leaseID")
-    lease = places.lease(lease_id)
+    lease_id, lease = _on_lease(raw, places)
     cents, text = required_money(raw, "amount")
-    credit = -abs(cents)
     return [
         r.ResidentChargeRecord(
-            x_id=ident(raw, "id"),
-            x_property_id=lease.building_id,
-            x_lease_id=lease_id,
-            x_unit_id=lease.unit_id,
-            x_resident_id=lease.primary_contact_id,
+            **_keys(raw, lease_id, lease),
             x_gl_account_id=optional_ident(raw, "glAccountID"),
-            amount_in_cents=credit,
+            amount_in_cents=-abs(cents),
             amount_raw=text,
             amount_paid_in_cents=0,
             amount_paid_raw=cents_to_decimal_str(0),
-            transaction_date=midnight_utc(raw.get("date"), "date"),
+            **_posting(raw),
             due_date=iso_date(raw.get("date"), "date"),
-            description=raw.get("comments"),
-            reference_number=raw.get("refNo"),
             transaction_source=source,
             custom_data=custom(raw, _MAPPED["credit"]),
         )
@@ -127,31 +140,23 @@ def map_adjustment(raw: Native, places: Places) -> list[r.CanonicalRecord]:
 
 
 def map_payment(raw: Native, places: Places) -> list[r.CanonicalRecord]:
-    lease_id = ident(raw, "leaseID")
-    lease = places.lease(lease_id)
+    lease_id, lease = _on_lease(raw, places)
     amount, method = required_money(raw, "amount"), raw.get("paymentType")
     return [
         r.ResidentPaymentRecord(
-            x_id=ident(raw, "id"),
-            x_property_id=lease.building_id,
-            x_lease_id=lease_id,
-            x_unit_id=lease.unit_id,
-            x_resident_id=optional_ident(raw, "contactID") or lease.primary_contact_id,
+            **_keys(raw, lease_id, lease, contact_field="contactID"),
             x_gl_account_id=optional_ident(raw, "glAccountID") or optional_ident(raw, "destinationAccountID"),
             amount_in_cents=amount[0],
             amount_raw=amount[1],
             **mapped.payment_method(method, PAYMENT_METHOD),
-            transaction_date=midnight_utc(raw.get("date"), "date"),
-            description=raw.get("comments"),
-            reference_number=raw.get("refNo"),
+            **_posting(raw),
             custom_data=custom(raw, _MAPPED["payment"]),
         )
     ]
 
 
 def map_autocharge(raw: Native, places: Places) -> list[r.CanonicalRecord]:
-    lease_id = ident(raw, "leaseID")
-    lease = places.lease(lease_id)
+    lease_id, lease = _on_lease(raw, places)
     amount, frequency = required_money(raw, "amount"), raw.get("frequency")
     return [
         r.RecurringChargeRecord(

@@ -16,7 +16,6 @@ from datetime import date
 from typing import Any
 
 from pmsgate.canonical import records as r
-from pmsgate.canonical.enums import Frequency
 from pmsgate.connectors import mapped
 from pmsgate.connectors.parsing import (
     MappingError,
@@ -32,17 +31,8 @@ from pmsgate.connectors.parsing import (
 
 CHARGE_KINDS = ("Charge", "Concession")
 PAYMENT_KINDS = ("Payment",)
-PAYMENT_METHOD = {
-    "Check": "CHECK",
-    "Cash": "CASH",
-    "Money Order": "MONEY_ORDER",
-    "Cashier's Check": "CASHIERS_CHECK",
-    "Credit Card": "CREDIT_CARD",
-    "Debit Card": "DEBIT_CARD",
-    "ACH": "ACH",
-    "eCheck": "ACH",
-}
-FREQUENCY = {"Monthly": Frequency.MONTHLY, "Weekly": Frequency.WEEKLY, "Daily": Frequency.DAILY}
+PAYMENT_METHOD = mapped.PAYMENT_METHOD_WORDS
+FREQUENCY = mapped.FREQUENCY_WORDS
 
 _MAPPED = frozenset(
     {"Kind", "PaymentType", "LeaseID", "UnitID", "TransactionID", "TransactionDate", "ChargeCode"}
@@ -88,27 +78,29 @@ def _keys(raw: Native, property_id: str) -> dict[str, Any]:
     }
 
 
+def _posting(raw: Native, day: date | None) -> dict[str, Any]:
+    """When (`day`: its TransactionDate), for which month and why a MITS transaction was posted,
+    charge or payment."""
+    return {
+        "transaction_date": midnight_utc_of(day),
+        "post_month": _post_month(raw, day),
+        "description": raw.get("Description"),
+        "reference_number": raw.get("DocumentNumber"),
+    }
+
+
 def _charge(raw: Native, property_id: str, *, credit: bool) -> r.ResidentChargeRecord:
     cents, text = _amount(raw)
     if credit:  # a concession reduces what is owed, whatever sign ResMan shows
         cents, text = -abs(cents), "-" + text.lstrip("-")
     day = iso_date(required(raw, "TransactionDate"), "TransactionDate")
-    open_cents, open_text = money(raw.get("BalanceDue"), "BalanceDue")
-    paid_cents, paid_text = money(raw.get("AmountPaid"), "AmountPaid")
+    open_ = money(raw.get("BalanceDue"), "BalanceDue")
+    paid = money(raw.get("AmountPaid"), "AmountPaid")
     return r.ResidentChargeRecord(
         **_keys(raw, property_id),
-        amount_in_cents=cents,
-        amount_raw=text,
-        amount_open_in_cents=open_cents,
-        amount_open_raw=open_text,
-        amount_paid_in_cents=paid_cents,
-        amount_paid_raw=paid_text,
-        is_open=None if open_cents is None else open_cents > 0,
-        transaction_date=midnight_utc_of(day),
+        **mapped.charge_amounts((cents, text), paid=paid, open_=open_, owed_only=True),
         due_date=iso_date(raw.get("DueDate"), "DueDate"),
-        post_month=_post_month(raw, day),
-        description=raw.get("Description"),
-        reference_number=raw.get("DocumentNumber"),
+        **_posting(raw, day),
         transaction_source=raw.get("Kind"),
         custom_data=custom(raw, _MAPPED),
     )
@@ -123,10 +115,7 @@ def _payment(raw: Native, property_id: str) -> r.ResidentPaymentRecord:
         amount_in_cents=cents,
         amount_raw=text,
         **mapped.payment_method(method, PAYMENT_METHOD),
-        transaction_date=midnight_utc_of(day),
-        post_month=_post_month(raw, day),
-        description=raw.get("Description"),
-        reference_number=raw.get("DocumentNumber"),
+        **_posting(raw, day),
         custom_data=custom(raw, _MAPPED),
     )
 
