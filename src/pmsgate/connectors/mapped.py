@@ -12,7 +12,7 @@ so the rule is written once (splat the result into the record: `r.UnitRecord(...
 - `payment_method`, `schedule`: a vendor's payment method or charge frequency as it wrote it, and
   its canonical value from the vendor's table (OTHER when the table does not know it); the
   tables of vendors that write them in plain words ("Money Order", "Monthly") start from
-  `PAYMENT_METHOD_WORDS` and `FREQUENCY_WORDS`;
+  `PAYMENT_METHOD_WORDS` and `FREQUENCY_WORDS`, MITS's lease statuses `MITS_LEASE_STATUS`;
 - `move_in_dates`, `move_out_dates`: a lease's move dates are plans (`scheduled_*`) until the lease has
   started or ended, facts (`realized_*`) after;
 - `terms`, `balances`: a lease's rent (and its due day) and deposit, and what is owed on it, from
@@ -278,6 +278,17 @@ def payment_method(method: Any, table: Mapping[str, str]) -> PaymentMethod:
 
 
 # Charge frequencies as the vendors that write them in plain words name them.
+# The resident statuses of the MITS standard that Yardi and Entrata report a lease's residents
+# by; each vendor adds its own words for the ended and refused ones.
+MITS_LEASE_STATUS: dict[str, LeaseStatus] = {
+    "Current": LeaseStatus.ACTIVE,
+    "Notice": LeaseStatus.ACTIVE,
+    "Future": LeaseStatus.PENDING,
+    "Applicant": LeaseStatus.PENDING,
+    "Approved": LeaseStatus.PENDING,
+    "Past": LeaseStatus.INACTIVE,
+}
+
 FREQUENCY_WORDS: dict[str, Frequency] = {
     "Monthly": Frequency.MONTHLY,
     "Weekly": Frequency.WEEKLY,

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Table, and_, exists, select
 from pmsgate.canonical.enums import Vendor
 from pmsgate.canonical.registry import Model
 from pmsgate.errors import BadRequest
+from pmsgate.kit.booleans import boolean_word
 from pmsgate.kit.timeutil import parse_datetime
 from pmsgate.models.integrations import Integration
 from pmsgate.models.records import RECORD_TABLES
@@ -87,14 +88,10 @@ class VendorIs(Filter):
 
 
 def _as_bool(name: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "1", "yes"):
-        return True
-    if text in ("false", "0", "no"):
-        return False
-    raise BadRequest.field(name, "must be true or false")
+    parsed = boolean_word(value)
+    if parsed is None:
+        raise BadRequest.field(name, "must be true or false")
+    return parsed
 
 
 @dataclass(frozen=True)

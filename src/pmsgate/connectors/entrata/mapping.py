@@ -30,12 +30,7 @@ PROPERTY_TYPE = {
     "Commercial": PropertyType.COMMERCIAL,
 }
 LEASE_STATUS = {
-    "Current": LeaseStatus.ACTIVE,
-    "Notice": LeaseStatus.ACTIVE,
-    "Future": LeaseStatus.PENDING,
-    "Applicant": LeaseStatus.PENDING,
-    "Approved": LeaseStatus.PENDING,
-    "Past": LeaseStatus.INACTIVE,
+    **mapped.MITS_LEASE_STATUS,
     "Former": LeaseStatus.INACTIVE,
     "Cancelled": LeaseStatus.INACTIVE,
     "Evicted": LeaseStatus.EVICTED,

@@ -31,6 +31,7 @@ from pmsgate.connectors.parsing import (
     money,
     optional_ident,
 )
+from pmsgate.kit.booleans import boolean_word
 
 # ResMan's household statuses (inferred from its UI's wording) -> the lease status.
 LEASE_STATUS = {
@@ -64,14 +65,10 @@ def flag(value: Any) -> bool | None:
     """A JSON boolean or XML 'true'/'false' text; None when absent."""
     if blank(value):
         return None
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "1", "yes"):
-        return True
-    if text in ("false", "0", "no"):
-        return False
-    raise MappingError(f"{value!r} is not a boolean")
+    parsed = boolean_word(value)
+    if parsed is None:
+        raise MappingError(f"{value!r} is not a boolean")
+    return parsed
 
 
 def whole(value: Any, field: str) -> int | None:

@@ -25,12 +25,7 @@ from pmsgate.connectors import mapped
 from pmsgate.connectors.parsing import MappingError, bathrooms, blank, iso_date, midnight_utc, money
 
 LEASE_STATUS = {
-    "Current": LeaseStatus.ACTIVE,
-    "Notice": LeaseStatus.ACTIVE,
-    "Future": LeaseStatus.PENDING,
-    "Applicant": LeaseStatus.PENDING,
-    "Approved": LeaseStatus.PENDING,
-    "Past": LeaseStatus.INACTIVE,
+    **mapped.MITS_LEASE_STATUS,
     "Canceled": LeaseStatus.INACTIVE,
     "Denied": LeaseStatus.INACTIVE,
     "Eviction": LeaseStatus.EVICTED,
