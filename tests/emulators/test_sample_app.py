@@ -127,10 +127,11 @@ def test_a_configured_login_refuses_wrong_credentials() -> None:
 def test_tokens_expire(writer: Emulator) -> None:
     assert writer.control("expire-tokens")["expired"] >= 1
     _fault(writer.get("sites"), 401, "TOKEN_EXPIRED")
-    writer.control("limits", token_lifetime_s=0.05)
+    # Long enough that a loaded machine still uses the token before it expires (0.05 s was not).
+    writer.control("limits", token_lifetime_s=1.0)
     writer.login()
     assert writer.get("sites").status_code == 200
-    time.sleep(0.1)
+    time.sleep(1.1)
     _fault(writer.get("sites"), 401, "TOKEN_EXPIRED")
 
 
