@@ -35,7 +35,7 @@ class SeenKeys:
         self._unsaved = array("Q")
 
     def add(self, record_id: str) -> None:
-        key = int(record_id[-16:], 16)
+        key = key_of(record_id)
         self._pending.append(key)
         self._unsaved.append(key)
         if len(self._pending) >= _RUN:
