@@ -220,6 +220,8 @@ def main() -> None:
     )
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:  # needed for the throughput part, after minutes of setup
+        parser.error("wrk is not installed (Debian: apt-get install wrk)")
 
     data_dir = common.fresh_data_dir()
     env = {
