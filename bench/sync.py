@@ -1,7 +1,7 @@
 """Benchmark: first sync and unchanged re-sync of the sample PMS, beside dlt and the floor.
 
     .venv/bin/python bench/sync.py --records 2000 8000 [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
-        [--skip-dlt] [--skip-floor] [--no-write] [--profile]
+        [--skip-sqlite] [--skip-dlt] [--skip-floor] [--no-write] [--profile]
 
 For each size the sample PMS runs in its own process (`pmsgate emulate sample`); each of these
 runs in a fresh child process against a fresh store, so its peak RSS is its own:
@@ -249,6 +249,7 @@ def main() -> None:
     parser.add_argument(
         "--postgres", default=None, help="admin URL of a PostgreSQL server (adds PostgreSQL runs)"
     )
+    parser.add_argument("--skip-sqlite", action="store_true", help="with --postgres: PostgreSQL runs only")
     parser.add_argument("--skip-dlt", action="store_true")
     parser.add_argument("--skip-floor", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -270,7 +271,7 @@ def main() -> None:
         print(json.dumps(runner[args.child](args.base_url, args.database, args.postgres, args.profile)))
         return
 
-    databases = ["sqlite", *(["postgresql"] if args.postgres else [])]
+    databases = [*([] if args.skip_sqlite else ["sqlite"]), *(["postgresql"] if args.postgres else [])]
     kinds = ["pmsgate", *([] if args.skip_dlt else ["dlt"]), *([] if args.skip_floor else ["floor"])]
     lines = []
     for records in args.records:
