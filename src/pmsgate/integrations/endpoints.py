@@ -119,15 +119,15 @@ def _sync_endpoint(kind: RunKind) -> Callable[..., dict[str, Any]]:
     return sync
 
 
+def _add_route(
+    method: str, path: str, endpoint: Callable[..., Any], name: str, summary: str, model: Any
+) -> None:
+    """A route declared by a table below: registered where the table stands (the OpenAPI order)."""
+    router.add_api_route(path, endpoint, methods=[method], name=name, summary=summary, response_model=model)
+
+
 for _kind, (_path, _name, _summary) in SYNC_PATHS.items():
-    router.add_api_route(
-        _path,
-        _sync_endpoint(_kind),
-        methods=["POST"],
-        name=_name,
-        summary=_summary,
-        response_model=schemas.SyncResult,
-    )
+    _add_route("POST", _path, _sync_endpoint(_kind), _name, _summary, schemas.SyncResult)
 
 
 @router.post(
@@ -205,14 +205,7 @@ def _sub_resource_list(declared: SubResourceList) -> Callable[..., dict[str, Any
 
 
 for _list in SUB_RESOURCE_LISTS:
-    router.add_api_route(
-        _list.path,
-        _sub_resource_list(_list),
-        methods=["GET"],
-        name=_list.name,
-        summary=_list.summary,
-        response_model=_list.response_model,
-    )
+    _add_route("GET", _list.path, _sub_resource_list(_list), _list.name, _list.summary, _list.response_model)
 
 
 @router.put(

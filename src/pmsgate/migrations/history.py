@@ -4,6 +4,9 @@ migration that creates it)."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from alembic import op
+
 # The record tables of the common data model as 0001 created them.
 RECORD_TABLES_0001 = (
     "properties",
@@ -19,3 +22,21 @@ RECORD_TABLES_0001 = (
     "recurring_resident_charges",
     "fees",
 )
+
+
+def create_per_integration_model_table(name: str, value: sa.Column[object]) -> None:
+    """A table of one value per (integration, model), deleted with its integration: 0005's
+    `record_counts`, 0006's `seen_stamps`."""
+    op.create_table(
+        name,
+        sa.Column("integration_id", sa.String(length=40), nullable=False),
+        sa.Column("model", sa.String(length=40), nullable=False),
+        value,
+        sa.ForeignKeyConstraint(
+            ["integration_id"],
+            ["integrations.id"],
+            name=op.f(f"fk_{name}_integration_id_integrations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("integration_id", "model", name=op.f(f"pk_{name}")),
+    )

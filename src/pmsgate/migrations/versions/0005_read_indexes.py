@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from pmsgate.migrations.history import RECORD_TABLES_0001
+from pmsgate.migrations.history import RECORD_TABLES_0001, create_per_integration_model_table
 
 revision = "read_indexes"
 down_revision = "webhooks"
@@ -44,19 +44,7 @@ def upgrade() -> None:
         op.create_index(f"ix_{table}_property_id", table, ["property_id", "created_at"])
     for table, column in _new_indexes():
         op.create_index(f"ix_{table}_integration_{column}", table, ["integration_id", column, "id"])
-    op.create_table(
-        "record_counts",
-        sa.Column("integration_id", sa.String(length=40), nullable=False),
-        sa.Column("model", sa.String(length=40), nullable=False),
-        sa.Column("count", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["integration_id"],
-            ["integrations.id"],
-            name=op.f("fk_record_counts_integration_id_integrations"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("integration_id", "model", name=op.f("pk_record_counts")),
-    )
+    create_per_integration_model_table("record_counts", sa.Column("count", sa.BigInteger(), nullable=False))
     for table in _TABLES:
         op.execute(
             f"INSERT INTO record_counts (integration_id, model, count) "  # noqa: S608 (fixed names)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import pmsgate.kit.sqltypes
-from pmsgate.migrations.history import RECORD_TABLES_0001
+from pmsgate.migrations.history import RECORD_TABLES_0001, create_per_integration_model_table
 
 revision = "seen_stamps"
 down_revision = "read_indexes"
@@ -38,18 +38,8 @@ def upgrade() -> None:
             sqlite_where=sa.text("unseen = 1"),
             postgresql_where=sa.text("unseen"),
         )
-    op.create_table(
-        "seen_stamps",
-        sa.Column("integration_id", sa.String(length=40), nullable=False),
-        sa.Column("model", sa.String(length=40), nullable=False),
-        sa.Column("stamp", pmsgate.kit.sqltypes.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["integration_id"],
-            ["integrations.id"],
-            name=op.f("fk_seen_stamps_integration_id_integrations"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("integration_id", "model", name=op.f("pk_seen_stamps")),
+    create_per_integration_model_table(
+        "seen_stamps", sa.Column("stamp", pmsgate.kit.sqltypes.UTCDateTime(), nullable=False)
     )
     op.create_table(
         "seen_keys",
