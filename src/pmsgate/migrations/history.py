@@ -4,6 +4,8 @@ migration that creates it)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -24,7 +26,7 @@ RECORD_TABLES_0001 = (
 )
 
 
-def create_per_integration_model_table(name: str, value: sa.Column[object]) -> None:
+def create_per_integration_model_table(name: str, value: sa.Column[Any]) -> None:
     """A table of one value per (integration, model), deleted with its integration: 0005's
     `record_counts`, 0006's `seen_stamps`."""
     op.create_table(
