@@ -86,13 +86,14 @@ def _build(spec: ModelSpec) -> Table:
     # Every sortable column has an (integration_id, column, id) index: a sorted page reads
     # `limit` entries in order, ties included (the tie-breaker is `id`), instead of sorting the
     # integration's rows; ranges on it count index entries. property_id, the one reference
-    # with thousands of rows per value, is indexed with created_at for its default sort.
-    # (Migration 0005 builds the composite ones; see SORTABLE_SYSTEM and sortable().)
+    # with thousands of rows per value, is indexed within the integration with created_at for
+    # its count and default sort (migration 0007). (Migration 0005 builds the other composite
+    # ones; see SORTABLE_SYSTEM and sortable().)
     indexes = [
         UniqueConstraint("integration_id", "x_id"),
         Index(f"ix_{name}_integration_created", "integration_id", "created_at", "id"),
         *(
-            Index(f"ix_{name}_{ref}", ref, "created_at")
+            Index(f"ix_{name}_{ref}", "integration_id", ref, "created_at", "id")
             if ref == "property_id"
             else Index(f"ix_{name}_{ref}", ref)
             for ref in spec.references
