@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, Table, func, select
+from sqlalchemy import Column, ColumnElement, RowMapping, Table, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.visitors import iterate, replacement_traverse
 
 from pmsgate.canonical.registry import Model
 from pmsgate.kit.pagination import ListParams
@@ -26,6 +30,21 @@ def visible_integrations(customer_id: str) -> Any:
     return select(Integration.id).where(
         Integration.customer_id == customer_id, Integration.is_archived.is_(False)
     )
+
+
+# The walk of the sort index is chosen when it reads less than 1/_WALK_SHARE of the matches.
+_WALK_SHARE = 8
+
+
+@cache
+def _range_indexed(table: Table) -> dict[str, tuple[str, ...]]:
+    """Columns with an `(integration_id, column, …)` index -> the index's columns after it."""
+    out = {}
+    for index in table.indexes:
+        names = [c.name for c in index.columns]
+        if len(names) > 1 and names[0] == "integration_id":
+            out[names[1]] = tuple(names[2:])
+    return out
 
 
 class RecordRepository:
@@ -91,18 +110,33 @@ class RecordRepository:
         )
         query = select(self.table).where(scope, *where)
         only_seen = params.order_by and params.order_by[0][0] == "last_seen" and len(params.order_by) == 1
-        if stamps and only_seen and len(ids) == 1:
+        counted: int | None = None
+        walk = False
+        rivals = self._rival_columns(where, params) if len(ids) == 1 else set()
+        if rivals:
+            # A filter on a column with its own (integration_id, column) index: the plan of the
+            # page depends on how many rows match, so count first (covering index, cheap).
+            counted = self._count(scope, where)
+            walk = self._walk_is_cheaper(counted, ids, params)
+            if walk:  # the sort index in order, the filters checked on each row
+                query = select(self.table).where(scope, *self._off_index(where, rivals))
+        if counted is not None and counted <= params.offset:
+            raw = []  # past the end: nothing to read
+        elif stamps and only_seen and len(ids) == 1:
             raw = self._seen_order(query, params)
         else:
-            statement = query.order_by(*self._order(params, stamps)).offset(params.offset)
+            order = self._order(params, stamps)
+            if counted is not None and not walk:  # the filter's range, its matches sorted
+                order = self._off_index(order, {self.table.c[name] for name, _ in params.order_by})
+            statement = query.order_by(*order).offset(params.offset)
             raw = list(self.session.execute(statement.limit(params.limit)).mappings())
         rows = effective_rows(raw, stamps)
-        if where and (0 < len(rows) < params.limit or (not rows and params.offset == 0)):
+        if counted is not None:
+            total = counted
+        elif where and (0 < len(rows) < params.limit or (not rows and params.offset == 0)):
             total = params.offset + len(rows)  # a short page is the end of the list: nothing to count
         elif where:
-            total = self.session.execute(
-                select(func.count()).select_from(self.table).where(scope, *where)
-            ).scalar_one()
+            total = self._count(scope, where)
         else:  # kept by the sync in the same transaction as the rows (no counting per request)
             total = self.session.execute(
                 select(func.coalesce(func.sum(RECORD_COUNTS.c.count), 0)).where(
@@ -110,6 +144,57 @@ class RecordRepository:
                 )
             ).scalar_one()
         return rows, vendors, int(total)
+
+    def _count(self, scope: Any, where: Sequence[Any]) -> int:
+        query = select(func.count()).select_from(self.table).where(scope, *where)
+        return int(self.session.execute(query).scalar_one())
+
+    def _rival_columns(self, where: Sequence[Any], params: ListParams) -> set[Column[Any]]:
+        """Columns of the filters that have an `(integration_id, column, …)` index of their own,
+        other than the first sort key's: the planner may read that index's range and sort every
+        match, or walk the sort index and filter. Which is cheaper depends on the count."""
+        first = params.order_by[0][0] if params.order_by else "created_at"
+        indexed = _range_indexed(self.table)
+        return {
+            c
+            for clause in where
+            for c in iterate(clause)
+            if isinstance(c, Column)
+            and c.table is self.table
+            and c.name in indexed
+            and c.name != first
+            and indexed[c.name][:1] != (first,)  # (integration_id, property_id, created_at): in order
+        }
+
+    def _walk_is_cheaper(self, matches: int, ids: Sequence[str], params: ListParams) -> bool:
+        """Walking the sort index reads about (offset + limit) * rows / matches rows (matches
+        spread over the order); reading the filter's range reads and sorts all the matches.
+        The walk is chosen only when it reads a small part of what the range would."""
+        if matches <= params.offset + params.limit:
+            return False
+        rows = self.session.execute(
+            select(func.coalesce(func.sum(RECORD_COUNTS.c.count), 0)).where(
+                RECORD_COUNTS.c.integration_id.in_(ids), RECORD_COUNTS.c.model == self.model.value
+            )
+        ).scalar_one()
+        return (params.offset + params.limit) * int(rows) < matches * matches // _WALK_SHARE
+
+    def _off_index(self, clauses: Sequence[Any], columns: set[Column[Any]]) -> list[Any]:
+        """The clauses (filters or sort keys) with those columns kept off their indexes:
+        SQLite's no-op unary `+column`; PostgreSQL's `COALESCE(column, column)` (the same
+        values, NULL stays NULL, not an indexed expression). Filters so changed make the page
+        walk the sort index; sort keys so changed make it read the filter's range and sort."""
+        dialect = self.session.get_bind().dialect.name
+
+        def off(element: Any) -> Any:
+            if any(element is column for column in columns):
+                if dialect == "sqlite":
+                    return UnaryExpression(element, operator=operators.custom_op("+"), type_=element.type)
+                return func.coalesce(element, element, type_=element.type)
+            return None
+
+        opts: dict[str, Any] = {}
+        return [replacement_traverse(clause, opts, off) for clause in clauses]  # type: ignore[call-overload]
 
     def _order(self, params: ListParams, stamps: Mapping[str, Any]) -> list[Any]:
         """ORDER BY of the sort keys and the tie-breaker `id`; `last_seen` sorts by its
