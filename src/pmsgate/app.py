@@ -57,6 +57,24 @@ def start_background(settings: Settings, dispatcher: Any) -> Callable[[], None]:
     return stop
 
 
+async def warm_up(app: FastAPI) -> None:
+    """Before the first request: the OpenAPI document and one unauthenticated GET of every
+    list route, in process. FastAPI builds a route's state on its first request per app
+    instance and SQLAlchemy compiles a statement on its first use (the key lookup here);
+    without this the first requests after a start paid them."""
+    import httpx
+
+    paths = [
+        path
+        for path, operations in app.openapi()["paths"].items()  # built once, served later too
+        if "get" in operations and path.startswith("/v1/") and "{" not in path
+    ]
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://warm-up") as client:
+        for path in paths:
+            await client.get(path, headers={"Authorization": "Bearer warm-up"})
+
+
 def web_process_app() -> FastAPI:
     """One of the API processes of `pmsgate serve --processes N` (N > 1): HTTP only; the
     parent process runs the workers, the scheduler and the embedded sample PMS."""
@@ -69,6 +87,7 @@ def create_app(
     dispatcher: Any = None,
     run_workers: bool | None = None,
     mount_sample_emulator: bool = True,
+    warm: bool = True,
 ) -> FastAPI:
     settings = settings or get_settings()
 
@@ -77,14 +96,17 @@ def create_app(
 
         dispatcher = HueyDispatcher(settings)
     start_workers = settings.run_workers_in_process if run_workers is None else run_workers
+    cold = [warm]  # warmed once per app instance (a test client runs the lifespan per test)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from pmsgate.worker.queue import HueyDispatcher
 
         stop = None
         if start_workers and isinstance(dispatcher, HueyDispatcher):
             stop = start_background(settings, dispatcher)
+        if cold.pop() if cold else False:
+            await warm_up(app)
         yield
         if stop is not None:
             stop()
