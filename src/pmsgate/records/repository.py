@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, RowMapping, Table, func, select
+from sqlalchemy import Column, ColumnElement, RowMapping, Table, func, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -108,22 +108,26 @@ class RecordRepository:
         scope = (
             self.table.c.integration_id == ids[0] if len(ids) == 1 else self.table.c.integration_id.in_(ids)
         )
-        query = select(self.table).where(scope, *where)
         only_seen = params.order_by and params.order_by[0][0] == "last_seen" and len(params.order_by) == 1
         counted: int | None = None
         walk = False
-        rivals = self._rival_columns(where, params) if len(ids) == 1 else set()
+        filters = where
+        rivals = self._rival_columns(where, params)
         if rivals:
             # A filter on a column with its own (integration_id, column) index: the plan of the
             # page depends on how many rows match, so count first (covering index, cheap).
             counted = self._count(scope, where)
             walk = self._walk_is_cheaper(counted, ids, params)
             if walk:  # the sort index in order, the filters checked on each row
-                query = select(self.table).where(scope, *self._off_index(where, rivals))
+                filters = self._off_index(where, rivals)
+        query = select(self.table).where(scope, *filters)
+        sorts_seen = bool(stamps) and any(name == "last_seen" for name, _ in params.order_by)
         if counted is not None and counted <= params.offset:
             raw = []  # past the end: nothing to read
         elif stamps and only_seen and len(ids) == 1:
             raw = self._seen_order(query, params)
+        elif len(ids) > 1 and (counted is None or walk) and not sorts_seen:
+            raw = self._merged(ids, filters, params)
         else:
             order = self._order(params, stamps)
             if counted is not None and not walk:  # the filter's range, its matches sorted
@@ -144,6 +148,27 @@ class RecordRepository:
                 )
             ).scalar_one()
         return rows, vendors, int(total)
+
+    def _merged(self, ids: Sequence[str], filters: Sequence[Any], params: ListParams) -> list[RowMapping]:
+        """Several integrations: each one's first offset + limit rows, read in its
+        `(integration_id, <sort column>)` index order, merged and cut to the page (an `IN` over
+        the integrations sorted all their rows: ~420 ms over 1,000,000 charges)."""
+        table = self.table
+        order = self._order(params, {})
+        first = params.offset + params.limit
+        parts = [
+            select(table)
+            .where(table.c.integration_id == i, *filters)
+            .order_by(*order)
+            .limit(first)
+            .subquery()
+            for i in ids
+        ]
+        merged = union_all(*(select(part) for part in parts)).subquery()
+        keys = [*params.order_by, ("id", params.order_by[0][1] if params.order_by else "asc")]
+        outer = [merged.c[name].desc() if way == "desc" else merged.c[name].asc() for name, way in keys]
+        statement = select(merged).order_by(*outer).offset(params.offset).limit(params.limit)
+        return list(self.session.execute(statement).mappings())
 
     def _count(self, scope: Any, where: Sequence[Any]) -> int:
         query = select(func.count()).select_from(self.table).where(scope, *where)
