@@ -61,7 +61,8 @@ async def warm_up(app: FastAPI) -> None:
     """Before the first request: the OpenAPI document and one unauthenticated GET of every
     list route, in process. FastAPI builds a route's state on its first request per app
     instance and SQLAlchemy compiles a statement on its first use (the key lookup here);
-    without this the first requests after a start paid them."""
+    without this the first requests after a start paid them. Best effort: a failure here
+    (say, a database not migrated yet) is logged and the app starts; requests then say why."""
     import httpx
 
     paths = [
@@ -69,10 +70,13 @@ async def warm_up(app: FastAPI) -> None:
         for path, operations in app.openapi()["paths"].items()  # built once, served later too
         if "get" in operations and path.startswith("/v1/") and "{" not in path
     ]
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://warm-up") as client:
-        for path in paths:
-            await client.get(path, headers={"Authorization": "Bearer warm-up"})
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://warm-up") as client:
+            for path in paths:
+                await client.get(path, headers={"Authorization": "Bearer warm-up"})
+    except Exception as exc:  # the warm-up only saves time; it never stops a start
+        log.warning("warm-up stopped early (%s); the first requests will be slower", type(exc).__name__)
 
 
 def web_process_app() -> FastAPI:
