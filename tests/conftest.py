@@ -68,3 +68,17 @@ def database() -> Iterator[str]:
 
 def pytest_report_header() -> str:
     return f"pmsgate test database: {_BACKEND}"
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database of the suite's kind with nothing in it, dropped after the test."""
+    if _BACKEND == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"pmsgate_empty_{secrets.token_hex(4)}"
+    _pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield _PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
