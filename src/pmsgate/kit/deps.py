@@ -19,7 +19,10 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the transaction commits before the response is sent. FastAPI's default
+# ("request") ends a yield dependency after the response, so a client could be told 200 (or a
+# job_id) for work whose commit then failed, or read its own write before it was committed.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_dispatcher(request: Request) -> Dispatcher:
