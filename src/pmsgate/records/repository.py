@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, RowMapping, Table, func, select, union_all
+from sqlalchemy import Column, ColumnElement, RowMapping, Table, bindparam, func, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -15,7 +16,7 @@ from sqlalchemy.sql.visitors import iterate, replacement_traverse
 from pmsgate.canonical.registry import Model
 from pmsgate.kit.pagination import ListParams
 from pmsgate.models.integrations import Integration
-from pmsgate.models.records import RECORD_COUNTS, RECORD_TABLES
+from pmsgate.models.records import RECORD_COUNTS, RECORD_TABLES, SEEN_STAMPS
 from pmsgate.records.seen import (
     StampedClause,
     effective_expression,
@@ -47,6 +48,20 @@ def _range_indexed(table: Table) -> dict[str, tuple[str, ...]]:
     return out
 
 
+@cache
+def _scope(model: Model) -> Any:
+    """The statement of RecordRepository.scope_of, built once per model: a statement object
+    keeps its cache key, so every request skips building and keying it (~8% of a list's CPU)."""
+    return (
+        select(Integration.id, Integration.vendor, SEEN_STAMPS.c.stamp)
+        .outerjoin(
+            SEEN_STAMPS,
+            (SEEN_STAMPS.c.integration_id == Integration.id) & (SEEN_STAMPS.c.model == model.value),
+        )
+        .where(Integration.customer_id == bindparam("customer"), Integration.is_archived.is_(False))
+    )
+
+
 class RecordRepository:
     def __init__(self, session: Session, model: Model) -> None:
         self.session = session
@@ -64,14 +79,17 @@ class RecordRepository:
             .where(self.table.c.integration_id.in_(visible_integrations(customer_id)))
         )
 
-    def vendors_of(self, customer_id: str) -> dict[str, str]:
-        """The customer's readable integrations and their vendors (a handful of rows)."""
-        rows = self.session.execute(
-            select(Integration.id, Integration.vendor).where(
-                Integration.customer_id == customer_id, Integration.is_archived.is_(False)
-            )
-        )
-        return {integration_id: vendor for integration_id, vendor in rows}
+    def scope_of(self, customer_id: str) -> tuple[dict[str, str], dict[str, datetime]]:
+        """The customer's readable integrations with their vendors (a handful of rows), and the
+        seen stamps this model has in them: one query, as every list needs both."""
+        vendors, stamps = {}, {}
+        for integration_id, vendor, stamp in self.session.execute(
+            _scope(self.model), {"customer": customer_id}
+        ):
+            vendors[integration_id] = vendor
+            if stamp is not None:
+                stamps[integration_id] = stamp
+        return vendors, stamps
 
     def page(
         self,
@@ -92,7 +110,7 @@ class RecordRepository:
         1,000,000 charges). The tie-breaker `id` follows the first sort's direction so an
         index scanned backwards still yields the requested order.
         """
-        vendors = self.vendors_of(customer_id)
+        vendors, all_stamps = self.scope_of(customer_id)
         # The `integration_id` and `integration_vendor` filters narrow the scope itself (no
         # subquery, no join): the list stays on the integration indexes, and without other
         # filters its total still comes from record_counts.
@@ -103,7 +121,7 @@ class RecordRepository:
         )
         if not ids:
             return [], vendors, 0
-        stamps = stamps_of(self.session, self.model.value, ids)
+        stamps = {i: all_stamps[i] for i in ids if i in all_stamps}
         where = [c(ids, stamps) if isinstance(c, StampedClause) else c for c in clauses]
         scope = (
             self.table.c.integration_id == ids[0] if len(ids) == 1 else self.table.c.integration_id.in_(ids)
