@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 
 from pmsgate.canonical.registry import Model
 from pmsgate.kit.db import session_factory, unit_of_work
-from pmsgate.models.records import RECORD_COUNTS, RECORD_TABLES
+from pmsgate.models.records import PAGE_DIGESTS, RECORD_COUNTS, RECORD_TABLES
 from pmsgate.models.sync import DataDiff, SyncRun
 from pmsgate.sync.repository import SyncRepository, keys_query
 from tests.fixtures.api import make_customer
@@ -75,6 +75,9 @@ def test_a_stored_hash_of_an_older_algorithm_is_not_a_change(fresh_sample_server
         session.execute(
             update(table).where(table.c.integration_id == integration_id).values(content_hash="sha256-of-old")
         )
+        # Rows of an older version: it kept no page digests (and a new version's code would not
+        # match them), so the re-sync maps these pages.
+        session.execute(delete(PAGE_DIGESTS).where(PAGE_DIGESTS.c.integration_id == integration_id))
 
     from pmsgate.integrations.repository import IntegrationRepository
     from pmsgate.sync.service import request_sync

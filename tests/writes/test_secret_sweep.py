@@ -122,18 +122,20 @@ def encodings(secret: str, credentials: dict[str, Any]) -> set[str]:
     return {f for f in forms if f}
 
 
-def database_rows() -> bytes:
-    """Every row of every table, as text."""
+def database_rows() -> tuple[bytes, bytes]:
+    """Every row of every table: its values as text, and its binary values (packed keys of
+    hashes, which hold any short byte sequence by chance, like the files: long forms only)."""
     engine = create_engine(get_settings().sqlalchemy_url)
-    chunks = []
+    chunks, binary = [], []
     with engine.connect() as connection:
         for table in inspect(connection).get_table_names():
             columns = [c["name"] for c in inspect(connection).get_columns(table)]
             for row in connection.execute(text(f'SELECT * FROM "{table}"')):
-                chunks.extend(str(v) for v in row if v is not None)
+                chunks.extend(str(v) for v in row if v is not None and not isinstance(v, bytes | memoryview))
+                binary.extend(bytes(v) for v in row if isinstance(v, bytes | memoryview))
             assert columns
     engine.dispose()
-    return "\n".join(chunks).encode()
+    return "\n".join(chunks).encode(), b"\n".join(binary)
 
 
 def database_files() -> bytes:
@@ -263,7 +265,7 @@ def sweep(
                 answers.append(raw.text)
             if took_them and values in ASCII_SETS:  # the write's native exchanges were logged
                 assert exchanges > 0, f"{vendor}: no native exchange logged for the write"
-    rows, files = database_rows(), database_files()
+    (rows, binary), files = database_rows(), database_files()
     logged = "\n".join(
         f"{r.getMessage()} {r.exc_text or ''} {r.args!r}" for r in logs.records if r.name != "asyncio"
     )
@@ -275,6 +277,7 @@ def sweep(
                     ("database rows", rows),
                     # Binary pages hold any short byte sequence by chance: long forms only.
                     ("database files", files if len(form.encode()) >= 6 else b""),
+                    ("binary values", binary if len(form.encode()) >= 6 else b""),
                     ("logs", logged.encode()),
                     ("API answers", "\n".join(answers).encode()),
                 )

@@ -15,7 +15,8 @@ Incremental rules, shared by every connector:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -35,17 +36,43 @@ class ReadRequest:
     resume_token: ResumeToken = None
     page_size: int = 250
     x_property_ids: frozenset[str] | None = None  # None = every property
+    known_pages: KnownPages | None = None  # a complete read: pages it may leave unmapped
+
+
+@dataclass(frozen=True)
+class KnownPages:
+    """What the sync engine tells a complete read about the pages it met before: `context`
+    (the mapping code and anything else that decides what a page maps to) and the digests of
+    the pages stored or found unchanged by the last complete read. A connector whose pages map
+    from their native rows alone digests each page (`streaming.mapped_page`) and, for a known
+    digest, hands the page over unmapped: the engine maps it only if the page's rows changed
+    in the store since."""
+
+    context: bytes
+    digests: frozenset[str]
+
+    def digest(self, model: Model, native: bytes) -> str:
+        h = hashlib.blake2b(self.context, digest_size=16)
+        h.update(model.value.encode())
+        h.update(native)
+        return h.hexdigest()
 
 
 @dataclass
 class Page:
     """One page of one stream. `records` may hold child records (allocations of payments,
     residents of leases) besides the stream's own model. `resume_token` continues after this
-    page; None means the stream is finished."""
+    page; None means the stream is finished.
+
+    `digest` is set by connectors that digest their pages (a complete read only). A page with
+    `mapping` was not mapped (`records` is empty): its digest is one the last complete read
+    met; the engine uses the stored keys of that page, or calls `mapping()` for the records."""
 
     records: Sequence[CanonicalRecord]
     resume_token: ResumeToken
     skipped: list[dict[str, Any]] = field(default_factory=list)  # malformed native records
+    digest: str | None = None
+    mapping: Callable[[], tuple[Sequence[CanonicalRecord], list[dict[str, Any]]]] | None = None
 
 
 @runtime_checkable

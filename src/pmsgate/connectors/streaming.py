@@ -4,6 +4,8 @@ Each vendor pages differently (cursors, offsets, page numbers, several endpoints
 the paging loops stay in the vendors' `connector.py`. What they share lives here:
 - `map_records`: map one page of native records, reporting a record that cannot be mapped in
   `Page.skipped` (model, x_id, reason) instead of failing the stream;
+- `mapped_page`: the same as a `Page`, digested during a complete read, and left unmapped when
+  the engine knows its digest (for vendors whose pages map from their rows alone);
 - `probe_access`: `Connector.data_access()` from one small request per model (refused
   credentials -> nothing readable; 403 or another refusal -> that model is not);
 - `no_stream`: the error for a model a vendor does not stream on its own (`children_of` inverts
@@ -16,8 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import orjson
+
 from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
+from pmsgate.connectors.base import Page, ReadRequest, ResumeToken
 from pmsgate.connectors.errors import AuthError, PermanentError
 
 # What a mapper raises on a malformed native record (pydantic's errors are ValueErrors).
@@ -56,6 +61,35 @@ def map_records(
                 }
             )
     return records, skipped
+
+
+def mapped_page(
+    request: ReadRequest,
+    model: Model,
+    rows: list[Any],
+    mapper: Callable[[Any], Iterable[CanonicalRecord]],
+    *,
+    x_id: str | Callable[[Any], Any],
+    resume_token: ResumeToken,
+) -> Page:
+    """One page of `rows` mapped by `mapper`, which must depend on the rows alone (the engine
+    adds the connector's code and the disabled properties to the digest). In a complete read
+    the page carries the digest of its native rows; a page whose digest the last complete read
+    met is handed over unmapped, with its mapping for the engine to run if it must."""
+
+    def mapping() -> tuple[list[CanonicalRecord], list[Skipped]]:
+        return map_records(model, rows, mapper, x_id=x_id)
+
+    known, digest = request.known_pages, None
+    if known is not None:
+        try:
+            digest = known.digest(model, orjson.dumps(rows, option=orjson.OPT_SORT_KEYS))
+        except TypeError:  # a value orjson cannot encode: mapped, not digested
+            digest = None
+        if digest is not None and digest in known.digests:
+            return Page([], resume_token, digest=digest, mapping=mapping)
+    records, skipped = mapping()
+    return Page(records, resume_token, skipped, digest=digest)
 
 
 def _field(name: str) -> Callable[[Any], Any]:

@@ -178,3 +178,26 @@ SEEN_KEYS = Table(
     Column("packed", LargeBinary(), nullable=False),  # array("Q").tobytes()
     Index("ix_seen_keys_run_model", "run_id", "model", "id"),
 )
+
+# Pages a complete read stored or found unchanged, by the digest of the vendor's page (its
+# native rows, the connector's mapping code, the disabled properties): a later complete read
+# that meets the same digest adds the page's keys to its seen set without mapping, looking up
+# or hashing its records (sync/pages.py). One row per (page, model of its keys): a page of
+# payments also holds their allocations. `page_id` groups a page's rows; a write to a table
+# by anything but the read that recorded a page drops every page with keys in that table.
+PAGE_DIGESTS = Table(
+    "page_digests",
+    Base.metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("integration_id", ForeignKey("integrations.id", ondelete="CASCADE"), nullable=False),
+    Column("read_model", String(40), nullable=False),  # the model whose read met the page
+    Column("read_started", UTCDateTime(), nullable=False),  # that read's start (its stamp)
+    Column("digest", String(32), nullable=False),
+    Column("page_id", String(40), nullable=False),
+    Column("keys_model", String(40), nullable=False),
+    Column("packed", LargeBinary(), nullable=False),  # array("Q") of the rows' keys, sync/seen.py
+    Column("skipped", Integer(), nullable=False),  # rows of disabled properties, not stored
+    Index("ix_page_digests_read", "integration_id", "read_model", "read_started", "digest"),
+    Index("ix_page_digests_keys", "integration_id", "keys_model", "read_started"),
+    Index("ix_page_digests_page", "page_id"),
+)

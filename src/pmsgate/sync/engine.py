@@ -28,6 +28,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,7 +38,7 @@ from pmsgate import metrics
 from pmsgate.canonical.registry import SYNC_ORDER, Model, spec_for
 from pmsgate.config import get_settings
 from pmsgate.connectors import connect
-from pmsgate.connectors.base import Connector, Page, ReadRequest
+from pmsgate.connectors.base import Connector, KnownPages, Page, ReadRequest
 from pmsgate.connectors.errors import AuthError, ConnectorError, Throttled, Unreachable
 from pmsgate.connectors.registry import definition_for
 from pmsgate.kit.db import unit_of_work
@@ -48,6 +49,7 @@ from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.integrations import Integration, PropertyConfiguration
 from pmsgate.models.records import RECORD_TABLES
 from pmsgate.models.sync import SyncRun
+from pmsgate.sync.pages import PageDigests, Part, Reader, packed_keys
 from pmsgate.sync.repository import SyncRepository
 from pmsgate.sync.seen import SeenKeys
 from pmsgate.sync.states import RunKind, RunStatus, check_transition
@@ -211,18 +213,21 @@ def _run_models(
             _finish_model(factory, snap.run_id, model, ok=True, note="not offered by this vendor")
             continue
         disabled = _disabled(factory, snap.integration_id)
+        # A read of every record from the first page (not resumed mid-model, not incremental)
+        # keeps the keys it saw instead of writing them, and sets the model's stamp at its end;
+        # it is told the pages the last such read met (sync/pages.py).
+        seen = _seen_keys(factory, snap, model, token)
+        known, stamp = _offered(factory, snap, model, disabled) if seen is not None else (None, None)
         request = ReadRequest(
             model=model,
             modified_since=snap.modified_since,
             window_start=snap.window_start if spec_for(model).windowed else None,
             resume_token=token,
             page_size=settings.sync_page_size,
+            known_pages=known,
         )
-        # A read of every record from the first page (not resumed mid-model, not incremental)
-        # keeps the keys it saw instead of writing them, and sets the model's stamp at its end.
-        seen = _seen_keys(factory, snap, model, token)
         batch = _Batch(
-            factory, snap, disabled, settings.sync_commit_records, settings.sync_commit_seconds, seen
+            factory, snap, disabled, settings.sync_commit_records, settings.sync_commit_seconds, seen, stamp
         )
         pages = prefetched(connector.stream(request))
         try:
@@ -285,16 +290,27 @@ def _seen_keys(
         return SyncRepository.from_session(session).load_seen(snap.run_id, model.value)
 
 
+def _offered(
+    factory: sessionmaker[Session], snap: _RunSnapshot, model: Model, disabled: frozenset[str]
+) -> tuple[KnownPages, datetime | None]:
+    with unit_of_work(factory) as session:
+        return PageDigests.from_session(session).offered(
+            snap.integration_id, model.value, snap.vendor, disabled
+        )
+
+
 def _close_read(
     factory: sessionmaker[Session], snap: _RunSnapshot, model: Model, seen: SeenKeys | None
 ) -> None:
-    """A complete read of `model` ended: its unseen rows and its stamp, in one transaction."""
+    """A complete read of `model` ended: its unseen rows, its stamp and its pages, in one
+    transaction."""
     if seen is None:
         return
     with unit_of_work(factory) as session:
         repository = SyncRepository.from_session(session)
         marked = repository.close_read(RECORD_TABLES[model], snap.integration_id, seen)
         repository.drop_seen(snap.run_id, model.value)
+        PageDigests.from_session(session).close(snap.integration_id, Reader(model.value, seen.started))
     if marked:
         log.info("sync %s: %d %s rows not seen by this read keep their last_seen", snap.run_id, marked, model)
 
@@ -350,9 +366,10 @@ class _Batch:
         limit: int,
         seconds: float,
         seen: SeenKeys | None = None,
+        stamp: datetime | None = None,
     ) -> None:
         self.factory, self.snap, self.disabled, self.limit = factory, snap, disabled, limit
-        self.seconds, self.seen = seconds, seen
+        self.seconds, self.seen, self.stamp = seconds, seen, stamp
         self.model: str | None = None
         self.session: Session | None = None
         self.pending = 0
@@ -365,15 +382,27 @@ class _Batch:
             self.opened = time.monotonic()
         session = self.session
         now = utcnow()
-        ctx = UpsertContext(
-            integration_id=self.snap.integration_id,
-            now=now,
-            job_id=self.snap.run_id,
-            record_diffs=not self.snap.is_first_sync,
-            disabled_property_ids=self.disabled,
-            seen=self.seen,
-        )
-        stats = upsert_records(session, ctx, page.records)
+        reader = Reader(model.value, self.seen.started) if self.seen is not None else None
+        stats = self._known(session, model, page, reader)
+        if stats is None:
+            if page.mapping is not None:  # its rows were written since: mapped after all
+                records, skipped = page.mapping()
+                page = replace(page, records=records, skipped=skipped, mapping=None)
+            ctx = UpsertContext(
+                integration_id=self.snap.integration_id,
+                now=now,
+                job_id=self.snap.run_id,
+                record_diffs=not self.snap.is_first_sync,
+                disabled_property_ids=self.disabled,
+                seen=self.seen,
+                reader=reader,
+            )
+            stats = upsert_records(session, ctx, page.records)
+            if reader is not None and page.digest is not None and not page.skipped:
+                parts = [
+                    Part(m, packed_keys(ids), stats.skipped.get(m, 0)) for m, ids in stats.stored.items()
+                ]
+                PageDigests.from_session(session).record(self.snap.integration_id, reader, page.digest, parts)
         metrics.page_synced(self.snap.vendor, stats)
         if stats.new_property_ids:
             _configure_new_properties(session, self.snap.integration_id, stats, now)
@@ -385,9 +414,32 @@ class _Batch:
         if page.skipped:
             run.errors = [*run.errors, *({"model": model.value, **s} for s in page.skipped)][-200:]
         session.flush()
-        self.pending += len(page.records)
+        self.pending += sum(len(ids) for ids in stats.stored.values())
         if self.pending >= self.limit or time.monotonic() - self.opened >= self.seconds:
             self.commit()
+
+    def _known(self, session: Session, model: Model, page: Page, reader: Reader | None) -> PageStats | None:
+        """A page left unmapped as one the last complete read met: its stored keys join the
+        seen set and it is recorded for this read. None when its digest was dropped since the
+        read began (the page is mapped after all)."""
+        if page.mapping is None or page.digest is None or reader is None or self.stamp is None:
+            return None
+        assert self.seen is not None
+        digests = PageDigests.from_session(session)
+        parts = digests.parts(self.snap.integration_id, model.value, self.stamp, page.digest)
+        if not parts:
+            return None
+        stats = PageStats()
+        for part in parts:
+            self.seen.add_packed(part.packed)
+            keys_model = Model(part.keys_model)
+            stats.unchanged[keys_model] += len(part.packed) // 8
+            if part.skipped:
+                stats.skipped[keys_model] += part.skipped
+            stats.stored[part.keys_model] = []  # counted by keys, not ids
+        digests.record(self.snap.integration_id, reader, page.digest, parts)
+        self.pending += sum(len(part.packed) // 8 for part in parts)
+        return stats
 
     def commit(self) -> None:
         if self.session is not None:

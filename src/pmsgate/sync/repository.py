@@ -297,17 +297,21 @@ class SyncRepository(Repository):
             delete(SEEN_KEYS).where(SEEN_KEYS.c.run_id == run_id, SEEN_KEYS.c.model == model)
         )
 
+    def stamp_of(self, integration_id: str, model: str) -> datetime | None:
+        """The start of the last complete read of the model (records/seen.py), if any."""
+        return self.session.scalar(
+            select(SEEN_STAMPS.c.stamp).where(
+                SEEN_STAMPS.c.integration_id == integration_id, SEEN_STAMPS.c.model == model
+            )
+        )
+
     def close_read(self, table: Table, integration_id: str, seen: SeenKeys) -> int:
         """The end of a complete read of a model: its stored rows that it neither wrote nor saw
         are marked unseen (their effective time so far written into `last_seen`), and the
         model's stamp becomes the read's start, in the caller's transaction. Returns how many
         rows were marked (vendor-deleted, out of the read's window, of disabled properties)."""
         model = table.name
-        previous = self.session.scalar(
-            select(SEEN_STAMPS.c.stamp).where(
-                SEEN_STAMPS.c.integration_id == integration_id, SEEN_STAMPS.c.model == model
-            )
-        )
+        previous = self.stamp_of(integration_id, model)
         last_seen: Any = table.c.last_seen
         if previous is not None:  # the effective time under the previous stamp, kept as own
             last_seen = case(

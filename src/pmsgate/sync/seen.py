@@ -41,6 +41,15 @@ class SeenKeys:
         if len(self._pending) >= _RUN:
             self._flush()
 
+    def add_packed(self, data: bytes) -> None:
+        """Keys as `unsaved()` packs them (a known page's stored keys, sync/pages.py)."""
+        keys = array("Q")
+        keys.frombytes(data)
+        self._unsaved.extend(keys)
+        self._pending.extend(keys)
+        if len(self._pending) >= _RUN:
+            self._flush()
+
     def unsaved(self) -> bytes:
         """The keys added since the last call, as stored with their batch (`seen_keys`)."""
         data = self._unsaved.tobytes()

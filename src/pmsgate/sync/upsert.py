@@ -30,6 +30,7 @@ from pmsgate.canonical.registry import RECORD_MODEL, Model, spec_for
 from pmsgate.kit.ids import new_id
 from pmsgate.models.records import RECORD_TABLES
 from pmsgate.records.serialize import plain
+from pmsgate.sync.pages import PageDigests, Reader
 from pmsgate.sync.repository import SyncRepository
 from pmsgate.sync.seen import SeenKeys
 from pmsgate.webhooks.events import record_data_events
@@ -42,6 +43,7 @@ class PageStats:
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     skipped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     new_property_ids: list[tuple[str, str]] = field(default_factory=list)  # (property_id, x_id)
+    stored: dict[str, list[str]] = field(default_factory=dict)  # ids of the page's stored rows, by model
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class UpsertContext:
     record_diffs: bool  # off during an integration's first sync
     disabled_property_ids: frozenset[str] = frozenset()
     seen: SeenKeys | None = None  # a complete read of the page's model: unchanged rows not written
+    reader: Reader | None = None  # that complete read (its own page digests survive its writes)
 
 
 def content_hash(values: dict[str, Any]) -> str:
@@ -144,6 +147,9 @@ def upsert_records(session: Session, ctx: UpsertContext, records: Sequence[Canon
                 else:
                     unchanged.append(known[2])  # the stored row's id: last_seen bumped, unseen cleared
                 stats.unchanged[model] += 1
+        stats.stored[model.value] = [row["id"] for row in rows]
+        if to_write:  # pages other reads met holding these rows no longer map to what is stored
+            PageDigests.from_session(session).drop_holding(ctx.integration_id, model.value, ctx.reader)
         inserted = repository.upsert(table, to_write, all_new=not existing)
         added[model.value] = stats.new[model] if inserted is None else inserted
         repository.touch(table, unchanged, ctx.now)

@@ -9,12 +9,11 @@ A native record that cannot be mapped is reported in `Page.skipped`, never fatal
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC
 from functools import partial
 from typing import Any
 
-from pmsgate.canonical.records import CanonicalRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.base import Page, ReadRequest
 from pmsgate.connectors.declared import DeclaredConnector
@@ -24,7 +23,7 @@ from pmsgate.connectors.sample.credentials import CREDENTIALS_BY_VENDOR
 from pmsgate.connectors.sample.session import TokenSession, fault_message, page_parts
 from pmsgate.connectors.sample.streams import MAX_PAGE_SIZE, MODELS, PARENT_OF, STREAMS, Stream
 from pmsgate.connectors.sample.writes import SampleWrites
-from pmsgate.connectors.streaming import map_records, numeric_ids
+from pmsgate.connectors.streaming import mapped_page, numeric_ids
 from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.kit.timeutil import iso
 
@@ -60,8 +59,10 @@ class SampleConnector(DeclaredConnector, vendor_name="SamplePMS", models=MODELS,
         while True:
             body = self.session.get(stream.path, {**params, "cursor": cursor} if cursor else params)
             data, cursor = page_parts(body)
-            records, skipped = _map_page(stream, data)
-            yield Page(records=records, resume_token={"cursor": cursor} if cursor else None, skipped=skipped)
+            token = {"cursor": cursor} if cursor else None
+            yield mapped_page(
+                request, stream.model, data, stream.mapper, x_id=stream.id_field, resume_token=token
+            )
             if not cursor:
                 return
 
@@ -79,7 +80,3 @@ class SampleConnector(DeclaredConnector, vendor_name="SamplePMS", models=MODELS,
                 return None
             params[stream.property_param] = ",".join(site_ids)
         return params
-
-
-def _map_page(stream: Stream, data: list[Any]) -> tuple[Sequence[CanonicalRecord], list[dict[str, Any]]]:
-    return map_records(stream.model, data, stream.mapper, x_id=stream.id_field)

@@ -1,0 +1,225 @@
+"""Pages a complete read met before, unchanged: found by digest, not mapped again.
+
+A complete read of a model (every record, from its first page) records, per page it stored or
+found unchanged, the digest of the vendor's page (`connectors.base.KnownPages`: the native rows,
+the connector's code, the disabled properties) and the keys of the rows the page holds. The next
+complete read of the model is told those digests; a connector that digests its pages hands a
+known page over unmapped, and the engine adds the page's stored keys to the read's seen set
+(sync/seen.py) instead of mapping, hashing and looking up its records. So an unchanged re-sync
+costs the reading of the pages, not their mapping.
+
+That is right only while the stored rows are still what those pages mapped to, so a page's
+digest is dropped:
+- when anything but the read that recorded it writes a row of a table it holds keys of (an
+  incremental sync, a write job's read-back, another model's read of shared child records);
+- when its read ends and another page of the same read holds one of its keys (the later page
+  wrote that row; without it the earlier page would map the row differently);
+- when a later complete read of its model ends (that read's pages replace it).
+Only the pages of the read that set the model's seen stamp (completed) are offered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import NamedTuple
+
+from sqlalchemy import and_, delete, or_, select
+
+from pmsgate import __version__
+from pmsgate.connectors.base import KnownPages
+from pmsgate.kit.ids import new_id
+from pmsgate.kit.repository import Repository
+from pmsgate.models.records import PAGE_DIGESTS, SEEN_STAMPS
+from pmsgate.sync.seen import key_of
+
+# The code a page's stored rows depend on besides its native rows: any change to it (an
+# upgrade, a patched mapping) gives every page a new digest, so pages are mapped again.
+_CODE = ("connectors", "canonical", "kit", "sync")
+
+
+@cache
+def code_fingerprint() -> bytes:
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    root = files("pmsgate")
+    for package in _CODE:
+        for path in sorted(_sources(root.joinpath(package)), key=str):
+            digest.update(str(path).encode())
+            digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def _sources(folder: Traversable) -> Iterable[Traversable]:
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            yield from _sources(entry)
+        elif entry.name.endswith(".py"):
+            yield entry
+
+
+def context(vendor: str, disabled_property_ids: Iterable[str]) -> bytes:
+    """What besides its rows decides what a page of this integration maps to and stores."""
+    return b"\x1f".join(
+        [code_fingerprint(), vendor.encode(), *sorted(i.encode() for i in disabled_property_ids)]
+    )
+
+
+def packed_keys(record_ids: Iterable[str]) -> bytes:
+    return array("Q", (key_of(i) for i in record_ids)).tobytes()
+
+
+def unpacked(data: bytes) -> array[int]:
+    keys = array("Q")
+    keys.frombytes(data)
+    return keys
+
+
+class Part(NamedTuple):
+    """The rows of one model a page holds: their keys and the rows not stored (disabled)."""
+
+    keys_model: str
+    packed: bytes
+    skipped: int
+
+
+class Reader(NamedTuple):
+    """A complete read: its model and its start (the model's stamp once it completes)."""
+
+    model: str
+    started: datetime
+
+
+class PageDigests(Repository):
+    def offered(
+        self, integration_id: str, model: str, vendor: str, disabled_property_ids: Iterable[str]
+    ) -> tuple[KnownPages, datetime | None]:
+        """What a complete read of `model` starting now is told, and the stamp its pages are
+        found under."""
+        stamp = self.session.scalar(
+            select(SEEN_STAMPS.c.stamp).where(
+                SEEN_STAMPS.c.integration_id == integration_id, SEEN_STAMPS.c.model == model
+            )
+        )
+        known = KnownPages(context(vendor, disabled_property_ids), self.known(integration_id, model, stamp))
+        return known, stamp
+
+    def known(self, integration_id: str, reader_model: str, stamp: datetime | None) -> frozenset[str]:
+        """The digests of the pages the read that set `stamp` recorded."""
+        if stamp is None:
+            return frozenset()
+        rows = self.session.scalars(
+            select(PAGE_DIGESTS.c.digest)
+            .where(
+                PAGE_DIGESTS.c.integration_id == integration_id,
+                PAGE_DIGESTS.c.read_model == reader_model,
+                PAGE_DIGESTS.c.read_started == stamp,
+            )
+            .distinct()
+        )
+        return frozenset(rows)
+
+    def parts(self, integration_id: str, reader_model: str, stamp: datetime, digest: str) -> list[Part]:
+        """The parts of one page with this digest recorded by the read that set `stamp`; none if
+        it was dropped since the read began."""
+        rows = self.session.execute(
+            select(
+                PAGE_DIGESTS.c.page_id,
+                PAGE_DIGESTS.c.keys_model,
+                PAGE_DIGESTS.c.packed,
+                PAGE_DIGESTS.c.skipped,
+            )
+            .where(
+                PAGE_DIGESTS.c.integration_id == integration_id,
+                PAGE_DIGESTS.c.read_model == reader_model,
+                PAGE_DIGESTS.c.read_started == stamp,
+                PAGE_DIGESTS.c.digest == digest,
+            )
+            .order_by(PAGE_DIGESTS.c.page_id, PAGE_DIGESTS.c.id)
+        ).all()
+        first = rows[0].page_id if rows else None
+        return [Part(r.keys_model, r.packed, r.skipped) for r in rows if r.page_id == first]
+
+    def record(self, integration_id: str, reader: Reader, digest: str, parts: Sequence[Part]) -> None:
+        page_id = new_id("page")
+        self.insert_rows(
+            PAGE_DIGESTS,
+            [
+                {
+                    "integration_id": integration_id,
+                    "read_model": reader.model,
+                    "read_started": reader.started,
+                    "digest": digest,
+                    "page_id": page_id,
+                    "keys_model": part.keys_model,
+                    "packed": part.packed,
+                    "skipped": part.skipped,
+                }
+                for part in parts
+            ],
+        )
+
+    def drop_holding(self, integration_id: str, keys_model: str, writer: Reader | None) -> None:
+        """Rows of `keys_model` were written by `writer` (None: not by a complete read): every
+        page holding keys of that table, recorded by another read, is dropped."""
+        holding = select(PAGE_DIGESTS.c.page_id).where(
+            PAGE_DIGESTS.c.integration_id == integration_id, PAGE_DIGESTS.c.keys_model == keys_model
+        )
+        if writer is not None:
+            started = PAGE_DIGESTS.c.read_started
+            holding = holding.where(  # three index ranges, never the writer's own pages
+                or_(
+                    started < writer.started,
+                    started > writer.started,
+                    and_(started == writer.started, PAGE_DIGESTS.c.read_model != writer.model),
+                )
+            )
+        self.session.execute(delete(PAGE_DIGESTS).where(PAGE_DIGESTS.c.page_id.in_(holding)))
+
+    def close(self, integration_id: str, reader: Reader) -> None:
+        """A complete read ended: the pages of the model's earlier reads go, and so do this
+        read's pages that share a key with another of its pages."""
+        self.session.execute(
+            delete(PAGE_DIGESTS).where(
+                PAGE_DIGESTS.c.integration_id == integration_id,
+                PAGE_DIGESTS.c.read_model == reader.model,
+                PAGE_DIGESTS.c.read_started != reader.started,
+            )
+        )
+        rows = self.session.execute(
+            select(PAGE_DIGESTS.c.page_id, PAGE_DIGESTS.c.keys_model, PAGE_DIGESTS.c.packed).where(
+                PAGE_DIGESTS.c.integration_id == integration_id,
+                PAGE_DIGESTS.c.read_model == reader.model,
+                PAGE_DIGESTS.c.read_started == reader.started,
+            )
+        )
+        shared = _pages_sharing_keys((r.page_id, r.keys_model, r.packed) for r in rows)
+        for start in range(0, len(shared), 500):
+            chunk = shared[start : start + 500]
+            self.session.execute(delete(PAGE_DIGESTS).where(PAGE_DIGESTS.c.page_id.in_(chunk)))
+
+
+def _tagged(keys: array[int], page_id: str) -> Iterator[tuple[int, str]]:
+    return ((key, page_id) for key in keys)
+
+
+def _pages_sharing_keys(rows: Iterable[tuple[str, str, bytes]]) -> list[str]:
+    """Ids of the pages with a (model, key) that another page also has. Each page's keys are
+    sorted and the runs merged lazily: memory is the keys themselves (8 bytes each)."""
+    runs: dict[str, list[tuple[str, array[int]]]] = {}
+    for page_id, keys_model, packed in rows:
+        runs.setdefault(keys_model, []).append((page_id, array("Q", sorted(unpacked(packed)))))
+    shared: set[str] = set()
+    for pages in runs.values():
+        merged = heapq.merge(*(_tagged(keys, page_id) for page_id, keys in pages))
+        previous_key, previous_page = None, None
+        for key, page_id in merged:
+            if key == previous_key and page_id != previous_page:
+                shared.update((page_id, previous_page))  # type: ignore[arg-type]
+            previous_key, previous_page = key, page_id
+    return sorted(shared)
