@@ -15,7 +15,12 @@ from fastapi import Depends, FastAPI
 
 from pmsgate import __version__, handlers
 from pmsgate.config import Settings, get_settings
-from pmsgate.customers.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter, SqliteRateLimiter
+from pmsgate.customers.ratelimit import (
+    MemoryRateLimiter,
+    RateLimiter,
+    RedisRateLimiter,
+    SharedFileRateLimiter,
+)
 from pmsgate.customers.service import KEY_CACHE
 from pmsgate.kit.db import session_factory
 from pmsgate.kit.deps import refuse_nul
@@ -34,7 +39,7 @@ def _rate_limiter(settings: Settings) -> RateLimiter:
     # The API processes of one `pmsgate serve` share one count; `serve` sets web_concurrency for
     # them. An app made otherwise (tests, an ASGI server of the operator's) counts on its own.
     if (settings.web_concurrency or 1) > 1:
-        return SqliteRateLimiter(settings.data_dir / "ratelimits.db")
+        return SharedFileRateLimiter(settings.data_dir / "ratelimits.bin")
     return MemoryRateLimiter()
 
 

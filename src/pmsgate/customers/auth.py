@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from pmsgate.customers.ratelimit import MemoryRateLimiter, RateLimiter, Usage
+from pmsgate.customers.ratelimit import RateLimiter, Usage
 from pmsgate.customers.service import authenticate, cached_customer
 from pmsgate.errors import RateLimited, Unauthorized
 from pmsgate.kit.db import unit_of_work
@@ -25,7 +25,7 @@ from pmsgate.models.customers import Customer
 
 async def _enforce(request: Request, key: str, limit: int) -> Usage:
     limiter: RateLimiter = request.app.state.rate_limiter
-    if isinstance(limiter, MemoryRateLimiter):
+    if limiter.inline:
         usage = limiter.hit(key, limit)
     else:
         usage = await run_in_threadpool(limiter.hit, key, limit)
