@@ -25,8 +25,12 @@ class _QuietEmulatorAccess(logging.Filter):
         return not path.startswith("/_emulators/") or logging.getLogger().isEnabledFor(logging.DEBUG)
 
 
+def _log_level() -> str:
+    return os.environ.get("PMSGATE_LOG_LEVEL", "INFO").upper()
+
+
 def _configure_logging() -> None:
-    level = os.environ.get("PMSGATE_LOG_LEVEL", "INFO").upper()
+    level = _log_level()
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request line at INFO; pmsgate logs PMS requests itself, redacted, at DEBUG
     # (pmsgate.connectors.http), so httpx speaks only of problems unless DEBUG is asked for.
@@ -96,7 +100,8 @@ def serve(
     from pmsgate.app import create_app
 
     console.print(f"pmsgate on http://{host}:{port} ({settings.mode}; data in {settings.data_dir.resolve()})")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # uvicorn's own lines (one per request at INFO) follow PMSGATE_LOG_LEVEL like pmsgate's.
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=_log_level().lower())
 
 
 def _serve_processes(settings: Settings, host: str, port: int, count: int) -> None:
@@ -137,7 +142,7 @@ def _serve_processes(settings: Settings, host: str, port: int, count: int) -> No
             workers=count,
             host=host,
             port=port,
-            log_level="info",
+            log_level=_log_level().lower(),
             timeout_worker_healthcheck=60,  # a process still importing on a busy machine is not hung
         )
     finally:
