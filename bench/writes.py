@@ -186,10 +186,12 @@ def run(bench: Bench, body: dict[str, Any], args: argparse.Namespace) -> dict[st
     started = time.perf_counter()
     job_ids = [bench.post(body)[0] for _ in range(args.burst)]
     accepted = time.perf_counter() - started
-    while bench.status(job_ids[-1]) == "PENDING":
-        time.sleep(0.02)
+    statuses = []
+    for job_id in job_ids:  # every job to its end: they need not end in the order they came
+        while (status := bench.status(job_id)) in ("PENDING", "SENDING"):
+            time.sleep(0.02)
+        statuses.append(status)
     drained = time.perf_counter() - started
-    statuses = [bench.status(job_id) for job_id in job_ids]
     return {
         "accept": accepts,
         "busy": busy,

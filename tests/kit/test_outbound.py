@@ -262,3 +262,14 @@ def test_async_transport_applies_the_same_policy(listener: CountingServer) -> No
         asyncio.run(fetch(False))
     assert listener.accepted == 0
     assert asyncio.run(fetch(True)) == "ok"
+
+
+def test_transports_share_one_verifying_ssl_context() -> None:
+    """Building a verifying context loads the CA bundle (tens of ms): once per process."""
+    from pmsgate.kit.outbound import default_ssl_context, guarded_transport
+
+    guarded = [guarded_transport(allow_private=False), guarded_transport(allow_private=False)]
+    plain = guarded_transport(allow_private=True)
+    contexts = {id(t._pool._ssl_context) for t in [*guarded, plain]}
+    assert contexts == {id(default_ssl_context())}
+    assert default_ssl_context().verify_mode.name == "CERT_REQUIRED"

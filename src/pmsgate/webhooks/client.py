@@ -27,9 +27,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httptools
-import httpx
 
-from pmsgate.kit.outbound import OutboundRefused, Resolver, checked_addresses
+from pmsgate.kit.outbound import OutboundRefused, Resolver, checked_addresses, default_ssl_context
 
 EXCERPT_BYTES = 1024
 KEEPALIVE_SECONDS = 5.0  # an idle connection older than this is closed, not reused
@@ -215,7 +214,7 @@ class DeliveryClient:
 
     def _ssl_context(self) -> ssl.SSLContext:
         if self._ssl is None:
-            self._ssl = httpx.create_ssl_context(verify=True, trust_env=False)
+            self._ssl = default_ssl_context()
         return self._ssl
 
     async def post(self, endpoint: Endpoint, request: bytes) -> Answer:
