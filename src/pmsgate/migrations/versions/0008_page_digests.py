@@ -14,26 +14,34 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import pmsgate.kit.sqltypes
+from pmsgate.kit.sqltypes import UTCDateTime
 
 revision = "page_digests"
 down_revision = "property_scope_index"
-branch_labels = None
-depends_on = None
+
+# (name, type) of the columns besides the id, all NOT NULL, in the table's order.
+_COLUMNS = (
+    ("integration_id", sa.String(length=40)),
+    ("read_model", sa.String(length=40)),
+    ("read_started", UTCDateTime()),
+    ("digest", sa.String(length=32)),
+    ("page_id", sa.String(length=40)),
+    ("keys_model", sa.String(length=40)),
+    ("packed", sa.LargeBinary()),
+    ("skipped", sa.Integer()),
+)
+_INDEXES = {
+    "ix_page_digests_read": ["integration_id", "read_model", "read_started", "digest"],
+    "ix_page_digests_keys": ["integration_id", "keys_model", "read_started"],
+    "ix_page_digests_page": ["page_id"],
+}
 
 
 def upgrade() -> None:
     op.create_table(
         "page_digests",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("integration_id", sa.String(length=40), nullable=False),
-        sa.Column("read_model", sa.String(length=40), nullable=False),
-        sa.Column("read_started", pmsgate.kit.sqltypes.UTCDateTime(), nullable=False),
-        sa.Column("digest", sa.String(length=32), nullable=False),
-        sa.Column("page_id", sa.String(length=40), nullable=False),
-        sa.Column("keys_model", sa.String(length=40), nullable=False),
-        sa.Column("packed", sa.LargeBinary(), nullable=False),
-        sa.Column("skipped", sa.Integer(), nullable=False),
+        *(sa.Column(name, kind, nullable=False) for name, kind in _COLUMNS),
         sa.ForeignKeyConstraint(
             ["integration_id"],
             ["integrations.id"],
@@ -42,11 +50,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_page_digests")),
     )
-    op.create_index(
-        "ix_page_digests_read", "page_digests", ["integration_id", "read_model", "read_started", "digest"]
-    )
-    op.create_index("ix_page_digests_keys", "page_digests", ["integration_id", "keys_model", "read_started"])
-    op.create_index("ix_page_digests_page", "page_digests", ["page_id"])
+    for name, columns in _INDEXES.items():
+        op.create_index(name, "page_digests", columns)
 
 
 def downgrade() -> None:
