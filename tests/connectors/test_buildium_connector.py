@@ -151,3 +151,23 @@ def test_malformed_records_are_skipped_not_fatal(server: RunningServer) -> None:
         assert sum(len(p.skipped) for p in pages) > 0 and sum(len(p.records) for p in pages) > 0
     finally:
         control(server, "reset")
+
+
+@pytest.mark.parametrize("model", [Model.PROPERTIES, Model.UNITS, Model.RESIDENTS, Model.LEASES])
+def test_a_complete_read_hands_known_pages_over_unmapped(server: RunningServer, model: Model) -> None:
+    from pmsgate.connectors.base import KnownPages
+
+    c = connector(server)
+    first = list(c.stream(ReadRequest(model=model, page_size=7, known_pages=KnownPages(b"ctx", frozenset()))))
+    digests = [page.digest for page in first]
+    assert all(digests) and all(page.mapping is None for page in first)
+    known = KnownPages(b"ctx", frozenset(d for d in digests if d is not None))
+    again = list(c.stream(ReadRequest(model=model, page_size=7, known_pages=known)))
+    assert [page.digest for page in again] == digests
+    assert all(page.records == [] and page.mapping is not None for page in again)
+    remapped = [record for page in again if page.mapping for record in page.mapping()[0]]
+    assert remapped == [record for page in first for record in page.records]
+    other = list(
+        c.stream(ReadRequest(model=model, page_size=7, known_pages=KnownPages(b"new", known.digests)))
+    )
+    assert all(page.mapping is None and page.digest not in known.digests for page in other)

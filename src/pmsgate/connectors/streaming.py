@@ -16,6 +16,7 @@ the paging loops stay in the vendors' `connector.py`. What they share lives here
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -71,6 +72,7 @@ def mapped_page(
     *,
     x_id: str | Callable[[Any], Any],
     resume_token: ResumeToken,
+    malformed: tuple[type[Exception], ...] = MALFORMED,
 ) -> Page:
     """One page of `rows` mapped by `mapper`, which must depend on the rows alone (the engine
     adds the connector's code and the disabled properties to the digest). In a complete read
@@ -78,18 +80,26 @@ def mapped_page(
     met is handed over unmapped, with its mapping for the engine to run if it must."""
 
     def mapping() -> tuple[list[CanonicalRecord], list[Skipped]]:
-        return map_records(model, rows, mapper, x_id=x_id)
+        return map_records(model, rows, mapper, x_id=x_id, malformed=malformed)
 
     known, digest = request.known_pages, None
     if known is not None:
         try:
-            digest = known.digest(model, orjson.dumps(rows, option=orjson.OPT_SORT_KEYS))
+            digest = known.digest(model, orjson.dumps(rows, option=orjson.OPT_SORT_KEYS, default=_exact))
         except TypeError:  # a value orjson cannot encode: mapped, not digested
             digest = None
         if digest is not None and digest in known.digests:
             return Page([], resume_token, digest=digest, mapping=mapping)
     records, skipped = mapping()
     return Page(records, resume_token, skipped, digest=digest)
+
+
+def _exact(value: Any) -> str:
+    """Amounts parsed exactly (`Decimal`) enter a page's digest as written; anything else
+    orjson cannot encode leaves the page undigested."""
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(type(value).__name__)
 
 
 def _field(name: str) -> Callable[[Any], Any]:

@@ -37,9 +37,12 @@ from pmsgate.connectors.buildium.windows import MAX_SPAN, instant_windows, stamp
 from pmsgate.connectors.buildium.writes import BuildiumWrites
 from pmsgate.connectors.declared import DeclaredConnector
 from pmsgate.connectors.registry import ConnectorContext
-from pmsgate.connectors.streaming import MALFORMED, map_records
+from pmsgate.connectors.streaming import MALFORMED, map_records, mapped_page
 from pmsgate.connectors.throttle import TokenBucket
 from pmsgate.kit.timeutil import utcnow
+
+# A malformed amount can surface as decimal's InvalidOperation (an ArithmeticError).
+MAPPING_ERRORS = (*MALFORMED, ArithmeticError)
 
 Mapper = Callable[[dict[str, Any]], Sequence[CanonicalRecord]]
 
@@ -89,11 +92,19 @@ class BuildiumConnector(DeclaredConnector, vendor_name="Buildium", models=MODELS
         while window < len(ranges):
             data, total = self.client.page(path, {**params, **ranges[window]}, offset, limit)
             offset += len(data)
-            records, skipped = map_page(request.model, data, mapper)
             if not data or offset >= total:
                 window, offset = window + 1, 0
             done = window >= len(ranges)
-            yield Page(records, None if done else {"window": window, "offset": offset}, skipped)
+            # These mappers read the row alone: a complete read may leave a known page unmapped.
+            yield mapped_page(
+                request,
+                request.model,
+                data,
+                mapper,
+                x_id="Id",
+                resume_token=None if done else {"window": window, "offset": offset},
+                malformed=MAPPING_ERRORS,
+            )
 
     def _leases(self, request: ReadRequest) -> list[LeaseKey]:
         params: dict[str, Any] = {"orderby": ORDER}
@@ -205,5 +216,4 @@ def _older_than(raw: Any, floor: date | None) -> bool:
 def map_page(
     model: Model, data: list[Any], mapper: Mapper
 ) -> tuple[list[CanonicalRecord], list[dict[str, Any]]]:
-    # A malformed amount can surface as decimal's InvalidOperation (an ArithmeticError).
-    return map_records(model, data, mapper, x_id="Id", malformed=(*MALFORMED, ArithmeticError))
+    return map_records(model, data, mapper, x_id="Id", malformed=MAPPING_ERRORS)
