@@ -18,11 +18,12 @@ from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.records import PAGE_DIGESTS, RECORD_TABLES
 from pmsgate.models.sync import SyncRun
 from pmsgate.sync.engine import RunInterrupted, execute_run
-from pmsgate.sync.pages import PageDigests, Part, Reader, _pages_sharing_keys, context, packed_keys
+from pmsgate.sync.pages import PageDigests, Part, Reader, _pages_sharing_keys, context
+from pmsgate.sync.seen import packed_keys
 from pmsgate.sync.upsert import UpsertContext, upsert_records
 from tests.fixtures.api import make_customer
 from tests.fixtures.sample import Served, create_integration, run_queued_syncs
-from tests.sync.test_seen import full_sync, stored
+from tests.sync.test_seen import die_on_second_page_of_fees, full_sync, queue_full_sync, stored
 
 
 @pytest.fixture
@@ -127,26 +128,13 @@ def test_a_resync_resumed_by_another_worker_still_maps_nothing(
     fresh_sample_server: Served, mapped: dict[str, int]
 ) -> None:
     from pmsgate.config import get_settings
-    from pmsgate.integrations.repository import IntegrationRepository
-    from pmsgate.kit.dispatch import RecordingDispatcher
-    from pmsgate.sync.service import request_sync
-    from pmsgate.sync.states import RunKind
 
     settings = get_settings()
     settings.sync_page_size = 3
     try:
         integration_id = _synced(fresh_sample_server)
         before = stored(integration_id)
-        dispatcher = RecordingDispatcher()
-        with unit_of_work(session_factory()) as session:
-            integration = IntegrationRepository.from_session(session).get(integration_id)
-            assert integration is not None
-            run_id = request_sync(session, integration, RunKind.MANUAL, dispatcher, full=True).id
-
-        def die_on_second_page_of_fees(model: Model, page: int) -> None:
-            if model is Model.FEES and page == 2:
-                raise RunInterrupted
-
+        run_id = queue_full_sync(integration_id)
         mapped.clear()
         with pytest.raises(RunInterrupted):
             execute_run(session_factory(), run_id, page_hook=die_on_second_page_of_fees)

@@ -26,20 +26,24 @@ from tests.records.test_reads import everything
 FEES = "/v1/fees/"
 
 
-def full_sync(integration_id: str, **kwargs: Any) -> list[str | None]:
-    """A manual full re-sync (every record, not the changes since the last run)."""
+def queue_full_sync(integration_id: str) -> str:
+    """A manual full re-sync (every record, not the changes since the last run), queued; its id."""
     from pmsgate.integrations.repository import IntegrationRepository
     from pmsgate.kit.dispatch import RecordingDispatcher
     from pmsgate.sync.service import request_sync
     from pmsgate.sync.states import RunKind
 
-    dispatcher = RecordingDispatcher()
     with unit_of_work(session_factory()) as session:
         integration = IntegrationRepository.from_session(session).get(integration_id)
         assert integration is not None
-        run = request_sync(session, integration, RunKind.MANUAL, dispatcher, full=True)
+        run = request_sync(session, integration, RunKind.MANUAL, RecordingDispatcher(), full=True)
         assert run.modified_since is None
-    return run_queued_syncs(dispatcher, **kwargs)
+        return run.id
+
+
+def full_sync(integration_id: str, **kwargs: Any) -> list[str | None]:
+    """A manual full re-sync, run to its end (or its parking)."""
+    return [execute_run(session_factory(), queue_full_sync(integration_id), **kwargs)]
 
 
 def stored(integration_id: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -198,28 +202,21 @@ def test_last_seen_served_moves_for_seen_rows_and_stays_for_removed_ones(
         assert len(everything(client, FEES, last_seen_gte=iso(back))) == len(first)
 
 
+def die_on_second_page_of_fees(model: Model, page: int) -> None:
+    """A page hook: the worker dies once the second page of fees is committed."""
+    if model is Model.FEES and page == 2:
+        raise RunInterrupted
+
+
 def _crash_and_resume(integration_id: str, *, keep_keys: bool) -> tuple[Any, Any]:
     """A full re-sync whose worker dies on the second page of fees (3 fees a page), resumed by
     another; with `keep_keys` False the keys the dead slice saved are lost first (a run from
     before they were kept). Returns (the re-sync's start, the resume's start)."""
     from pmsgate.config import get_settings
-    from pmsgate.integrations.repository import IntegrationRepository
-    from pmsgate.kit.dispatch import RecordingDispatcher
     from pmsgate.models.records import SEEN_KEYS
     from pmsgate.models.sync import SyncRun
-    from pmsgate.sync.service import request_sync
-    from pmsgate.sync.states import RunKind
 
-    again = RecordingDispatcher()
-    with unit_of_work(session_factory()) as session:
-        integration = IntegrationRepository.from_session(session).get(integration_id)
-        assert integration is not None
-        run_id = request_sync(session, integration, RunKind.MANUAL, again, full=True).id
-
-    def die_on_second_page_of_fees(model: Model, page: int) -> None:
-        if model is Model.FEES and page == 2:
-            raise RunInterrupted
-
+    run_id = queue_full_sync(integration_id)
     settings = get_settings()
     settings.sync_page_size = 3
     try:

@@ -49,9 +49,9 @@ from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.integrations import Integration, PropertyConfiguration
 from pmsgate.models.records import RECORD_TABLES
 from pmsgate.models.sync import SyncRun
-from pmsgate.sync.pages import PageDigests, Part, Reader, packed_keys
+from pmsgate.sync.pages import PageDigests, Part, Reader
 from pmsgate.sync.repository import SyncRepository
-from pmsgate.sync.seen import SeenKeys
+from pmsgate.sync.seen import SeenKeys, packed_keys
 from pmsgate.sync.states import RunKind, RunStatus, check_transition
 from pmsgate.sync.upsert import PageStats, UpsertContext, upsert_records
 from pmsgate.webhooks.events import record_sync_finished
@@ -414,7 +414,7 @@ class _Batch:
         if page.skipped:
             run.errors = [*run.errors, *({"model": model.value, **s} for s in page.skipped)][-200:]
         session.flush()
-        self.pending += sum(len(ids) for ids in stats.stored.values())
+        self.pending += stats.rows()
         if self.pending >= self.limit or time.monotonic() - self.opened >= self.seconds:
             self.commit()
 
@@ -433,12 +433,10 @@ class _Batch:
         for part in parts:
             self.seen.add_packed(part.packed)
             keys_model = Model(part.keys_model)
-            stats.unchanged[keys_model] += len(part.packed) // 8
+            stats.unchanged[keys_model] += part.rows
             if part.skipped:
                 stats.skipped[keys_model] += part.skipped
-            stats.stored[part.keys_model] = []  # counted by keys, not ids
         digests.record(self.snap.integration_id, reader, page.digest, parts)
-        self.pending += sum(len(part.packed) // 8 for part in parts)
         return stats
 
     def commit(self) -> None:

@@ -36,8 +36,9 @@ from pmsgate import __version__
 from pmsgate.connectors.base import KnownPages
 from pmsgate.kit.ids import new_id
 from pmsgate.kit.repository import Repository
-from pmsgate.models.records import PAGE_DIGESTS, SEEN_STAMPS
-from pmsgate.sync.seen import key_of
+from pmsgate.models.records import PAGE_DIGESTS
+from pmsgate.sync.repository import SyncRepository
+from pmsgate.sync.seen import unpacked
 
 # The code a page's stored rows depend on besides its native rows: any change to it (an
 # upgrade, a patched mapping) gives every page a new digest, so pages are mapped again.
@@ -70,22 +71,16 @@ def context(vendor: str, disabled_property_ids: Iterable[str]) -> bytes:
     )
 
 
-def packed_keys(record_ids: Iterable[str]) -> bytes:
-    return array("Q", (key_of(i) for i in record_ids)).tobytes()
-
-
-def unpacked(data: bytes) -> array[int]:
-    keys = array("Q")
-    keys.frombytes(data)
-    return keys
-
-
 class Part(NamedTuple):
     """The rows of one model a page holds: their keys and the rows not stored (disabled)."""
 
     keys_model: str
     packed: bytes
     skipped: int
+
+    @property
+    def rows(self) -> int:
+        return len(self.packed) // 8
 
 
 class Reader(NamedTuple):
@@ -101,11 +96,7 @@ class PageDigests(Repository):
     ) -> tuple[KnownPages, datetime | None]:
         """What a complete read of `model` starting now is told, and the stamp its pages are
         found under."""
-        stamp = self.session.scalar(
-            select(SEEN_STAMPS.c.stamp).where(
-                SEEN_STAMPS.c.integration_id == integration_id, SEEN_STAMPS.c.model == model
-            )
-        )
+        stamp = SyncRepository.from_session(self.session).stamp_of(integration_id, model)
         known = KnownPages(context(vendor, disabled_property_ids), self.known(integration_id, model, stamp))
         return known, stamp
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterable
 from datetime import datetime
 
 _RUN = 65_536
@@ -22,6 +23,17 @@ _RUN = 65_536
 
 def key_of(record_id: str) -> int:
     return int(record_id[-16:], 16)
+
+
+def packed_keys(record_ids: Iterable[str]) -> bytes:
+    """The keys of these ids as stored (`seen_keys`, `page_digests`): 8 bytes each."""
+    return array("Q", (key_of(i) for i in record_ids)).tobytes()
+
+
+def unpacked(data: bytes) -> array[int]:
+    keys = array("Q")
+    keys.frombytes(data)
+    return keys
 
 
 class SeenKeys:
@@ -43,12 +55,9 @@ class SeenKeys:
 
     def add_packed(self, data: bytes) -> None:
         """Keys as `unsaved()` packs them (a known page's stored keys, sync/pages.py)."""
-        keys = array("Q")
-        keys.frombytes(data)
+        keys = unpacked(data)
         self._unsaved.extend(keys)
-        self._pending.extend(keys)
-        if len(self._pending) >= _RUN:
-            self._flush()
+        self._extend(keys)
 
     def unsaved(self) -> bytes:
         """The keys added since the last call, as stored with their batch (`seen_keys`)."""
@@ -58,8 +67,9 @@ class SeenKeys:
 
     def load(self, data: bytes) -> None:
         """Keys saved by an earlier slice of this read."""
-        keys = array("Q")
-        keys.frombytes(data)
+        self._extend(unpacked(data))
+
+    def _extend(self, keys: array[int]) -> None:
         for start in range(0, len(keys), _RUN):
             self._pending.extend(keys[start : start + _RUN])
             if len(self._pending) >= _RUN:

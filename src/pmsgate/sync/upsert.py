@@ -45,6 +45,10 @@ class PageStats:
     new_property_ids: list[tuple[str, str]] = field(default_factory=list)  # (property_id, x_id)
     stored: dict[str, list[str]] = field(default_factory=dict)  # ids of the page's stored rows, by model
 
+    def rows(self) -> int:
+        """Rows the page holds in the store (new, changed or unchanged)."""
+        return sum(self.new.values()) + sum(self.updated.values()) + sum(self.unchanged.values())
+
 
 @dataclass(frozen=True)
 class UpsertContext:
