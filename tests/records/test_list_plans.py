@@ -21,6 +21,7 @@ from pmsgate.kit.pagination import ListParams
 from pmsgate.models.records import RECORD_COUNTS, RECORD_TABLES, SEEN_STAMPS
 from pmsgate.records.filters import DateTimeRange
 from pmsgate.records.repository import RecordRepository
+from pmsgate.records.serialize import row_format
 from tests.fixtures.api import CustomerKey, make_customer
 from tests.fixtures.sample import Served, create_integration
 
@@ -153,8 +154,9 @@ def _page_plan(
 
     event.listen(connection, "before_cursor_execute", grab)
     try:
+        shape = row_format(TABLE, frozenset(), connection.dialect.name)
         RecordRepository(session, Model.RESIDENT_CHARGES).page(
-            store.customer.customer_id, clauses, params, integration_id=scope
+            store.customer.customer_id, clauses, params, shape, integration_id=scope
         )
     finally:
         event.remove(connection, "before_cursor_execute", grab)
@@ -198,3 +200,46 @@ def test_several_integrations_read_each_ones_first_rows_in_index_order(store: St
             pytest.skip("the plans of a few hundred rows on PostgreSQL are its choice; results are tested")
         plan = _page_plan(session, params, [], store)
     assert plan.count("USING INDEX ix_resident_charges_integration_created (integration_id=?)") == 2, plan
+
+
+def _statements(session: Any, run: Any) -> list[str]:
+    seen: list[str] = []
+    connection = session.connection()
+
+    def grab(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(connection, "before_cursor_execute", grab)
+    try:
+        run()
+    finally:
+        event.remove(connection, "before_cursor_execute", grab)
+    return seen
+
+
+@pytest.mark.parametrize(("offset", "counts"), [(0, True), (106, False), (108, False)])
+def test_a_page_that_reaches_the_end_of_a_filtered_list_is_not_counted(
+    store: Store, offset: int, counts: bool
+) -> None:
+    """The page reads one row past itself: when that row is missing the list ends there and the
+    total is offset + rows, with no count query; otherwise the matches are counted."""
+    # x_id has no range index of its own: the page is read first, then counted only if needed
+    matches = [r for r in store.rows if r["integration_id"] == store.ids[0] and r["x_id"].startswith("a1")]
+    params = ListParams(offset=offset, limit=5, order_by=(("created_at", "asc"),))
+    clause = TABLE.c.x_id.like("a1%")
+    with session_factory()() as session:
+        shape = row_format(TABLE, frozenset(), session.get_bind().dialect.name)
+        result: list[Any] = []
+
+        def read() -> None:
+            result.extend(
+                RecordRepository(session, Model.RESIDENT_CHARGES).page(
+                    store.customer.customer_id, [clause], params, shape, integration_id=store.ids[0]
+                )
+            )
+
+        statements = _statements(session, read)
+    rows, total = result
+    assert total == len(matches) == 111
+    assert [r["id"] for r in rows] == [r["id"] for r in matches[offset : offset + 5]]
+    assert any("count(" in s for s in statements) is counts, statements

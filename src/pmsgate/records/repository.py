@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, RowMapping, Table, bindparam, func, select, union_all
+from sqlalchemy import Column, ColumnElement, Row, RowMapping, Table, bindparam, func, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -24,6 +24,7 @@ from pmsgate.records.seen import (
     stamps_of,
     unseen_is,
 )
+from pmsgate.records.serialize import RowFormat
 
 
 def visible_integrations(customer_id: str) -> Any:
@@ -96,12 +97,13 @@ class RecordRepository:
         customer_id: str,
         clauses: Sequence[ColumnElement[bool] | StampedClause],
         params: ListParams,
+        shape: RowFormat,
         *,
         integration_id: str | None = None,
         vendor: str | None = None,
-    ) -> tuple[list[dict[str, Any]], dict[str, str], int]:
-        """One page (rows with their effective `last_seen`, records/seen.py), the vendors of
-        the integrations read and the exact total, scoped to the customer's integrations.
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page, shown in `shape` (with effective `last_seen`, records/seen.py), and the
+        exact total, scoped to the customer's integrations.
 
         The integrations are resolved first, so the record query has no join and, for the
         usual single integration, an equality on `integration_id` that the
@@ -120,7 +122,7 @@ class RecordRepository:
             if (integration_id is None or i == integration_id) and (vendor is None or v == vendor)
         )
         if not ids:
-            return [], vendors, 0
+            return [], 0
         stamps = {i: all_stamps[i] for i in ids if i in all_stamps}
         where = [c(ids, stamps) if isinstance(c, StampedClause) else c for c in clauses]
         scope = (
@@ -138,25 +140,32 @@ class RecordRepository:
             walk = self._walk_is_cheaper(counted, ids, params)
             if walk:  # the sort index in order, the filters checked on each row
                 filters = self._off_index(where, rivals)
-        query = select(self.table).where(scope, *filters)
+        query = select(*shape.columns).where(scope, *filters)
         sorts_seen = bool(stamps) and any(name == "last_seen" for name, _ in params.order_by)
+        raw: list[Row[Any]]
+        # One row past the page says whether the list goes on: a page that reaches the end of
+        # a filtered list has its total without a count.
+        fetch = params.limit + 1
+        read_past = True
         if counted is not None and counted <= params.offset:
             raw = []  # past the end: nothing to read
         elif stamps and only_seen and len(ids) == 1:
             raw = self._seen_order(query, params)
+            read_past = False  # two ranges: a short page still says the list ends
         elif len(ids) > 1 and (counted is None or walk) and not sorts_seen:
-            raw = self._merged(ids, filters, params)
+            raw = self._merged(ids, filters, params, shape, fetch)
         else:
             order = self._order(params, stamps)
             if counted is not None and not walk:  # the filter's range, its matches sorted
                 order = self._off_index(order, {self.table.c[name] for name, _ in params.order_by})
             statement = query.order_by(*order).offset(params.offset)
-            raw = list(self.session.execute(statement.limit(params.limit)).mappings())
-        rows = effective_rows(raw, stamps)
+            raw = self._rows(statement.limit(fetch))
+        ends = len(raw) < (fetch if read_past else params.limit)
+        rows = shape.rows(raw[: params.limit], vendors, stamps)
         if counted is not None:
             total = counted
-        elif where and (0 < len(rows) < params.limit or (not rows and params.offset == 0)):
-            total = params.offset + len(rows)  # a short page is the end of the list: nothing to count
+        elif where and ends and (rows or params.offset == 0):
+            total = params.offset + len(rows)  # the page reaches the end of the list: nothing to count
         elif where:
             total = self._count(scope, where)
         else:  # kept by the sync in the same transaction as the rows (no counting per request)
@@ -165,17 +174,24 @@ class RecordRepository:
                     RECORD_COUNTS.c.integration_id.in_(ids), RECORD_COUNTS.c.model == self.model.value
                 )
             ).scalar_one()
-        return rows, vendors, int(total)
+        return rows, int(total)
 
-    def _merged(self, ids: Sequence[str], filters: Sequence[Any], params: ListParams) -> list[RowMapping]:
-        """Several integrations: each one's first offset + limit rows, read in its
+    def _rows(self, statement: Any) -> list[Row[Any]]:
+        """Plain rows of a Core statement, on the session's connection (the ORM's handling of
+        a statement is not needed for tables)."""
+        return list(self.session.connection().execute(statement))
+
+    def _merged(
+        self, ids: Sequence[str], filters: Sequence[Any], params: ListParams, shape: RowFormat, fetch: int
+    ) -> list[Row[Any]]:
+        """Several integrations: each one's first offset + fetch rows, read in its
         `(integration_id, <sort column>)` index order, merged and cut to the page (an `IN` over
         the integrations sorted all their rows: ~420 ms over 1,000,000 charges)."""
         table = self.table
         order = self._order(params, {})
-        first = params.offset + params.limit
+        first = params.offset + fetch
         parts = [
-            select(table)
+            select(*shape.columns)
             .where(table.c.integration_id == i, *filters)
             .order_by(*order)
             .limit(first)
@@ -185,8 +201,8 @@ class RecordRepository:
         merged = union_all(*(select(part) for part in parts)).subquery()
         keys = [*params.order_by, ("id", params.order_by[0][1] if params.order_by else "asc")]
         outer = [merged.c[name].desc() if way == "desc" else merged.c[name].asc() for name, way in keys]
-        statement = select(merged).order_by(*outer).offset(params.offset).limit(params.limit)
-        return list(self.session.execute(statement).mappings())
+        statement = select(merged).order_by(*outer).offset(params.offset).limit(fetch)
+        return self._rows(statement)
 
     def _count(self, scope: Any, where: Sequence[Any]) -> int:
         query = select(func.count()).select_from(self.table).where(scope, *where)
@@ -255,7 +271,7 @@ class RecordRepository:
         order.append(self.table.c.id.desc() if first_direction == "desc" else self.table.c.id.asc())
         return order
 
-    def _seen_order(self, query: Any, params: ListParams) -> list[RowMapping]:
+    def _seen_order(self, query: Any, params: ListParams) -> list[Row[Any]]:
         """`order-by=last_seen` on one integration with a stamp: the unseen rows (their own
         times, all below the stamp) and the others (their own order is their effective order),
         each a range of an index read in order; ascending lists the unseen first."""
@@ -269,9 +285,7 @@ class RecordRepository:
         )
         first, second = (False, True) if desc else (True, False)
         head = query.where(unseen_is(table, first))
-        rows = list(
-            self.session.execute(head.order_by(*order).offset(params.offset).limit(params.limit)).mappings()
-        )
+        rows = self._rows(head.order_by(*order).offset(params.offset).limit(params.limit))
         if len(rows) == params.limit:
             return rows
         if rows:
@@ -281,7 +295,7 @@ class RecordRepository:
             before = int(self.session.execute(counted).scalar_one())
         tail = query.where(unseen_is(table, second)).order_by(*order)
         tail = tail.offset(max(0, params.offset - before)).limit(params.limit - len(rows))
-        return rows + list(self.session.execute(tail).mappings())
+        return rows + self._rows(tail)
 
     def _effective(self, rows: Sequence[RowMapping]) -> list[dict[str, Any]]:
         stamps = stamps_of(self.session, self.model.value, {row["integration_id"] for row in rows})
@@ -293,6 +307,17 @@ class RecordRepository:
         )
         row = self.session.execute(query).mappings().first()
         return None if row is None else self._effective([row])[0]
+
+    def shown(self, customer_id: str, record_id: str, shape: RowFormat) -> dict[str, Any] | None:
+        """A record by id, shown in `shape`, if it is in one of the customer's readable integrations."""
+        vendors, stamps = self.scope_of(customer_id)
+        if not vendors:
+            return None
+        query = select(*shape.columns).where(
+            self.table.c.id == record_id, self.table.c.integration_id.in_(sorted(vendors))
+        )
+        rows = self._rows(query)
+        return shape.rows(rows, vendors, stamps)[0] if rows else None
 
     def by_column(self, column: str, values: Sequence[str]) -> list[dict[str, Any]]:
         if not values:

@@ -8,14 +8,15 @@ table's scalar columns only.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import partial
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from pmsgate.canonical.registry import BY_MODEL, Model
 from pmsgate.customers.auth import CurrentCustomer
@@ -28,9 +29,10 @@ from pmsgate.models.records import RECORD_TABLES, sortable
 from pmsgate.records.filters import INTEGRATION, RECORD_TIMES, Filter
 from pmsgate.records.repository import RecordRepository
 from pmsgate.records.schemas import list_envelope, record_model, single_envelope
-from pmsgate.records.serialize import RowWriter
+from pmsgate.records.serialize import RowFormat, row_format
 
 Expander = Callable[[Session, list[dict[str, Any]]], None]
+_READS = anyio.CapacityLimiter(int(os.environ.get("XREADS", "40")))
 _PAGING = frozenset({"order-by", "offset", "limit"})
 # Filters that pick integrations: applied to the scope of the list (RecordRepository.page)
 _SCOPE_PARAMS = {"integration_id": "integration_id", "integration_vendor": "vendor"}
@@ -76,14 +78,11 @@ class RecordResource:
         date and amount, each served by an index (models.records.sortable)."""
         return sortable(BY_MODEL[self.model]) - self.hidden
 
-    @cached_property
-    def writer(self) -> RowWriter:
-        return RowWriter(RECORD_TABLES[self.model], self.hidden)
+    def row_format(self, session: Session) -> RowFormat:
+        return row_format(RECORD_TABLES[self.model], self.hidden, session.get_bind().dialect.name)
 
-    def serialize(
-        self, session: Session, rows: list[Any], vendors: Mapping[str, str]
-    ) -> list[dict[str, Any]]:
-        items = self.writer(rows, vendors)
+    def expanded(self, session: Session, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The shown rows with their nested parts (allocations, links, pets, aliases)."""
         if self.expand is not None:
             self.expand(session, items)
         return items
@@ -142,10 +141,15 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
         scope = {key: values.pop(name, None) for name, key in _SCOPE_PARAMS.items()}
         clauses = [c for f in list_filters if (c := f.clause(table, values)) is not None]
         with unit_of_work(request.app.state.sessionmaker) as session:
-            rows, vendors, total = RecordRepository.from_session(session, resource.model).page(
-                customer.id, clauses, params, integration_id=scope["integration_id"], vendor=scope["vendor"]
+            rows, total = RecordRepository.from_session(session, resource.model).page(
+                customer.id,
+                clauses,
+                params,
+                resource.row_format(session),
+                integration_id=scope["integration_id"],
+                vendor=scope["vendor"],
             )
-            results = resource.serialize(session, rows, vendors)
+            results = resource.expanded(session, rows)
         body = {"meta": meta(params, total, len(results)).model_dump(), "results": results}
         return JSONResponse(body)
 
@@ -154,7 +158,9 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
     async def list_records(
         request: Request, customer: CurrentCustomer, params: ListParams, **values: Any
     ) -> JSONResponse:
-        return await run_in_threadpool(read_page, request, customer, params, values)
+        return await anyio.to_thread.run_sync(
+            partial(read_page, request, customer, params, values), limiter=_READS
+        )
 
     list_records.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
@@ -173,16 +179,19 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
 
     def read_one(request: Request, customer: Customer, record_id: str) -> JSONResponse:
         with unit_of_work(request.app.state.sessionmaker) as session:
-            row = RecordRepository.from_session(session, resource.model).get(customer.id, record_id)
+            repository = RecordRepository.from_session(session, resource.model)
+            row = repository.shown(customer.id, record_id, resource.row_format(session))
             if row is None:
                 raise NotFound.resource(resource.noun, record_id)
-            (result,) = resource.serialize(session, [row], {row["integration_id"]: row["vendor"]})
+            (result,) = resource.expanded(session, [row])
         return JSONResponse({"meta": single_meta().model_dump(), "results": result})
 
     async def get_record(
         request: Request, customer: CurrentCustomer, params: ListParams, **path: str
     ) -> JSONResponse:
-        return await run_in_threadpool(read_one, request, customer, path[resource.id_param])
+        return await anyio.to_thread.run_sync(
+            partial(read_one, request, customer, path[resource.id_param]), limiter=_READS
+        )
 
     get_record.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
