@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -150,3 +151,51 @@ def _writes_wake_the_parents_workers(
         assert time.monotonic() - posted < 4, f"the write is still pending: {status}"
         time.sleep(0.05)
     assert status["write_status"] == "SUCCESS", status
+
+
+def _listening_sockets(pid: int, port: int) -> set[str]:
+    """The sockets (inodes) of `pid` that listen on `port` (its socket fds in /proc/net/tcp*)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port and inode in inodes:
+                found.add(inode)
+    return found
+
+
+def test_each_api_process_listens_on_the_port_and_a_lost_one_is_replaced(
+    served: tuple[str, dict[str, str], subprocess.Popen[bytes], Path],
+) -> None:
+    """One socket per API process (SO_REUSEPORT): the kernel spreads connections over them (on
+    one shared socket, whichever process woke first took every waiting connection). An API
+    process that dies is replaced and the port keeps answering."""
+    base, _env, process, log_path = served
+    port = int(base.rsplit(":", 1)[1])
+    api = sorted(pid for pid in _children(process.pid) if _is_api_process(pid))
+    assert len(api) == 2
+    deadline = time.monotonic() + 60  # the second may still be importing
+    while not all(_listening_sockets(pid, port) for pid in api) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    first, second = (_listening_sockets(pid, port) for pid in api)
+    assert len(first) == len(second) == 1 and first != second  # not one socket inherited by both
+    os.kill(api[0], signal.SIGKILL)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        now = sorted(pid for pid in _children(process.pid) if _is_api_process(pid))
+        if len(now) == 2 and api[0] not in now and all(_listening_sockets(pid, port) for pid in now):
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError(f"the lost API process was not replaced:\n{log_path.read_text()[-3000:]}")
+    assert all(httpx.get(f"{base}/healthz").status_code == 200 for _ in range(20))
+    assert "starting another" in log_path.read_text()

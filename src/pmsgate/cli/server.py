@@ -105,14 +105,15 @@ def serve(
 
 
 def _serve_processes(settings: Settings, host: str, port: int, count: int) -> None:
-    """`count` uvicorn processes answer HTTP on one socket; this (parent) process runs what must
-    run once: the workers and the scheduler (settings.run_workers_in_process), the webhook lane,
-    and in the embedded mode the sample PMS, on a loopback port of its own (an emulator's state
-    lives in one process). What the API processes share goes through files or Redis: the rate
-    limit counters (customers.ratelimit), the metrics (PROMETHEUS_MULTIPROC_DIR), the queue."""
+    """`count` uvicorn processes answer HTTP on one port (cli/processes.py); this (parent)
+    process runs what must run once: the workers and the scheduler
+    (settings.run_workers_in_process), the webhook lane, and in the embedded mode the sample PMS,
+    on a loopback port of its own (an emulator's state lives in one process). What the API
+    processes share goes through files or Redis: the rate limit counters (customers.ratelimit),
+    the metrics (PROMETHEUS_MULTIPROC_DIR), the queue."""
     import shutil
 
-    import uvicorn
+    from pmsgate.cli.processes import ApiProcesses
 
     os.environ["PMSGATE_WEB_CONCURRENCY"] = str(count)  # the children share the rate limiter
     if settings.metrics_enabled and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -136,15 +137,7 @@ def _serve_processes(settings: Settings, host: str, port: int, count: int) -> No
         f"data in {settings.data_dir.resolve()})"
     )
     try:
-        uvicorn.run(
-            "pmsgate.app:web_process_app",
-            factory=True,
-            workers=count,
-            host=host,
-            port=port,
-            log_level=_log_level().lower(),
-            timeout_worker_healthcheck=60,  # a process still importing on a busy machine is not hung
-        )
+        ApiProcesses(host, port, count, _log_level().lower()).run()
     finally:
         if stop is not None:
             stop()
