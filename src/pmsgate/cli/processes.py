@@ -27,14 +27,21 @@ _STOP_SECONDS = 30  # an API process still finishing requests after this is kill
 _RESTART_PAUSE = 1.0  # between restarts of a process that keeps exiting
 
 
-def reuse_port_socket(host: str, port: int) -> socket.socket:
+def bound_socket(host: str, port: int, *, share_port: bool) -> socket.socket:
+    """A TCP socket bound to host:port; `share_port`: other sockets of this user may bind the
+    same port (SO_REUSEPORT), as the API processes do. Raises OSError if the port is taken."""
     family, kind, proto, _, address = socket.getaddrinfo(
         host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
     )[0]
     sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind(address)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if share_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
     return sock
 
 
@@ -44,7 +51,7 @@ def _api_process(host: str, port: int, log_level: str) -> None:
     config = uvicorn.Config(
         "pmsgate.app:web_process_app", factory=True, host=host, port=port, log_level=log_level
     )
-    uvicorn.Server(config).run(sockets=[reuse_port_socket(host, port)])
+    uvicorn.Server(config).run(sockets=[bound_socket(host, port, share_port=True)])
 
 
 class ApiProcesses:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+from pmsgate.cli.processes import ApiProcesses, bound_socket
 
 if TYPE_CHECKING:
     from pmsgate.config import Settings
@@ -40,13 +41,10 @@ def _configure_logging() -> None:
 
 
 def _port_free(host: str, port: int) -> bool:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
+    try:
+        bound_socket(host, port, share_port=False).close()
+    except OSError:
+        return False
     return True
 
 
@@ -112,8 +110,6 @@ def _serve_processes(settings: Settings, host: str, port: int, count: int) -> No
     processes share goes through files or Redis: the rate limit counters (customers.ratelimit),
     the metrics (PROMETHEUS_MULTIPROC_DIR), the queue."""
     import shutil
-
-    from pmsgate.cli.processes import ApiProcesses
 
     os.environ["PMSGATE_WEB_CONCURRENCY"] = str(count)  # the children share the rate limiter
     if settings.metrics_enabled and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

@@ -146,12 +146,10 @@ class RecordRepository:
         # One row past the page says whether the list goes on: a page that reaches the end of
         # a filtered list has its total without a count.
         fetch = params.limit + 1
-        read_past = True
         if counted is not None and counted <= params.offset:
             raw = []  # past the end: nothing to read
         elif stamps and only_seen and len(ids) == 1:
-            raw = self._seen_order(query, params)
-            read_past = False  # two ranges: a short page still says the list ends
+            raw = self._seen_order(query, params, fetch)
         elif len(ids) > 1 and (counted is None or walk) and not sorts_seen:
             raw = self._merged(ids, filters, params, shape, fetch)
         else:
@@ -160,7 +158,7 @@ class RecordRepository:
                 order = self._off_index(order, {self.table.c[name] for name, _ in params.order_by})
             statement = query.order_by(*order).offset(params.offset)
             raw = self._rows(statement.limit(fetch))
-        ends = len(raw) < (fetch if read_past else params.limit)
+        ends = len(raw) < fetch
         rows = shape.rows(raw[: params.limit], vendors, stamps)
         if counted is not None:
             total = counted
@@ -271,10 +269,11 @@ class RecordRepository:
         order.append(self.table.c.id.desc() if first_direction == "desc" else self.table.c.id.asc())
         return order
 
-    def _seen_order(self, query: Any, params: ListParams) -> list[Row[Any]]:
-        """`order-by=last_seen` on one integration with a stamp: the unseen rows (their own
-        times, all below the stamp) and the others (their own order is their effective order),
-        each a range of an index read in order; ascending lists the unseen first."""
+    def _seen_order(self, query: Any, params: ListParams, fetch: int) -> list[Row[Any]]:
+        """`order-by=last_seen` on one integration with a stamp: `fetch` rows from the offset
+        on, of the unseen rows (their own times, all below the stamp) and the others (their own
+        order is their effective order), each a range of an index read in order; ascending lists
+        the unseen first."""
         table = self.table
         direction = params.order_by[0][1]
         desc = direction == "desc"
@@ -285,8 +284,8 @@ class RecordRepository:
         )
         first, second = (False, True) if desc else (True, False)
         head = query.where(unseen_is(table, first))
-        rows = self._rows(head.order_by(*order).offset(params.offset).limit(params.limit))
-        if len(rows) == params.limit:
+        rows = self._rows(head.order_by(*order).offset(params.offset).limit(fetch))
+        if len(rows) == fetch:
             return rows
         if rows:
             before = params.offset + len(rows)
@@ -294,7 +293,7 @@ class RecordRepository:
             counted = select(func.count()).select_from(head.subquery())
             before = int(self.session.execute(counted).scalar_one())
         tail = query.where(unseen_is(table, second)).order_by(*order)
-        tail = tail.offset(max(0, params.offset - before)).limit(params.limit - len(rows))
+        tail = tail.offset(max(0, params.offset - before)).limit(fetch - len(rows))
         return rows + self._rows(tail)
 
     def _effective(self, rows: Sequence[RowMapping]) -> list[dict[str, Any]]:
