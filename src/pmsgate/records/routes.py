@@ -8,15 +8,13 @@ table's scalar columns only.
 from __future__ import annotations
 
 import inspect
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Annotated, Any
 
-import anyio
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from pmsgate.canonical.registry import BY_MODEL, Model
 from pmsgate.customers.auth import CurrentCustomer
@@ -32,7 +30,6 @@ from pmsgate.records.schemas import list_envelope, record_model, single_envelope
 from pmsgate.records.serialize import RowFormat, row_format
 
 Expander = Callable[[Session, list[dict[str, Any]]], None]
-_READS = anyio.CapacityLimiter(int(os.environ.get("XREADS", "40")))
 _PAGING = frozenset({"order-by", "offset", "limit"})
 # Filters that pick integrations: applied to the scope of the list (RecordRepository.page)
 _SCOPE_PARAMS = {"integration_id": "integration_id", "integration_vendor": "vendor"}
@@ -158,9 +155,7 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
     async def list_records(
         request: Request, customer: CurrentCustomer, params: ListParams, **values: Any
     ) -> JSONResponse:
-        return await anyio.to_thread.run_sync(
-            partial(read_page, request, customer, params, values), limiter=_READS
-        )
+        return await run_in_threadpool(read_page, request, customer, params, values)
 
     list_records.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
@@ -189,9 +184,7 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
     async def get_record(
         request: Request, customer: CurrentCustomer, params: ListParams, **path: str
     ) -> JSONResponse:
-        return await anyio.to_thread.run_sync(
-            partial(read_one, request, customer, path[resource.id_param]), limiter=_READS
-        )
+        return await run_in_threadpool(read_one, request, customer, path[resource.id_param])
 
     get_record.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
