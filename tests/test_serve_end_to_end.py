@@ -4,10 +4,7 @@ completed first sync within seconds."""
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,45 +12,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-BIN = Path(sys.executable).parent / "pmsgate"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.served import BIN, Served, embedded_env, listening_sockets, serving
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    # The embedded default, whichever database the rest of the suite runs on.
-    env = {k: v for k, v in os.environ.items() if k not in ("PMSGATE_DATABASE_URL", "PMSGATE_SECRET_KEY")}
-    env.update({"PMSGATE_DATA_DIR": str(tmp_path), "PMSGATE_LOG_LEVEL": "WARNING"})
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen([str(BIN), "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = (tmp_path / "serve.log").read_text()
-                raise AssertionError(f"pmsgate serve did not start:\n{output[-3000:]}")
-            time.sleep(0.2)
-        yield base, env
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+def served(tmp_path: Path) -> Iterator[Served]:
+    with serving(embedded_env(tmp_path, PMSGATE_LOG_LEVEL="WARNING"), api_processes=1) as served:
+        yield served
 
 
-def test_serve_create_customer_and_sync_a_sample_integration(served: tuple[str, dict[str, str]]) -> None:
-    base, env = served
+def test_serve_create_customer_and_sync_a_sample_integration(served: Served) -> None:
+    base, env = served.base, served.env
     created = subprocess.run(
         [str(BIN), "customers", "create", "End To End"], env=env, capture_output=True, text=True, check=True
     )
@@ -80,3 +49,14 @@ def test_serve_create_customer_and_sync_a_sample_integration(served: tuple[str, 
     charges = httpx.get(f"{base}/v1/resident-charges/", headers=headers, params={"limit": 5}).json()
     assert charges["meta"]["total"] > 0 and len(charges["results"]) == 5
     assert detail["can_authenticate"] is True
+
+
+def test_the_api_answers_from_a_process_apart_from_the_workers(served: Served) -> None:
+    """The embedded default runs one API process beside the serve process, which runs the
+    workers: a sync's Python no longer holds the GIL while a request waits. The one API process
+    keeps the sample PMS at /_emulators/sample on the port, where SAMPLE1 finds it."""
+    (api,) = served.api_processes()
+    assert listening_sockets(api, served.port)
+    assert not listening_sockets(served.process.pid, served.port)
+    sample = httpx.get(f"{served.base}/_emulators/sample/api/v2/properties")
+    assert sample.status_code == 401 and sample.json()["fault"]["code"], sample.text

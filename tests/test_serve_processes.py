@@ -8,7 +8,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,69 +15,22 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.test_serve_end_to_end import _free_port
-
-BIN = Path(sys.executable).parent / "pmsgate"
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
-    return found
-
-
-def _is_api_process(pid: int) -> bool:
-    try:
-        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
+from tests.served import BIN, Served, embedded_env, listening_sockets, serving
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Popen[bytes], Path]]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PMSGATE_DATABASE_URL", "PMSGATE_SECRET_KEY")}
+def served(tmp_path: Path) -> Iterator[Served]:
     # The longest idle poll allowed: a write's worker must be woken by the API process's
     # enqueue, not find the job by polling.
-    env.update(
-        {
-            "PMSGATE_DATA_DIR": str(tmp_path),
-            "PMSGATE_LOG_LEVEL": "INFO",
-            "PMSGATE_QUEUE_POLL_MAX_SECONDS": "10",
-        }
-    )
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    port = _free_port()
-    log_path = tmp_path / "serve.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        [str(BIN), "serve", "--port", str(port), "--processes", "2"], env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200 and (
-                    len([pid for pid in _children(process.pid) if _is_api_process(pid)]) == 2
-                ):
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"pmsgate serve did not start:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield base, env, process, log_path
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
-        log.close()
+    env = embedded_env(tmp_path, PMSGATE_LOG_LEVEL="INFO", PMSGATE_QUEUE_POLL_MAX_SECONDS="10")
+    with serving(env, "--processes", "2", api_processes=2) as served:
+        yield served
 
 
 def test_two_api_processes_one_scheduler_and_a_synced_sample_integration(
-    served: tuple[str, dict[str, str], subprocess.Popen[bytes], Path],
+    served: Served,
 ) -> None:
-    base, env, process, log_path = served
+    base, env, log_path = served.base, served.env, served.log_path
     started = time.monotonic()
     created = subprocess.run(
         [str(BIN), "customers", "create", "Two Processes"],
@@ -116,8 +68,7 @@ def test_two_api_processes_one_scheduler_and_a_synced_sample_integration(
     log = log_path.read_text()
     assert len(re.findall(r"worker lanes started", log)) == 1, log[-3000:]
     assert len(re.findall(r"Periodic tasks are enabled", log)) == 1, log[-3000:]
-    api = [pid for pid in _children(process.pid) if _is_api_process(pid)]
-    assert len(api) == 2
+    assert len(served.api_processes()) == 2
 
 
 def _writes_wake_the_parents_workers(
@@ -153,46 +104,25 @@ def _writes_wake_the_parents_workers(
     assert status["write_status"] == "SUCCESS", status
 
 
-def _listening_sockets(pid: int, port: int) -> set[str]:
-    """The sockets (inodes) of `pid` that listen on `port` (its socket fds in /proc/net/tcp*)."""
-    inodes = set()
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if target.startswith("socket:["):
-            inodes.add(target[8:-1])
-    found = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            fields = line.split()
-            local, state, inode = fields[1], fields[3], fields[9]
-            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port and inode in inodes:
-                found.add(inode)
-    return found
-
-
 def test_each_api_process_listens_on_the_port_and_a_lost_one_is_replaced(
-    served: tuple[str, dict[str, str], subprocess.Popen[bytes], Path],
+    served: Served,
 ) -> None:
     """One socket per API process (SO_REUSEPORT): the kernel spreads connections over them (on
     one shared socket, whichever process woke first took every waiting connection). An API
     process that dies is replaced and the port keeps answering."""
-    base, _env, process, log_path = served
-    port = int(base.rsplit(":", 1)[1])
-    api = sorted(pid for pid in _children(process.pid) if _is_api_process(pid))
+    base, port, log_path = served.base, served.port, served.log_path
+    api = served.api_processes()
     assert len(api) == 2
     deadline = time.monotonic() + 60  # the second may still be importing
-    while not all(_listening_sockets(pid, port) for pid in api) and time.monotonic() < deadline:
+    while not all(listening_sockets(pid, port) for pid in api) and time.monotonic() < deadline:
         time.sleep(0.2)
-    first, second = (_listening_sockets(pid, port) for pid in api)
+    first, second = (listening_sockets(pid, port) for pid in api)
     assert len(first) == len(second) == 1 and first != second  # not one socket inherited by both
     os.kill(api[0], signal.SIGKILL)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        now = sorted(pid for pid in _children(process.pid) if _is_api_process(pid))
-        if len(now) == 2 and api[0] not in now and all(_listening_sockets(pid, port) for pid in now):
+        now = served.api_processes()
+        if len(now) == 2 and api[0] not in now and all(listening_sockets(pid, port) for pid in now):
             break
         time.sleep(0.2)
     else:

@@ -85,9 +85,11 @@ async def warm_up(app: FastAPI) -> None:
 
 
 def web_process_app() -> FastAPI:
-    """One of the API processes of `pmsgate serve --processes N` (N > 1): HTTP only; the
-    parent process runs the workers, the scheduler and the embedded sample PMS."""
-    return create_app(get_settings(), run_workers=False, mount_sample_emulator=False)
+    """One of the API processes of `pmsgate serve`: HTTP only; the parent process runs the
+    workers and the scheduler. The embedded sample PMS keeps its state in one process: the
+    only API process mounts it, or the parent serves it when there are several."""
+    settings = get_settings()
+    return create_app(settings, run_workers=False, mount_sample_emulator=settings.api_processes == 1)
 
 
 def create_app(

@@ -73,7 +73,8 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Run the API (embedded mode: with workers, scheduler and the sample PMS in-process)."""
+    """Run the API: its own process(es), with the workers and the scheduler in this one
+    (embedded mode: also the sample PMS, at /_emulators/sample)."""
     import uvicorn
 
     if not _port_free(host, port):
@@ -92,7 +93,9 @@ def serve(
     migrate()
     settings = get_settings()
     count = settings.api_processes
-    if count > 1:
+    if count > 1 or runs_workers(settings):
+        # The API never shares an interpreter with the workers: a sync's or a write job's Python
+        # held the GIL while a POST waited (accepting a write, p50 36 ms → 15-18 ms here).
         _serve_processes(settings, host, port, count)
         return
     from pmsgate.app import create_app
@@ -102,11 +105,17 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level=_log_level().lower())
 
 
+def runs_workers(settings: Settings) -> bool:
+    """Whether `pmsgate serve` runs the workers, the scheduler and the webhook lane itself."""
+    return settings.run_workers_in_process and settings.workers > 0
+
+
 def _serve_processes(settings: Settings, host: str, port: int, count: int) -> None:
     """`count` uvicorn processes answer HTTP on one port (cli/processes.py); this (parent)
     process runs what must run once: the workers and the scheduler
-    (settings.run_workers_in_process), the webhook lane, and in the embedded mode the sample PMS,
-    on a loopback port of its own (an emulator's state lives in one process). What the API
+    (settings.run_workers_in_process), the webhook lane, and in the embedded mode with several
+    API processes the sample PMS, on a loopback port of its own (an emulator's state lives in
+    one process; a single API process mounts it at /_emulators/sample as always). What the API
     processes share goes through files or Redis: the rate limit counters (customers.ratelimit),
     the metrics (PROMETHEUS_MULTIPROC_DIR), the queue."""
     import shutil
@@ -118,7 +127,7 @@ def _serve_processes(settings: Settings, host: str, port: int, count: int) -> No
         metrics_dir.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)  # before prometheus_client loads
     emulator = None
-    if settings.mode == "embedded":
+    if settings.mode == "embedded" and count > 1:
         from pmsgate.emulators.registry import emulator as emulator_named
         from pmsgate.emulators.server import serve_in_thread
 
@@ -127,9 +136,9 @@ def _serve_processes(settings: Settings, host: str, port: int, count: int) -> No
     from pmsgate.app import start_background
     from pmsgate.worker.queue import HueyDispatcher
 
-    stop = start_background(settings, HueyDispatcher(settings)) if settings.run_workers_in_process else None
+    stop = start_background(settings, HueyDispatcher(settings)) if runs_workers(settings) else None
     console.print(
-        f"pmsgate on http://{host}:{port} ({settings.mode}, {count} API processes; "
+        f"pmsgate on http://{host}:{port} ({settings.mode}, {count} API process{'es' if count > 1 else ''}; "
         f"data in {settings.data_dir.resolve()})"
     )
     try:
