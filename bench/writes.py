@@ -113,6 +113,9 @@ def main() -> None:
     parser.add_argument("--idle-seconds", type=float, default=12.0)
     parser.add_argument("--idle-samples", type=int, default=3)
     parser.add_argument("--burst", type=int, default=200)
+    parser.add_argument(
+        "--processes", type=int, default=None, help="API processes of pmsgate serve (default: its own)"
+    )
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="pmsgate-bench-writes-"))
@@ -142,7 +145,8 @@ def main() -> None:
         )
         key = created.stdout.strip().splitlines()[-1]
         server = subprocess.Popen(
-            [*PMSGATE, "serve", "--port", str(port)],
+            [*PMSGATE, "serve", "--port", str(port)]
+            + ([] if args.processes is None else ["--processes", str(args.processes)]),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -206,7 +210,8 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> None:
     burst = args.burst
     lines = [
         f"command: python bench/writes.py --burst {burst} --idle-seconds {args.idle_seconds:g} "
-        f"--idle-samples {args.idle_samples}",
+        f"--idle-samples {args.idle_samples}"
+        + ("" if args.processes is None else f" --processes {args.processes}"),
         f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}",
         "",
         "| measure | result |",
