@@ -135,6 +135,8 @@ def test_writes_waiting_for_their_slot_start_as_soon_as_it_frees(
         wait_for(all_done, 30)
         elapsed = time.monotonic() - started
     jobs = sorted(_jobs(job_ids), key=lambda job: job.finished_at or 0)
+    # In the order they were accepted: a job the API sends does not overtake older waiting ones.
+    assert [job.id for job in jobs] == job_ids
     # One at a time (max_job_concurrency=1), and the next starts as soon as the previous ends.
     gaps = [
         (later.heartbeat_at - earlier.finished_at).total_seconds()  # type: ignore[operator]

@@ -60,6 +60,24 @@ def world() -> Iterator[WriteWorld]:
 def writer(app: FastAPI, world: WriteWorld) -> Iterator[TestClient]:
     with TestClient(app, headers=world.customer.headers) as client:
         yield client
+    _end_unrun_jobs(world)
+
+
+def _end_unrun_jobs(world: WriteWorld) -> None:
+    """Jobs a test accepted and never ran end with it: an integration's jobs take its slots in
+    the order they were accepted, so a leftover PENDING job would hold back the next test's."""
+    from sqlalchemy import update
+
+    from pmsgate.kit.db import session_factory
+    from pmsgate.kit.timeutil import utcnow
+    from pmsgate.models.jobs import WriteJob
+
+    with session_factory()() as session, session.begin():
+        session.execute(
+            update(WriteJob)
+            .where(WriteJob.integration_id.in_([world.sample1, world.sample2]), WriteJob.status == "PENDING")
+            .values(status="FAILURE", errors=["not run: the test ended"], finished_at=utcnow())
+        )
 
 
 def run_writes(dispatcher: RecordingDispatcher) -> list[str | None]:

@@ -149,6 +149,24 @@ def test_max_job_concurrency_holds_back_a_second_job(
     assert run_writes(dispatcher) == ["SUCCESS", "SUCCESS"]
 
 
+def test_a_newer_job_does_not_overtake_an_older_one_waiting_for_the_slot(
+    writer: TestClient, world: WriteWorld, dispatcher: RecordingDispatcher
+) -> None:
+    import pytest
+
+    from pmsgate.writes.engine import SlotTaken
+
+    older = _post_charge(writer, world, 201)
+    newer = _post_charge(writer, world, 202)
+    with pytest.raises(SlotTaken, match="older jobs") as taken:
+        execute_write(session_factory(), newer)  # the slot is free, but the older job goes first
+    assert taken.value.wake == [older]
+    assert _job(newer).status == "PENDING" and _job(newer).attempts == 0
+    assert execute_write(session_factory(), older) == "SUCCESS"
+    assert execute_write(session_factory(), newer) == "SUCCESS"
+    assert _job(older).finished_at <= _job(newer).finished_at  # type: ignore[operator]
+
+
 def test_an_outcome_that_cannot_be_established_fails_saying_so(
     writer: TestClient, world: WriteWorld, dispatcher: RecordingDispatcher
 ) -> None:

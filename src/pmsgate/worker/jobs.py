@@ -89,9 +89,11 @@ def run_write(job_id: str, dispatcher: Queue) -> None:
     factory = session_factory()
     try:
         status = execute_write(factory, job_id, max_wait=settings.throttle_max_sleep_seconds)
-    except SlotTaken:
+    except SlotTaken as taken:
         metrics.DEFERRALS.labels(WRITES, "slot").inc()
-        log.debug("write.execute %s waits for a slot of its integration", job_id)
+        log.debug("write.execute %s waits for a slot of its integration: %s", job_id, taken)
+        for older in taken.wake:
+            dispatcher.write_job(older)
         return  # a finishing job of the integration wakes it
     except RetryLater as busy:
         metrics.DEFERRALS.labels(WRITES, "busy").inc()

@@ -14,7 +14,7 @@ A job whose outcome cannot be established ends in FAILURE saying so, never a sil
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -54,8 +54,13 @@ class RetryLater(Exception):
 
 
 class SlotTaken(RetryLater):
-    """The integration already runs `max_job_concurrency` jobs: the job stays PENDING and is
-    woken as soon as one of them finishes (see pmsgate.worker.jobs)."""
+    """The integration already runs `max_job_concurrency` jobs, or older jobs wait for the free
+    slots: the job stays PENDING and is woken as soon as one of them finishes (see
+    pmsgate.worker.jobs). `wake`: the older jobs to send now, in this job's stead."""
+
+    def __init__(self, message: str, *, wake: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.wake = list(wake)
 
 
 def _busy_delay(exc: ConnectorError, attempts: int) -> float:
@@ -85,12 +90,19 @@ def execute_write(
         # The integration's row lock serialises claims, so max_job_concurrency holds across workers.
         integration = IntegrationRepository.from_session(session).get(pending.integration_id, for_update=True)
         assert integration is not None
-        if repository.running_count(integration.id, stale_before) >= integration.max_job_concurrency:
+        free = integration.max_job_concurrency - repository.running_count(integration.id, stale_before)
+        if free <= 0:
             if pending.status == "PENDING":
                 raise SlotTaken(
                     f"integration {integration.id} already runs {integration.max_job_concurrency} jobs"
                 )
             return None
+        if pending.status == "PENDING":
+            # An integration's jobs take its slots in the order they were accepted: a new job
+            # sent straight by the API does not overtake older ones waiting to be woken.
+            first = repository.ready_pending(integration.id, now, free)
+            if job_id not in first:
+                raise SlotTaken(f"older jobs of integration {integration.id} go first", wake=first)
         if not repository.claim(job_id, now, stale_before):
             return None
         job = repository.get(job_id)
