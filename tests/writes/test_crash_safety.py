@@ -111,6 +111,33 @@ def test_a_worker_killed_mid_job_neither_loses_nor_doubles_the_write(
     assert charge["amount_in_cents"] == 7777
 
 
+def test_a_worker_that_dies_after_the_claim_before_the_call_costs_a_look_not_a_second_write(
+    writer: TestClient, world: WriteWorld, dispatcher: RecordingDispatcher
+) -> None:
+    import pytest
+
+    job_id = _post_charge(writer, world, 7171)
+    dispatcher.write_jobs.clear()
+
+    def dies(_context: object) -> object:
+        raise RuntimeError("the worker died before its call left")
+
+    with pytest.raises(RuntimeError):
+        execute_write(session_factory(), job_id, builder=dies)
+    job = _job(job_id)
+    assert (job.status, job.phase) == ("RUNNING", "SENDING")  # committed with the claim
+    with session_factory()() as session, session.begin():
+        session.execute(
+            update(WriteJob).where(WriteJob.id == job_id).values(heartbeat_at=utcnow() - timedelta(hours=1))
+        )
+    reap(dispatcher)
+    dispatcher.write_jobs[:] = [job_id]
+    assert run_writes(dispatcher) == ["SUCCESS"]  # looked for at the PMS, absent, sent once
+    job = _job(job_id)
+    assert job.attempts == 2 and job.created_record_id is not None
+    assert len(_at_pms(world, job.marker)) == 1
+
+
 def test_a_lost_answer_is_reconciled_instead_of_posting_twice(
     writer: TestClient, world: WriteWorld, dispatcher: RecordingDispatcher
 ) -> None:

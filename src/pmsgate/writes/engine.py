@@ -7,7 +7,8 @@
                               SENDING   it may have: reconcile by marker first, send only if absent
                               SENT      the PMS answered: finish bookkeeping only
 
-Phase SENDING is committed before the call leaves, so a crash at any point is recoverable.
+Phase SENDING is committed with the claim, before the call leaves, so a crash at any point is
+recoverable.
 A job whose outcome cannot be established ends in FAILURE saying so, never a silent SUCCESS.
 """
 
@@ -122,6 +123,11 @@ def execute_write(
         context = connect.context_for(integration)
         request = WriteRequest(operation=operation, fields=dict(job.native), marker=job.marker)
         phase, attempts = job.phase, job.attempts
+        if phase == "NOT_SENT" and attempts <= MAX_RUNS:
+            # SENDING commits with the claim: one write transaction fewer per job on the store
+            # every accepted write waits for (SQLite's one writer). A run that dies before its
+            # call leaves costs the next run a look at the PMS, never a second write.
+            job.phase = "SENDING"
 
     connector: Any = (builder or connect.default_builder)(context)
     http = getattr(connector, "http", None)
@@ -151,7 +157,8 @@ def _perform(
             if attempts > MAX_RUNS:
                 message = f"gave up after {MAX_RUNS} runs; the PMS has no record of this write"
                 return _fail(factory, job_id, connector, message)
-            _set_phase(factory, job_id, "SENDING")
+            if phase == "SENDING":
+                _heartbeat(factory, job_id)  # the reconciliation took its time; now the call
             try:
                 outcome = connector.write(request)
             except OutcomeUnknown as exc:
@@ -217,9 +224,8 @@ def _job(factory: sessionmaker[Session], job_id: str) -> Iterator[tuple[Session,
         yield session, job
 
 
-def _set_phase(factory: sessionmaker[Session], job_id: str, phase: str) -> None:
+def _heartbeat(factory: sessionmaker[Session], job_id: str) -> None:
     with _job(factory, job_id) as (_session, job):
-        job.phase = phase
         job.heartbeat_at = utcnow()
 
 
