@@ -81,16 +81,18 @@ def execute_write(
     SlotTaken or RetryLater when it must wait. `max_wait`: the longest a request may wait for
     the PMS's budget before the job is deferred (None: wait)."""
     settings = get_settings()
-    now = utcnow()
     with unit_of_work(factory) as session:
         repository = WriteRepository.from_session(session)
-        stale_before = now - timedelta(seconds=settings.sync_heartbeat_timeout_seconds)
         pending = repository.get(job_id)
         if pending is None:
             return None
         # The integration's row lock serialises claims, so max_job_concurrency holds across workers.
         integration = IntegrationRepository.from_session(session).get(pending.integration_id, for_update=True)
         assert integration is not None
+        # Read the clock once the lock is held: a claim that waited for a finishing job's commit
+        # must not be stamped as started before that job ended.
+        now = utcnow()
+        stale_before = now - timedelta(seconds=settings.sync_heartbeat_timeout_seconds)
         free = integration.max_job_concurrency - repository.running_count(integration.id, stale_before)
         if free <= 0:
             if pending.status == "PENDING":
