@@ -159,10 +159,17 @@ def test_a_second_sync_records_only_what_changed(fresh_sample_server: Served) ->
 def test_an_interrupted_run_resumes_from_its_last_page(fresh_sample_server: Served) -> None:
     from pmsgate.config import get_settings
 
+    settings = get_settings()
+    # The sample PMS's ledger is dated from a fixed day (2026-01-01) while the sync's window ends
+    # today: a window wide enough for all of it keeps the count of pages the same on any date.
+    lookback, settings.sync_lookback_days = settings.sync_lookback_days, 365 * 40
     customer = make_customer()
-    integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
+    try:
+        integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
+    finally:
+        settings.sync_lookback_days = lookback
     run_id = dispatcher.sync_runs.pop()
-    get_settings().sync_page_size = 7  # many pages, so the interruption lands mid-model
+    settings.sync_page_size = 7  # many pages, so the interruption lands mid-model
 
     def die_on_third_page_of_charges(model: Model, page: int) -> None:
         if model is Model.RESIDENT_CHARGES and page == 3:
@@ -185,7 +192,7 @@ def test_an_interrupted_run_resumes_from_its_last_page(fresh_sample_server: Serv
             )
         assert execute_run(session_factory(), run_id) == "COMPLETED"
     finally:
-        get_settings().sync_page_size = 250
+        settings.sync_page_size = 250
     resumed = run_row(run_id)
     assert resumed.attempts == 2
     # Resumed at the page after the last committed one: charges counted once each.
