@@ -6,7 +6,7 @@ integrations, effective last_seen with a seen stamp), and the chosen plans by EX
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ from pmsgate.canonical.registry import Model
 from pmsgate.kit.db import session_factory, unit_of_work
 from pmsgate.kit.pagination import ListParams
 from pmsgate.models.records import RECORD_COUNTS, RECORD_TABLES, SEEN_STAMPS
-from pmsgate.records.filters import DateTimeRange
+from pmsgate.records.filters import RECORD_TIMES, DateTimeRange, Implied, TimeBound
 from pmsgate.records.repository import RecordRepository
 from pmsgate.records.serialize import row_format
 from tests.fixtures.api import CustomerKey, make_customer
@@ -109,6 +109,10 @@ FILTERS: dict[str, tuple[dict[str, str], Any]] = {
         {"last_seen_lte": "2025-01-01T01:00:00Z"},
         lambda s, r: s.effective(r) <= T0 + timedelta(hours=1),
     ),
+    "updated until": (
+        {"updated_at_lte": "2025-01-01T01:00:00Z"},
+        lambda s, r: r["updated_at"] <= T0 + timedelta(hours=1),
+    ),
     "seen since": (
         {"last_seen_gte": "2025-01-01T01:00:00Z"},
         lambda s, r: s.effective(r) >= T0 + timedelta(hours=1),
@@ -142,7 +146,12 @@ def test_filtered_sorted_pages_and_totals(
 
 
 def _page_plan(
-    session: Any, params: ListParams, clauses: list[Any], store: Store, scope: str | None = None
+    session: Any,
+    params: ListParams,
+    clauses: list[Any],
+    store: Store,
+    scope: str | None = None,
+    implied: Sequence[Implied] = (),
 ) -> str:
     """The plan of the page statement that RecordRepository.page ran (the one with LIMIT)."""
     seen: list[tuple[str, Any]] = []
@@ -156,7 +165,7 @@ def _page_plan(
     try:
         shape = row_format(TABLE, frozenset(), connection.dialect.name)
         RecordRepository(session, Model.RESIDENT_CHARGES).page(
-            store.customer.customer_id, clauses, params, shape, integration_id=scope
+            store.customer.customer_id, clauses, params, shape, integration_id=scope, implied=implied
         )
     finally:
         event.remove(connection, "before_cursor_execute", grab)
@@ -189,6 +198,35 @@ def test_the_page_plan_follows_the_count(store: Store, start: str, end: str, wal
     else:  # the few matches of the date range, sorted
         assert "ix_resident_charges_integration_created" not in plan, plan
         assert "TEMP B-TREE" in plan or "Sort" in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [("last_seen_lte", "2025-01-01T04:00:00Z"), ("updated_at_lte", "2025-01-01T01:00:00Z")],
+)
+def test_a_walk_of_created_at_starts_at_the_bound_an_upper_time_filter_implies(
+    store: Store, param: str, value: str
+) -> None:
+    """Nothing is changed or seen before it is created, so `updated_at_lte X` and
+    `last_seen_lte X` imply `created_at <= X`: the walk of the created_at index seeks to X
+    instead of reading every newer row (which cannot match) first."""
+    bound = next(f for f in RECORD_TIMES if isinstance(f, TimeBound) and f.param == param)
+    values = {param: value}
+    params = ListParams(offset=0, limit=2, order_by=(("created_at", "desc"),))
+    with session_factory()() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy import text
+
+            session.execute(text("DELETE FROM pg_statistic WHERE starelid = 'resident_charges'::regclass"))
+        plan = _page_plan(
+            session, params, [bound.clause(TABLE, values)], store, store.ids[0], bound.implied(TABLE, values)
+        )
+        session.rollback()
+    assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan  # the walk, not the filter's range
+    if "Index Cond" in plan:  # PostgreSQL
+        assert "ix_resident_charges_integration_created" in plan and "created_at <" in plan, plan
+    else:
+        assert "ix_resident_charges_integration_created (integration_id=? AND created_at<?)" in plan, plan
 
 
 def test_several_integrations_read_each_ones_first_rows_in_index_order(store: Store) -> None:

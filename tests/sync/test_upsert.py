@@ -3,15 +3,19 @@ algorithm are not changes."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, text, update
 
+from pmsgate.canonical.records import ResidentChargeRecord
 from pmsgate.canonical.registry import Model
 from pmsgate.kit.db import session_factory, unit_of_work
+from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.records import PAGE_DIGESTS, RECORD_COUNTS, RECORD_TABLES
 from pmsgate.models.sync import DataDiff, SyncRun
 from pmsgate.sync.repository import SyncRepository, keys_query
+from pmsgate.sync.upsert import UpsertContext, upsert_records
 from tests.fixtures.api import make_customer
 from tests.fixtures.sample import Served, SyncedIntegration, create_integration, run_queued_syncs
 
@@ -139,3 +143,37 @@ def test_rows_believed_new_that_exist_after_all_are_merged_not_duplicated(synced
         assert again == "changed by the test"
         assert session.scalar(select(func.count()).where(table.c.id == stored["id"])) == 1
         session.rollback()
+
+
+def test_a_worker_whose_clock_is_behind_never_stamps_a_row_before_its_creation(
+    synced: SyncedIntegration,
+) -> None:
+    """Workers run on many machines: a row created by one whose clock is ahead and then changed
+    or seen by one whose clock is behind keeps `created_at <= updated_at, last_seen`, which the
+    reads rely on (records/filters.py Implied)."""
+    table = RECORD_TABLES[Model.RESIDENT_CHARGES]
+    ahead = utcnow() + timedelta(hours=1)
+    with session_factory()() as session:
+        changed, touched = session.execute(
+            select(table.c.id, table.c.x_id, table.c.x_property_id)
+            .where(table.c.integration_id == synced.integration_id)
+            .limit(2)
+        ).all()
+        both = [changed.id, touched.id]
+        session.execute(update(table).where(table.c.id.in_(both)).values(created_at=ahead))
+        record = ResidentChargeRecord(
+            x_id=changed.x_id, x_property_id=changed.x_property_id, amount_in_cents=123_456_789
+        )
+        ctx = UpsertContext(synced.integration_id, utcnow(), None, record_diffs=False)
+        upsert_records(session, ctx, [record])
+        SyncRepository.from_session(session).touch(table, [touched.id], utcnow())
+        rows = session.execute(
+            select(table.c.id, table.c.amount_in_cents, table.c.updated_at, table.c.last_seen).where(
+                table.c.id.in_([changed.id, touched.id])
+            )
+        ).all()
+        session.rollback()
+    stamps = {row.id: row for row in rows}
+    assert stamps[changed.id].amount_in_cents == 123_456_789  # the change was written
+    assert stamps[changed.id].updated_at == stamps[changed.id].last_seen == ahead
+    assert stamps[touched.id].last_seen == ahead

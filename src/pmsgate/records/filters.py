@@ -18,7 +18,7 @@ from pmsgate.kit.booleans import boolean_word
 from pmsgate.kit.timeutil import parse_datetime
 from pmsgate.models.integrations import Integration
 from pmsgate.models.records import RECORD_TABLES
-from pmsgate.records.seen import StampedClause, bound_clause
+from pmsgate.records.seen import StampedClause, bound_clause, bound_sql
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,24 @@ class Filter:
 
     def clause(self, table: Table, values: dict[str, Any]) -> ColumnElement[bool] | None:
         raise NotImplementedError
+
+    def implied(self, table: Table, values: dict[str, Any]) -> tuple[Implied, ...]:
+        """Clauses that every row this filter matches satisfies anyway (see Implied)."""
+        return ()
+
+
+@dataclass(frozen=True)
+class Implied:
+    """A bound on `column` that follows from another filter by an invariant of the record
+    tables, not a filter of its own: a row is never changed or seen before pmsgate created it
+    (`created_at` <= `updated_at`, `created_at` <= `last_seen`). The repository adds it only
+    to a walk of `column`'s sort index, where it lets the walk start (or stop) at the bound
+    instead of reading rows that cannot match; in a count or a filter's range it would only
+    cost. Over 1,000,000 charges, `last_seen_lte` matching the oldest 18% with the newest
+    first read ~820,000 rows to find the page's 100."""
+
+    column: str
+    clause: ColumnElement[bool]
 
 
 @dataclass(frozen=True)
@@ -166,11 +184,14 @@ class TimeBound(SingleParam):
         return "<", at + step
 
     def match(self, table: Table, value: Any, values: dict[str, Any]) -> ColumnElement[bool]:
-        op, at = self.bound(value)
-        column = table.c[self.column]
-        if op == ">=":
-            return column >= at
-        return column <= at if op == "<=" else column < at
+        return bound_sql(self.bound(value), table.c[self.column])
+
+    def implied(self, table: Table, values: dict[str, Any]) -> tuple[Implied, ...]:
+        value = values.get(self.param)
+        if value is None or self.op == ">=" or self.column == "created_at":
+            return ()
+        bound = self.bound(value)
+        return (Implied("created_at", bound_sql(bound, table.c.created_at)),)
 
 
 @dataclass(frozen=True)

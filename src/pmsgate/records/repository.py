@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, ColumnElement, Row, RowMapping, Table, bindparam, func, select, union_all
 from sqlalchemy.orm import Session
@@ -25,6 +25,9 @@ from pmsgate.records.seen import (
     unseen_is,
 )
 from pmsgate.records.serialize import RowFormat
+
+if TYPE_CHECKING:
+    from pmsgate.records.filters import Implied
 
 
 def visible_integrations(customer_id: str) -> Any:
@@ -101,6 +104,7 @@ class RecordRepository:
         *,
         integration_id: str | None = None,
         vendor: str | None = None,
+        implied: Sequence[Implied] = (),
     ) -> tuple[list[dict[str, Any]], int]:
         """One page, shown in `shape` (with effective `last_seen`, records/seen.py), and the
         exact total, scoped to the customer's integrations.
@@ -139,7 +143,11 @@ class RecordRepository:
             counted = self._count(scope, where)
             walk = self._walk_is_cheaper(counted, ids, params)
             if walk:  # the sort index in order, the filters checked on each row
-                filters = self._off_index(where, rivals)
+                walked = params.order_by[0][0] if params.order_by else "created_at"
+                filters = [
+                    *self._off_index(where, rivals),
+                    *(bound.clause for bound in implied if bound.column == walked),
+                ]
         query = select(*shape.columns).where(scope, *filters)
         sorts_seen = bool(stamps) and any(name == "last_seen" for name, _ in params.order_by)
         raw: list[Row[Any]]

@@ -137,6 +137,7 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
         values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items() if v is not None}
         scope = {key: values.pop(name, None) for name, key in _SCOPE_PARAMS.items()}
         clauses = [c for f in list_filters if (c := f.clause(table, values)) is not None]
+        implied = [c for f in list_filters for c in f.implied(table, values)]
         with unit_of_work(request.app.state.sessionmaker) as session:
             rows, total = RecordRepository.from_session(session, resource.model).page(
                 customer.id,
@@ -145,6 +146,7 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
                 resource.row_format(session),
                 integration_id=scope["integration_id"],
                 vendor=scope["vendor"],
+                implied=implied,
             )
             results = resource.expanded(session, rows)
         body = {"meta": meta(params, total, len(results)).model_dump(), "results": results}

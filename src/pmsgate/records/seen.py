@@ -88,7 +88,7 @@ def holds(bound: Bound, value: datetime) -> bool:
     return value < at
 
 
-def _sql(bound: Bound, column: Any) -> ColumnElement[bool]:
+def bound_sql(bound: Bound, column: Any) -> ColumnElement[bool]:
     op, at = bound
     if op == ">=":
         return column >= at  # type: ignore[no-any-return]
@@ -102,7 +102,7 @@ def bound_clause(table: Table, bound: Bound, integration_ids: Sequence[str], sta
 
     Upward bound (`>=`): a seen row's max(own, S) satisfies it iff own does or S does; downward
     (`<=`, `<`): iff own does and S does. An unseen row: iff own does."""
-    own = _sql(bound, table.c.last_seen)
+    own = bound_sql(bound, table.c.last_seen)
     upward = bound[0] == ">="
     groups: dict[str, list[str]] = {}
     for integration_id in integration_ids:

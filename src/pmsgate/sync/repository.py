@@ -432,7 +432,14 @@ class _Statements:
         self.touch = (
             update(table)
             .where(table.c.id.in_(bindparam("ids", expanding=True)))
-            .values(last_seen=bindparam("now"), unseen=False)
+            # Never before the row was created, whatever the clock of this worker's machine.
+            .values(
+                last_seen=case(
+                    (table.c.created_at > bindparam("now"), table.c.created_at),
+                    else_=bindparam("now", type_=table.c.last_seen.type),
+                ),
+                unseen=False,
+            )
             .execution_options(synchronize_session=False)
         )
 
@@ -474,7 +481,16 @@ class _Bulk:
         ]
         keep = {"id", "created_at", "integration_id", "x_id"}
         names = ", ".join(f'"{c}"' for c in self.columns)
-        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in self.columns if c not in keep)
+        # Never changed or seen before created, whatever the clock of the machine writing
+        # (the reads rely on it: records/filters.py Implied). Timestamps compare as SQLite's text.
+        latest = "max" if dialect.name == "sqlite" else "GREATEST"
+        updates = ", ".join(
+            f'"{c}" = {latest}(excluded."{c}", {table.name}.created_at)'
+            if c in ("updated_at", "last_seen")
+            else f'"{c}" = excluded."{c}"'
+            for c in self.columns
+            if c not in keep
+        )
         conflict = f"ON CONFLICT (integration_id, x_id) DO UPDATE SET {updates}"
         self.staging = staging = f"_pmsgate_staging_{table.name}"
         self.insert = (
