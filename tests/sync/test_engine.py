@@ -20,7 +20,7 @@ from pmsgate.models.records import RECORD_TABLES
 from pmsgate.models.sync import DataDiff, SyncRun
 from pmsgate.sync.engine import RunInterrupted, execute_run
 from tests.fixtures.api import make_customer
-from tests.fixtures.sample import Served, create_integration, run_queued_syncs
+from tests.fixtures.sample import Served, create_integration, run_queued_syncs, whole_ledger
 
 
 def fast(context: ConnectorContext) -> Any:
@@ -160,14 +160,9 @@ def test_an_interrupted_run_resumes_from_its_last_page(fresh_sample_server: Serv
     from pmsgate.config import get_settings
 
     settings = get_settings()
-    # The sample PMS's ledger is dated from a fixed day (2026-01-01) while the sync's window ends
-    # today: a window wide enough for all of it keeps the count of pages the same on any date.
-    lookback, settings.sync_lookback_days = settings.sync_lookback_days, 365 * 40
     customer = make_customer()
-    try:
+    with whole_ledger():  # the same pages on any date
         integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
-    finally:
-        settings.sync_lookback_days = lookback
     run_id = dispatcher.sync_runs.pop()
     settings.sync_page_size = 7  # many pages, so the interruption lands mid-model
 

@@ -20,7 +20,7 @@ from pmsgate.emulators.registry import emulator
 from pmsgate.emulators.server import RunningServer, serve_in_thread
 from pmsgate.kit.dispatch import RecordingDispatcher
 from tests.fixtures.api import CustomerKey, make_customer
-from tests.fixtures.sample import create_integration, run_queued_syncs
+from tests.fixtures.sample import create_integration, run_queued_syncs, whole_ledger
 from tests.writes.conftest import run_writes
 
 RESOURCES = {
@@ -52,13 +52,14 @@ def _credentials(server: RunningServer) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def synced(served: RunningServer) -> tuple[CustomerKey, str]:
     customer = make_customer("Buildium customer")
-    integration_id, dispatcher = create_integration(
-        customer,
-        served.base_url,
-        integration_vendor="BUILDIUM",
-        name="Buildium",
-        credentials=_credentials(served),
-    )
+    with whole_ledger():  # every model has rows on any date
+        integration_id, dispatcher = create_integration(
+            customer,
+            served.base_url,
+            integration_vendor="BUILDIUM",
+            name="Buildium",
+            credentials=_credentials(served),
+        )
     assert run_queued_syncs(dispatcher) == ["COMPLETED"]
     return customer, integration_id
 

@@ -18,6 +18,7 @@ import pmsgate.emulators.rentvine.definition
 from pmsgate.canonical.registry import Model
 from pmsgate.config import get_settings
 from pmsgate.connectors.registry import definition_for
+from pmsgate.connectors.rentvine.credentials import RentvineCredentials
 from pmsgate.kit.dispatch import RecordingDispatcher
 from pmsgate.kit.timeutil import utcnow
 from tests.fixtures.api import CustomerKey, make_customer
@@ -97,8 +98,12 @@ def test_the_first_sync_stores_every_model_rentvine_has(world: World) -> None:
     store = world.app.state.store
     for model, table in STORED.items():
         assert count(model, world.integration_id) == len(store.table(table)), model
-    # A normal first sync reads the ledger of the last sync_lookback_days (365) only.
-    since = (utcnow() - timedelta(days=get_settings().sync_lookback_days)).date().isoformat()
+    # A normal first sync reads the ledger of the last sync_lookback_days (365) only, from that
+    # day on the company's clock (a UTC date is a day later in the evening, New York time).
+    from pmsgate.emulators.rentvine.definition import credentials
+
+    tz = RentvineCredentials.model_validate({**credentials(world.app), "baseUrl": world.base_url}).tz
+    since = (utcnow() - timedelta(days=get_settings().sync_lookback_days)).astimezone(tz).date().isoformat()
     transactions = [t for t in store.table("transactions").all() if t["datePosted"] >= since]
     assert len(transactions) < len(store.table("transactions"))  # the seed reaches further back
     charges = sum(1 for t in transactions if t["transactionTypeID"] in (1, 3))
