@@ -188,3 +188,23 @@ def test_the_context_holds_the_disabled_properties() -> None:
     assert context("SAMPLE1", ["prop_a"]) != context("SAMPLE1", [])
     assert context("SAMPLE1", ["prop_a", "prop_b"]) == context("SAMPLE1", ["prop_b", "prop_a"])
     assert context("SAMPLE1", []) != context("SAMPLE2", [])
+
+
+def test_a_read_knows_which_tables_pages_of_other_reads_hold(fresh_sample_server: Served) -> None:
+    """A complete read looks for pages to drop only in the tables other reads' pages hold (no
+    other read records pages while it lasts); its own pages are not among them."""
+    integration_id = _synced(fresh_sample_server)
+    with session_factory()() as session:
+        recorded = session.execute(
+            select(PAGE_DIGESTS.c.read_model, PAGE_DIGESTS.c.read_started, PAGE_DIGESTS.c.keys_model).where(
+                PAGE_DIGESTS.c.integration_id == integration_id
+            )
+        ).all()
+        digests = PageDigests.from_session(session)
+        fees = next(r for r in recorded if r.read_model == Model.FEES.value)
+        own = Reader(Model.FEES.value, fees.read_started)
+        others = {r.keys_model for r in recorded if (r.read_model, r.read_started) != tuple(own)}
+        assert digests.held_by_others(integration_id, own) == others
+        assert Model.FEES.value not in others  # only the fees read's pages hold fees
+        later = Reader(Model.FEES.value, fees.read_started + timedelta(seconds=1))
+        assert digests.held_by_others(integration_id, later) == others | {Model.FEES.value}

@@ -177,3 +177,77 @@ def test_a_worker_whose_clock_is_behind_never_stamps_a_row_before_its_creation(
     assert stamps[changed.id].amount_in_cents == 123_456_789  # the change was written
     assert stamps[changed.id].updated_at == stamps[changed.id].last_seen == ahead
     assert stamps[touched.id].last_seen == ahead
+
+
+def test_a_first_sync_stores_pages_of_unstored_models_without_a_lookup(synced: SyncedIntegration) -> None:
+    """PostgreSQL, a first sync: a model with no row of the integration is not looked up; a key
+    met twice (another page of the read, a concurrent writer) is merged by the unique index,
+    counted as not new, and the totals stay exact. SQLite always looks up (its upsert cannot
+    say how many rows it inserted)."""
+    table = RECORD_TABLES[Model.RESIDENT_CHARGES]
+    fresh_id, _ = create_integration(make_customer("Not synced yet"), "http://pms.example.com")
+    with session_factory()() as session:
+        repository = SyncRepository.from_session(session)
+        if session.connection().dialect.name == "sqlite":
+            assert repository.empty_models(fresh_id) == frozenset()
+            return
+        assert repository.empty_models(fresh_id) == frozenset(m.value for m in RECORD_TABLES)
+        assert Model.RESIDENT_CHARGES.value not in repository.empty_models(synced.integration_id)
+        stored = session.execute(
+            select(table.c.x_id, table.c.x_property_id, table.c.created_at).where(
+                table.c.integration_id == synced.integration_id
+            )
+        ).first()
+        assert stored is not None
+        before = session.scalar(
+            select(RECORD_COUNTS.c.count).where(
+                RECORD_COUNTS.c.integration_id == synced.integration_id,
+                RECORD_COUNTS.c.model == Model.RESIDENT_CHARGES.value,
+            )
+        )
+        page = [
+            ResidentChargeRecord(x_id=stored.x_id, x_property_id=stored.x_property_id, amount_in_cents=1),
+            ResidentChargeRecord(x_id="never-seen", x_property_id=stored.x_property_id, amount_in_cents=2),
+        ]
+        ctx = UpsertContext(
+            synced.integration_id,
+            utcnow(),
+            None,
+            record_diffs=False,
+            unstored=frozenset({Model.RESIDENT_CHARGES}),
+        )
+        stats = upsert_records(session, ctx, page)
+        assert (stats.new[Model.RESIDENT_CHARGES], stats.updated[Model.RESIDENT_CHARGES]) == (1, 1)
+        rows = session.execute(
+            select(table.c.x_id, table.c.amount_in_cents, table.c.created_at).where(
+                table.c.integration_id == synced.integration_id, table.c.x_id.in_([stored.x_id, "never-seen"])
+            )
+        ).all()
+        assert sorted((r.x_id, r.amount_in_cents) for r in rows) == sorted(
+            [("never-seen", 2), (stored.x_id, 1)]
+        )
+        assert next(r.created_at for r in rows if r.x_id == stored.x_id) == stored.created_at
+        after = session.scalar(
+            select(RECORD_COUNTS.c.count).where(
+                RECORD_COUNTS.c.integration_id == synced.integration_id,
+                RECORD_COUNTS.c.model == Model.RESIDENT_CHARGES.value,
+            )
+        )
+        assert after == before + 1
+        session.rollback()
+
+
+def test_the_key_probe_is_planned_for_each_page_on_postgresql(synced: SyncedIntegration) -> None:
+    """A generic plan made while a table was tiny (every index costed alike without statistics)
+    probed the wrong index for as long as the connection lived: each page is planned anew."""
+    table = RECORD_TABLES[Model.RESIDENT_CHARGES]
+    with session_factory()() as session:
+        if session.connection().dialect.name != "postgresql":
+            return
+        repository = SyncRepository.from_session(session)
+        for _ in range(2):  # in each transaction
+            assert session.scalar(text("SHOW plan_cache_mode")) == "auto"
+            repository.existing_keys(table, synced.integration_id, ["a", "b"])
+            assert session.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
+            session.commit()
+        session.rollback()

@@ -374,6 +374,8 @@ class _Batch:
         self.session: Session | None = None
         self.pending = 0
         self.opened = 0.0
+        self.unstored: frozenset[Model] | None = None
+        self.held: set[str] | None = None  # see UpsertContext.held
 
     def add(self, model: Model, page: Page) -> None:
         self.model = model.value
@@ -396,6 +398,8 @@ class _Batch:
                 disabled_property_ids=self.disabled,
                 seen=self.seen,
                 reader=reader,
+                unstored=self._unstored(session),
+                held=self._held(session, reader),
             )
             stats = upsert_records(session, ctx, page.records)
             if reader is not None and page.digest is not None and not page.skipped:
@@ -417,6 +421,24 @@ class _Batch:
         self.pending += stats.rows()
         if self.pending >= self.limit or time.monotonic() - self.opened >= self.seconds:
             self.commit()
+
+    def _unstored(self, session: Session) -> frozenset[Model]:
+        """Of a first sync, the models with no row of the integration when this read began."""
+        if self.unstored is None:
+            empty = (
+                SyncRepository.from_session(session).empty_models(self.snap.integration_id)
+                if self.snap.is_first_sync
+                else frozenset()
+            )
+            self.unstored = frozenset(Model(m) for m in empty)
+        return self.unstored
+
+    def _held(self, session: Session, reader: Reader | None) -> set[str] | None:
+        if reader is None:
+            return None
+        if self.held is None:
+            self.held = PageDigests.from_session(session).held_by_others(self.snap.integration_id, reader)
+        return self.held
 
     def _known(self, session: Session, model: Model, page: Page, reader: Reader | None) -> PageStats | None:
         """A page left unmapped as one the last complete read met: its stored keys join the

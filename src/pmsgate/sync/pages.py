@@ -30,7 +30,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import NamedTuple
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import Delete, and_, bindparam, delete, or_, select
 
 from pmsgate import __version__
 from pmsgate.connectors.base import KnownPages
@@ -155,22 +155,32 @@ class PageDigests(Repository):
             ],
         )
 
+    def held_by_others(self, integration_id: str, reader: Reader) -> set[str]:
+        """The tables whose keys pages of reads other than `reader` hold. While a complete read
+        lasts no other read records pages of its integration (one live run per integration), so
+        this stays true for it but for the tables it drops pages of."""
+        rows = self.session.scalars(
+            select(PAGE_DIGESTS.c.keys_model)
+            .where(
+                PAGE_DIGESTS.c.integration_id == integration_id,
+                or_(
+                    PAGE_DIGESTS.c.read_started != reader.started,
+                    PAGE_DIGESTS.c.read_model != reader.model,
+                ),
+            )
+            .distinct()
+        )
+        return set(rows)
+
     def drop_holding(self, integration_id: str, keys_model: str, writer: Reader | None) -> None:
         """Rows of `keys_model` were written by `writer` (None: not by a complete read): every
         page holding keys of that table, recorded by another read, is dropped."""
-        holding = select(PAGE_DIGESTS.c.page_id).where(
-            PAGE_DIGESTS.c.integration_id == integration_id, PAGE_DIGESTS.c.keys_model == keys_model
-        )
-        if writer is not None:
-            started = PAGE_DIGESTS.c.read_started
-            holding = holding.where(  # three index ranges, never the writer's own pages
-                or_(
-                    started < writer.started,
-                    started > writer.started,
-                    and_(started == writer.started, PAGE_DIGESTS.c.read_model != writer.model),
-                )
-            )
-        self.session.execute(delete(PAGE_DIGESTS).where(PAGE_DIGESTS.c.page_id.in_(holding)))
+        params: dict[str, object] = {"integration_id": integration_id, "keys_model": keys_model}
+        if writer is None:
+            self.session.execute(_DROP_HOLDING, params)
+        else:
+            params |= {"started": writer.started, "model": writer.model}
+            self.session.execute(_DROP_HOLDING_OTHERS, params)
 
     def close(self, integration_id: str, reader: Reader) -> None:
         """A complete read ended: the pages of the model's earlier reads go, and so do this
@@ -193,6 +203,31 @@ class PageDigests(Repository):
         for start in range(0, len(shared), 500):
             chunk = shared[start : start + 500]
             self.session.execute(delete(PAGE_DIGESTS).where(PAGE_DIGESTS.c.page_id.in_(chunk)))
+
+
+def _drop_holding(others: bool) -> Delete:
+    """Built once: a statement built per page cost more than running it (~2 ms of 4 per page)."""
+    holding = select(PAGE_DIGESTS.c.page_id).where(
+        PAGE_DIGESTS.c.integration_id == bindparam("integration_id"),
+        PAGE_DIGESTS.c.keys_model == bindparam("keys_model"),
+    )
+    if others:
+        started, writer_started = (
+            PAGE_DIGESTS.c.read_started,
+            bindparam("started", type_=PAGE_DIGESTS.c.read_started.type),
+        )
+        holding = holding.where(  # three index ranges, never the writer's own pages
+            or_(
+                started < writer_started,
+                started > writer_started,
+                and_(started == writer_started, PAGE_DIGESTS.c.read_model != bindparam("model")),
+            )
+        )
+    return delete(PAGE_DIGESTS).where(PAGE_DIGESTS.c.page_id.in_(holding))
+
+
+_DROP_HOLDING = _drop_holding(others=False)
+_DROP_HOLDING_OTHERS = _drop_holding(others=True)
 
 
 def _tagged(keys: array[int], page_id: str) -> Iterator[tuple[int, str]]:

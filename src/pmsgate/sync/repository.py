@@ -26,6 +26,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
     tuple_,
     update,
@@ -36,7 +37,7 @@ from pmsgate.kit.pagination import ListParams
 from pmsgate.kit.repository import Repository, where_given
 from pmsgate.kit.sqltypes import UTCDateTime
 from pmsgate.models.integrations import Integration, PropertyConfiguration
-from pmsgate.models.records import RECORD_COUNTS, SEEN_KEYS, SEEN_STAMPS
+from pmsgate.models.records import RECORD_COUNTS, RECORD_TABLES, SEEN_KEYS, SEEN_STAMPS
 from pmsgate.models.sync import DataDiff, SyncRun
 from pmsgate.sync.seen import SeenKeys
 from pmsgate.sync.states import LIVE, RunStatus
@@ -191,6 +192,7 @@ class SyncRepository(Repository):
         if not x_ids:
             return found
         if self._dialect() == "postgresql":
+            self._plan_each_probe()
             rows = self.session.execute(keys_query(table, integration_id, x_ids))
             found.update({x: (h, c, i, u) for x, h, c, i, u in rows})
             return found
@@ -199,6 +201,31 @@ class SyncRepository(Repository):
             rows = self.session.execute(statement, {"integration_id": integration_id, "x_ids": list(chunk)})
             found.update({x: (h, c, i, u) for x, h, c, i, u in rows})
         return found
+
+    def _plan_each_probe(self) -> None:
+        """PostgreSQL: the probe is planned for each page, not once per connection. The driver
+        prepares a statement run five times and the server then keeps one generic plan until the
+        table is analysed: planned while the table was tiny (no statistics, every index costed
+        alike), it probed `(integration_id, property_id, …)` and read every row of the
+        integration per key, so each page cost in proportion to the rows stored."""
+        transaction = self.session.get_transaction()
+        if transaction is None or self.session.info.get("planned_each") is not transaction:
+            self.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+            self.session.info["planned_each"] = self.session.get_transaction()
+
+    def empty_models(self, integration_id: str) -> frozenset[str]:
+        """Models of which the store holds no row of the integration, whose pages need not look
+        their keys up: PostgreSQL only, where the upsert says how many rows it inserted and the
+        unique index arbitrates a key met twice. SQLite's lookup is cheap, and its counts rely
+        on it: empty there."""
+        if self._dialect() != "postgresql":
+            return frozenset()
+        holding = self.session.scalars(
+            select(RECORD_COUNTS.c.model).where(
+                RECORD_COUNTS.c.integration_id == integration_id, RECORD_COUNTS.c.count > 0
+            )
+        )
+        return frozenset(model.value for model in RECORD_TABLES) - set(holding)
 
     def existing(self, table: Table, integration_id: str, x_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Whole stored rows of these keys (the changed ones, for their diffs)."""
@@ -246,12 +273,18 @@ class SyncRepository(Repository):
         return None
 
     def _copy_new(self, raw: Any, bulk: _Bulk, values: list[tuple[Any, ...]]) -> bool:
+        # A SAVEPOINT of the session's transaction, sent before the COPY: the driver's own
+        # `transaction()` opens and commits a transaction of its own when the session has not
+        # sent a statement yet (a first page that looked nothing up).
+        savepoint = self.session.connection().begin_nested()
         try:
-            with raw.transaction(), raw.cursor() as cursor, cursor.copy(bulk.copy_direct) as copy:
+            with raw.cursor() as cursor, cursor.copy(bulk.copy_direct) as copy:
                 for row in values:
                     copy.write_row(row)
-        except psycopg.errors.UniqueViolation:  # rolled back to the savepoint; merge instead
+        except psycopg.errors.UniqueViolation:  # a key stored since; merge instead
+            savepoint.rollback()
             return False
+        savepoint.commit()
         return True
 
     def add_counts(self, integration_id: str, added: dict[str, int]) -> None:

@@ -59,6 +59,13 @@ class UpsertContext:
     disabled_property_ids: frozenset[str] = frozenset()
     seen: SeenKeys | None = None  # a complete read of the page's model: unchanged rows not written
     reader: Reader | None = None  # that complete read (its own page digests survive its writes)
+    # Models whose table held none of the integration's rows when this read began (a first
+    # sync on PostgreSQL): their keys are not looked up; the store's unique index arbitrates a
+    # key met twice and the upsert says how many rows it inserted (SyncRepository.empty_models).
+    unstored: frozenset[Model] = frozenset()
+    # Of a complete read: the tables whose keys pages of other reads hold, known when it began
+    # (PageDigests.held_by_others); a drop empties one for the rest of the read. None: unknown.
+    held: set[str] | None = None
 
 
 def content_hash(values: dict[str, Any]) -> str:
@@ -117,7 +124,11 @@ def upsert_records(session: Session, ctx: UpsertContext, records: Sequence[Canon
             kept = [row for row in rows if row.get("property_id") not in ctx.disabled_property_ids]
             stats.skipped[model] += len(rows) - len(kept)
             rows = kept
-        existing = repository.existing_keys(table, ctx.integration_id, [row["x_id"] for row in rows])
+        existing = (
+            {}
+            if model in ctx.unstored
+            else repository.existing_keys(table, ctx.integration_id, [row["x_id"] for row in rows])
+        )
         # Whole stored rows only for the changed ones (their diffs): a re-sync of unchanged
         # data reads two narrow columns per record.
         changed = [
@@ -152,10 +163,16 @@ def upsert_records(session: Session, ctx: UpsertContext, records: Sequence[Canon
                     unchanged.append(known[2])  # the stored row's id: last_seen bumped, unseen cleared
                 stats.unchanged[model] += 1
         stats.stored[model.value] = [row["id"] for row in rows]
-        if to_write:  # pages other reads met holding these rows no longer map to what is stored
+        # Pages other reads met holding these rows no longer map to what is stored.
+        if to_write and (ctx.held is None or model.value in ctx.held):
             PageDigests.from_session(session).drop_holding(ctx.integration_id, model.value, ctx.reader)
+            if ctx.held is not None:
+                ctx.held.discard(model.value)
         inserted = repository.upsert(table, to_write, all_new=not existing)
-        added[model.value] = stats.new[model] if inserted is None else inserted
+        if inserted is not None and inserted < stats.new[model]:  # stored since the lookup, or not looked up
+            stats.updated[model] += stats.new[model] - inserted
+            stats.new[model] = inserted
+        added[model.value] = stats.new[model]
         repository.touch(table, unchanged, ctx.now)
     repository.add_counts(ctx.integration_id, added)
     repository.add_diffs(diffs)
