@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from pmsgate.kit.money import to_cents
@@ -103,10 +104,16 @@ def money(value: Any, field: str = "amount") -> tuple[int | None, str | None]:
         return None, None
     if isinstance(value, bool) or not isinstance(value, int | Decimal | float | str):
         raise MappingError(f"{field}: {value!r} is not an amount")
+    text = str(value)
     try:
-        return to_cents(str(value)), str(value)
+        return _cents(text), text
     except ValueError as exc:
         raise MappingError(f"{field}: {value!r} is not an amount") from exc
+
+
+@lru_cache(maxsize=4096)  # rents, fees and balances recur across a ledger; Decimal work is not cheap
+def _cents(text: str) -> int | None:
+    return to_cents(text)
 
 
 def bathrooms(value: Any, field: str) -> tuple[float | None, float | None]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from pmsgate.connectors.parsing import MappingError, blank, midnight_utc_of
@@ -17,14 +18,22 @@ def us_date(value: Any, field: str = "date") -> date | None:
     """'03/01/2025' -> date(2025, 3, 1); None/'' -> None."""
     if blank(value):
         return None
-    match = _US_DATE.match(value) if isinstance(value, str) else None
+    day = _us_date(value) if isinstance(value, str) else None
+    if day is None:
+        raise MappingError(f"{field}: {value!r} is not a MM/DD/YYYY calendar date")
+    return day
+
+
+@lru_cache(maxsize=4096)  # a ledger's dates recur on every page; parsing was 15% of its mapping
+def _us_date(text: str) -> date | None:
+    match = _US_DATE.match(text)
     if match is None:
-        raise MappingError(f"{field}: {value!r} is not MM/DD/YYYY")
+        return None
     month, day, year = (int(g) for g in match.groups())
     try:
         return date(year, month, day)
-    except ValueError as exc:
-        raise MappingError(f"{field}: {value!r} is not a calendar date") from exc
+    except ValueError:
+        return None
 
 
 def utc(value: Any, field: str = "timestamp") -> datetime | None:
