@@ -111,7 +111,7 @@ def money(value: Any, field: str = "amount") -> tuple[int | None, str | None]:
         raise MappingError(f"{field}: {value!r} is not an amount") from exc
 
 
-@lru_cache(maxsize=4096)  # rents, fees and balances recur across a ledger; Decimal work is not cheap
+@lru_cache(maxsize=1024)  # rents, fees and balances recur across a ledger; Decimal work is not cheap
 def _cents(text: str) -> int | None:
     return to_cents(text)
 

@@ -17,7 +17,7 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(12)}"
 
 
-@lru_cache(maxsize=8192)  # references repeat within a page (the same property, lease…); bounded
+@lru_cache(maxsize=2048)  # references repeat within a page (the same property, lease…); bounded
 def stable_id(prefix: str, integration_id: str, model: str, x_id: str) -> str:
     digest = hashlib.sha256(f"{integration_id}\x1f{model}\x1f{x_id}".encode()).hexdigest()
     return f"{prefix}_{digest[:24]}"

@@ -24,7 +24,7 @@ def us_date(value: Any, field: str = "date") -> date | None:
     return day
 
 
-@lru_cache(maxsize=4096)  # a ledger's dates recur on every page; parsing was 15% of its mapping
+@lru_cache(maxsize=1024)  # a ledger's dates recur on every page; parsing was 15% of its mapping
 def _us_date(text: str) -> date | None:
     match = _US_DATE.match(text)
     if match is None:
