@@ -213,7 +213,10 @@ def main() -> None:
     parser.add_argument("--skip-datasette", action="store_true")
     parser.add_argument("--skip-during-sync", action="store_true")
     parser.add_argument(
-        "--sync-residents", type=int, default=4000, help="size of the sync run beside the load"
+        "--sync-residents",
+        type=int,
+        default=16000,
+        help="residents of the sync beside the load (it must outlast it)",
     )
     parser.add_argument(
         "--processes", type=int, default=os.cpu_count() or 1, help="API processes of pmsgate serve"
