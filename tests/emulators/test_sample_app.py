@@ -14,7 +14,7 @@ import pytest
 from pmsgate.emulators.sample import SampleCredentials, SampleStore, create_sample_app
 from pmsgate.emulators.sample.collections import COLLECTIONS
 from pmsgate.emulators.sample.seed import generate
-from pmsgate.emulators.sample.wire import parse_money, parse_stamp, parse_us_date, stamp
+from pmsgate.emulators.sample.wire import BASE, parse_money, parse_stamp, parse_us_date, stamp
 from pmsgate.emulators.server import serve_in_thread
 
 RECORDS = 60
@@ -191,18 +191,20 @@ def test_changed_since_is_inclusive_and_offset_aware(reader: Emulator) -> None:
 
 
 def test_posted_from_filters_ledger_lines(reader: Emulator) -> None:
-    cutoff = date(2024, 6, 1)
+    months = BASE.year * 12 + BASE.month - 1 - 19  # the seed is anchored at BASE (this month)
+    cutoff = date(months // 12, months % 12 + 1, 1)
     for collection, id_field in (("charges", "chargeId"), ("receipts", "receiptId")):
         records = reader.records(collection)
         expected = [r[id_field] for r in records if parse_us_date(r["postedOn"]) >= cutoff]
-        listed = reader.everything(collection, postedFrom="06/01/2024", pageSize=500)
+        listed = reader.everything(collection, postedFrom=cutoff.strftime("%m/%d/%Y"), pageSize=500)
         assert [r[id_field] for r in listed] == expected
         assert 0 < len(expected) < len(records)
 
 
 def test_seed_has_ledger_lines_older_than_two_years(reader: Emulator) -> None:
     posted = [parse_us_date(c["postedOn"]) for c in reader.records("charges")]
-    old = sum(1 for day in posted if day < date(2024, 1, 1))
+    two_years_before = BASE.date().replace(day=1, year=BASE.year - 2)
+    old = sum(1 for day in posted if day < two_years_before)
     assert 0.02 < old / len(posted) < 0.3
 
 

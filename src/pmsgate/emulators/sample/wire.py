@@ -15,8 +15,14 @@ from starlette.responses import JSONResponse
 from pmsgate.emulators.errors import VendorError
 from pmsgate.kit.money import cents_to_decimal_str
 
-# Seed data is anchored here (midnight in Chicago) so every run produces identical timestamps.
-BASE = datetime(2026, 1, 1, 6, 0, tzinfo=UTC)
+
+def _month_start(now: datetime) -> datetime:
+    return datetime(now.year, now.month, 1, 6, 0, tzinfo=UTC)
+
+
+# Seed data is anchored at the start of the current month (midnight in Chicago): identical on
+# every run within a month, and always inside a normal sync's window of the last 365 days.
+BASE = _month_start(datetime.now(UTC))
 
 _US_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 _MONEY = re.compile(r"^-?\d{1,9}(\.\d{1,2})?$")
