@@ -5,6 +5,7 @@ each written record is read on the next sync."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -122,20 +123,21 @@ def test_supported_writes_succeed_and_are_read_on_the_next_sync(
     _, integration_id = synced
     t = _target(api, integration_id)
     place = {k: t[k] for k in ("integration_id", "property_id", "resident_id", "unit_id")}
+    day = datetime.now(UTC).date() - timedelta(days=30)  # inside the next sync's window, whatever the date
     charge = {
         **place,
         "charge_code_id": t["charge_code_id"],
         "financial_account_id": t["rent_account"],
         "amount_in_cents": 12345,
-        "transaction_date": "2026-02-03T10:00:00Z",
+        "transaction_date": f"{day.isoformat()}T10:00:00Z",
         "description": "Pet rent E2E",
-        "post_month": "2026-02-17",
+        "post_month": f"{day:%Y-%m}-17",
     }
     payment = {
         **place,
         "financial_account_id": t["cash_account"],
         "amount_in_cents": 67801,
-        "transaction_date": "2026-02-04",
+        "transaction_date": (day + timedelta(days=1)).isoformat(),
         "reference_number": "E2E-PAY-1",
         "description": "Online payment",
     }
@@ -155,11 +157,13 @@ def test_supported_writes_succeed_and_are_read_on_the_next_sync(
     for job_id in jobs:
         assert _status(api, job_id)["created_record_id"] is None  # Yardi's imports return no ids
     _resync(api, integration_id, dispatcher)
-    params = {"integration_id": integration_id, "transaction_date_start": "2026-02-03", "limit": 250}
+    params = {"integration_id": integration_id, "transaction_date_start": day.isoformat(), "limit": 250}
     charges = api.get("/v1/resident-charges/", params=params).json()["results"]
     mine = sorted(c["amount_in_cents"] for c in charges if "Pet rent E2E" in (c["description"] or ""))
     assert mine == [101, 202, 303, 12345]
-    assert {c["post_month"] for c in charges if "Pet rent E2E" in (c["description"] or "")} == {"2026-02"}
+    assert {c["post_month"] for c in charges if "Pet rent E2E" in (c["description"] or "")} == {
+        f"{day:%Y-%m}"
+    }
     payments = api.get("/v1/resident-payments/", params=params).json()["results"]
     paid = [p for p in payments if p["reference_number"] == "E2E-PAY-1"]
     assert len(paid) == 1 and paid[0]["amount_in_cents"] == 67801 and paid[0]["amount_raw"] == "678.01"

@@ -12,14 +12,16 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from pmsgate.emulators.seeding import FIRST_NAMES, LAST_NAMES, month_start
 
 Record = dict[str, Any]
-BASE = date(2026, 1, 1)  # seed anchor: identical data on every run
+# Seed anchor: the start of the current month (UTC), so the ledger always ends inside a normal
+# sync's window of the last 365 days; identical data on every run within a month.
+BASE = datetime.now(UTC).date().replace(day=1)
 MONTHS = 18
 CASH_ACCOUNT = "1000"
 CHARGE_CODES: list[tuple[str, str, str]] = [
@@ -159,7 +161,7 @@ def _property(rng: random.Random, out: Seed, property_id: str, residents: int) -
                     "LeaseStartDate": start.isoformat(),
                     "LeaseEndDate": date(start.year + 2, start.month, 1).isoformat(),
                     "MoveInDate": start.isoformat(),
-                    "MoveOutDate": date(BASE.year, 3, 31).isoformat() if status != "Current" else None,
+                    "MoveOutDate": (BASE + timedelta(days=89)).isoformat() if status != "Current" else None,
                     "HouseholdStatus": status,
                     "MainContact": h == 0,
                     "isMinor": False,
