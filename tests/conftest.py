@@ -37,6 +37,17 @@ elif _BACKEND == "sqlite":
 else:
     raise RuntimeError(f"PMSGATE_TEST_DB must be sqlite or postgres, not {_BACKEND!r}")
 
+# PMSGATE_TEST_TRAVEL_DAYS=N runs the suite with its clock N days ahead (ticking): it finds what
+# will fail on a later date, such as an emulator's fixed seed date ageing out of the 365-day sync
+# window. Processes the tests start keep the real clock: their tests fail there regardless.
+_TRAVEL_DAYS = int(os.environ.get("PMSGATE_TEST_TRAVEL_DAYS", "0"))
+if _TRAVEL_DAYS:
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    time_machine.travel(datetime.now(UTC) + timedelta(days=_TRAVEL_DAYS), tick=True).start()
+
 pytest_plugins = ["tests.fixtures.api", "tests.fixtures.sample"]
 
 
