@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -15,6 +15,7 @@ from pmsgate.emulators.sample import SampleCredentials, SampleStore, create_samp
 from pmsgate.emulators.sample.collections import COLLECTIONS
 from pmsgate.emulators.sample.seed import generate
 from pmsgate.emulators.sample.wire import BASE, parse_money, parse_stamp, parse_us_date, stamp
+from pmsgate.emulators.seeding import month_start
 from pmsgate.emulators.server import serve_in_thread
 
 RECORDS = 60
@@ -191,8 +192,7 @@ def test_changed_since_is_inclusive_and_offset_aware(reader: Emulator) -> None:
 
 
 def test_posted_from_filters_ledger_lines(reader: Emulator) -> None:
-    months = BASE.year * 12 + BASE.month - 1 - 19  # the seed is anchored at BASE (this month)
-    cutoff = date(months // 12, months % 12 + 1, 1)
+    cutoff = month_start(BASE.date(), 19)  # the seed is anchored at BASE (this month)
     for collection, id_field in (("charges", "chargeId"), ("receipts", "receiptId")):
         records = reader.records(collection)
         expected = [r[id_field] for r in records if parse_us_date(r["postedOn"]) >= cutoff]
@@ -203,7 +203,7 @@ def test_posted_from_filters_ledger_lines(reader: Emulator) -> None:
 
 def test_seed_has_ledger_lines_older_than_two_years(reader: Emulator) -> None:
     posted = [parse_us_date(c["postedOn"]) for c in reader.records("charges")]
-    two_years_before = BASE.date().replace(day=1, year=BASE.year - 2)
+    two_years_before = month_start(BASE.date(), 24)
     old = sum(1 for day in posted if day < two_years_before)
     assert 0.02 < old / len(posted) < 0.3
 

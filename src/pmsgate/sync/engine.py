@@ -425,12 +425,11 @@ class _Batch:
     def _unstored(self, session: Session) -> frozenset[Model]:
         """Of a first sync, the models with no row of the integration when this read began."""
         if self.unstored is None:
-            empty = (
+            self.unstored = (
                 SyncRepository.from_session(session).empty_models(self.snap.integration_id)
                 if self.snap.is_first_sync
                 else frozenset()
             )
-            self.unstored = frozenset(Model(m) for m in empty)
         return self.unstored
 
     def _held(self, session: Session, reader: Reader | None) -> set[str] | None:

@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from pmsgate.canonical.registry import Model
 from pmsgate.kit.pagination import ListParams
 from pmsgate.kit.repository import Repository, where_given
 from pmsgate.kit.sqltypes import UTCDateTime
@@ -213,7 +214,7 @@ class SyncRepository(Repository):
             self.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
             self.session.info["planned_each"] = self.session.get_transaction()
 
-    def empty_models(self, integration_id: str) -> frozenset[str]:
+    def empty_models(self, integration_id: str) -> frozenset[Model]:
         """Models of which the store holds no row of the integration, whose pages need not look
         their keys up: PostgreSQL only, where the upsert says how many rows it inserted and the
         unique index arbitrates a key met twice. SQLite's lookup is cheap, and its counts rely
@@ -225,7 +226,7 @@ class SyncRepository(Repository):
                 RECORD_COUNTS.c.integration_id == integration_id, RECORD_COUNTS.c.count > 0
             )
         )
-        return frozenset(model.value for model in RECORD_TABLES) - set(holding)
+        return frozenset(RECORD_TABLES) - {Model(m) for m in holding}
 
     def existing(self, table: Table, integration_id: str, x_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Whole stored rows of these keys (the changed ones, for their diffs)."""

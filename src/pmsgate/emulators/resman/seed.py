@@ -12,16 +12,14 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pmsgate.emulators.seeding import FIRST_NAMES, LAST_NAMES, month_start
+from pmsgate.emulators.seeding import FIRST_NAMES, LAST_NAMES, month_start, this_month
 
 Record = dict[str, Any]
-# Seed anchor: the start of the current month (UTC), so the ledger always ends inside a normal
-# sync's window of the last 365 days; identical data on every run within a month.
-BASE = datetime.now(UTC).date().replace(day=1)
+BASE = this_month()  # seed anchor
 MONTHS = 18
 CASH_ACCOUNT = "1000"
 CHARGE_CODES: list[tuple[str, str, str]] = [

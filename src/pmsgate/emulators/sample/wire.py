@@ -6,23 +6,18 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
 from starlette.responses import JSONResponse
 
 from pmsgate.emulators.errors import VendorError
+from pmsgate.emulators.seeding import this_month
 from pmsgate.kit.money import cents_to_decimal_str
 
-
-def _month_start(now: datetime) -> datetime:
-    return datetime(now.year, now.month, 1, 6, 0, tzinfo=UTC)
-
-
-# Seed data is anchored at the start of the current month (midnight in Chicago): identical on
-# every run within a month, and always inside a normal sync's window of the last 365 days.
-BASE = _month_start(datetime.now(UTC))
+# Seed data is anchored at the start of the current month, midnight in Chicago (seeding.this_month).
+BASE = datetime.combine(this_month(), time(6), UTC)
 
 _US_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 _MONEY = re.compile(r"^-?\d{1,9}(\.\d{1,2})?$")

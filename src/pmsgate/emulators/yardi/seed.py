@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pmsgate.emulators.seeding import FIRST_NAMES, LAST_NAMES, month_start
+from pmsgate.emulators.seeding import FIRST_NAMES, LAST_NAMES, month_start, this_month
 
 Row = dict[str, Any]
 # The ledger ends in the current month, so a sync's 365-day window always finds recent data;
 # within a month every run (and every machine) sees identical data.
-BASE = datetime.now(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+BASE = datetime.combine(this_month(), time(), UTC)
 MONTHS = 18
 UNITS_PER_PROPERTY = 12
 _PLACES = ["ocean", "maple", "harbor", "cedar", "summit", "willow"]
