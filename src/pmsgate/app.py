@@ -22,7 +22,7 @@ from pmsgate.customers.ratelimit import (
     SharedFileRateLimiter,
 )
 from pmsgate.customers.service import KEY_CACHE
-from pmsgate.kit.db import session_factory
+from pmsgate.kit.db import session_factory, statement_sessionmaker
 from pmsgate.kit.deps import refuse_nul
 from pmsgate.middleware import BodyLimitMiddleware, MetricsMiddleware, RateLimitHeadersMiddleware
 from pmsgate.openapi import customize as customize_openapi
@@ -134,6 +134,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.sessionmaker = session_factory()
+    app.state.read_sessionmaker = statement_sessionmaker(app.state.sessionmaker)
     app.state.rate_limiter = _rate_limiter(settings)
     KEY_CACHE.ttl = settings.api_key_cache_seconds
     app.state.dispatcher = dispatcher

@@ -309,3 +309,35 @@ def test_a_filtered_total_is_the_same_from_any_page(reader: TestClient) -> None:
         assert meta["hasMore"] == (offset + limit < len(matching)), (offset, limit, meta)
     nothing = reader.get("/v1/resident-charges/", params={"lease_id": "lease_nope"}).json()["meta"]
     assert nothing["total"] == 0 and nothing["hasMore"] is False
+
+
+def test_reads_run_statement_by_statement(app: FastAPI, reader: TestClient) -> None:
+    """A list or by-id read opens no transaction: each statement runs on its own (autocommit),
+    which saves PostgreSQL's BEGIN and COMMIT round trips; writes keep their transactions."""
+    from sqlalchemy import event
+
+    engine = app.state.sessionmaker.kw["bind"]
+    modes: list[bool] = []
+
+    def autocommit_of(conn: Any, *_: Any) -> None:
+        driver = conn.connection.driver_connection
+        on_its_own = driver.autocommit if hasattr(driver, "autocommit") else False
+        if engine.dialect.name == "sqlite":  # pysqlite: no isolation level = no BEGIN
+            on_its_own = driver.isolation_level is None
+        modes.append(bool(on_its_own))
+
+    event.listen(engine, "before_cursor_execute", autocommit_of)
+    try:
+        listing = reader.get("/v1/resident-charges/", params={"limit": 5})
+        assert listing.status_code == 200, listing.text
+        first = listing.json()["results"][0]["id"]
+        assert reader.get(f"/v1/resident-charges/{first}").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", autocommit_of)
+    assert modes and all(modes), modes
+    with app.state.sessionmaker() as session, session.begin():  # the pool's default is unchanged
+        connection = session.connection().connection.driver_connection
+        if engine.dialect.name == "sqlite":
+            assert connection.isolation_level is not None
+        else:
+            assert connection.autocommit is False

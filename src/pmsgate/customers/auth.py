@@ -47,7 +47,7 @@ def _store_scope(request: Request) -> str:
 
 
 def _look_up(request: Request, token: str) -> Customer | None:
-    with unit_of_work(request.app.state.sessionmaker) as session:
+    with unit_of_work(request.app.state.read_sessionmaker) as session:
         return authenticate(session, token)
 
 

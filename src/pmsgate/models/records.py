@@ -144,20 +144,27 @@ def sortable(spec: ModelSpec) -> frozenset[str]:
 RECORD_TABLES: dict[Model, Table] = {spec.model: _build(spec) for spec in SPECS}
 
 
-def _per_integration_and_model(name: str, value: Column[Any]) -> Table:
-    """A table of one value per (integration, model), removed with its integration."""
+def _per_integration_and_model(name: str, *values: Column[Any]) -> Table:
+    """A table of values per (integration, model), removed with its integration."""
     return Table(
         name,
         Base.metadata,
         Column("integration_id", ForeignKey("integrations.id", ondelete="CASCADE"), primary_key=True),
         Column("model", String(40), primary_key=True),
-        value,
+        *values,
     )
 
 
 # Rows per (integration, model), kept by the upsert in the page's transaction: the exact
 # `total` of an unfiltered list without counting a million index entries per request.
-RECORD_COUNTS = _per_integration_and_model("record_counts", Column("count", BigInteger(), nullable=False))
+# `version` goes up in every transaction that writes the model's rows of the integration (or
+# its seen stamp): a filtered total counted at one version holds until the next
+# (records/counts.py), so paging through a filtered list counts its matches once.
+RECORD_COUNTS = _per_integration_and_model(
+    "record_counts",
+    Column("count", BigInteger(), nullable=False),
+    Column("version", BigInteger(), nullable=False, server_default="0"),
+)
 
 # Per (integration, model): `stamp`, the time the last complete read of the model started
 # (first page to last in one slice, all records, no `modified_since`). Rows that read saw

@@ -17,6 +17,7 @@ from pmsgate.canonical.registry import Model
 from pmsgate.kit.pagination import ListParams
 from pmsgate.models.integrations import Integration
 from pmsgate.models.records import RECORD_COUNTS, RECORD_TABLES, SEEN_STAMPS
+from pmsgate.records.counts import COUNTS, statement_key
 from pmsgate.records.seen import (
     StampedClause,
     effective_expression,
@@ -56,8 +57,13 @@ def _range_indexed(table: Table) -> dict[str, tuple[str, ...]]:
 def _scope(model: Model) -> Any:
     """The statement of RecordRepository.scope_of, built once per model: a statement object
     keeps its cache key, so every request skips building and keying it (~8% of a list's CPU)."""
+    version = (
+        select(func.coalesce(func.sum(RECORD_COUNTS.c.version), 0))
+        .where(RECORD_COUNTS.c.integration_id == Integration.id)
+        .scalar_subquery()
+    )
     return (
-        select(Integration.id, Integration.vendor, SEEN_STAMPS.c.stamp)
+        select(Integration.id, Integration.vendor, SEEN_STAMPS.c.stamp, version)
         .outerjoin(
             SEEN_STAMPS,
             (SEEN_STAMPS.c.integration_id == Integration.id) & (SEEN_STAMPS.c.model == model.value),
@@ -71,6 +77,7 @@ class RecordRepository:
         self.session = session
         self.model = model
         self.table: Table = RECORD_TABLES[model]
+        self.versions: dict[str, int] = {}  # of the integrations in scope (records/counts.py)
 
     @classmethod
     def from_session(cls, session: Session, model: Model) -> RecordRepository:
@@ -85,12 +92,15 @@ class RecordRepository:
 
     def scope_of(self, customer_id: str) -> tuple[dict[str, str], dict[str, datetime]]:
         """The customer's readable integrations with their vendors (a handful of rows), and the
-        seen stamps this model has in them: one query, as every list needs both."""
+        seen stamps this model has in them: one query, as every list needs both. Their data
+        versions (records/counts.py) are kept for the counts of this request."""
         vendors, stamps = {}, {}
-        for integration_id, vendor, stamp in self.session.execute(
+        self.versions = {}
+        for integration_id, vendor, stamp, version in self.session.execute(
             _scope(self.model), {"customer": customer_id}
         ):
             vendors[integration_id] = vendor
+            self.versions[integration_id] = int(version)
             if stamp is not None:
                 stamps[integration_id] = stamp
         return vendors, stamps
@@ -140,7 +150,7 @@ class RecordRepository:
         if rivals:
             # A filter on a column with its own (integration_id, column) index: the plan of the
             # page depends on how many rows match, so count first (covering index, cheap).
-            counted = self._count(scope, where)
+            counted = self._count(scope, ids, where)
             walk = self._walk_is_cheaper(counted, ids, params)
             if walk:  # the sort index in order, the filters checked on each row
                 walked = params.order_by[0][0] if params.order_by else "created_at"
@@ -173,7 +183,7 @@ class RecordRepository:
         elif where and ends and (rows or params.offset == 0):
             total = params.offset + len(rows)  # the page reaches the end of the list: nothing to count
         elif where:
-            total = self._count(scope, where)
+            total = self._count(scope, ids, where)
         else:  # kept by the sync in the same transaction as the rows (no counting per request)
             total = self.session.execute(
                 select(func.coalesce(func.sum(RECORD_COUNTS.c.count), 0)).where(
@@ -210,9 +220,16 @@ class RecordRepository:
         statement = select(merged).order_by(*outer).offset(params.offset).limit(fetch)
         return self._rows(statement)
 
-    def _count(self, scope: Any, where: Sequence[Any]) -> int:
+    def _count(self, scope: Any, ids: Sequence[str], where: Sequence[Any]) -> int:
+        """The matches of the filters, counted once per version of the integrations' data."""
         query = select(func.count()).select_from(self.table).where(scope, *where)
-        return int(self.session.execute(query).scalar_one())
+        statement = statement_key(query)
+        bind = self.session.get_bind()
+        key = None
+        if statement is not None:
+            versions = tuple(self.versions[i] for i in ids)
+            key = (str(bind.engine.url), bind.dialect.name, versions, statement)
+        return COUNTS.count(key, lambda: int(self.session.execute(query).scalar_one()))
 
     def _rival_columns(self, where: Sequence[Any], params: ListParams) -> set[Column[Any]]:
         """Columns of the filters that have an `(integration_id, column, …)` index of their own,

@@ -138,7 +138,7 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
         scope = {key: values.pop(name, None) for name, key in _SCOPE_PARAMS.items()}
         clauses = [c for f in list_filters if (c := f.clause(table, values)) is not None]
         implied = [c for f in list_filters for c in f.implied(table, values)]
-        with unit_of_work(request.app.state.sessionmaker) as session:
+        with unit_of_work(request.app.state.read_sessionmaker) as session:
             rows, total = RecordRepository.from_session(session, resource.model).page(
                 customer.id,
                 clauses,
@@ -175,7 +175,7 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
     )
 
     def read_one(request: Request, customer: Customer, record_id: str) -> JSONResponse:
-        with unit_of_work(request.app.state.sessionmaker) as session:
+        with unit_of_work(request.app.state.read_sessionmaker) as session:
             repository = RecordRepository.from_session(session, resource.model)
             row = repository.shown(customer.id, record_id, resource.row_format(session))
             if row is None:

@@ -288,9 +288,16 @@ class SyncRepository(Repository):
         savepoint.commit()
         return True
 
-    def add_counts(self, integration_id: str, added: dict[str, int]) -> None:
-        """Keep `record_counts` (the unfiltered lists' totals) in the page's transaction."""
-        rows = [{"integration_id": integration_id, "model": m, "count": n} for m, n in added.items() if n]
+    def add_counts(self, integration_id: str, added: dict[str, int], written: Iterable[str] = ()) -> None:
+        """Keep `record_counts` in the writing transaction: the unfiltered lists' totals, and
+        the version of every model whose rows were `added` or otherwise `written` (updated,
+        `last_seen` moved, marked unseen, a new seen stamp), which ends the filtered totals
+        counted before (records/counts.py)."""
+        models = {m for m, n in added.items() if n} | set(written)
+        rows = [
+            {"integration_id": integration_id, "model": m, "count": added.get(m, 0), "version": 1}
+            for m in sorted(models)
+        ]
         if not rows:
             return
         self.session.execute(_add_counts_statement(self._dialect()), rows)
@@ -371,6 +378,7 @@ class SyncRepository(Repository):
                 set_={"stamp": seen.started},
             )
         )
+        self.add_counts(integration_id, {}, [model])
         return marked
 
     def bump_seen(self, table: Table, integration_id: str, seen: SeenKeys) -> None:
@@ -378,6 +386,7 @@ class SyncRepository(Repository):
         rows it saw unchanged get `last_seen` = the read's start, as a run without a stamp does."""
         for ids in self._unseen_candidates(table, integration_id, seen):
             self.touch(table, [i for i in ids if i in seen], seen.started)
+        self.add_counts(integration_id, {}, [table.name])
 
     def _unseen_candidates(self, table: Table, integration_id: str, seen: SeenKeys) -> Iterable[list[str]]:
         """Ids of the rows not written since the read started and not marked unseen, in chunks
@@ -494,7 +503,10 @@ def _add_counts_statement(dialect: str) -> Any:
         insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RECORD_COUNTS)
         statement = _ADD_COUNTS[dialect] = insert.on_conflict_do_update(
             index_elements=[RECORD_COUNTS.c.integration_id, RECORD_COUNTS.c.model],
-            set_={"count": RECORD_COUNTS.c.count + insert.excluded["count"]},
+            set_={
+                "count": RECORD_COUNTS.c.count + insert.excluded["count"],
+                "version": RECORD_COUNTS.c.version + 1,
+            },
         )
     return statement
 

@@ -117,6 +117,7 @@ def upsert_records(session: Session, ctx: UpsertContext, records: Sequence[Canon
     repository = SyncRepository.from_session(session)
     diffs: list[dict[str, Any]] = []
     added: dict[str, int] = {}
+    written: set[str] = set()
     for model, keyed in by_model.items():
         table = RECORD_TABLES[model]
         rows = [_row(ctx, model, record) for record in keyed.values()]
@@ -174,7 +175,9 @@ def upsert_records(session: Session, ctx: UpsertContext, records: Sequence[Canon
             stats.new[model] = inserted
         added[model.value] = stats.new[model]
         repository.touch(table, unchanged, ctx.now)
-    repository.add_counts(ctx.integration_id, added)
+        if to_write or unchanged:
+            written.add(model.value)
+    repository.add_counts(ctx.integration_id, added, written)
     repository.add_diffs(diffs)
     record_data_events(session, ctx, diffs)  # the diffs' webhook events, in this transaction
     return stats
