@@ -1,7 +1,8 @@
 """Deterministic seed data: the same (records, seed) gives identical collections on any host.
 
 Everything derives from one `random.Random(seed)`, drawn in a fixed order, and from `BASE`
-(2026-01-01 00:00 in Chicago), never from the clock. `records` is the number of tenants; the
+(wire.py: 00:00 in Chicago on the first day of the current month), never from the clock
+otherwise: identical within a month. `records` is the number of tenants; the
 rest scales with it: ≈1 site per 100 tenants (2 or more from 20 tenants), ≈1.1 spaces per
 tenant, tenancies of 1-3 tenants, 6-12 charges per tenancy over 18 months with receipts applied
 to them, 0-2 recurring charges per tenancy, fees per site and on some spaces. About 5% of
