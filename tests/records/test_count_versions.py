@@ -127,6 +127,8 @@ def test_statement_keys_hold_every_bound_value() -> None:
     assert key != statement_key(charges(day, ["a", "c"]))
     other = select(func.count()).select_from(TABLE).where(TABLE.c.due_date >= day.date())
     assert key != statement_key(other)
+    unhashable = select(func.count()).select_from(TABLE).where(TABLE.c.custom_data == {"a": [1]})
+    assert statement_key(unhashable) is None  # counted each time, never an error
 
 
 def test_the_cache_is_bounded_and_counts_each_key_once() -> None:

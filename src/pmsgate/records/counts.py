@@ -23,11 +23,17 @@ from typing import Any
 
 def statement_key(statement: Any) -> Hashable | None:
     """What identifies a statement's result: SQLAlchemy's cache key of its structure and the
-    values bound to it; None when the statement cannot be keyed."""
+    values bound to it; None when the statement cannot be keyed (or a value cannot be hashed:
+    such a count is simply not kept)."""
     key = statement._generate_cache_key()
     if key is None:
         return None
-    return key.key, tuple(_hashable(bound.effective_value) for bound in key.bindparams)
+    found = key.key, tuple(_hashable(bound.effective_value) for bound in key.bindparams)
+    try:
+        hash(found)
+    except TypeError:
+        return None
+    return found
 
 
 def _hashable(value: Any) -> Hashable:
