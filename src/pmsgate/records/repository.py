@@ -84,7 +84,6 @@ class RecordRepository:
         self.session = session
         self.model = model
         self.table: Table = RECORD_TABLES[model]
-        self.versions: dict[str, int] = {}  # of the integrations in scope (records/counts.py)
 
     @classmethod
     def from_session(cls, session: Session, model: Model) -> RecordRepository:
@@ -97,22 +96,21 @@ class RecordRepository:
             .where(self.table.c.integration_id.in_(visible_integrations(customer_id)))
         )
 
-    def scope_of(self, customer_id: str) -> tuple[dict[str, str], dict[str, datetime]]:
-        """The customer's readable integrations with their vendors (a handful of rows), and the
-        seen stamps this model has in them: one query, as every list needs both. Their data
-        versions (records/counts.py) are kept for the counts of this request."""
-        vendors, stamps = {}, {}
-        self.versions = {}
+    def scope_of(self, customer_id: str) -> tuple[dict[str, str], dict[str, datetime], dict[str, int]]:
+        """The customer's readable integrations with their vendors (a handful of rows), the
+        seen stamps this model has in them and their data versions (records/counts.py): one
+        query, as every list needs them."""
+        vendors, stamps, versions = {}, {}, {}
         # On the connection: a Core statement needs none of the ORM's handling (a tenth of a
         # 100-charge page's CPU went to it).
         for integration_id, vendor, stamp, version in self.session.connection().execute(
             _scope(self.model), {"customer": customer_id}
         ):
             vendors[integration_id] = vendor
-            self.versions[integration_id] = int(version)
+            versions[integration_id] = int(version)
             if stamp is not None:
                 stamps[integration_id] = stamp
-        return vendors, stamps
+        return vendors, stamps, versions
 
     def page(
         self,
@@ -135,7 +133,7 @@ class RecordRepository:
         1,000,000 charges). The tie-breaker `id` follows the first sort's direction so an
         index scanned backwards still yields the requested order.
         """
-        vendors, all_stamps = self.scope_of(customer_id)
+        vendors, all_stamps, all_versions = self.scope_of(customer_id)
         # The `integration_id` and `integration_vendor` filters narrow the scope itself (no
         # subquery, no join): the list stays on the integration indexes, and without other
         # filters its total still comes from record_counts.
@@ -147,6 +145,7 @@ class RecordRepository:
         if not ids:
             return [], 0
         stamps = {i: all_stamps[i] for i in ids if i in all_stamps}
+        versions = tuple(all_versions[i] for i in ids)
         where = [c(ids, stamps) if isinstance(c, StampedClause) else c for c in clauses]
         scope = (
             self.table.c.integration_id == ids[0] if len(ids) == 1 else self.table.c.integration_id.in_(ids)
@@ -159,7 +158,7 @@ class RecordRepository:
         if rivals:
             # A filter on a column with its own (integration_id, column) index: the plan of the
             # page depends on how many rows match, so count first (covering index, cheap).
-            counted = self._count(scope, ids, where)
+            counted = self._count(scope, versions, where)
             walk = self._walk_is_cheaper(counted, ids, params)
             if walk:  # the sort index in order, the filters checked on each row
                 walked = params.order_by[0][0] if params.order_by else "created_at"
@@ -192,7 +191,7 @@ class RecordRepository:
         elif where and ends and (rows or params.offset == 0):
             total = params.offset + len(rows)  # the page reaches the end of the list: nothing to count
         elif where:
-            total = self._count(scope, ids, where)
+            total = self._count(scope, versions, where)
         else:  # kept by the sync in the same transaction as the rows (no counting per request)
             total = self.session.execute(
                 select(func.coalesce(func.sum(RECORD_COUNTS.c.count), 0)).where(
@@ -229,15 +228,11 @@ class RecordRepository:
         statement = select(merged).order_by(*outer).offset(params.offset).limit(fetch)
         return self._rows(statement)
 
-    def _count(self, scope: Any, ids: Sequence[str], where: Sequence[Any]) -> int:
-        """The matches of the filters, counted once per version of the integrations' data."""
+    def _count(self, scope: Any, versions: tuple[int, ...], where: Sequence[Any]) -> int:
+        """The matches of the filters, counted once per `versions` of the integrations' data."""
         query = select(func.count()).select_from(self.table).where(scope, *where)
         statement = statement_key(query)
-        bind = self.session.get_bind()
-        key = None
-        if statement is not None:
-            versions = tuple(self.versions[i] for i in ids)
-            key = (str(bind.engine.url), bind.dialect.name, versions, statement)
+        key = None if statement is None else (str(self.session.get_bind().engine.url), versions, statement)
         return COUNTS.count(key, lambda: int(self.session.execute(query).scalar_one()))
 
     def _rival_columns(self, where: Sequence[Any], params: ListParams) -> set[Column[Any]]:
@@ -343,7 +338,7 @@ class RecordRepository:
 
     def shown(self, customer_id: str, record_id: str, shape: RowFormat) -> dict[str, Any] | None:
         """A record by id, shown in `shape`, if it is in one of the customer's readable integrations."""
-        vendors, stamps = self.scope_of(customer_id)
+        vendors, stamps, _ = self.scope_of(customer_id)
         if not vendors:
             return None
         query = select(*shape.columns).where(
