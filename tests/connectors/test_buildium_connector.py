@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import httpx
 import pytest
@@ -21,6 +21,8 @@ from pmsgate.connectors.http import RetryPolicy
 from pmsgate.connectors.registry import ConnectorContext, definition_for
 from pmsgate.connectors.throttle import RequestBudget
 from pmsgate.emulators.buildium import DEFAULT_KEY, ApiKey, create_buildium_app
+from pmsgate.emulators.buildium.seed import BASE
+from pmsgate.emulators.seeding import month_start
 from pmsgate.emulators.server import RunningServer, serve_in_thread
 
 KEY = ApiKey(DEFAULT_KEY.client_id, DEFAULT_KEY.secret, denied=frozenset({"recurring"}))
@@ -110,13 +112,14 @@ def test_resume_token_continues_after_the_committed_page(server: RunningServer) 
 
 def test_window_and_incremental_filters(server: RunningServer) -> None:
     c = connector(server)
-    recent = read_all(c, Model.RESIDENT_CHARGES, window_start=datetime(2025, 10, 1, tzinfo=UTC))
+    since = datetime.combine(month_start(BASE, 3), time(), UTC)  # the seed's last three months
+    recent = read_all(c, Model.RESIDENT_CHARGES, window_start=since)
     assert recent and all(
-        x.transaction_date is not None and x.transaction_date >= datetime(2025, 10, 1, tzinfo=UTC)
+        x.transaction_date is not None and x.transaction_date >= since
         for x in recent
         if isinstance(x, r.ResidentChargeRecord)
     )
-    assert read_all(c, Model.LEASES, modified_since=datetime(2030, 1, 1, tzinfo=UTC)) == []
+    assert read_all(c, Model.LEASES, modified_since=BASE) == []  # nothing seeded changed since its anchor
     only = read_all(c, Model.UNITS, x_property_ids=frozenset({"1"}))
     assert only and all(isinstance(u, r.UnitRecord) and u.x_property_id == "1" for u in only)
 

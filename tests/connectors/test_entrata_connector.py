@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -25,6 +25,8 @@ from pmsgate.connectors.registry import ConnectorContext
 from pmsgate.connectors.throttle import RequestBudget, TokenBucket
 from pmsgate.connectors.writes import WriteOperation, WriteRequest
 from pmsgate.emulators.entrata import BASE_PATH, DEFAULT_KEY, ApiKey, create_entrata_app
+from pmsgate.emulators.entrata.seed import ANCHOR
+from pmsgate.emulators.seeding import month_start
 
 
 def test_mountain_time_is_converted_at_the_edge() -> None:
@@ -128,7 +130,7 @@ def test_a_refused_transaction_is_the_vendors_refusal(emulator: TestClient) -> N
         "x_property_id": str(lease["propertyId"]),
         "x_charge_code_id": "101",
         "amount_in_cents": 100,
-        "transaction_date": "2026-11-05",
+        "transaction_date": (month_start(ANCHOR, 1) + timedelta(days=4)).isoformat(),
         "description": "twice",
         "third_party_charge_id": "SAME-1",
     }

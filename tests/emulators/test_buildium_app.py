@@ -4,6 +4,7 @@ answers and of the connector's request bodies against Buildium's published OpenA
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -15,10 +16,16 @@ import pmsgate.emulators.buildium.definition  # noqa: F401  (registers the emula
 from pmsgate.connectors.buildium.writes import native_body
 from pmsgate.connectors.writes import WriteOperation, WriteRequest
 from pmsgate.emulators.buildium import DEFAULT_KEY, create_buildium_app
+from pmsgate.emulators.buildium.seed import BASE
+from pmsgate.emulators.seeding import month_start
 from tests.contract import SHARED, require_reference
 
 SPEC = SHARED / "reference" / "vendors" / "buildium" / "buildium-openapi.json"
 HEADERS = {"x-buildium-client-id": DEFAULT_KEY.client_id, "x-buildium-client-secret": DEFAULT_KEY.secret}
+# Dates in the seed's calendar: its anchor is the first of this month (seed.BASE) and its ledger
+# ends the month before; writes are dated after it.
+ANCHOR = BASE.date()
+WRITTEN = (ANCHOR + timedelta(days=4)).isoformat()
 
 
 @pytest.fixture
@@ -69,16 +76,17 @@ def test_paging_total_and_limits(client: TestClient) -> None:
 
 def test_date_filters(client: TestClient) -> None:
     lease_id = client.get("/v1/leases").json()[0]["Id"]
+    last_month = month_start(ANCHOR, 1).isoformat()  # the ledger's last month
     rows = client.get(
         f"/v1/leases/{lease_id}/transactions",
         params={
-            "transactiondatefrom": "2025-12-01",
-            "transactiondateto": "2026-06-30",
+            "transactiondatefrom": last_month,
+            "transactiondateto": (month_start(ANCHOR, -6) - timedelta(days=1)).isoformat(),
             "transactiontypes": "Payment",
             "limit": 1000,
         },
     ).json()
-    assert rows and all(r["Date"] >= "2025-12-01" and r["TransactionTypeEnum"] == "Payment" for r in rows)
+    assert rows and all(r["Date"] >= last_month and r["TransactionTypeEnum"] == "Payment" for r in rows)
     # Buildium refuses a range of more than 365 days; a start alone runs to today.
     for span in (
         {"transactiondatefrom": "2024-01-01", "transactiondateto": "2025-01-02"},
@@ -89,7 +97,8 @@ def test_date_filters(client: TestClient) -> None:
     assert client.get("/v1/leases", params={"lastupdatedfrom": "2019-01-01T00:00:00Z"}).status_code == 422
     year = {"lastupdatedfrom": "2019-01-01T00:00:00Z", "lastupdatedto": "2019-12-31T23:59:59Z"}
     assert client.get("/v1/leases", params=year).status_code == 200
-    assert client.get("/v1/leases", params={"lastupdatedfrom": "2030-01-01T00:00:00Z"}).json() == []
+    anchor = BASE.strftime("%Y-%m-%dT%H:%M:%SZ")  # nothing seeded was updated since the anchor
+    assert client.get("/v1/leases", params={"lastupdatedfrom": anchor}).json() == []
     assert client.get("/v1/leases", params={"lastupdatedfrom": "garbage"}).status_code == 400
 
 
@@ -97,13 +106,13 @@ def test_writes_validate_and_store(client: TestClient) -> None:
     lease_id = client.get("/v1/leases").json()[0]["Id"]
     bad = client.post(
         f"/v1/leases/{lease_id}/charges",
-        json={"Date": "2026-01-05", "Lines": [{"Amount": 10, "GLAccountId": 999}]},
+        json={"Date": WRITTEN, "Lines": [{"Amount": 10, "GLAccountId": 999}]},
     )
     assert bad.status_code == 400 and bad.json()["Errors"][0]["Key"] == "Lines[0].GLAccountId"
     made = client.post(
         f"/v1/leases/{lease_id}/charges",
         json={
-            "Date": "2026-01-05",
+            "Date": WRITTEN,
             "Lines": [{"Amount": 10.5, "GLAccountId": 4000, "ReferenceNumber": "X-1"}],
         },
     )
@@ -120,7 +129,7 @@ def test_faults_429_and_write_stored_but_500(client: TestClient) -> None:
     lost = client.post(
         f"/v1/leases/{lease_id}/payments",
         json={
-            "Date": "2026-01-05",
+            "Date": WRITTEN,
             "PaymentMethod": "Cash",
             "SendEmailReceipt": False,
             "ReferenceNumber": "LOST-1",
@@ -154,7 +163,7 @@ def test_emulator_answers_match_buildiums_spec(client: TestClient) -> None:
         json={
             "GLAccountId": 4000,
             "Amount": 25,
-            "FirstOccurrenceDate": "2026-03-01",
+            "FirstOccurrenceDate": month_start(ANCHOR, -2).isoformat(),
             "PostDaysInAdvance": 0,
             "Frequency": "Monthly",
         },
@@ -177,8 +186,8 @@ def test_connector_request_bodies_match_buildiums_spec(client: TestClient, opera
         "x_lease_id": "30001",
         "x_financial_account_id": "4000",
         "amount_in_cents": 12345,
-        "transaction_date": "2026-02-03T00:00:00.000Z",
-        "start_date": "2026-03-01",
+        "transaction_date": f"{month_start(ANCHOR, -1) + timedelta(days=2)}T00:00:00.000Z",
+        "start_date": month_start(ANCHOR, -2).isoformat(),
         "frequency_normalized": "MONTHLY",
         "payment_type": "Cash",
         "send_email_receipt": True,

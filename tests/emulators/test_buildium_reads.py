@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from pmsgate.emulators.buildium import create_buildium_app
 from pmsgate.emulators.buildium.seed import BASE as SEED_BASE
+from pmsgate.emulators.seeding import month_start
 from tests.emulators.test_buildium_app import HEADERS, assert_response_matches
 
 
@@ -122,8 +123,9 @@ def test_list_filters_are_applied(client: TestClient) -> None:
     assert [x["Id"] for x in _all(client, "/v1/leases", unitnumber=unit["UnitNumber"])] == [
         x["Id"] for x in leases if unit["UnitNumber"] in x["UnitNumber"]
     ]
-    assert [x["Id"] for x in _all(client, "/v1/leases", leasedatefrom="2026-01-15")] == [
-        x["Id"] for x in leases if x["LeaseFromDate"] >= "2026-01-15"
+    mid_month = (SEED_BASE + timedelta(days=14)).date().isoformat()  # between the seed's lease starts
+    assert [x["Id"] for x in _all(client, "/v1/leases", leasedatefrom=mid_month)] == [
+        x["Id"] for x in leases if x["LeaseFromDate"] >= mid_month
     ]
     assert _all(client, "/v1/leases", rentalownerids=3) == []  # the emulator's rentals have no owners
 
@@ -218,18 +220,21 @@ def test_outstanding_balances(client: TestClient) -> None:
 
 
 def test_general_ledger_transactions(client: TestClient) -> None:
-    params = {"startdate": "2025-01-01", "enddate": "2025-12-31", "glaccountids": 4100}
+    # The twelve months before the seed's anchor: within 365 days, and inside its ledger.
+    start = month_start(SEED_BASE.date(), 12).isoformat()
+    end = (SEED_BASE.date() - timedelta(days=1)).isoformat()
+    params = {"startdate": start, "enddate": end, "glaccountids": 4100}
     rows = _all(client, "/v1/generalledger/transactions", **params)
     assert_response_matches("get", "/v1/generalledger/transactions", "200", rows)
-    assert rows and all("2025-01-01" <= r["Date"] <= "2025-12-31" for r in rows)
+    assert rows and all(start <= r["Date"] <= end for r in rows)
     assert all(any(line["GLAccount"]["Id"] == 4100 for line in r["Journal"]["Lines"]) for r in rows)
     assert rows[0]["Journal"]["Lines"][0]["GLAccount"]["Name"] == "Late Fee Income"
     lease_id = rows[0]["UnitAgreement"]["Id"]
     ledger = _all(
         client,
         f"/v1/leases/{lease_id}/transactions",
-        transactiondatefrom="2025-01-01",
-        transactiondateto="2025-12-31",
+        transactiondatefrom=start,
+        transactiondateto=end,
     )
     assert [r["Id"] for r in rows if r["UnitAgreement"]["Id"] == lease_id] == [
         t["Id"] for t in ledger if any(line["GLAccount"]["Id"] == 4100 for line in t["Journal"]["Lines"])
@@ -256,9 +261,10 @@ def test_general_ledger_transactions(client: TestClient) -> None:
     # Nothing was updated after the seed's anchor; the range may not reach back over 365 days.
     since = max(SEED_BASE, datetime.now(UTC) - timedelta(days=364)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert _all(client, "/v1/generalledger/transactions", **params, lastupdatedfrom=since) == []
-    body = _refused(client, "/v1/generalledger/transactions", startdate="2025-01-01", enddate="2025-12-31")
+    body = _refused(client, "/v1/generalledger/transactions", startdate=start, enddate=end)
     assert body["Errors"][0]["Key"] == "glaccountids"
-    _refused(client, "/v1/generalledger/transactions", 422, **{**params, "startdate": "2024-12-30"})
+    too_early = (month_start(SEED_BASE.date(), 12) - timedelta(days=2)).isoformat()  # over 365 days
+    _refused(client, "/v1/generalledger/transactions", 422, **{**params, "startdate": too_early})
     _refused(client, "/v1/generalledger/transactions", **params, selectionentityid=1)
 
 

@@ -29,6 +29,8 @@ from pmsgate.connectors.throttle import RequestBudget, TokenBucket
 from pmsgate.connectors.writes import WriteOperation, WriteRequest
 from pmsgate.emulators.entrata import BASE_PATH, DEFAULT_KEY, create_entrata_app
 from pmsgate.emulators.entrata.methods import METHODS
+from pmsgate.emulators.entrata.seed import ANCHOR
+from pmsgate.emulators.seeding import month_start
 from tests.contract import SHARED, require_reference
 
 TABLE = SHARED / "reference" / "vendors" / "entrata" / "entrata-methods-derived.json"
@@ -241,20 +243,21 @@ def test_every_request_the_connector_sends_matches_the_table(emulator: TestClien
             pass
     store = emulator.app.state.store  # type: ignore[attr-defined]
     lease = next(v for v in store.leases.values() if v["status"] == "Current")
+    last_month = month_start(ANCHOR, 1)  # dates in the seed's calendar (anchored this month)
     fields = {
         "x_lease_id": str(lease["id"]),
         "x_property_id": str(lease["propertyId"]),
         "x_resident_id": str(lease["customers"][0]),
         "x_charge_code_id": "103",
         "amount_in_cents": 12345,
-        "transaction_date": "2026-11-05T00:00:00.000Z",
-        "post_month": "2026-11-01T00:00:00.000Z",
+        "transaction_date": f"{last_month + timedelta(days=4)}T00:00:00.000Z",
+        "post_month": f"{last_month}T00:00:00.000Z",
         "description": "Contract check",
         "third_party_charge_id": "TP-1",
         "is_approval_required": False,
-        "start_date": "2027-01-01",
-        "end_date": "2027-06-30",
-        "last_posted_date": "2026-12-01",
+        "start_date": month_start(ANCHOR, -1).isoformat(),
+        "end_date": (month_start(ANCHOR, -7) - timedelta(days=1)).isoformat(),
+        "last_posted_date": ANCHOR.isoformat(),
         "month_to_month_amount_in_cents": 5000,
         "month_to_month_fee_in_cents": 2500,
         "charge_timing_id": "1",

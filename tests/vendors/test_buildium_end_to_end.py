@@ -4,6 +4,7 @@ Buildium has, then takes writes through pmsgate's HTTP API."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -16,7 +17,9 @@ import pmsgate.emulators.buildium.definition  # noqa: F401  (registers the emula
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.buildium import MODELS
 from pmsgate.emulators.buildium import create_buildium_app
+from pmsgate.emulators.buildium.seed import BASE
 from pmsgate.emulators.registry import emulator
+from pmsgate.emulators.seeding import month_start
 from pmsgate.emulators.server import RunningServer, serve_in_thread
 from pmsgate.kit.dispatch import RecordingDispatcher
 from tests.fixtures.api import CustomerKey, make_customer
@@ -33,6 +36,9 @@ RESOURCES = {
     Model.RESIDENT_PAYMENTS: "resident-payments",
     Model.RECURRING_RESIDENT_CHARGES: "recurring-resident-charges",
 }
+# Writes are dated after the seed's ledger, which ends the month before its anchor (this month).
+NEXT_MONTH = month_start(BASE.date(), -1)
+WRITTEN = (NEXT_MONTH + timedelta(days=2)).isoformat()
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +120,7 @@ def test_supported_writes_succeed_and_read_back(
             {
                 **common,
                 "amount_in_cents": 12345,
-                "transaction_date": "2026-02-03",
+                "transaction_date": WRITTEN,
                 "description": "Pet rent",
                 "reference_number": "R-77",
             },
@@ -122,7 +128,7 @@ def test_supported_writes_succeed_and_read_back(
         (
             "resident-credits",
             "resident-charges",
-            {**common, "amount_in_cents": 500, "transaction_date": "2026-02-03"},
+            {**common, "amount_in_cents": 500, "transaction_date": WRITTEN},
         ),
         (
             "resident-payments",
@@ -130,7 +136,7 @@ def test_supported_writes_succeed_and_read_back(
             {
                 **common,
                 "amount_in_cents": 12345,
-                "transaction_date": "2026-02-04T15:00:00Z",
+                "transaction_date": f"{NEXT_MONTH + timedelta(days=3)}T15:00:00Z",
                 "payment_type": "Money Order",
                 "send_email_receipt": False,
             },
@@ -141,7 +147,7 @@ def test_supported_writes_succeed_and_read_back(
             {
                 **common,
                 "amount_in_cents": 2500,
-                "start_date": "2026-03-01",
+                "start_date": month_start(NEXT_MONTH, -1).isoformat(),
                 "frequency_normalized": "MONTHLY",
             },
         ),
@@ -181,7 +187,7 @@ def test_bad_write_is_400_naming_the_field(api: TestClient, synced: tuple[Custom
         "lease_id": lease["id"],
         "financial_account_id": rent["id"],
         "amount_in_cents": 100,
-        "transaction_date": "2026-02-03",
+        "transaction_date": WRITTEN,
         "payment_type": "Cash",
     }
     response = api.post("/v1/resident-payments/", json=body)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -19,7 +20,9 @@ import pmsgate.emulators.entrata.definition  # noqa: F401  (registers the emulat
 from pmsgate.canonical.registry import Model
 from pmsgate.connectors.entrata import MODELS
 from pmsgate.emulators.entrata import BASE_PATH, create_entrata_app
+from pmsgate.emulators.entrata.seed import ANCHOR
 from pmsgate.emulators.registry import emulator
+from pmsgate.emulators.seeding import month_start
 from pmsgate.emulators.server import RunningServer, serve_in_thread
 from pmsgate.kit.dispatch import RecordingDispatcher
 from tests.fixtures.api import CustomerKey, make_customer
@@ -37,6 +40,12 @@ RESOURCES = {
     Model.RESIDENT_PAYMENTS: "resident-payments",
     Model.RECURRING_RESIDENT_CHARGES: "recurring-resident-charges",
 }
+# Dates relative to the seed's anchor (the first of this month), so a sync's 365-day window
+# always holds what is written: charges last month, scheduled charges from next month.
+LAST_MONTH = month_start(ANCHOR, 1)
+CHARGED = (LAST_MONTH + timedelta(days=19)).isoformat()
+NEXT_MONTH = month_start(ANCHOR, -1).isoformat()
+NEXT_YEAR_END = (month_start(ANCHOR, -13) - timedelta(days=1)).isoformat()
 
 
 @pytest.fixture(scope="module")
@@ -123,12 +132,17 @@ def test_charges_and_credits_succeed_and_arrive_with_the_next_sync(
         "integration_id": integration_id,
         "lease_id": lease["id"],
         "charge_code_id": code["id"],
-        "transaction_date": "2026-11-20T18:30:00Z",
+        "transaction_date": f"{CHARGED}T18:30:00Z",
     }
     posts = [
         (
             "/v1/resident-charges/entrata/",
-            {**common, "amount_in_cents": 12345, "description": "E2E parking", "post_month": "2026-11-01"},
+            {
+                **common,
+                "amount_in_cents": 12345,
+                "description": "E2E parking",
+                "post_month": LAST_MONTH.isoformat(),
+            },
         ),
         ("/v1/resident-charges/", {**common, "amount_in_cents": -2500, "description": "E2E adjustment"}),
         ("/v1/resident-credits/", {**common, "amount_in_cents": 500, "description": "E2E credit"}),
@@ -148,10 +162,10 @@ def test_charges_and_credits_succeed_and_arrive_with_the_next_sync(
         if (c["description"] or "").startswith("E2E")
     }
     assert found["E2E parking"]["amount_in_cents"] == 12345
-    assert found["E2E parking"]["post_month"] == "2026-11"
+    assert found["E2E parking"]["post_month"] == LAST_MONTH.isoformat()[:7]
     assert found["E2E adjustment"]["amount_in_cents"] == -2500
     assert found["E2E credit"]["amount_in_cents"] == -500
-    assert found["E2E credit"]["transaction_date"].startswith("2026-11-20")
+    assert found["E2E credit"]["transaction_date"].startswith(CHARGED)
 
 
 def test_a_recurring_charge_is_created_with_its_id_and_read_back(
@@ -165,8 +179,8 @@ def test_a_recurring_charge_is_created_with_its_id_and_read_back(
         "resident_id": resident["id"],
         "charge_code_id": code["id"],
         "amount_in_cents": 4550,
-        "start_date": "2027-01-01",
-        "end_date": "2027-12-31T00:00:00Z",
+        "start_date": NEXT_MONTH,
+        "end_date": f"{NEXT_YEAR_END}T00:00:00Z",
         "charge_timing_id": "1",
         "charge_code_type_id": "2",
         "description": "Garage",
@@ -177,8 +191,8 @@ def test_a_recurring_charge_is_created_with_its_id_and_read_back(
     created = _status(api, response.json()["meta"]["job_id"])["created_record_id"]
     assert created
     recurring = api.get(f"/v1/recurring-resident-charges/{created}").json()["results"]
-    assert recurring["amount_in_cents"] == 4550 and recurring["start_date"] == "2027-01-01"
-    assert recurring["frequency_normalized"] == "MONTHLY" and recurring["end_date"] == "2027-12-31"
+    assert recurring["amount_in_cents"] == 4550 and recurring["start_date"] == NEXT_MONTH
+    assert recurring["frequency_normalized"] == "MONTHLY" and recurring["end_date"] == NEXT_YEAR_END
 
 
 def test_payments_and_recurring_updates_are_refused_400_generic_405_vendor(
@@ -191,7 +205,7 @@ def test_payments_and_recurring_updates_are_refused_400_generic_405_vendor(
         "lease_id": lease["id"],
         "resident_id": resident["id"],
         "amount_in_cents": 100,
-        "transaction_date": "2026-11-20",
+        "transaction_date": CHARGED,
     }
     assert api.post("/v1/resident-payments/", json=payment).status_code == 400
     vendor = api.post("/v1/resident-payments/entrata/", json=payment)
@@ -222,7 +236,7 @@ def test_an_invalid_charge_is_400_naming_the_field(
         "integration_id": integration_id,
         "lease_id": lease["id"],
         "charge_code_id": code["id"],
-        "transaction_date": "2026-11-20",
+        "transaction_date": CHARGED,
         "amount_in_cents": 100,
         "description": "x",
         **change,
@@ -244,7 +258,7 @@ def test_a_recurring_charge_needs_entratas_timing_and_type(
         "resident_id": resident["id"],
         "charge_code_id": code["id"],
         "amount_in_cents": 4550,
-        "start_date": "2027-01-01",
+        "start_date": NEXT_MONTH,
     }
     response = api.post("/v1/recurring-resident-charges/", json=body)
     assert response.status_code == 400
@@ -279,7 +293,7 @@ def test_a_charge_whose_answer_was_lost_is_found_again_not_sent_twice(
         "integration_id": integration_id,
         "lease_id": lease["id"],
         "charge_code_id": code["id"],
-        "transaction_date": "2026-11-21",
+        "transaction_date": (LAST_MONTH + timedelta(days=20)).isoformat(),
         "amount_in_cents": 777,
         "description": "E2E lost answer",
     }

@@ -11,14 +11,16 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pmsgate.emulators.seeding import FIRST_NAMES, LAST_NAMES, month_start
+from pmsgate.emulators.seeding import FIRST_NAMES, LAST_NAMES, month_start, this_month
 
 Record = dict[str, Any]
-BASE = datetime(2026, 1, 1, tzinfo=UTC)  # seed anchor: identical data on every run
+# The ledger ends the month before this one, so a sync's 365-day window always finds recent data;
+# within a month every run (and every machine) sees identical data.
+BASE = datetime.combine(this_month(), time(), UTC)
 MONTHS = 18
 RENT_ACCOUNT, LATE_FEE_ACCOUNT, UTILITY_ACCOUNT, BANK_ACCOUNT, DEPOSIT_ACCOUNT = 4000, 4100, 4200, 1000, 2100
 _STREETS = ["Maple Ave", "Oak St", "Harbor Rd", "Elm Ct", "Pine Blvd"]
@@ -137,7 +139,7 @@ def generate(records: int, seed: int) -> Seed:
         out.rentals[property_id - 1]["NumberUnits"] += 1
         out.updated[("units", unit_id)] = BASE - timedelta(days=rng.randrange(1, 500))
         status = rng.choices(["Active", "Past", "Future"], weights=[8, 1, 1])[0]
-        start = month_start(BASE, MONTHS) if status != "Future" else date(2026, 2, 1)
+        start = month_start(BASE, MONTHS) if status != "Future" else month_start(BASE, -1)
         end = date(start.year + 2, start.month, 1) if status != "Past" else month_start(BASE, 3)
         people = [tenant_id + i for i in range(rng.choice([1, 1, 2]))]
         created = BASE - timedelta(days=560)

@@ -16,10 +16,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pmsgate.emulators.seeding import FIRST_NAMES, LAST_NAMES, month_start
+from pmsgate.emulators.seeding import FIRST_NAMES, LAST_NAMES, month_start, this_month
 
 Row = dict[str, Any]
-ANCHOR = date(2026, 12, 1)  # seed anchor: identical data on every run
+# The ledger ends in the current month, so a sync's 365-day window always finds recent data;
+# within a month every run (and every machine) sees identical data.
+ANCHOR = this_month()
 MONTHS = 18
 RENT, LATE_FEE, PARKING, CONCESSION = 101, 102, 103, 104
 AR_CODES = (
@@ -105,7 +107,7 @@ def generate(records: int, seed: int) -> Seed:
 def _lease(out: Seed, rng: random.Random, new: Any, property_id: int, unit_id: int, index: int) -> None:
     lease_id = new("lease")
     status = "Past" if index % 11 == 5 else ("Future" if index % 13 == 8 else "Current")
-    start = month_start(ANCHOR, MONTHS) if status != "Future" else date(2027, 1, 1)
+    start = month_start(ANCHOR, MONTHS) if status != "Future" else month_start(ANCHOR, -1)
     end = date(start.year + 2, start.month, 1) if status != "Past" else month_start(ANCHOR, 3)
     people = [new("customer") for _ in range(1 + (index % 3 == 0))]
     for position, customer_id in enumerate(people):

@@ -16,7 +16,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from pmsgate.emulators.entrata.seed import AR_CODES, GL_ACCOUNTS, Row
+from pmsgate.emulators.entrata.seed import ANCHOR, AR_CODES, GL_ACCOUNTS, Row
 
 MALFORMED_AMOUNT = "12,3x"
 LEASE_STATUS_TYPE = {"Future": 2, "Current": 4, "Notice": 5, "Past": 6}
@@ -81,7 +81,11 @@ def property_(p: Row) -> Row:
             "Country": "US",
             "Email": f"office{p['id']}@example.com",
         },
-        "PostMonths": {"ArPostMonth": "12/2026", "ApPostMonth": "12/2026", "GlPostMonth": "12/2026"},
+        "PostMonths": {
+            "ArPostMonth": month(ANCHOR),
+            "ApPostMonth": month(ANCHOR),
+            "GlPostMonth": month(ANCHOR),
+        },
         "IsDisabled": 1 if p["disabled"] else 0,
         "IsFeaturedProperty": 0,
     }
