@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from fastapi import Depends, FastAPI
 
 from pmsgate import __version__, handlers
@@ -135,6 +136,7 @@ def create_app(
     app.state.settings = settings
     app.state.sessionmaker = session_factory()
     app.state.read_sessionmaker = statement_sessionmaker(app.state.sessionmaker)
+    app.state.read_limiter = anyio.CapacityLimiter(settings.reads_at_once)
     app.state.rate_limiter = _rate_limiter(settings)
     KEY_CACHE.ttl = settings.api_key_cache_seconds
     app.state.dispatcher = dispatcher

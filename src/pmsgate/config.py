@@ -37,6 +37,12 @@ class Settings(BaseSettings):
         description="API processes of `pmsgate serve` (--processes); default: 1 in the embedded mode, "
         "the CPU count in scale-out",
     )
+    read_threads: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="Record reads one API process runs at once; default: 2 on SQLite, 4 on PostgreSQL",
+    )
     run_workers_in_process: bool = True
     write_workers: int = Field(default=2, ge=1, le=64, description="Threads of the writes lane")
     queue_poll_max_seconds: float = Field(
@@ -145,6 +151,18 @@ class Settings(BaseSettings):
         if self.web_concurrency is not None:
             return self.web_concurrency
         return 1 if self.mode == "embedded" else max(1, min(os.cpu_count() or 1, 8))
+
+    @property
+    def reads_at_once(self) -> int:
+        """How many record reads one API process runs at a time (the others wait their turn).
+        A read is Python from end to end but for its statements, and one interpreter runs one
+        thread's Python at a time: a thread per request only hands the GIL back and forth. On
+        SQLite two at a time keep the interpreter busy while one waits on a long statement (a
+        large count); PostgreSQL's statements all wait on the network, so a few more fill those
+        waits. Measured in docs/benchmarks.md ("Reads at once per process")."""
+        if self.read_threads is not None:
+            return self.read_threads
+        return 2 if self.sqlalchemy_url.startswith("sqlite") else 4
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -341,3 +341,54 @@ def test_reads_run_statement_by_statement(app: FastAPI, reader: TestClient) -> N
             assert connection.isolation_level is not None
         else:
             assert connection.autocommit is False
+
+
+@pytest.mark.parametrize("at_once", [1, 3])
+def test_a_process_runs_no_more_reads_at_once_than_its_read_limiter(
+    app: FastAPI, reader: TestClient, at_once: int
+) -> None:
+    """Reads beyond the limit wait for a thread instead of all contending for the GIL
+    (config.Settings.reads_at_once); with room for more, reads do overlap."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import anyio
+    from sqlalchemy import event
+
+    from pmsgate.config import Settings
+
+    assert Settings(database_url=None).reads_at_once == 2
+    assert Settings(database_url="postgresql+psycopg://h/db").reads_at_once == 4
+    assert Settings(read_threads=7).reads_at_once == 7
+    assert app.state.read_limiter.total_tokens == app.state.settings.reads_at_once
+
+    app.state.read_limiter = anyio.CapacityLimiter(at_once)
+    assert reader.get("/v1/resident-charges/").status_code == 200  # the key is looked up once
+    engine = app.state.sessionmaker.kw["bind"]
+    lock = threading.Lock()
+    running: set[int] = set()
+    most = [0]
+
+    def enter(*_: Any) -> None:
+        with lock:
+            running.add(threading.get_ident())
+            most[0] = max(most[0], len(running))
+        time.sleep(0.03)  # a slow statement, so that reads would overlap if let through
+
+    def leave(*_: Any) -> None:
+        with lock:
+            running.discard(threading.get_ident())
+
+    event.listen(engine, "before_cursor_execute", enter)
+    event.listen(engine, "after_cursor_execute", leave)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(
+                pool.map(lambda _: reader.get("/v1/resident-charges/", params={"limit": 3}), range(8))
+            )
+    finally:
+        event.remove(engine, "before_cursor_execute", enter)
+        event.remove(engine, "after_cursor_execute", leave)
+    assert [a.status_code for a in answers] == [200] * 8
+    assert most[0] == 1 if at_once == 1 else 1 < most[0] <= at_once, most

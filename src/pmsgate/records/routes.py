@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from pmsgate.canonical.registry import BY_MODEL, Model
 from pmsgate.customers.auth import CurrentCustomer
@@ -111,6 +111,10 @@ def record_router(*tables: tuple[str, tuple[RecordResource, ...]]) -> APIRouter:
     return router
 
 
+async def _in_read_thread(request: Request, read: Callable[..., JSONResponse], *args: Any) -> JSONResponse:
+    return await anyio.to_thread.run_sync(read, *args, limiter=request.app.state.read_limiter)
+
+
 def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
     spec = BY_MODEL[resource.model]
     item = record_model(
@@ -152,12 +156,13 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
         body = {"meta": meta(params, total, len(results)).model_dump(), "results": results}
         return JSONResponse(body)
 
-    # Coroutines that hand the whole read (query, expansion, encoding) to the thread pool at once:
-    # one thread hop per request instead of one per dependency.
+    # Coroutines that hand the whole read (query, expansion, encoding) to a thread at once: one
+    # thread hop per request instead of one per dependency, and no more reads at a time than the
+    # process's read limiter allows (config.Settings.reads_at_once says why).
     async def list_records(
         request: Request, customer: CurrentCustomer, params: ListParams, **values: Any
     ) -> JSONResponse:
-        return await run_in_threadpool(read_page, request, customer, params, values)
+        return await _in_read_thread(request, read_page, request, customer, params, values)
 
     list_records.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
@@ -186,7 +191,7 @@ def add_record_routes(router: APIRouter, resource: RecordResource) -> None:
     async def get_record(
         request: Request, customer: CurrentCustomer, params: ListParams, **path: str
     ) -> JSONResponse:
-        return await run_in_threadpool(read_one, request, customer, path[resource.id_param])
+        return await _in_read_thread(request, read_one, request, customer, path[resource.id_param])
 
     get_record.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
