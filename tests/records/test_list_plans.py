@@ -19,6 +19,7 @@ from pmsgate.canonical.registry import Model
 from pmsgate.kit.db import session_factory, unit_of_work
 from pmsgate.kit.pagination import ListParams
 from pmsgate.models.records import RECORD_COUNTS, RECORD_TABLES, SEEN_STAMPS
+from pmsgate.records import repository
 from pmsgate.records.filters import RECORD_TIMES, DateTimeRange, Implied, TimeBound
 from pmsgate.records.repository import RecordRepository
 from pmsgate.records.serialize import row_format
@@ -123,20 +124,54 @@ FILTERS: dict[str, tuple[dict[str, str], Any]] = {
 
 @pytest.mark.parametrize("name", list(FILTERS))
 @pytest.mark.parametrize(
-    "order", ["created_at:desc", "created_at:asc", "updated_at:desc", "amount_in_cents:asc"]
+    "order",
+    [
+        "created_at:desc",
+        "created_at:asc",
+        "updated_at:desc",
+        "amount_in_cents:asc",
+        "last_seen:desc",
+        "last_seen:asc",
+    ],
 )
-@pytest.mark.parametrize(("offset", "limit"), [(0, 2), (5, 7), (0, 100), (40, 100)])
+@pytest.mark.parametrize(
+    ("offset", "limit", "deferred"),
+    [
+        (0, 2, False),
+        (5, 7, False),
+        (0, 100, False),
+        (40, 100, False),
+        # the page's ids found first, then its rows (repository._window, from an offset on)
+        (0, 2, True),
+        (5, 7, True),
+        (40, 100, True),
+        (200, 30, True),
+    ],
+)
 @pytest.mark.parametrize("scoped", [True, False])
 def test_filtered_sorted_pages_and_totals(
-    reader: TestClient, store: Store, name: str, order: str, offset: int, limit: int, scoped: bool
+    reader: TestClient,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    order: str,
+    offset: int,
+    limit: int,
+    deferred: bool,
+    scoped: bool,
 ) -> None:
+    if deferred:
+        monkeypatch.setattr(repository, "_DEFER_FROM_OFFSET", 0)
     params, matches = FILTERS[name]
     column, direction = order.split(":")
     ids = store.ids[:1] if scoped else store.ids
     chosen = [r for r in store.rows if r["integration_id"] in ids and matches(store, r)]
     desc = direction == "desc"
     chosen.sort(key=lambda r: r["id"], reverse=desc)  # the tie-breaker follows the first sort
-    chosen.sort(key=lambda r: r[column], reverse=desc)
+    if column == "last_seen":  # the effective time first, then the row's own
+        chosen.sort(key=lambda r: (store.effective(r), r["last_seen"]), reverse=desc)
+    else:
+        chosen.sort(key=lambda r: r[column], reverse=desc)
     query = {**params, "order-by": order, "offset": str(offset), "limit": str(limit)}
     if scoped:
         query["integration_id"] = store.ids[0]

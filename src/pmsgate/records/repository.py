@@ -40,6 +40,10 @@ def visible_integrations(customer_id: str) -> Any:
 
 # The walk of the sort index is chosen when it reads less than 1/_WALK_SHARE of the matches.
 _WALK_SHARE = 8
+# From this offset on, a page finds its rows' ids first and then reads just those rows
+# (RecordRepository._window): PostgreSQL, 1M charges, 101 rows sorted by transaction_date,
+# warm: offset 100 0.5 ms read in place vs 1.2 ms deferred, 1,000 5.1 vs 2.5 ms.
+_DEFER_FROM_OFFSET = 500
 
 
 @cache
@@ -166,7 +170,6 @@ class RecordRepository:
                     *self._off_index(where, rivals),
                     *(bound.clause for bound in implied if bound.column == walked),
                 ]
-        query = select(*shape.columns).where(scope, *filters)
         sorts_seen = bool(stamps) and any(name == "last_seen" for name, _ in params.order_by)
         raw: list[Row[Any]]
         # One row past the page says whether the list goes on: a page that reaches the end of
@@ -175,15 +178,14 @@ class RecordRepository:
         if counted is not None and counted <= params.offset:
             raw = []  # past the end: nothing to read
         elif stamps and only_seen and len(ids) == 1:
-            raw = self._seen_order(query, params, fetch)
+            raw = self._seen_order(shape.columns, [scope, *filters], params, fetch)
         elif len(ids) > 1 and (counted is None or walk) and not sorts_seen:
             raw = self._merged(ids, filters, params, shape, fetch)
         else:
             order = self._order(params, stamps)
             if counted is not None and not walk:  # the filter's range, its matches sorted
                 order = self._off_index(order, {self.table.c[name] for name, _ in params.order_by})
-            statement = query.order_by(*order).offset(params.offset)
-            raw = self._rows(statement.limit(fetch))
+            raw = self._window(shape.columns, [scope, *filters], order, params.offset, fetch)
         ends = len(raw) < fetch
         rows = shape.rows(raw[: params.limit], vendors, stamps)
         if counted is not None:
@@ -205,17 +207,37 @@ class RecordRepository:
         a statement is not needed for tables)."""
         return list(self.session.connection().execute(statement))
 
+    def _window(
+        self, columns: Sequence[Any], where: Sequence[Any], order: Sequence[Any], offset: int, limit: int
+    ) -> list[Row[Any]]:
+        """`limit` rows from `offset` on, in `order`. Past a few hundred rows the skipped rows
+        are skipped by id alone: an index-only walk finds the page's ids (PostgreSQL read every
+        skipped row's heap tuple: offset 500,000 of 1M charges 5.6 s → 0.15 s; SQLite, which
+        already skips without reading the row, 65 → 35 ms) and only those rows are read."""
+        if offset < _DEFER_FROM_OFFSET:
+            return self._rows(select(*columns).where(*where).order_by(*order).offset(offset).limit(limit))
+        page = select(self.table.c.id).where(*where).order_by(*order).offset(offset).limit(limit).subquery()
+        # The page's ids first in the FROM: SQLite keeps that join order, and both stores then
+        # read each row by its primary key.
+        joined = page.join(self.table, self.table.c.id == page.c.id)
+        return self._rows(select(*columns).select_from(joined).order_by(*order))
+
     def _merged(
         self, ids: Sequence[str], filters: Sequence[Any], params: ListParams, shape: RowFormat, fetch: int
     ) -> list[Row[Any]]:
         """Several integrations: each one's first offset + fetch rows, read in its
         `(integration_id, <sort column>)` index order, merged and cut to the page (an `IN` over
-        the integrations sorted all their rows: ~420 ms over 1,000,000 charges)."""
+        the integrations sorted all their rows: ~420 ms over 1,000,000 charges). From
+        `_DEFER_FROM_OFFSET` on, as in `_window`, only ids and sort keys are merged."""
         table = self.table
         order = self._order(params, {})
         first = params.offset + fetch
+        deferred = params.offset >= _DEFER_FROM_OFFSET
+        keys = [*params.order_by, ("id", params.order_by[0][1] if params.order_by else "asc")]
+        # Deep pages merge ids and sort keys only (index-only reads), then read the page's rows.
+        columns = [table.c[name] for name in dict.fromkeys(n for n, _ in keys)] if deferred else shape.columns
         parts = [
-            select(*shape.columns)
+            select(*columns)
             .where(table.c.integration_id == i, *filters)
             .order_by(*order)
             .limit(first)
@@ -223,10 +245,12 @@ class RecordRepository:
             for i in ids
         ]
         merged = union_all(*(select(part) for part in parts)).subquery()
-        keys = [*params.order_by, ("id", params.order_by[0][1] if params.order_by else "asc")]
         outer = [merged.c[name].desc() if way == "desc" else merged.c[name].asc() for name, way in keys]
-        statement = select(merged).order_by(*outer).offset(params.offset).limit(fetch)
-        return self._rows(statement)
+        if not deferred:
+            return self._rows(select(merged).order_by(*outer).offset(params.offset).limit(fetch))
+        page = select(merged.c.id).order_by(*outer).offset(params.offset).limit(fetch).subquery()
+        joined = page.join(table, table.c.id == page.c.id)
+        return self._rows(select(*shape.columns).select_from(joined).order_by(*order))
 
     def _count(self, scope: Any, versions: tuple[int, ...], where: Sequence[Any]) -> int:
         """The matches of the filters, counted once per `versions` of the integrations' data."""
@@ -298,7 +322,9 @@ class RecordRepository:
         order.append(self.table.c.id.desc() if first_direction == "desc" else self.table.c.id.asc())
         return order
 
-    def _seen_order(self, query: Any, params: ListParams, fetch: int) -> list[Row[Any]]:
+    def _seen_order(
+        self, columns: Sequence[Any], where: Sequence[Any], params: ListParams, fetch: int
+    ) -> list[Row[Any]]:
         """`order-by=last_seen` on one integration with a stamp: `fetch` rows from the offset
         on, of the unseen rows (their own times, all below the stamp) and the others (their own
         order is their effective order), each a range of an index read in order; ascending lists
@@ -312,18 +338,17 @@ class RecordRepository:
             else [table.c.last_seen.asc(), table.c.id.asc()]
         )
         first, second = (False, True) if desc else (True, False)
-        head = query.where(unseen_is(table, first))
-        rows = self._rows(head.order_by(*order).offset(params.offset).limit(fetch))
+        head = [*where, unseen_is(table, first)]
+        rows = self._window(columns, head, order, params.offset, fetch)
         if len(rows) == fetch:
             return rows
         if rows:
             before = params.offset + len(rows)
         else:
-            counted = select(func.count()).select_from(head.subquery())
+            counted = select(func.count()).select_from(table).where(*head)
             before = int(self.session.execute(counted).scalar_one())
-        tail = query.where(unseen_is(table, second)).order_by(*order)
-        tail = tail.offset(max(0, params.offset - before)).limit(fetch - len(rows))
-        return rows + self._rows(tail)
+        tail = [*where, unseen_is(table, second)]
+        return rows + self._window(columns, tail, order, max(0, params.offset - before), fetch - len(rows))
 
     def _effective(self, rows: Sequence[RowMapping]) -> list[dict[str, Any]]:
         stamps = stamps_of(self.session, self.model.value, {row["integration_id"] for row in rows})
