@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -25,9 +26,15 @@ from pmsgate.connectors.throttle import RequestBudget
 from pmsgate.connectors.writes import WriteOperation, WriteRequest
 from pmsgate.emulators.propertyware import BASE_PATH, PwStore, create_propertyware_app
 from pmsgate.emulators.propertyware.definition import credentials
+from pmsgate.emulators.propertyware.wire import BASE
+from pmsgate.emulators.seeding import month_start
 from pmsgate.emulators.server import RunningServer, serve_in_thread
 
 assert pmsgate.connectors.propertyware.DEFAULT_BUDGET
+# Dates in the seed's calendar: its anchor (wire.BASE) is the first of this month, its ledger runs
+# through this month, and writes are dated just after the anchor.
+ANCHOR = BASE.date()
+WRITTEN, NEXT_DAY = (str(ANCHOR + timedelta(days=n)) for n in (2, 3))
 TABLES = {
     Model.PROPERTIES: ("buildings",),
     Model.UNITS: ("units",),
@@ -130,12 +137,13 @@ def test_incremental_window_and_property_filters(shared: Served) -> None:
     from pmsgate.kit.timeutil import parse_datetime
 
     connector = shared.connector()
-    since = parse_datetime("2026-06-01T00:00:00Z")
+    first = month_start(ANCHOR, 5)  # the ledger's last six months
+    since = parse_datetime(f"{first}T00:00:00Z")
     changed = _read(connector, ReadRequest(Model.RESIDENT_PAYMENTS, modified_since=since))
     assert changed and len(changed) < len(shared.store.rows("payments"))
     window = _read(connector, ReadRequest(Model.RESIDENT_PAYMENTS, window_start=since))
     assert {x.x_id for x in window} == {
-        str(p["id"]) for p in shared.store.rows("payments") if p["date"] >= "2026-06-01"
+        str(p["id"]) for p in shared.store.rows("payments") if p["date"] >= first.isoformat()
     }
     building = str(shared.store.rows("buildings")[0]["id"])
     units = _read(connector, ReadRequest(Model.UNITS, x_property_ids=frozenset({building})))
@@ -189,7 +197,7 @@ def test_writes_return_ids_and_records(fresh: Served) -> None:
         WriteOperation.CREATE_RESIDENT_CHARGE,
         "PMSG-CHARGE1",
         x_lease_id=str(lease["id"]), x_financial_account_id=str(rent["id"]), amount_in_cents=1999,
-        transaction_date="2026-11-03T00:00:00Z", reference_number="INV-7", description="Keys",
+        transaction_date=f"{WRITTEN}T00:00:00Z", reference_number="INV-7", description="Keys",
     )  # fmt: skip
     outcome = connector.write(charge)
     stored = fresh.store.get("charges", int(outcome.x_id or 0))
@@ -206,7 +214,7 @@ def test_a_lost_answer_is_reconciled_by_marker(fresh: Served) -> None:
     fresh.control("faults", fail_writes_after_commit=1)
     credit = _request(
         WriteOperation.CREATE_RESIDENT_CREDIT, "PMSG-CREDIT1",
-        x_lease_id=str(lease["id"]), amount_in_cents=500, transaction_date="2026-11-03",
+        x_lease_id=str(lease["id"]), amount_in_cents=500, transaction_date=WRITTEN,
     )  # fmt: skip
     with pytest.raises(OutcomeUnknown):
         connector.write(credit)
@@ -220,7 +228,7 @@ def test_batch_charges_are_found_by_their_shared_marker(fresh: Served) -> None:
     item = {
         "x_lease_id": str(lease["id"]),
         "x_financial_account_id": str(rent["id"]),
-        "transaction_date": "2026-11-04",
+        "transaction_date": NEXT_DAY,
     }
     batch = _request(
         WriteOperation.CREATE_RESIDENT_CHARGE_BATCH,
@@ -236,7 +244,7 @@ def test_vendor_refusals_name_the_field(fresh: Served) -> None:
     payment = _request(
         WriteOperation.CREATE_RESIDENT_PAYMENT, "PMSG-PAY1",
         x_lease_id=str(lease["id"]), x_resident_id="1", x_financial_account_id="1",
-        amount_in_cents=100, transaction_date="2026-11-03", payment_type="Check", reference_number="1",
+        amount_in_cents=100, transaction_date=WRITTEN, payment_type="Check", reference_number="1",
     )  # fmt: skip
     with pytest.raises(VendorRejected, match="destinationAccountID"):
         connector.write(payment)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import httpx
@@ -22,10 +22,14 @@ from pmsgate.connectors.rentmanager.credentials import RentManagerCredentials
 from pmsgate.connectors.throttle import RequestBudget
 from pmsgate.connectors.writes import WriteOperation, WriteRequest
 from pmsgate.emulators.rentmanager import DEFAULT_LOGIN, create_rentmanager_app
+from pmsgate.emulators.rentmanager.wire import BASE, HARD_CLOSE_THROUGH, stamp
+from pmsgate.emulators.seeding import month_start
 from pmsgate.emulators.server import RunningServer, serve_in_thread
-from pmsgate.kit.timeutil import parse_datetime
 
 GOOD = {"Username": DEFAULT_LOGIN.username, "Password": DEFAULT_LOGIN.password, "companyId": "demo"}
+# Dates in the seed's calendar: its anchor (wire.BASE) is the first of this month, its ledger ends
+# the month before, and writes are dated after the anchor.
+ANCHOR = BASE.date()
 
 
 @pytest.fixture(scope="module")
@@ -126,13 +130,14 @@ def test_resume_token_continues_after_a_committed_page(served: tuple[RunningServ
 
 def test_incremental_window_and_property_filters(served: tuple[RunningServer, Any]) -> None:
     connector = _connector(served)
-    since = parse_datetime("2026-09-01T00:00:00Z")
+    since = datetime.combine(month_start(ANCHOR, 1), time(), UTC)  # the ledger's last month
     charges = _all(connector, ReadRequest(Model.RESIDENT_CHARGES, window_start=since))
     # The window is the company-local day of window_start (inclusive), so a day early at most.
     assert charges and all(
         c.transaction_date and c.transaction_date >= since - timedelta(days=1) for c in charges
     )  # type: ignore[attr-defined]
-    changed = _all(connector, ReadRequest(Model.UNITS, modified_since=parse_datetime("2026-09-15T00:00:00Z")))
+    recently = datetime.combine(ANCHOR - timedelta(days=60), time(), UTC)
+    changed = _all(connector, ReadRequest(Model.UNITS, modified_since=recently))
     assert 0 < len(changed) < len(served[1].state.store.tables["Units"])
     payments = _all(connector, ReadRequest(Model.RESIDENT_PAYMENTS, x_property_ids=frozenset({"1"})))
     assert payments and {p.x_property_id for p in payments} == {"1"}  # type: ignore[attr-defined]
@@ -173,7 +178,7 @@ def _fields(connector: RentManagerConnector, **extra: Any) -> dict[str, Any]:
         "x_resident_id": tenant.x_id,
         "x_property_id": tenant.x_property_id,
         "x_charge_code_id": "3",
-        "transaction_date": "2026-11-10",
+        "transaction_date": str(ANCHOR + timedelta(days=9)),
         "notes": "utility",
         "amount_in_cents": 1234,
         "reference_number": "U-1",
@@ -202,7 +207,9 @@ def test_writes_are_found_by_marker_and_read_back(served: tuple[RunningServer, A
 def test_hard_close_is_refused_with_rm_s_message(served: tuple[RunningServer, Any]) -> None:
     connector = _connector(served)
     closed = WriteRequest(
-        WriteOperation.CREATE_RESIDENT_CHARGE, _fields(connector, transaction_date="2026-01-05"), "PMSG-HC"
+        WriteOperation.CREATE_RESIDENT_CHARGE,
+        _fields(connector, transaction_date=str(HARD_CLOSE_THROUGH - timedelta(days=25))),
+        "PMSG-HC",
     )
     with pytest.raises(VendorRejected, match="hard closed"):
         connector.write(closed)
@@ -225,7 +232,7 @@ def test_an_update_survives_a_concurrent_change(served: tuple[RunningServer, Any
                 [
                     {
                         **store.get("RecurringCharges", target["RecurringChargeID"]),
-                        "UpdateDate": "2026-11-01T00:00:00",
+                        "UpdateDate": stamp(BASE),  # later than any seeded stamp
                     }
                 ],
             )

@@ -6,6 +6,8 @@ import dataclasses
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from typing import Any
 
 import httpx
@@ -26,10 +28,16 @@ from pmsgate.connectors.rentvine.streams import STREAMS
 from pmsgate.connectors.throttle import RequestBudget
 from pmsgate.connectors.writes import WriteOperation, WriteRequest
 from pmsgate.emulators.rentvine import RentvineLogin, create_rentvine_app
+from pmsgate.emulators.rentvine.wire import TODAY, stamp
+from pmsgate.emulators.seeding import month_start
 from pmsgate.emulators.server import RunningServer, serve_in_thread
 
 LOGIN = RentvineLogin("key-1", "secret-1", "acme", denied=frozenset({"tenants"}))
 GOOD = {"apiKey": "key-1", "apiSecret": "secret-1", "companyId": "acme"}
+# Dates in the seed's calendar: its anchor (wire.TODAY) is the first of this month and its ledger
+# runs through this month; writes are dated just after the anchor, schedules start next month.
+POSTED, PAID = (str(TODAY + timedelta(days=n)) for n in (1, 3))
+NEXT_MONTH = str(month_start(TODAY, -1))
 
 
 @pytest.fixture(scope="module")
@@ -86,18 +94,14 @@ def test_a_resume_token_continues_after_the_committed_page(served: tuple[Running
 
 
 def test_filters_reach_rentvine(served: tuple[RunningServer, Any]) -> None:
-    from datetime import UTC, datetime
-
     server, app = served
     c = connector(server)
-    since = datetime(2025, 12, 1, tzinfo=UTC)
+    since = datetime.combine(month_start(TODAY, 1), clock(), UTC)  # the ledger's last two months
     charges = read_all(c, Model.RESIDENT_CHARGES, window_start=since, page_size=100)
     assert charges and all(x.transaction_date and x.transaction_date >= since for x in charges)  # type: ignore[attr-defined]
     modified = read_all(c, Model.PROPERTIES, modified_since=since)
     # Rentvine's stamps are the company's wall clock (US Eastern here): since is 19:00 the day before.
-    expected = [
-        p for p in app.state.store.table("properties").all() if p["dateTimeModified"] >= "2025-11-30 19:00:00"
-    ]
+    expected = [p for p in app.state.store.table("properties").all() if p["dateTimeModified"] >= stamp(since)]
     assert len(modified) == len(expected)
     one = read_all(c, Model.LEASES, x_property_ids=frozenset({"1"}))
     assert one and {x.x_property_id for x in one} == {"1"}  # type: ignore[attr-defined]
@@ -189,7 +193,7 @@ def test_writes_build_native_bodies_reconcile_and_read_back(served: tuple[Runnin
         **common,
         x_financial_account_id="6",
         amount_in_cents=1001,
-        transaction_date="2026-01-03T23:30:00.000Z",
+        transaction_date=f"{TODAY + timedelta(days=2)}T23:30:00.000Z",
         description="Late fee",
     )
     outcome = c.write(charge)
@@ -207,7 +211,7 @@ def test_writes_build_native_bodies_reconcile_and_read_back(served: tuple[Runnin
         x_resident_id=str(primary["contactID"]),
         amount_in_cents=1001,
         payment_type="eCheck",
-        transaction_date="2026-01-04",
+        transaction_date=PAID,
     )
     paid = c.write(payment)
     assert any(isinstance(x, r.AllocationRecord) for x in paid.records)
@@ -230,7 +234,7 @@ def test_writes_build_native_bodies_reconcile_and_read_back(served: tuple[Runnin
         amount_in_cents=3000,
         description="Pet rent",
         day_due=1,
-        start_date="2026-02-01",
+        start_date=NEXT_MONTH,
     )
     created = c.write(recurring)
     assert created.x_id and c.find_written(recurring) == [created.x_id]
@@ -240,7 +244,7 @@ def test_writes_build_native_bodies_reconcile_and_read_back(served: tuple[Runnin
         x_id=created.x_id,
         x_lease_id=common["x_lease_id"],
         amount_in_cents=3100,
-        end_date="2026-12-31",
+        end_date=str(month_start(TODAY, -12) - timedelta(days=1)),
     )
     assert c.find_written(update) == []
     c.write(update)
@@ -261,7 +265,7 @@ def test_a_lost_answer_is_outcome_unknown_and_found_by_marker(served: tuple[Runn
         x_lease_id=str(lease["leaseID"]),
         x_financial_account_id="5",
         amount_in_cents=500,
-        transaction_date="2026-01-02",
+        transaction_date=POSTED,
         description="Concession",
     )
     httpx.post(f"{server.base_url}/_control/faults", json={"fail_writes_after_commit": 1})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 import httpx
@@ -23,7 +23,8 @@ from pmsgate.connectors.sample import SampleConnector
 from pmsgate.connectors.sample.streams import STREAMS
 from pmsgate.connectors.throttle import RequestBudget, TokenBucket
 from pmsgate.emulators.sample import SampleCredentials, SampleStore, create_sample_app
-from pmsgate.emulators.sample.wire import parse_stamp, parse_us_date
+from pmsgate.emulators.sample.wire import BASE, parse_stamp, parse_us_date
+from pmsgate.emulators.seeding import month_start
 from pmsgate.emulators.server import RunningServer, serve_in_thread
 
 RECORDS = 50
@@ -173,9 +174,10 @@ def test_incremental_and_window_filters_reach_the_pms(shared: Served) -> None:
     changed = own_ids(pages(connector, Model.RESIDENT_CHARGES, modified_since=since), r.ResidentChargeRecord)
     assert changed == [str(c["chargeId"]) for c in charges if parse_stamp(c["changedOn"]) >= since]
 
-    window = datetime(2025, 1, 1, tzinfo=UTC)
+    start = month_start(BASE.date(), 23)  # inside the seed's ledger, which reaches further back
+    window = datetime.combine(start, time(), UTC)
     windowed = own_ids(pages(connector, Model.RESIDENT_CHARGES, window_start=window), r.ResidentChargeRecord)
-    expected = [str(c["chargeId"]) for c in charges if parse_us_date(c["postedOn"]) >= date(2025, 1, 1)]
+    expected = [str(c["chargeId"]) for c in charges if parse_us_date(c["postedOn"]) >= start]
     assert windowed == expected
     assert 0 < len(expected) < len(charges)
     # A window on a model without dates is ignored rather than refused.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -11,7 +12,9 @@ import pytest
 import pmsgate.emulators.propertyware.definition  # noqa: F401  (registers the emulator)
 from pmsgate.emulators.propertyware import BASE_PATH, DEFAULT_KEY, PwStore, create_propertyware_app
 from pmsgate.emulators.propertyware.seed import generate
+from pmsgate.emulators.propertyware.wire import BASE
 from pmsgate.emulators.registry import emulator
+from pmsgate.emulators.seeding import month_start
 from pmsgate.emulators.server import serve_in_thread
 
 HEADERS = {
@@ -19,6 +22,11 @@ HEADERS = {
     "x-propertyware-client-secret": DEFAULT_KEY.client_secret,
     "x-propertyware-system-id": DEFAULT_KEY.system_id,
 }
+# Dates in the seed's calendar: its anchor (wire.BASE) is the first of this month and its ledger
+# runs through this month; writes are dated the day after the anchor.
+ANCHOR = BASE.date()
+WRITTEN = str(ANCHOR + timedelta(days=1))
+NEXT_MONTH = str(month_start(ANCHOR, -1))
 
 
 class Emulator:
@@ -84,39 +92,39 @@ def test_offset_pages_with_a_total_count(reader: Emulator) -> None:
 
 
 def test_filters(reader: Emulator) -> None:
-    since = reader.get("/leases/payments", limit=500, lastModifiedDateTimeStart="2026-06-01T00:00:00Z").json()
-    assert since and all(p["lastModifiedDateTime"] >= "2026-06-01T00:00:00Z" for p in since)
-    posted = reader.get(
-        "/leases/payments", limit=500, postDateStart="2026-06-01", postDateEnd="2026-06-30"
-    ).json()
-    assert posted and all("2026-06-01" <= p["date"] <= "2026-06-30" for p in posted)
+    # A month inside the ledger (five months before the anchor's): its first and last days.
+    first = month_start(ANCHOR, 5)
+    day, last = first.isoformat(), str(month_start(ANCHOR, 4) - timedelta(days=1))
+    eve = first - timedelta(days=1)
+    since = reader.get("/leases/payments", limit=500, lastModifiedDateTimeStart=f"{day}T00:00:00Z").json()
+    assert since and all(p["lastModifiedDateTime"] >= f"{day}T00:00:00Z" for p in since)
+    posted = reader.get("/leases/payments", limit=500, postDateStart=day, postDateEnd=last).json()
+    assert posted and all(day <= p["date"] <= last for p in posted)
     # The several forms clients send all mean the same instant; garbage is a 400 naming the form.
     same = [
-        "2026-06-01T00:00:00Z",
-        "2026-06-01T00:00:00+00:00",
-        "2026-05-31T20:00:00-04:00",
-        "2026-06-01T02:00:00+0200",
-        "2026-06-01T00:00:00.000Z",
-        "2026-06-01T00:00:00",
-        "2026-06-01 00:00:00",
-        "2026-06-01T00:00:00 00:00",  # '+00:00' sent without URL-encoding its '+'
-        "2026-06-01",
+        f"{day}T00:00:00Z",
+        f"{day}T00:00:00+00:00",
+        f"{eve}T20:00:00-04:00",
+        f"{day}T02:00:00+0200",
+        f"{day}T00:00:00.000Z",
+        f"{day}T00:00:00",
+        f"{day} 00:00:00",
+        f"{day}T00:00:00 00:00",  # '+00:00' sent without URL-encoding its '+'
+        day,
     ]
     ids = {
         tuple(p["id"] for p in reader.get("/leases/payments", limit=500, lastModifiedDateTimeStart=t).json())
         for t in same
     }
     assert ids == {tuple(p["id"] for p in since)}
-    ended = reader.get("/leases/payments", limit=500, lastModifiedDateTimeEnd="2026-06-01T00:00:00.5Z").json()
-    assert ended and all(p["lastModifiedDateTime"] <= "2026-06-01T00:00:00Z" for p in ended)
+    ended = reader.get("/leases/payments", limit=500, lastModifiedDateTimeEnd=f"{day}T00:00:00.5Z").json()
+    assert ended and all(p["lastModifiedDateTime"] <= f"{day}T00:00:00Z" for p in ended)
     for garbage in ("soon", "2026-13-01T00:00:00Z", "2026/06/01", "1780272000000", ""):
         refused = reader.get("/leases", lastModifiedDateTimeStart=garbage)
         assert refused.status_code == 400, garbage
         assert "lastModifiedDateTimeStart" in refused.json()["userMessage"]
         assert "yyyy-MM-dd'T'HH:mm:ssXXX" in refused.json()["userMessage"]
-    as_stamp = reader.get(
-        "/leases/payments", limit=500, postDateStart="2026-06-01T00:00:00Z", postDateEnd="2026-06-30"
-    )
+    as_stamp = reader.get("/leases/payments", limit=500, postDateStart=f"{day}T00:00:00Z", postDateEnd=last)
     assert as_stamp.json() == posted
     bad_day = reader.get("/leases/payments", postDateStart="June 1")
     assert bad_day.status_code == 400 and "yyyy-MM-dd" in bad_day.json()["userMessage"]
@@ -132,7 +140,7 @@ def test_filters(reader: Emulator) -> None:
 def test_the_seed_spans_18_months_and_is_deterministic() -> None:
     data, last = generate(30, 2)
     dates = sorted(c["date"] for c in data["charges"])
-    assert dates[0] <= "2025-05-01" and dates[-1] >= "2026-10-01"
+    assert dates[0] <= month_start(ANCHOR, 18).isoformat() and dates[-1] >= month_start(ANCHOR, 1).isoformat()
     assert generate(30, 2) == (data, last) and generate(30, 3)[0] != data
     assert len(data["contacts"]) >= 30
 
@@ -141,7 +149,7 @@ def test_a_charge_is_stored_and_returned_twice_if_posted_twice(writer: Emulator)
     lease, rent = writer.store.rows("leases")[0], writer.store.where("glaccounts", accountNumber="4000")[0]
     body = {
         "amount": 12.34,
-        "date": "2026-11-02",
+        "date": WRITTEN,
         "glAccountID": rent["id"],
         "leaseID": lease["id"],
         "refNo": "A",
@@ -163,7 +171,7 @@ def test_a_payment_pays_the_oldest_open_charges(writer: Emulator) -> None:
     ).json()
     body = {
         "amount": 4.0, "contactID": lease["contacts"][0]["id"],
-        "date": "2026-11-02", "depositDate": "2026-11-02",
+        "date": WRITTEN, "depositDate": WRITTEN,
         "destinationAccountID": bank["id"], "leaseID": lease["id"], "paymentType": "CHECK", "refNo": "9",
     }  # fmt: skip
     payment = writer.post("/leases/payments", body)
@@ -181,22 +189,20 @@ def test_auto_charges_and_adjustments(writer: Emulator) -> None:
         "dueDay": 3,
         "frequency": "WEEKLY",
         "glAccountID": rent["id"],
-        "startDate": "2026-12-01",
+        "startDate": NEXT_MONTH,
     }
     created = writer.post("/leases/autocharges", {"leaseID": lease["id"], "charges": [item]})
     assert created.status_code == 201 and created.json()[0]["frequency"] == "WEEKLY"
     weekly = writer.post("/leases/autocharges", {"leaseID": lease["id"], "charges": [{**item, "dueDay": 9}]})
     assert weekly.status_code == 400 and weekly.json()["errors"][0]["key"] == "dueDay"
-    adjustment = writer.post(
-        "/leases/adjustments", {"amount": -5, "leaseID": lease["id"], "date": "2026-11-02"}
-    )
+    adjustment = writer.post("/leases/adjustments", {"amount": -5, "leaseID": lease["id"], "date": WRITTEN})
     assert adjustment.status_code == 201 and adjustment.json()["amount"] == -5
     assert writer.post("/leases/adjustments", {"amount": 5, "leaseID": lease["id"]}).status_code == 400
 
 
 def test_bulk_charges_are_all_or_nothing(writer: Emulator) -> None:
     lease, rent = writer.store.rows("leases")[0], writer.store.where("glaccounts", accountNumber="4000")[0]
-    good = {"amount": 1, "date": "2026-11-02", "glAccountID": rent["id"], "leaseID": lease["id"]}
+    good = {"amount": 1, "date": WRITTEN, "glAccountID": rent["id"], "leaseID": lease["id"]}
     before = len(writer.store.rows("charges"))
     refused = writer.post("/leases/charges/bulk", [good, {**good, "leaseID": 1}])
     assert refused.status_code == 400 and [e["success"] for e in refused.json()] == [True, False]

@@ -7,6 +7,7 @@ emits no field the schema does not declare."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +18,8 @@ import pmsgate.connectors.propertyware  # noqa: F401  (registers PROPERTYWARE_RE
 from pmsgate.connectors.propertyware.writes import native_body
 from pmsgate.connectors.writes import WriteOperation, WriteRequest
 from pmsgate.emulators.propertyware import BASE_PATH, PwStore, create_propertyware_app
+from pmsgate.emulators.propertyware.wire import BASE
+from pmsgate.emulators.seeding import month_start
 from tests.contract import SHARED, require_reference
 
 SPEC = SHARED / "reference" / "vendors" / "propertyware" / "propertyware-openapi.json"
@@ -116,13 +119,13 @@ def _write(store: PwStore, operation: WriteOperation) -> WriteRequest:
         "x_resident_id": str(lease["contacts"][0]["id"]),
         "x_financial_account_id": str(bank if operation is WriteOperation.CREATE_RESIDENT_PAYMENT else rent),
         "amount_in_cents": 12345,
-        "transaction_date": "2026-11-05T00:00:00.000Z",
+        "transaction_date": f"{BASE.date() + timedelta(days=4)}T00:00:00.000Z",
         "description": "Contract check",
         "reference_number": "REF-1",
         "payment_type": "Cashiers Check",
         "charge_due_day": 5,
-        "start_date": "2026-12-01",
-        "end_date": "2027-11-30",
+        "start_date": str(month_start(BASE.date(), -1)),  # next month, for a year
+        "end_date": str(month_start(BASE.date(), -13) - timedelta(days=1)),
         "frequency_normalized": "MONTHLY",
     }
     if operation is WriteOperation.CREATE_RESIDENT_CHARGE_BATCH:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,8 +12,15 @@ from starlette.testclient import TestClient
 import pmsgate.emulators.rentmanager.definition  # noqa: F401  (registers the emulator)
 from pmsgate.emulators.registry import emulator
 from pmsgate.emulators.rentmanager import DEFAULT_LOGIN, create_rentmanager_app
+from pmsgate.emulators.rentmanager.wire import BASE, HARD_CLOSE_THROUGH, day
+from pmsgate.emulators.seeding import month_start
 
 LOGIN = {"Username": DEFAULT_LOGIN.username, "Password": DEFAULT_LOGIN.password}
+# Dates in the seed's calendar: its anchor (wire.BASE) is the first of this month, its ledger ends
+# the month before; writes are dated after the anchor, closed ones in the hard-closed periods.
+ANCHOR = BASE.date()
+CLOSED = str(HARD_CLOSE_THROUGH - timedelta(days=29))
+NEXT_MONTH = str(month_start(ANCHOR, -1))
 
 
 @pytest.fixture
@@ -103,8 +111,9 @@ def test_rql_filters_fields_and_embeds(client: TestClient) -> None:
         "/Charges", params={"filters": f"AccountID,eq,{tenant['TenantID']};Amount,gt,100"}
     ).json()
     assert mine and all(row["AccountID"] == tenant["TenantID"] and row["Amount"] > 100 for row in mine)
-    recent = client.get("/Charges", params={"filters": "TransactionDate,ge,2026-06-01"}).json()
-    assert all(row["TransactionDate"] >= "2026-06-01" for row in recent)
+    since = month_start(ANCHOR, 4).isoformat()  # the ledger's last four months
+    recent = client.get("/Charges", params={"filters": f"TransactionDate,ge,{since}"}).json()
+    assert recent and all(row["TransactionDate"] >= since for row in recent)
     narrow = client.get("/Tenants", params={"fields": "TenantID,PropertyID"}).json()
     assert set(narrow[0]) == {"TenantID", "PropertyID"}
     assert "Allocations" not in client.get("/Payments", params={"pagesize": 1}).json()[0]
@@ -151,7 +160,7 @@ def _charge(tenant: dict[str, Any], **overrides: Any) -> dict[str, Any]:
         "AccountType": "Customer",
         "ChargeTypeID": 1,
         "Amount": 12.5,
-        "TransactionDate": "2026-11-02T00:00:00",
+        "TransactionDate": day(ANCHOR + timedelta(days=1)),
         "Comment": "test [PMSG-X]",
         "Reference": "R-1",
         **overrides,
@@ -163,12 +172,12 @@ def test_charge_saves_answer_204_and_honour_hard_close(client: TestClient) -> No
     assert client.post("/Charges", json=[_charge(tenant)]).status_code == 204
     found = client.get("/Charges", params={"filters": "Comment,ct,PMSG-X"}).json()
     assert len(found) == 1 and found[0]["Amount"] == 12.5
-    closed = client.post("/Charges", json=[_charge(tenant, TransactionDate="2026-02-01")])
+    closed = client.post("/Charges", json=[_charge(tenant, TransactionDate=CLOSED)])
     assert closed.status_code == 412 and "hard closed" in closed.json()["UserMessage"]
     forced = client.post(
         "/Charges",
         params={"saveOptions": "IgnoreHardClose"},
-        json=[_charge(tenant, TransactionDate="2026-02-01")],
+        json=[_charge(tenant, TransactionDate=CLOSED)],
     )
     assert forced.status_code == 204
     assert client.post("/Charges", json=_charge(tenant)).status_code == 400  # a list is required
@@ -187,11 +196,9 @@ def test_payments_allocate_and_recurring_updates_check_concurrency(client: TestC
         "Frequency": 2,  # RM's integer enum: Weekly
     }
     assert client.post("/RecurringCharges", json=[weekly]).status_code == 400  # FromDate needed
-    named = client.post(
-        "/RecurringCharges", json=[{**weekly, "Frequency": "Weekly", "FromDate": "2026-12-01"}]
-    )
+    named = client.post("/RecurringCharges", json=[{**weekly, "Frequency": "Weekly", "FromDate": NEXT_MONTH}])
     assert named.status_code == 400 and "2 (Weekly)" in named.json()["UserMessage"]
-    saved = client.post("/RecurringCharges", json=[{**weekly, "FromDate": "2026-12-01"}]).json()[0]
+    saved = client.post("/RecurringCharges", json=[{**weekly, "FromDate": NEXT_MONTH}]).json()[0]
     path = f"/RecurringCharges/{saved['RecurringChargeID']}"
     stale = client.post(path, json={"Amount": 11, "UpdateDate": "2020-01-01T00:00:00"})
     assert stale.status_code == 409

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,9 +13,15 @@ import pmsgate.emulators.rentvine.definition  # noqa: F401  (registers the emula
 from pmsgate.emulators.registry import emulator
 from pmsgate.emulators.rentvine import RentvineLogin, create_rentvine_app
 from pmsgate.emulators.rentvine.seed import generate
+from pmsgate.emulators.rentvine.wire import TODAY
+from pmsgate.emulators.seeding import month_start
 
 AUTH = ("rv-emulator-key", "rv-emulator-secret")
 API = "/api/manager"
+# Dates in the seed's calendar: its anchor (wire.TODAY) is the first of this month and its ledger
+# runs through this month; writes are dated just after the anchor, schedules start next month.
+POSTED, PAID = (str(TODAY + timedelta(days=n)) for n in (5, 6))
+NEXT_MONTH = month_start(TODAY, -1)
 
 
 @pytest.fixture
@@ -32,7 +39,7 @@ def get(client: TestClient, path: str, **params: Any) -> Any:
 def test_the_seed_is_deterministic_and_spans_more_than_a_year() -> None:
     assert generate(30, 1) == generate(30, 1)
     days = sorted(t["datePosted"] for t in generate(30, 1)["transactions"])
-    assert days[0] < "2024-12-01" and days[-1] >= "2025-12-01"
+    assert days[0] < month_start(TODAY, 13).isoformat() and days[-1] >= month_start(TODAY, 1).isoformat()
     assert len(generate(30, 1)["contacts"]) == 30
 
 
@@ -87,19 +94,20 @@ def test_the_endpoints_public_clients_browse(client: TestClient) -> None:
 
 
 def test_date_and_type_filters(client: TestClient) -> None:
+    since = month_start(TODAY, 2).isoformat()  # the ledger's last three months
     rows = get(
         client,
         "/accounting/transactions/search",
         pageSize=100,
-        datePostedMin="2025-11-01",
+        datePostedMin=since,
         **{"transactionTypeIDs[]": "2"},
     )
     assert rows and all(
-        r["transaction"]["datePosted"] >= "2025-11-01" and r["transaction"]["transactionTypeID"] == 2
-        for r in rows
+        r["transaction"]["datePosted"] >= since and r["transaction"]["transactionTypeID"] == 2 for r in rows
     )
-    recent = get(client, "/leases/export", pageSize=100, dateTimeModifiedMin="2025-12-01 00:00:00")
-    assert all(r["lease"]["dateTimeModified"] >= "2025-12-01" for r in recent)
+    last_month = month_start(TODAY, 1).isoformat()
+    recent = get(client, "/leases/export", pageSize=100, dateTimeModifiedMin=f"{last_month} 00:00:00")
+    assert all(r["lease"]["dateTimeModified"] >= last_month for r in recent)
     assert (
         client.get(API + "/leases/export", params={"dateTimeModifiedMin": "soon"}, auth=AUTH).status_code
         == 400
@@ -116,14 +124,14 @@ def test_writes_store_and_answer_the_record(client: TestClient) -> None:
     charge = client.post(
         path + "/charges",
         auth=AUTH,
-        json={"chargeAccountID": 6, "amount": "75.00", "datePosted": "2026-01-06", "description": "Late fee"},
+        json={"chargeAccountID": 6, "amount": "75.00", "datePosted": POSTED, "description": "Late fee"},
     )
     assert charge.status_code == 200, charge.text
     assert charge.json()["transaction"]["transactionTypeID"] == 1
     bad = client.post(
         path + "/charges",
         auth=AUTH,
-        json={"chargeAccountID": 6, "amount": "0", "datePosted": "2026-01-06", "description": "x"},
+        json={"chargeAccountID": 6, "amount": "0", "datePosted": POSTED, "description": "x"},
     )
     assert bad.status_code == 422 and "amount" in bad.json()["errors"]
     primary = next(t["contactID"] for t in lease["tenants"] if t["isPrimary"])
@@ -132,7 +140,7 @@ def test_writes_store_and_answer_the_record(client: TestClient) -> None:
         "accountID": 5,
         "amount": "75.00",
         "paymentType": "CHECK",
-        "datePosted": "2026-01-07",
+        "datePosted": PAID,
     }
     refused = client.post(path + "/payments", auth=AUTH, json=payment)
     assert refused.status_code == 422 and "bank account" in refused.json()["errors"]["accountID"]
@@ -147,14 +155,16 @@ def test_writes_store_and_answer_the_record(client: TestClient) -> None:
             "amount": "35",
             "dayDue": 1,
             "description": "Pet",
-            "startDate": "2026-02-01",
+            "startDate": NEXT_MONTH.isoformat(),
             "endDate": None,
             "frequency": 1,
         },
     )
     charge_id = created.json()["recurringCharge"]["leaseRecurringChargeID"]
-    updated = client.post(f"{recurring}/{charge_id}", auth=AUTH, json={"endDate": "01/31/2026"})
-    assert updated.status_code == 422  # before its start
+    updated = client.post(
+        f"{recurring}/{charge_id}", auth=AUTH, json={"endDate": f"{NEXT_MONTH - timedelta(days=1):%m/%d/%Y}"}
+    )
+    assert updated.status_code == 422  # before its start (in the MM/DD/YYYY form Rentvine's UI posts)
     updated = client.post(f"{recurring}/{charge_id}", auth=AUTH, json={"amount": "40.00"})
     assert updated.json()["recurringCharge"]["amount"] == "40.00"
     assert client.put(f"{recurring}/{charge_id}", auth=AUTH, json={}).status_code == 405

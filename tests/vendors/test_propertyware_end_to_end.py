@@ -20,6 +20,8 @@ from pmsgate.canonical.registry import Model
 from pmsgate.config import get_settings
 from pmsgate.connectors.registry import definition_for
 from pmsgate.emulators.propertyware import BASE_PATH, PwStore
+from pmsgate.emulators.propertyware.wire import BASE
+from pmsgate.emulators.seeding import month_start
 from pmsgate.kit.dispatch import RecordingDispatcher
 from pmsgate.kit.timeutil import utcnow
 from tests.fixtures.api import CustomerKey, make_customer
@@ -38,6 +40,11 @@ STORED = {
     Model.FINANCIAL_ACCOUNTS: "glaccounts",
     Model.RECURRING_RESIDENT_CHARGES: "autocharges",
 }
+# Dates in the seed's calendar: its anchor (wire.BASE) is the first of this month and its ledger
+# runs through this month; writes are dated in its first weeks, schedules start next month.
+ANCHOR = BASE.date()
+WRITTEN, PAID, BATCHED = (str(ANCHOR + timedelta(days=n)) for n in (14, 15, 19))
+NEXT_MONTH = str(month_start(ANCHOR, -1))
 
 
 @dataclass
@@ -143,7 +150,7 @@ def test_each_supported_write_succeeds_with_a_readable_record(
     lease = _lease(api, world)
     rent, bank = _account(api, world, "4000"), _account(api, world, "1000")
     base = {"integration_id": world.integration_id, "lease_id": lease["id"]}
-    ledger = {**base, "financial_account_id": rent["id"], "transaction_date": "2026-11-15"}
+    ledger = {**base, "financial_account_id": rent["id"], "transaction_date": WRITTEN}
 
     charge = _write(api, dispatcher, "/v1/resident-charges/", {**ledger, "amount_in_cents": 4250})
     record = api.get(f"/v1/resident-charges/{charge['created_record_id']}").json()["results"]
@@ -153,7 +160,7 @@ def test_each_supported_write_succeeds_with_a_readable_record(
     credit_body = {
         **base,
         "amount_in_cents": 1000,
-        "transaction_date": "2026-11-16",
+        "transaction_date": PAID,
         "description": "Goodwill",
     }
     credit = _write(api, dispatcher, "/v1/resident-credits/", credit_body)
@@ -167,7 +174,7 @@ def test_each_supported_write_succeeds_with_a_readable_record(
         "resident_id": primary["resident_id"],
         "amount_in_cents": 4250,
         "payment_type": "Money Order",
-        "transaction_date": "2026-11-16T15:00:00Z",
+        "transaction_date": f"{PAID}T15:00:00Z",
         "reference_number": "MO-1234",
     }
     payment = _write(api, dispatcher, "/v1/resident-payments/", payment_body)
@@ -180,7 +187,7 @@ def test_each_supported_write_succeeds_with_a_readable_record(
         "financial_account_id": rent["id"],
         "amount_in_cents": 1500,
         "charge_due_day": 3,
-        "start_date": "2026-12-01",
+        "start_date": NEXT_MONTH,
         "frequency_normalized": "WEEKLY",
         "description": "Parking",
     }
@@ -191,7 +198,7 @@ def test_each_supported_write_succeeds_with_a_readable_record(
     items = [
         {"integration_id": world.integration_id, "lease_id": lease["id"], "financial_account_id": rent["id"],
          "amount_in_cents": 100 + i,
-         "transaction_date": "2026-11-20"}
+         "transaction_date": BATCHED}
         for i in range(3)
     ]  # fmt: skip
     batch = _write(
@@ -220,17 +227,17 @@ def test_unsupported_and_bad_writes_answer_400_or_405(api: TestClient, world: Wo
     missing = api.post("/v1/resident-charges/", json=charge)
     assert missing.status_code == 400 and "transaction_date" in missing.text
     negative = api.post(
-        "/v1/resident-charges/", json={**charge, "amount_in_cents": -5, "transaction_date": "2026-11-01"}
+        "/v1/resident-charges/", json={**charge, "amount_in_cents": -5, "transaction_date": str(ANCHOR)}
     )
     assert negative.status_code == 400 and "amount_in_cents" in negative.text
     daily = api.post(
         "/v1/recurring-resident-charges/propertyware_rest/",
-        json={**charge, "charge_due_day": 1, "start_date": "2026-12-01", "frequency_normalized": "DAILY"},
+        json={**charge, "charge_due_day": 1, "start_date": NEXT_MONTH, "frequency_normalized": "DAILY"},
     )
     assert daily.status_code == 400 and "frequency_normalized" in daily.text
     weekly = api.post(
         "/v1/recurring-resident-charges/propertyware_rest/",
-        json={**charge, "charge_due_day": 9, "start_date": "2026-12-01", "frequency_normalized": "WEEKLY"},
+        json={**charge, "charge_due_day": 9, "start_date": NEXT_MONTH, "frequency_normalized": "WEEKLY"},
     )
     assert weekly.status_code == 400 and "charge_due_day" in weekly.text
 
@@ -247,7 +254,7 @@ def test_a_vendor_refusal_fails_the_job(
         "resident_id": primary["resident_id"],
         "amount_in_cents": 100,
         "payment_type": "Check",
-        "transaction_date": "2026-11-16",
+        "transaction_date": PAID,
         "reference_number": "CHK-1",
     }
     response = api.post("/v1/resident-payments/", json=body)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -16,6 +17,8 @@ import pmsgate.connectors.rentmanager  # registers RENTMANAGER
 import pmsgate.emulators.rentmanager.definition  # noqa: F401  (registers the emulator)
 from pmsgate.canonical.registry import Model
 from pmsgate.emulators.rentmanager import create_rentmanager_app
+from pmsgate.emulators.rentmanager.wire import BASE, HARD_CLOSE_THROUGH
+from pmsgate.emulators.seeding import month_start
 from pmsgate.emulators.server import RunningServer, serve_in_thread
 from pmsgate.kit.dispatch import RecordingDispatcher
 from pmsgate.kit.ids import stable_id
@@ -24,6 +27,10 @@ from tests.fixtures.sample import create_integration, run_queued_syncs
 from tests.writes.conftest import run_writes
 
 RECORDS = 30
+# Dates in the seed's calendar: its anchor (wire.BASE) is the first of this month and its ledger
+# ends the month before; writes are dated after the anchor, schedules start next month.
+ANCHOR = BASE.date()
+WRITTEN = f"{ANCHOR + timedelta(days=19)}T00:00:00.000Z"
 
 
 @dataclass
@@ -115,8 +122,8 @@ def _ledger_body(writer: TestClient, world: World, **overrides: Any) -> dict[str
         "integration_id": world.integration_id,
         "resident_id": _resident(writer, world)["id"],
         "charge_code_id": code["id"],
-        "transaction_date": "2026-11-20T00:00:00.000Z",
-        "notes": "Parking November",
+        "transaction_date": WRITTEN,
+        "notes": "Parking this month",
         "amount_in_cents": 4550,
         "reference_number": "E2E-1",
         **overrides,
@@ -153,7 +160,12 @@ def test_a_payment_is_read_back_with_its_allocations(
 def test_a_recurring_charge_is_created_then_updated(
     writer: TestClient, world: World, dispatcher: RecordingDispatcher
 ) -> None:
-    body = _ledger_body(writer, world, frequency_normalized="WEEKLY", start_date="2026-12-07")
+    body = _ledger_body(
+        writer,
+        world,
+        frequency_normalized="WEEKLY",
+        start_date=str(month_start(ANCHOR, -1) + timedelta(days=6)),
+    )
     for name in ("transaction_date", "notes", "reference_number"):
         body.pop(name)
     response = writer.post("/v1/recurring-resident-charges/", json=body)
@@ -211,7 +223,8 @@ def test_a_charge_into_a_hard_closed_period_fails_with_rm_s_message(
     writer: TestClient, world: World, dispatcher: RecordingDispatcher
 ) -> None:
     response = writer.post(
-        "/v1/resident-charges/", json=_ledger_body(writer, world, transaction_date="2026-03-02")
+        "/v1/resident-charges/",
+        json=_ledger_body(writer, world, transaction_date=str(HARD_CLOSE_THROUGH - timedelta(days=120))),
     )
     assert response.status_code == 200, response.text
     assert run_writes(dispatcher) == ["FAILURE"]

@@ -19,6 +19,8 @@ from pmsgate.canonical.registry import Model
 from pmsgate.config import get_settings
 from pmsgate.connectors.registry import definition_for
 from pmsgate.connectors.rentvine.credentials import RentvineCredentials
+from pmsgate.emulators.rentvine.wire import TODAY
+from pmsgate.emulators.seeding import month_start
 from pmsgate.kit.dispatch import RecordingDispatcher
 from pmsgate.kit.timeutil import utcnow
 from tests.fixtures.api import CustomerKey, make_customer
@@ -35,6 +37,10 @@ STORED = {
     Model.LEASES: "leases",
     Model.RECURRING_RESIDENT_CHARGES: "recurring",
 }
+# Dates in the seed's calendar: its anchor (wire.TODAY) is the first of this month and its ledger
+# runs through this month; writes are dated in its first weeks, schedules start next month.
+WRITTEN, PAID = (str(TODAY + timedelta(days=n)) for n in (14, 15))
+NEXT_MONTH = str(month_start(TODAY, -1))
 
 
 @dataclass
@@ -108,6 +114,7 @@ def test_the_first_sync_stores_every_model_rentvine_has(world: World) -> None:
     assert len(transactions) < len(store.table("transactions"))  # the seed reaches further back
     charges = sum(1 for t in transactions if t["transactionTypeID"] in (1, 3))
     payments = [t for t in transactions if t["transactionTypeID"] == 2]
+    assert charges and payments, "the window holds recent ledger (the seed follows the clock)"
     assert count(Model.RESIDENT_CHARGES, world.integration_id) == charges
     assert count(Model.RESIDENT_PAYMENTS, world.integration_id) == len(payments)
     assert count(Model.RESIDENT_ALLOCATIONS, world.integration_id) == sum(
@@ -176,7 +183,7 @@ def test_each_supported_write_succeeds_with_a_readable_record(
     ledger = {
         **base,
         "amount_in_cents": 4250,
-        "transaction_date": "2026-01-15",
+        "transaction_date": WRITTEN,
         "description": "Key replacement",
     }
 
@@ -196,7 +203,7 @@ def test_each_supported_write_succeeds_with_a_readable_record(
         "resident_id": primary["resident_id"],
         "amount_in_cents": 4250,
         "payment_type": "Money Order",
-        "transaction_date": "2026-01-16T15:00:00Z",
+        "transaction_date": f"{PAID}T15:00:00Z",
         "reference_number": "MO-1234",
     }
     payment = _write(api, dispatcher, "POST", "/v1/resident-payments/", payment_body)
@@ -209,7 +216,7 @@ def test_each_supported_write_succeeds_with_a_readable_record(
         "amount_in_cents": 2500,
         "description": "Parking",
         "day_due": 5,
-        "start_date": "2026-02-01",
+        "start_date": NEXT_MONTH,
     }
     created = _write(api, dispatcher, "POST", "/v1/recurring-resident-charges/", recurring_body)
     recurring_id = created["created_record_id"]
@@ -238,7 +245,7 @@ def test_vendor_refusals_and_bad_requests(
         "resident_id": primary["resident_id"],
         "amount_in_cents": 100,
         "payment_type": "Check",
-        "transaction_date": "2026-01-16",
+        "transaction_date": PAID,
     }
     response = api.post("/v1/resident-payments/", json=body)
     assert response.status_code == 200, response.text
@@ -259,7 +266,7 @@ def test_vendor_refusals_and_bad_requests(
             "amount_in_cents": 5,
             "description": "x",
             "day_due": 1,
-            "start_date": "2026-02-01",
+            "start_date": NEXT_MONTH,
             "frequency_normalized": "WEEKLY",
         },
     )

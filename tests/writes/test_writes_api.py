@@ -3,12 +3,15 @@ function, reported truthfully, readable at once."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from pmsgate.emulators.sample.wire import BASE
+from pmsgate.emulators.seeding import month_start
 from pmsgate.kit.dispatch import RecordingDispatcher
 from tests.contract import assert_matches_contract
 from tests.fixtures.api import make_customer
@@ -278,7 +281,8 @@ def test_sample2_does_not_return_ids_and_the_charge_arrives_with_the_next_sync(
         "resident_id": resident["id"],
         "charge_code_id": code["id"],
         "amount_in_cents": 4321,
-        "transaction_date": "2026-11-03",
+        # Last month (the seed's anchor is this month's first): inside the next sync's 365-day window.
+        "transaction_date": str(month_start(BASE.date(), 1) + timedelta(days=2)),
         "notes": "pet rent",
         "reference_number": "S2-CHG-1",
     }

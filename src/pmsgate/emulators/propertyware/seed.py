@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pmsgate.emulators.propertyware.seed_ledger import post_ledger
 from pmsgate.emulators.propertyware.seed_state import Record, Seed
 from pmsgate.emulators.propertyware.wire import BASE, dollars, stamp
+from pmsgate.emulators.seeding import month_start
 
 _FIRST = ("Ana", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lea", "Mo", "Nia")
 _LAST = ("Ortiz", "Park", "Quinn", "Reyes", "Shah", "Tran", "Ueda", "Vega", "Wong", "Xu", "Young", "Zhou")
@@ -31,6 +32,11 @@ GL_ACCOUNTS: tuple[tuple[str, str, str, dict[str, bool]], ...] = (
     ("Rent Concessions", "4900", "Income", {"discountAccount": True}),
     ("Old Misc Income", "4990", "Income", {"inactive": True}),
 )
+
+
+def _months_back(months: int) -> date:
+    """The first of the month `months` months before `BASE`'s: every seeded date is relative to it."""
+    return month_start(BASE.date(), months)
 
 
 def _audit(created: date, modified: date) -> dict[str, str]:
@@ -56,7 +62,7 @@ def _address(seed: Seed, number: int) -> dict[str, str]:
 
 
 def _accounts(seed: Seed) -> None:
-    opened = date(2020, 1, 1)
+    opened = _months_back(82)
     for name, number, kind, flags in GL_ACCOUNTS:
         account_id = seed.new_id()
         seed.gl[number] = account_id
@@ -143,7 +149,7 @@ def _places(seed: Seed, records: int) -> None:
                 "abbreviation": f"OG{i + 1}",
                 "active": True,
             }
-            | _audit(date(2019, 6, 1), date(2024, 1, 1)),
+            | _audit(_months_back(89), _months_back(34)),
         )
         for i in range(max(1, records // 60))
     ]
@@ -166,7 +172,7 @@ def _places(seed: Seed, records: int) -> None:
                 "yearBuilt": 1950 + number % 70,
                 "totalArea": float(1200 + 10 * number),
                 "areaUnits": "Sq Ft",
-                **_audit(date(2019, 6, 1), date(2025, 3, 1)),
+                **_audit(_months_back(89), _months_back(20)),
             },
         )
         slots: list[Record | None] = [None] if house else []
@@ -186,7 +192,7 @@ def _places(seed: Seed, records: int) -> None:
                         "targetRent": dollars(seed.rng.randrange(90_000, 200_000, 25)),
                         "rentable": True,
                         "address": building["address"],
-                        **_audit(date(2019, 6, 1), date(2025, 3, 1)),
+                        **_audit(_months_back(89), _months_back(20)),
                     },
                 )
             )
@@ -199,11 +205,11 @@ def _places(seed: Seed, records: int) -> None:
                     seed,
                     building,
                     unit,
-                    date(2024, 9, 1),
+                    _months_back(26),
                     seed.rng.choice(("Terminated",) * 5 + ("Evicted",)),
                 )
             if roll < 0.9:
-                start = date(2025, seed.rng.randint(1, 12), 1)
+                start = _months_back(23 - seed.rng.randint(1, 12))  # 11 to 22 months back
                 _lease(seed, building, unit, start, "Active - Notice Given" if roll < 0.05 else "Active")
             elif roll < 0.95:
                 _lease(seed, building, unit, (BASE + timedelta(days=40)).date().replace(day=1), "Future")

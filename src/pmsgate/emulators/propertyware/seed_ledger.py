@@ -1,6 +1,7 @@
 """The seeded lease ledger: monthly rent, some late fees and utility bills, payments applied to
 them (`ChargeTx.payments`), a few credit memos and adjustments, and each lease's auto charges.
-It runs from `LEDGER_START` (18 months before `BASE`, so some of it is over a year old)."""
+It runs from `LEDGER_START` (18 months before `BASE`, so some of it is over a year old) through
+`BASE`'s month."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from datetime import date, timedelta
 
 from pmsgate.emulators.propertyware.seed_state import Record, Seed
 from pmsgate.emulators.propertyware.wire import BASE, dollars, stamp
+from pmsgate.emulators.seeding import month_start
 
-LEDGER_START = date(2025, 5, 1)
+LEDGER_START = month_start(BASE.date(), 18)
 PAYMENT_TYPES = (
     "CHECK",
     "ECHECK",

@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from starlette.responses import JSONResponse
 
 from pmsgate.emulators.errors import VendorError
+from pmsgate.emulators.seeding import this_month
 
-# Seed data is anchored here so every run produces identical records.
-BASE = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+# Seed data is anchored at noon UTC on the first of the current month (seeding.this_month): its
+# ledger runs to this month, so a sync's 365-day window always finds recent data, and within a
+# month every run (and every machine) sees identical records.
+BASE = datetime.combine(this_month(), time(12), UTC)
 ERROR_CODE = "1001"  # Propertyware answers every error with this errorCode
 
 

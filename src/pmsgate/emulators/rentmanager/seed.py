@@ -1,11 +1,12 @@
-"""Deterministic seed data: the same (records, seed) gives identical resources on any host.
+"""Deterministic seed data: the same (records, seed) gives identical resources on any host within
+a month.
 
-Everything derives from one `random.Random(seed)` and from `BASE` (2026-10-01, company time),
-never from the clock. `records` is the number of tenants; the rest scales with it: ≈1 property
-per 50 tenants (2 or more from 20 tenants, alternating between locations 1 and 2), ≈1.1 units
-per tenant, one lease per tenant, monthly rent over up to 18 months with payments allocated to
-the charges, occasional late fees and credits, 1-2 recurring charges per current tenant. About
-one tenant in 15 moved out over a year before BASE, so date windows matter.
+Everything derives from one `random.Random(seed)` and from `BASE` (local midnight on the first of
+the current month; the ledger ends the month before it). `records` is the number of tenants; the
+rest scales with it: ≈1 property per 50 tenants (2 or more from 20 tenants, alternating between
+locations 1 and 2), ≈1.1 units per tenant, one lease per tenant, monthly rent over up to 18 months
+with payments allocated to the charges, occasional late fees and credits, 1-2 recurring charges per
+current tenant. About one tenant in 15 moved out over a year before BASE, so date windows matter.
 """
 
 from __future__ import annotations

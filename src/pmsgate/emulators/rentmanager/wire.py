@@ -4,7 +4,7 @@ two error shapes (`ErrorModel` for auth/412/409/500, `{Message, ModelState}` for
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,13 +12,17 @@ from zoneinfo import ZoneInfo
 from starlette.responses import Response
 
 from pmsgate.emulators.errors import VendorError
+from pmsgate.emulators.seeding import month_start, this_month
 
 # The company's clock: RM answers local wall-clock times with no offset.
 COMPANY_TZ = ZoneInfo("America/New_York")
-# Seed data is anchored here (local midnight), never on the host's clock.
-BASE = datetime(2026, 10, 1)
-# Accounting periods up to and including this day are hard-closed (412 without IgnoreHardClose).
-HARD_CLOSE_THROUGH = date(2026, 6, 30)
+# Seed data is anchored at local midnight on the first of the current month (seeding.this_month):
+# the ledger ends the month before, so a sync's 365-day window always finds recent data, and within
+# a month every run (and every machine) sees identical records.
+BASE = datetime.combine(this_month(), time())
+# Accounting periods up to and including this day are hard-closed (412 without IgnoreHardClose):
+# everything before the quarter that ends with the ledger's last month.
+HARD_CLOSE_THROUGH = month_start(BASE.date(), 3) - timedelta(days=1)
 # RecurringCharges.Frequency is an integer enum (a Java SDK models it as Integer; a client verified
 # against the live API reads 1 as monthly and 0 as one-time). The other numbers are inferred.
 FREQUENCIES: dict[int, str] = {

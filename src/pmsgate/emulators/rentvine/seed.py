@@ -1,11 +1,13 @@
-"""Deterministic seed data: the same (records, seed) gives identical tables on any host.
+"""Deterministic seed data: the same (records, seed) gives identical tables on any host within a
+month.
 
-Everything derives from one `random.Random(seed)` and from `BASE` (2026-01-01), never from the
-clock. `records` is the number of tenant contacts; ≈1 property per 3 of them with 1-4 units each
-(Rentvine books are mostly single-family and small multi-family). Leases hold 1-2 tenants, the
-first primary. Active leases carry monthly rent (and some pet fees, late fees, concessions posted
-as credits) over up to 18 months with payments allocated to the charges; about 10% of leases are
-closed with ledgers 14-24 months old, so date windows matter; about 10% are pending.
+Everything derives from one `random.Random(seed)` and from `BASE` (noon UTC on the first of the
+current month; `TODAY` is its date). `records` is the number of tenant contacts; ≈1 property per 3
+of them with 1-4 units each (Rentvine books are mostly single-family and small multi-family).
+Leases hold 1-2 tenants, the first primary. Active leases carry monthly rent (and some pet fees,
+late fees, concessions posted as credits) over up to 18 months with payments allocated to the
+charges; about 10% of leases are closed with ledgers 14-24 months old, so date windows matter;
+about 10% are pending.
 """
 
 from __future__ import annotations

@@ -5,19 +5,22 @@ decimal-string money, and JSON error bodies `{"message": ..., "errors": {field: 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from starlette.responses import JSONResponse
 
 from pmsgate.emulators.errors import VendorError
+from pmsgate.emulators.seeding import this_month
 from pmsgate.kit.money import cents_to_decimal_str
 
 # The emulated company's clock (a connector is told the zone in its credentials).
 COMPANY_TZ = ZoneInfo("America/New_York")
-# Seed data is anchored here so every run produces identical records.
-BASE = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+# Seed data is anchored at noon UTC on the first of the current month (seeding.this_month): its
+# ledger runs to this month, so a sync's 365-day window always finds recent data, and within a
+# month every run (and every machine) sees identical records.
+BASE = datetime.combine(this_month(), time(12), UTC)
 TODAY = BASE.date()
 
 _MONEY = re.compile(r"^-?\d{1,9}(\.\d{1,2})?$")
