@@ -161,7 +161,7 @@ def test_filtered_sorted_pages_and_totals(
     scoped: bool,
 ) -> None:
     if deferred:
-        monkeypatch.setattr(repository, "_DEFER_FROM_OFFSET", 0)
+        monkeypatch.setattr(repository, "_DEFER_FROM_OFFSET", {"sqlite": 0, "postgresql": 0})
     params, matches = FILTERS[name]
     column, direction = order.split(":")
     ids = store.ids[:1] if scoped else store.ids
