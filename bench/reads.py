@@ -121,10 +121,11 @@ def queries(lease: str, prop: str) -> dict[str, dict[str, str]]:
     ):
         for direction in ("asc", "desc"):
             out[f"order-by={column}:{direction}"] = {"order-by": f"{column}:{direction}"}
-    out["order-by=transaction_date:desc offset 10000"] = {
-        "order-by": "transaction_date:desc",
-        "offset": "10000",
-    }
+    for offset in (10_000, 500_000):  # deep pages, as a client paging through everything reads them
+        out[f"order-by=transaction_date:desc offset {offset}"] = {
+            "order-by": "transaction_date:desc",
+            "offset": str(offset),
+        }
     return out
 
 
