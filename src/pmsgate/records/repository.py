@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Column, ColumnElement, Row, RowMapping, Table, bindparam, func, select, union_all
 from sqlalchemy.orm import Session
@@ -47,6 +47,15 @@ _WALK_SHARE = 8
 _DEFER_FROM_OFFSET = {"postgresql": 500, "sqlite": 50_000}
 
 
+class Scope(NamedTuple):
+    """A customer's readable integrations as one model's list sees them (RecordRepository.scope_of)."""
+
+    vendors: dict[str, str]  # integration id -> vendor
+    stamps: dict[str, datetime]  # the model's seen stamps (records/seen.py), where there is one
+    versions: dict[str, int]  # data versions (records/counts.py)
+    counts: dict[str, int]  # the model's rows, kept by the sync (`record_counts`)
+
+
 @cache
 def _range_indexed(table: Table) -> dict[str, tuple[str, ...]]:
     """Columns with an `(integration_id, column, …)` index -> the index's columns after it."""
@@ -67,12 +76,14 @@ def _scope(model: Model) -> Any:
         .where(RECORD_COUNTS.c.integration_id == Integration.id)
         .scalar_subquery()
     )
+    counted = RECORD_COUNTS.alias("counted")
     return (
-        select(Integration.id, Integration.vendor, SEEN_STAMPS.c.stamp, version)
+        select(Integration.id, Integration.vendor, SEEN_STAMPS.c.stamp, version, counted.c.count)
         .outerjoin(
             SEEN_STAMPS,
             (SEEN_STAMPS.c.integration_id == Integration.id) & (SEEN_STAMPS.c.model == model.value),
         )
+        .outerjoin(counted, (counted.c.integration_id == Integration.id) & (counted.c.model == model.value))
         .where(Integration.customer_id == bindparam("customer"), Integration.is_archived.is_(False))
     )
 
@@ -101,21 +112,21 @@ class RecordRepository:
             .where(self.table.c.integration_id.in_(visible_integrations(customer_id)))
         )
 
-    def scope_of(self, customer_id: str) -> tuple[dict[str, str], dict[str, datetime], dict[str, int]]:
-        """The customer's readable integrations with their vendors (a handful of rows), the
-        seen stamps this model has in them and their data versions (records/counts.py): one
-        query, as every list needs them."""
-        vendors, stamps, versions = {}, {}, {}
+    def scope_of(self, customer_id: str) -> Scope:
+        """The customer's readable integrations (a handful of rows) with what every list of
+        this model needs of them, in one query."""
+        scope = Scope({}, {}, {}, {})
         # On the connection: a Core statement needs none of the ORM's handling (a tenth of a
         # 100-charge page's CPU went to it).
-        for integration_id, vendor, stamp, version in self.session.connection().execute(
+        for integration_id, vendor, stamp, version, count in self.session.connection().execute(
             _scope(self.model), {"customer": customer_id}
         ):
-            vendors[integration_id] = vendor
-            versions[integration_id] = int(version)
+            scope.vendors[integration_id] = vendor
+            scope.versions[integration_id] = int(version)
+            scope.counts[integration_id] = int(count or 0)
             if stamp is not None:
-                stamps[integration_id] = stamp
-        return vendors, stamps, versions
+                scope.stamps[integration_id] = stamp
+        return scope
 
     def page(
         self,
@@ -138,7 +149,7 @@ class RecordRepository:
         1,000,000 charges). The tie-breaker `id` follows the first sort's direction so an
         index scanned backwards still yields the requested order.
         """
-        vendors, all_stamps, all_versions = self.scope_of(customer_id)
+        vendors, all_stamps, all_versions, all_counts = self.scope_of(customer_id)
         # The `integration_id` and `integration_vendor` filters narrow the scope itself (no
         # subquery, no join): the list stays on the integration indexes, and without other
         # filters its total still comes from record_counts.
@@ -151,6 +162,7 @@ class RecordRepository:
             return [], 0
         stamps = {i: all_stamps[i] for i in ids if i in all_stamps}
         versions = tuple(all_versions[i] for i in ids)
+        stored = sum(all_counts[i] for i in ids)  # the unfiltered total
         where = [c(ids, stamps) if isinstance(c, StampedClause) else c for c in clauses]
         scope = (
             self.table.c.integration_id == ids[0] if len(ids) == 1 else self.table.c.integration_id.in_(ids)
@@ -164,7 +176,7 @@ class RecordRepository:
             # A filter on a column with its own (integration_id, column) index: the plan of the
             # page depends on how many rows match, so count first (covering index, cheap).
             counted = self._count(scope, versions, where)
-            walk = self._walk_is_cheaper(counted, ids, params)
+            walk = self._walk_is_cheaper(counted, stored, params)
             if walk:  # the sort index in order, the filters checked on each row
                 walked = params.order_by[0][0] if params.order_by else "created_at"
                 filters = [
@@ -196,12 +208,8 @@ class RecordRepository:
         elif where:
             total = self._count(scope, versions, where)
         else:  # kept by the sync in the same transaction as the rows (no counting per request)
-            total = self.session.execute(
-                select(func.coalesce(func.sum(RECORD_COUNTS.c.count), 0)).where(
-                    RECORD_COUNTS.c.integration_id.in_(ids), RECORD_COUNTS.c.model == self.model.value
-                )
-            ).scalar_one()
-        return rows, int(total)
+            total = stored
+        return rows, total
 
     def _rows(self, statement: Any) -> list[Row[Any]]:
         """Plain rows of a Core statement, on the session's connection (the ORM's handling of
@@ -209,7 +217,8 @@ class RecordRepository:
         return list(self.session.connection().execute(statement))
 
     def _defers(self, offset: int) -> bool:
-        return offset >= _DEFER_FROM_OFFSET.get(self.session.get_bind().dialect.name, 500)
+        dialect = self.session.get_bind().dialect.name
+        return offset >= _DEFER_FROM_OFFSET.get(dialect, _DEFER_FROM_OFFSET["postgresql"])
 
     def _window(
         self, columns: Sequence[Any], where: Sequence[Any], order: Sequence[Any], offset: int, limit: int
@@ -222,6 +231,10 @@ class RecordRepository:
             return self._rows(select(*columns).where(*where).order_by(*order).offset(offset).limit(limit))
         page = select(self.table.c.id).where(*where).order_by(*order).offset(offset).limit(limit).subquery()
         # Both stores materialize the ids (a subquery with LIMIT) and read each row by primary key.
+        return self._read_by_ids(page, columns, order)
+
+    def _read_by_ids(self, page: Any, columns: Sequence[Any], order: Sequence[Any]) -> list[Row[Any]]:
+        """The rows whose ids `page` (a subquery) selects, in `order`."""
         joined = page.join(self.table, self.table.c.id == page.c.id)
         return self._rows(select(*columns).select_from(joined).order_by(*order))
 
@@ -252,8 +265,7 @@ class RecordRepository:
         if not deferred:
             return self._rows(select(merged).order_by(*outer).offset(params.offset).limit(fetch))
         page = select(merged.c.id).order_by(*outer).offset(params.offset).limit(fetch).subquery()
-        joined = page.join(table, table.c.id == page.c.id)
-        return self._rows(select(*shape.columns).select_from(joined).order_by(*order))
+        return self._read_by_ids(page, shape.columns, order)
 
     def _count(self, scope: Any, versions: tuple[int, ...], where: Sequence[Any]) -> int:
         """The matches of the filters, counted once per `versions` of the integrations' data."""
@@ -279,18 +291,13 @@ class RecordRepository:
             and indexed[c.name][:1] != (first,)  # (integration_id, property_id, created_at): in order
         }
 
-    def _walk_is_cheaper(self, matches: int, ids: Sequence[str], params: ListParams) -> bool:
+    def _walk_is_cheaper(self, matches: int, rows: int, params: ListParams) -> bool:
         """Walking the sort index reads about (offset + limit) * rows / matches rows (matches
         spread over the order); reading the filter's range reads and sorts all the matches.
         The walk is chosen only when it reads a small part of what the range would."""
         if matches <= params.offset + params.limit:
             return False
-        rows = self.session.execute(
-            select(func.coalesce(func.sum(RECORD_COUNTS.c.count), 0)).where(
-                RECORD_COUNTS.c.integration_id.in_(ids), RECORD_COUNTS.c.model == self.model.value
-            )
-        ).scalar_one()
-        return (params.offset + params.limit) * int(rows) < matches * matches // _WALK_SHARE
+        return (params.offset + params.limit) * rows < matches * matches // _WALK_SHARE
 
     def _off_index(self, clauses: Sequence[Any], columns: set[Column[Any]]) -> list[Any]:
         """The clauses (filters or sort keys) with those columns kept off their indexes:
@@ -366,7 +373,7 @@ class RecordRepository:
 
     def shown(self, customer_id: str, record_id: str, shape: RowFormat) -> dict[str, Any] | None:
         """A record by id, shown in `shape`, if it is in one of the customer's readable integrations."""
-        vendors, stamps, _ = self.scope_of(customer_id)
+        vendors, stamps, _, _ = self.scope_of(customer_id)
         if not vendors:
             return None
         query = select(*shape.columns).where(
