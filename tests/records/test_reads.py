@@ -392,3 +392,35 @@ def test_a_process_runs_no_more_reads_at_once_than_its_read_limiter(
         event.remove(engine, "after_cursor_execute", leave)
     assert [a.status_code for a in answers] == [200] * 8
     assert most[0] == 1 if at_once == 1 else 1 < most[0] <= at_once, most
+
+
+def test_a_pages_children_are_read_by_one_statement_text_whatever_the_page_size(
+    app: FastAPI, reader: TestClient
+) -> None:
+    """PostgreSQL: the allocations of a page are asked for with one array of ids, so the
+    statement's text (and the driver's parsed, prepared form of it) is the same for a page of 3
+    and one of 250; an expanding `IN` made a new text per page size. Same allocations either way."""
+    from sqlalchemy import event
+
+    engine = app.state.sessionmaker.kw["bind"]
+    texts: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "resident_allocations" in statement:
+            texts.append(statement)
+
+    small = everything(reader, "/v1/resident-payments/")  # warms the key cache too
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        pages = [
+            reader.get("/v1/resident-payments/", params={"limit": limit}).json()["results"]
+            for limit in (3, 250)
+        ]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(texts) == 2
+    if engine.dialect.name == "postgresql":
+        assert texts[0] == texts[1] and "ANY" in texts[0]
+    by_id = {p["id"]: p["allocations"] for p in small}
+    assert any(p["allocations"] for p in pages[1])
+    assert all(p["allocations"] == by_id[p["id"]] for page in pages for p in page)
