@@ -18,6 +18,7 @@ from sqlalchemy import (
     bindparam,
     func,
     select,
+    tuple_,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -30,6 +31,7 @@ from pmsgate.canonical.registry import Model
 from pmsgate.kit.pagination import ListParams
 from pmsgate.models.integrations import Integration
 from pmsgate.models.records import RECORD_COUNTS, RECORD_TABLES, SEEN_STAMPS
+from pmsgate.records.anchors import ANCHORS
 from pmsgate.records.counts import COUNTS, statement_key
 from pmsgate.records.seen import (
     StampedClause,
@@ -58,6 +60,17 @@ _WALK_SHARE = 8
 # place vs ids first: PostgreSQL offset 100 0.5 vs 1.2 ms, 1,000 5.1 vs 2.5 ms; SQLite, which
 # skips rows without reading them anyway, 10,000 2.1 vs 2.6-3.1 ms, 60,000 7.4-7.7 vs 6.0-6.2.
 _DEFER_FROM_OFFSET = {"postgresql": 500, "sqlite": 50_000}
+
+
+# Pages from this offset on remember where they start and start from a remembered row up to
+# _ANCHOR_REACH rows before them (records/anchors.py); below it, walking is as cheap.
+_ANCHOR_FROM = 1_000
+_ANCHOR_REACH = 1_000
+
+
+class _Sort(NamedTuple):
+    columns: tuple[Column[Any], ...]  # the sort column, then `id` (or `id` alone)
+    descending: bool
 
 
 class Scope(NamedTuple):
@@ -219,7 +232,7 @@ class RecordRepository:
             order = self._order(params, stamps)
             if counted is not None and not walk:  # the filter's range, its matches sorted
                 order = self._off_index(order, {self.table.c[name] for name, _ in params.order_by})
-            raw = self._window(shape.columns, [scope, *filters], order, params.offset, fetch)
+            raw = self._window(shape.columns, [scope, *filters], order, params.offset, fetch, versions)
         ends = len(raw) < fetch
         rows = shape.rows(raw[: params.limit], vendors, stamps)
         if counted is not None:
@@ -243,6 +256,39 @@ class RecordRepository:
         return offset >= _DEFER_FROM_OFFSET.get(dialect, _DEFER_FROM_OFFSET["postgresql"])
 
     def _window(
+        self,
+        columns: Sequence[Any],
+        where: Sequence[Any],
+        order: Sequence[Any],
+        offset: int,
+        limit: int,
+        versions: tuple[int, ...] | None = None,
+    ) -> list[Row[Any]]:
+        """`limit` rows from `offset` on, in `order`: from a remembered position near the
+        offset where there is one (records/anchors.py; `versions` of the integrations' data
+        given), else by walking the sort index."""
+        sort = self._anchor_keys(columns, order) if versions is not None and offset >= _ANCHOR_FROM else None
+        if sort is None:
+            return self._walked(columns, where, order, offset, limit)
+        statement = statement_key(select(self.table.c.id).where(*where).order_by(*order))
+        if statement is None:
+            return self._walked(columns, where, order, offset, limit)
+        list_key = (str(self.session.get_bind().engine.url), versions, statement)
+        found = ANCHORS.nearest(list_key, offset, _ANCHOR_REACH)
+        if found is None:
+            rows = self._walked(columns, where, order, offset, limit)
+        else:
+            position, keys = found
+            rows = self._from_anchor(columns, where, order, sort, keys, offset - position, limit)
+        names = [column.name for column in columns]
+        at = [names.index(column.name) for column in sort.columns]
+        for index in {0, len(rows) - 1} if rows else ():
+            keys = tuple(rows[index][i] for i in at)
+            if None not in keys:  # NULL sort values have no place in a seek; walk to them
+                ANCHORS.remember(list_key, offset + index, keys)
+        return rows
+
+    def _walked(
         self, columns: Sequence[Any], where: Sequence[Any], order: Sequence[Any], offset: int, limit: int
     ) -> list[Row[Any]]:
         """`limit` rows from `offset` on, in `order`. From `_DEFER_FROM_OFFSET` on, a walk of
@@ -254,6 +300,59 @@ class RecordRepository:
         page = select(self.table.c.id).where(*where).order_by(*order).offset(offset).limit(limit).subquery()
         # Both stores materialize the ids (a subquery with LIMIT) and read each row by primary key.
         return self._read_by_ids(page, columns, order)
+
+    def _anchor_keys(self, columns: Sequence[Any], order: Sequence[Any]) -> _Sort | None:
+        """The sort of `order` if a page of it can start from a remembered row: plain columns
+        of this table (the sort column, then `id`), one direction, all among `columns`."""
+        keys = []
+        for element in order:
+            column = element.element if isinstance(element, UnaryExpression) else None
+            if not isinstance(column, Column) or column.table is not self.table:
+                return None  # an expression (effective last_seen, a column kept off its index)
+            keys.append((column, element.modifier))
+        shown = {column.name for column in columns}
+        if (
+            not 1 <= len(keys) <= 2
+            or keys[-1][0] is not self.table.c.id
+            or len({modifier for _, modifier in keys}) != 1
+            or any(column.name not in shown for column, _ in keys)
+        ):
+            return None
+        return _Sort(tuple(column for column, _ in keys), keys[0][1] is operators.desc_op)
+
+    def _from_anchor(
+        self,
+        columns: Sequence[Any],
+        where: Sequence[Any],
+        order: Sequence[Any],
+        sort: _Sort,
+        keys: tuple[Any, ...],
+        skip: int,
+        limit: int,
+    ) -> list[Row[Any]]:
+        """`limit` rows in `order`, `skip` rows past the row whose sort keys are `keys`: a seek
+        in the sort index (a row-value comparison both stores read as a range of it). Where
+        NULLs sort after every value (PostgreSQL ascending, SQLite descending) a nullable sort
+        column's NULL rows follow the range, so they are read as a second range."""
+        # Bound with the types the columns were selected as: the values are what the driver gave.
+        typed = {column.name: column.type for column in columns}
+        bounds = [
+            bindparam(None, value, type_=typed[c.name]) for c, value in zip(sort.columns, keys, strict=True)
+        ]
+        left = sort.columns[0] if len(keys) == 1 else tuple_(*sort.columns)
+        right = bounds[0] if len(keys) == 1 else tuple_(*bounds)
+        seek = left <= right if sort.descending else left >= right
+        column = sort.columns[0]
+        nulls_after = (self.session.get_bind().dialect.name == "postgresql") != sort.descending
+        if len(keys) == 1 or not column.nullable or not nulls_after:
+            return self._rows(select(*columns).where(*where, seek).order_by(*order).offset(skip).limit(limit))
+        parts = [
+            select(*columns).where(*where, part).order_by(*order).limit(skip + limit).subquery()
+            for part in (seek, column.is_(None))
+        ]
+        both = union_all(*(select(part) for part in parts)).subquery()
+        outer = [both.c[c.name].desc() if sort.descending else both.c[c.name].asc() for c in sort.columns]
+        return self._rows(select(both).order_by(*outer).offset(skip).limit(limit))
 
     def _read_by_ids(self, page: Any, columns: Sequence[Any], order: Sequence[Any]) -> list[Row[Any]]:
         """The rows whose ids `page` (a subquery) selects, in `order`."""
