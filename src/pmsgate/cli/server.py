@@ -102,7 +102,8 @@ def serve(
 
     console.print(f"pmsgate on http://{host}:{port} ({settings.mode}; data in {settings.data_dir.resolve()})")
     # uvicorn's own lines (one per request at INFO) follow PMSGATE_LOG_LEVEL like pmsgate's.
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=_log_level().lower())
+    app = create_app(settings, freeze_startup_objects=True)
+    uvicorn.run(app, host=host, port=port, log_level=_log_level().lower())
 
 
 def runs_workers(settings: Settings) -> bool:
