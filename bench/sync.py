@@ -106,6 +106,9 @@ def run_pmsgate(base_url: str, database: str, admin_url: str | None, profile: bo
 
     dispatcher = RecordingDispatcher()
     integration_id = bench_integration(base_url, dispatcher)
+    from pmsgate.kit.longlived import freeze_set_up_objects
+
+    freeze_set_up_objects()  # as a worker process does once it is set up (cli/server.py)
 
     def counted(run_id: str) -> tuple[int, dict[str, Any]]:
         with session_factory()() as session:

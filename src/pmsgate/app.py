@@ -6,7 +6,6 @@ PMS emulator (at /_emulators/sample), so one command runs everything.
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -26,6 +25,7 @@ from pmsgate.customers.ratelimit import (
 from pmsgate.customers.service import KEY_CACHE
 from pmsgate.kit.db import session_factory, statement_sessionmaker
 from pmsgate.kit.deps import refuse_nul
+from pmsgate.kit.longlived import freeze_set_up_objects
 from pmsgate.middleware import BodyLimitMiddleware, MetricsMiddleware, RateLimitHeadersMiddleware
 from pmsgate.openapi import customize as customize_openapi
 
@@ -109,11 +109,8 @@ def create_app(
     freeze_startup_objects: bool = False,
 ) -> FastAPI:
     """The API app. `freeze_startup_objects`, for a process that serves this one app until it
-    exits (`pmsgate serve`): once warm, the objects made so far (modules, routes, tables,
-    compiled statements: ~250,000) are left out of the garbage collector's full collections
-    (`gc.freeze`). Each such collection walked them all, 125 ms on the benchmark's host, and
-    every request in flight waited for it; it ran every few thousand requests. Never for an app
-    of a test, whose process starts many (a frozen object is never collected)."""
+    exits (`pmsgate serve`): once warm, kit.longlived.freeze_set_up_objects (never for a
+    test's app: its process makes many)."""
     settings = settings or get_settings()
 
     if dispatcher is None:
@@ -133,8 +130,7 @@ def create_app(
         if cold.pop() if cold else False:
             await warm_up(app)
         if freeze_startup_objects:
-            gc.collect()  # what is garbage already is freed, not frozen
-            gc.freeze()
+            freeze_set_up_objects()
         yield
         if stop is not None:
             stop()

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from pmsgate.cli.processes import ApiProcesses, bound_socket
+from pmsgate.kit.longlived import freeze_set_up_objects
 
 if TYPE_CHECKING:
     from pmsgate.config import Settings
@@ -138,6 +139,7 @@ def _serve_processes(settings: Settings, host: str, port: int, count: int) -> No
     from pmsgate.worker.queue import HueyDispatcher
 
     stop = start_background(settings, HueyDispatcher(settings)) if runs_workers(settings) else None
+    freeze_set_up_objects()  # this process runs until serve stops (kit/longlived.py)
     console.print(
         f"pmsgate on http://{host}:{port} ({settings.mode}, {count} API process{'es' if count > 1 else ''}; "
         f"data in {settings.data_dir.resolve()})"
@@ -179,5 +181,6 @@ def worker(
     from pmsgate.webhooks.loop import start_delivery_loop
 
     webhooks = start_delivery_loop(settings)  # the webhook lane: its own threads in this process
+    freeze_set_up_objects()  # a sync's full collections walked every object of the set-up
     run_until_signalled(settings, dispatcher, sync_threads=threads)
     webhooks.stop()
