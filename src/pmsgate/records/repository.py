@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -267,13 +267,12 @@ class RecordRepository:
         """`limit` rows from `offset` on, in `order`: from a remembered position near the
         offset where there is one (records/anchors.py; `versions` of the integrations' data
         given), else by walking the sort index."""
-        sort = self._anchor_keys(columns, order) if versions is not None and offset >= _ANCHOR_FROM else None
-        if sort is None:
+        sort = self._anchor_keys(columns, order) if offset >= _ANCHOR_FROM else None
+        if sort is None or versions is None:
             return self._walked(columns, where, order, offset, limit)
-        statement = statement_key(select(self.table.c.id).where(*where).order_by(*order))
-        if statement is None:
+        list_key = self._versioned_key(select(self.table.c.id).where(*where).order_by(*order), versions)
+        if list_key is None:
             return self._walked(columns, where, order, offset, limit)
-        list_key = (str(self.session.get_bind().engine.url), versions, statement)
         found = ANCHORS.nearest(list_key, offset, _ANCHOR_REACH)
         if found is None:
             rows = self._walked(columns, where, order, offset, limit)
@@ -391,9 +390,15 @@ class RecordRepository:
     def _count(self, scope: Any, versions: tuple[int, ...], where: Sequence[Any]) -> int:
         """The matches of the filters, counted once per `versions` of the integrations' data."""
         query = select(func.count()).select_from(self.table).where(scope, *where)
-        statement = statement_key(query)
-        key = None if statement is None else (str(self.session.get_bind().engine.url), versions, statement)
+        key = self._versioned_key(query, versions)
         return COUNTS.count(key, lambda: int(self.session.execute(query).scalar_one()))
+
+    def _versioned_key(self, statement: Any, versions: tuple[int, ...]) -> Hashable | None:
+        """What a result of `statement` is kept under while `versions` of the integrations'
+        data hold (a count, a list's remembered positions): the store, the versions and the
+        statement's key; None when the statement cannot be keyed."""
+        key = statement_key(statement)
+        return None if key is None else (str(self.session.get_bind().engine.url), versions, key)
 
     def _rival_columns(self, where: Sequence[Any], params: ListParams) -> set[Column[Any]]:
         """Columns of the filters that have an `(integration_id, column, …)` index of their own,
