@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         description="… or once its oldest uncommitted page is this old (a slow PMS still checkpoints and "
         "heartbeats often)",
     )
+    sync_analyze_rows: int = Field(
+        default=1000,
+        ge=0,
+        description="PostgreSQL: a sync analyses a record table once it added this many rows to it and at "
+        "least as many as the planner believed it held (sync/statistics.py); 0: never",
+    )
     sync_heartbeat_timeout_seconds: int = Field(default=120, ge=5)
     sync_overlap_seconds: int = Field(default=300, ge=0, description="Lag window of incremental syncs")
 

@@ -27,6 +27,7 @@ import queue
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -53,6 +54,7 @@ from pmsgate.sync.pages import PageDigests, Part, Reader
 from pmsgate.sync.repository import SyncRepository
 from pmsgate.sync.seen import SeenKeys, packed_keys
 from pmsgate.sync.states import RunKind, RunStatus, check_transition
+from pmsgate.sync.statistics import TableGrowth
 from pmsgate.sync.upsert import PageStats, UpsertContext, upsert_records
 from pmsgate.webhooks.events import record_sync_finished
 
@@ -115,10 +117,12 @@ def execute_run(
     waits = _SliceWaits(http, max_wait, context.budget.requests, context.budget.per_seconds)
     if http is not None:
         http.vendor = snapshot.vendor
+    growth = TableGrowth(factory.kw["bind"], settings.sync_analyze_rows)
     try:
-        final = _run_models(factory, snapshot, connector, page_hook, should_yield, waits)
+        final = _run_models(factory, snapshot, connector, growth, page_hook, should_yield, waits)
     finally:
         connector.close()
+        growth.close()  # the analyses under way end with the slice
     return final
 
 
@@ -191,6 +195,7 @@ def _run_models(
     factory: sessionmaker[Session],
     snap: _RunSnapshot,
     connector: Connector,
+    growth: TableGrowth,
     page_hook: PageHook | None,
     should_yield: ShouldYield | None = None,
     waits: _SliceWaits | None = None,
@@ -206,7 +211,6 @@ def _run_models(
         start_index = len(ordered)
     fatal: str | None = None
     credentials_refused = False
-
     for model in ordered[start_index:]:
         token = snap.checkpoint.get("token") if snap.checkpoint and model.value == resume_model else None
         if model not in supported:
@@ -227,7 +231,14 @@ def _run_models(
             known_pages=known,
         )
         batch = _Batch(
-            factory, snap, disabled, settings.sync_commit_records, settings.sync_commit_seconds, seen, stamp
+            factory,
+            snap,
+            disabled,
+            settings.sync_commit_records,
+            settings.sync_commit_seconds,
+            growth,
+            seen,
+            stamp,
         )
         pages = prefetched(connector.stream(request))
         try:
@@ -365,11 +376,13 @@ class _Batch:
         disabled: frozenset[str],
         limit: int,
         seconds: float,
+        growth: TableGrowth,
         seen: SeenKeys | None = None,
         stamp: datetime | None = None,
     ) -> None:
         self.factory, self.snap, self.disabled, self.limit = factory, snap, disabled, limit
-        self.seconds, self.seen, self.stamp = seconds, seen, stamp
+        self.seconds, self.growth, self.seen, self.stamp = seconds, growth, seen, stamp
+        self.added: Counter[str] = Counter()  # rows inserted by the open transaction, per model
         self.model: str | None = None
         self.session: Session | None = None
         self.pending = 0
@@ -418,6 +431,7 @@ class _Batch:
         if page.skipped:
             run.errors = [*run.errors, *({"model": model.value, **s} for s in page.skipped)][-200:]
         session.flush()
+        self.added.update(stats.new)
         self.pending += stats.rows()
         if self.pending >= self.limit or time.monotonic() - self.opened >= self.seconds:
             self.commit()
@@ -467,9 +481,12 @@ class _Batch:
             self.session.commit()
             self.session.close()
             self.session = None
+            self.growth.committed(self.added)
+        self.added.clear()
         self.pending = 0
 
     def close(self) -> None:
+        self.added.clear()
         if self.session is not None:
             self.session.rollback()
             self.session.close()
