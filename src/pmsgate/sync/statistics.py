@@ -53,10 +53,14 @@ class TableGrowth:
             if rows <= 0:
                 continue
             table = RECORD_TABLES[Model(model)].name
-            self.added[table] = self.added.get(table, 0) + rows
+            self.added[table] = added_since = self.added.get(table, 0) + rows
+            # The catalog is asked only once the minimum is reached: most slices (an incremental
+            # sync's few new rows) never reach it.
+            if added_since < self.minimum:
+                continue
             believed = self._believed(table)
-            if self.added[table] >= max(self.minimum, (GROWTH - 1) * believed):
-                self.believed[table] = believed + self.added[table]
+            if added_since >= (GROWTH - 1) * believed:
+                self.believed[table] = believed + added_since
                 self.added[table] = 0
                 self.analyses.append(self._executor_started().submit(_analyse, self.engine, table))
 
