@@ -7,7 +7,7 @@ PMS emulator (at /_emulators/sample), so one command runs everything.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -43,25 +43,6 @@ def _rate_limiter(settings: Settings) -> RateLimiter:
     if (settings.web_concurrency or 1) > 1:
         return SharedFileRateLimiter(settings.data_dir / "ratelimits.bin")
     return MemoryRateLimiter()
-
-
-def start_background(settings: Settings, dispatcher: Any) -> Callable[[], None]:
-    """The workers, the scheduler and the webhook lane of this process; returns their stop.
-    `pmsgate serve` runs them in exactly one process: the app's own when it serves alone,
-    the parent of the API processes otherwise (cli.server)."""
-    if settings.workers <= 0:
-        return lambda: None
-    from pmsgate.webhooks.loop import start_delivery_loop
-    from pmsgate.worker.runner import start_workers
-
-    workers = start_workers(settings, dispatcher)
-    webhooks = start_delivery_loop(settings)  # the webhook lane
-
-    def stop() -> None:
-        webhooks.stop()
-        workers.stop(settings.worker_shutdown_seconds)
-
-    return stop
 
 
 async def warm_up(app: FastAPI) -> None:
@@ -123,6 +104,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from pmsgate.worker.queue import HueyDispatcher
+        from pmsgate.worker.runner import start_background
 
         stop = None
         if start_workers and isinstance(dispatcher, HueyDispatcher):

@@ -135,8 +135,8 @@ def _serve_processes(settings: Settings, host: str, port: int, count: int) -> No
 
         emulator = serve_in_thread(emulator_named("sample").create_app(200, 7), "127.0.0.1", 0)
         os.environ["PMSGATE_EMBEDDED_SAMPLE_URL"] = emulator.base_url
-    from pmsgate.app import start_background
     from pmsgate.worker.queue import HueyDispatcher
+    from pmsgate.worker.runner import start_background
 
     stop = start_background(settings, HueyDispatcher(settings)) if runs_workers(settings) else None
     freeze_set_up_objects()  # this process runs until serve stops (kit/longlived.py)

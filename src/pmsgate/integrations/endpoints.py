@@ -13,8 +13,8 @@ from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import NotFound
 from pmsgate.integrations import access, schemas, service, views
 from pmsgate.integrations.repository import IntegrationRepository
-from pmsgate.kit.deps import DispatcherDep, SessionDep
-from pmsgate.kit.pagination import ListParams, ListParamsDep, envelope, single_meta
+from pmsgate.kit.deps import DispatcherDep, ListParamsDep, SessionDep
+from pmsgate.kit.pagination import ListParams, envelope, single_meta
 from pmsgate.sync.service import parse_models, request_sync
 from pmsgate.sync.states import RunKind
 

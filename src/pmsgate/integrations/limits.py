@@ -13,8 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from pmsgate.connectors.throttle import RequestBudget, budget_available
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.integrations import service
-from pmsgate.kit.deps import SessionDep
-from pmsgate.kit.pagination import ListParamsDep
+from pmsgate.kit.deps import ListParamsDep, SessionDep
 from pmsgate.kit.timeutil import iso, utcnow
 from pmsgate.models.integrations import Integration
 

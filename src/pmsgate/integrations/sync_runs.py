@@ -9,8 +9,8 @@ from fastapi import APIRouter
 
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.integrations.service import owned
-from pmsgate.kit.deps import SessionDep
-from pmsgate.kit.pagination import ListParamsDep, envelope
+from pmsgate.kit.deps import ListParamsDep, SessionDep
+from pmsgate.kit.pagination import envelope
 from pmsgate.kit.views import attributes
 from pmsgate.sync.repository import SyncRepository
 from pmsgate.sync.schemas import SyncRunList, SyncRunOut

@@ -1,4 +1,6 @@
 """List parameters (`offset`, `limit`, `order-by`) and the `{meta, results}` envelope.
+Free of the web framework (the workers import it through the repositories and never serve
+HTTP); the query-string dependency that builds ListParams is kit.deps.list_params.
 
 `order-by` is `field[:asc|desc][,field[:asc|desc]…]`; each field must be in the endpoint's
 whitelist, and the record id is always the last tie-breaker so pages never overlap.
@@ -8,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
 from pmsgate.errors import BadRequest
@@ -55,40 +56,6 @@ def parse_order_by(raw: str) -> tuple[tuple[str, str], ...]:
     if len(pairs) > 5:
         raise BadRequest.field("order-by", "at most 5 fields")
     return tuple(pairs)
-
-
-async def list_params(
-    order_by: Annotated[
-        str,
-        Query(
-            alias="order-by",
-            description="Order the results by a field. Optionally include asc or desc preceded by a colon "
-            "(default is asc). Example: ?order-by=updated_at:desc",
-            max_length=200,
-        ),
-    ] = DEFAULT_ORDER,
-    offset: Annotated[
-        int | None, Query(description="Can be used for paginating results", ge=0, le=MAX_OFFSET)
-    ] = 0,
-    limit: Annotated[
-        int | None,
-        Query(
-            description="A number between 1 and 250 to determine the number of results to return",
-            ge=1,
-            le=MAX_LIMIT,
-        ),
-    ] = DEFAULT_LIMIT,
-) -> ListParams:
-    offset = 0 if offset is None else offset
-    limit = DEFAULT_LIMIT if limit is None else limit
-    if not 0 <= offset <= MAX_OFFSET:
-        raise BadRequest.field("offset", f"must be between 0 and {MAX_OFFSET}")
-    if not 1 <= limit <= MAX_LIMIT:
-        raise BadRequest.field("limit", f"must be between 1 and {MAX_LIMIT}")
-    return ListParams(offset=offset, limit=limit, order_by=parse_order_by(order_by))
-
-
-ListParamsDep = Annotated[ListParams, Depends(list_params)]
 
 
 class Meta(BaseModel):

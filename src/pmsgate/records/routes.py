@@ -20,7 +20,8 @@ from pmsgate.canonical.registry import BY_MODEL, Model
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import BadRequest, NotFound
 from pmsgate.kit.db import unit_of_work
-from pmsgate.kit.pagination import ListParams, list_params, meta, single_meta
+from pmsgate.kit.deps import list_params
+from pmsgate.kit.pagination import ListParams, meta, single_meta
 from pmsgate.kit.responses import FastJSONResponse as JSONResponse
 from pmsgate.models.customers import Customer
 from pmsgate.models.records import RECORD_TABLES, sortable

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query
 
 from pmsgate.canonical.enums import Vendor
 from pmsgate.customers.auth import CurrentCustomer
-from pmsgate.kit.deps import SessionDep
-from pmsgate.kit.pagination import ListParamsDep, envelope
+from pmsgate.kit.deps import ListParamsDep, SessionDep
+from pmsgate.kit.pagination import envelope
 from pmsgate.kit.views import attributes
 from pmsgate.records.filters import parse_datetime_param
 from pmsgate.sync.repository import SyncRepository

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import BadRequest
-from pmsgate.kit.deps import SessionDep
-from pmsgate.kit.pagination import MAX_LIMIT, ListParams, ListParamsDep, envelope, single_meta
+from pmsgate.kit.deps import ListParamsDep, SessionDep
+from pmsgate.kit.pagination import MAX_LIMIT, ListParams, envelope, single_meta
 from pmsgate.models.webhooks import Webhook, WebhookTrigger
 from pmsgate.webhooks import recovery, schemas, service, views
 from pmsgate.webhooks.delivery_store import DeliveryStore

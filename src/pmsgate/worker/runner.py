@@ -168,6 +168,25 @@ def start_workers(
     return Workers(running)
 
 
+def start_background(settings: Settings, dispatcher: Any) -> Callable[[], None]:
+    """The workers, the scheduler and the webhook lane of this process; returns their stop.
+    `pmsgate serve` runs them in exactly one process: the app's own when it serves alone,
+    the parent of the API processes otherwise (cli.server), which so never loads the web
+    framework."""
+    if settings.workers <= 0:
+        return lambda: None
+    from pmsgate.webhooks.loop import start_delivery_loop
+
+    workers = start_workers(settings, dispatcher)
+    webhooks = start_delivery_loop(settings)  # the webhook lane
+
+    def stop() -> None:
+        webhooks.stop()
+        workers.stop(settings.worker_shutdown_seconds)
+
+    return stop
+
+
 def run_until_signalled(settings: Settings, dispatcher: HueyDispatcher, *, sync_threads: int) -> None:
     """`pmsgate worker`: run until SIGTERM or SIGINT, then drain within the shutdown bound."""
     received = threading.Event()

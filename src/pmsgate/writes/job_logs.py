@@ -10,8 +10,8 @@ from pydantic import BaseModel
 
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import BadRequest, NotFound
-from pmsgate.kit.deps import SessionDep
-from pmsgate.kit.pagination import ListParamsDep, Meta, envelope
+from pmsgate.kit.deps import ListParamsDep, SessionDep
+from pmsgate.kit.pagination import Meta, envelope
 from pmsgate.writes.logs import JobLogOut, job_log_out
 from pmsgate.writes.repository import WriteRepository
 

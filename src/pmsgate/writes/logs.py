@@ -17,8 +17,8 @@ from pmsgate.canonical.enums import Vendor
 from pmsgate.config import get_settings
 from pmsgate.customers.auth import CurrentCustomer
 from pmsgate.errors import NotFound
-from pmsgate.kit.deps import SessionDep
-from pmsgate.kit.pagination import MAX_OFFSET, ListParamsDep, Meta, single_meta
+from pmsgate.kit.deps import ListParamsDep, SessionDep
+from pmsgate.kit.pagination import MAX_OFFSET, Meta, single_meta
 from pmsgate.kit.timeutil import iso, utcnow
 from pmsgate.models.jobs import JobLog
 from pmsgate.writes.repository import WriteRepository
