@@ -88,32 +88,39 @@ def register(definition: VendorDefinition) -> None:
     _REGISTRY[definition.vendor] = definition
 
 
-# Each package registers its vendors when imported.
-_BUILTIN = (
-    "pmsgate.connectors.sample",
-    "pmsgate.connectors.buildium",
-    "pmsgate.connectors.propertyware",
-    "pmsgate.connectors.rentmanager",
-    "pmsgate.connectors.rentvine",
-    "pmsgate.connectors.entrata",
-    "pmsgate.connectors.resman",
-    "pmsgate.connectors.yardi",
-)
+# Each package registers its vendors when imported, and is imported the first time one of its
+# vendors is asked for: a worker whose integrations are all one vendor's never loads the other
+# packages (13 MB of a process for all of them, Yardi's SOAP client the most).
+# tests/connectors/test_registry.py checks each package registers exactly the vendors named here.
+BUILTIN: Mapping[str, tuple[Vendor, ...]] = {
+    "pmsgate.connectors.sample": (Vendor.SAMPLE1, Vendor.SAMPLE2),
+    "pmsgate.connectors.buildium": (Vendor.BUILDIUM,),
+    "pmsgate.connectors.propertyware": (Vendor.PROPERTYWARE_REST,),
+    "pmsgate.connectors.rentmanager": (Vendor.RENTMANAGER,),
+    "pmsgate.connectors.rentvine": (Vendor.RENTVINE,),
+    "pmsgate.connectors.entrata": (Vendor.ENTRATA,),
+    "pmsgate.connectors.resman": (Vendor.RESMAN,),
+    "pmsgate.connectors.yardi": (Vendor.YARDI,),
+}
+_PACKAGE_OF = {vendor: package for package, vendors in BUILTIN.items() for vendor in vendors}
 
 
 @functools.cache
 def _load_builtin() -> None:
-    for module in _BUILTIN:
+    for module in BUILTIN:
         importlib.import_module(module)
 
 
 def definition_for(vendor: Vendor | str) -> VendorDefinition:
-    _load_builtin()
     try:
-        return _REGISTRY[Vendor(vendor)]
+        known = Vendor(vendor)
+        if known not in _REGISTRY and known in _PACKAGE_OF:
+            importlib.import_module(_PACKAGE_OF[known])
+        return _REGISTRY[known]
     except (ValueError, KeyError):
-        known = ", ".join(sorted(v.value for v in _REGISTRY))
-        raise KeyError(f"vendor {vendor!r} has no connector; supported vendors: {known}") from None
+        _load_builtin()
+        supported = ", ".join(sorted(v.value for v in _REGISTRY))
+        raise KeyError(f"vendor {vendor!r} has no connector; supported vendors: {supported}") from None
 
 
 def supported_vendors() -> list[Vendor]:
