@@ -59,11 +59,11 @@ def _store(database: str, admin_url: str | None) -> str:
         os.environ["PMSGATE_SECRET_KEY"] = Fernet.generate_key().decode()
         os.environ["PMSGATE_ALLOW_PRIVATE_PMS_URLS"] = "true"  # the emulator is on loopback
     from pmsgate.config import get_settings
-    from pmsgate.migrations import upgrade
 
-    url = get_settings().sqlalchemy_url
-    upgrade(url)
-    return url
+    # Migrated by another process, as `pmsgate serve` migrates (cli/server.py): alembic is not
+    # part of a sync's memory.
+    subprocess.run([common.PMSGATE, "migrate"], check=True, capture_output=True)
+    return get_settings().sqlalchemy_url
 
 
 def bench_integration(base_url: str, dispatcher: Any = None) -> str:
