@@ -60,3 +60,17 @@ def test_the_api_answers_from_a_process_apart_from_the_workers(served: Served) -
     assert not listening_sockets(served.process.pid, served.port)
     sample = httpx.get(f"{served.base}/_emulators/sample/api/v2/properties")
     assert sample.status_code == 401 and sample.json()["fault"]["code"], sample.text
+
+
+def test_a_store_that_cannot_be_migrated_stops_serve_before_it_listens(tmp_path: Path) -> None:
+    """`serve` migrates in a child process (cli/server.py): the child's failure is serve's, with
+    its exit code and its reason, before anything listens or any worker starts."""
+    not_a_directory = tmp_path / "data"
+    not_a_directory.write_text("a file where the data directory should be")
+    env = embedded_env(not_a_directory)
+    done = subprocess.run(
+        [str(BIN), "serve", "--port", "0"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert "FileExistsError" in done.stderr
+    assert "pmsgate on http" not in done.stdout + done.stderr
