@@ -21,11 +21,11 @@ out = {}
 registry.definition_for("BUILDIUM")
 out["after_buildium"] = sorted(m for m in registry.BUILTIN if m in sys.modules)
 out["zeep_loaded"] = "zeep" in sys.modules
-registered = set(registry._REGISTRY)
+registered = set(registry.VENDORS._entries)
 for package in registry.BUILTIN:
     importlib.import_module(package)
-    out[package] = sorted(v.value for v in set(registry._REGISTRY) - registered)
-    registered = set(registry._REGISTRY)
+    out[package] = sorted(v.value for v in set(registry.VENDORS._entries) - registered)
+    registered = set(registry.VENDORS._entries)
 print(json.dumps(out))
 """
 

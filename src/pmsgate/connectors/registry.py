@@ -5,8 +5,6 @@ An unknown vendor lists the known ones.
 
 from __future__ import annotations
 
-import functools
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +19,7 @@ from pmsgate.connectors.credentials import VendorCredentials
 from pmsgate.connectors.http import RetryPolicy, VendorHttp
 from pmsgate.connectors.throttle import RequestBudget, TokenBucket, bucket_for
 from pmsgate.connectors.writes import OperationRules, WriteOperation
+from pmsgate.kit.plugins import LazyRegistry
 from pmsgate.kit.redact import secret_values
 
 
@@ -81,13 +80,6 @@ class VendorDefinition:
     docs: str = ""
 
 
-_REGISTRY: dict[Vendor, VendorDefinition] = {}
-
-
-def register(definition: VendorDefinition) -> None:
-    _REGISTRY[definition.vendor] = definition
-
-
 # Each package registers its vendors when imported, and is imported the first time one of its
 # vendors is asked for: a worker whose integrations are all one vendor's never loads the other
 # packages (13 MB of a process for all of them, Yardi's SOAP client the most).
@@ -102,30 +94,26 @@ BUILTIN: Mapping[str, tuple[Vendor, ...]] = {
     "pmsgate.connectors.resman": (Vendor.RESMAN,),
     "pmsgate.connectors.yardi": (Vendor.YARDI,),
 }
-_PACKAGE_OF = {vendor: package for package, vendors in BUILTIN.items() for vendor in vendors}
+VENDORS: LazyRegistry[Vendor, VendorDefinition] = LazyRegistry(BUILTIN)
 
 
-@functools.cache
-def _load_builtin() -> None:
-    for module in BUILTIN:
-        importlib.import_module(module)
+def register(definition: VendorDefinition) -> None:
+    VENDORS.register(definition.vendor, definition)
 
 
 def definition_for(vendor: Vendor | str) -> VendorDefinition:
     try:
-        known = Vendor(vendor)
-        if known not in _REGISTRY and known in _PACKAGE_OF:
-            importlib.import_module(_PACKAGE_OF[known])
-        return _REGISTRY[known]
-    except (ValueError, KeyError):
-        _load_builtin()
-        supported = ", ".join(sorted(v.value for v in _REGISTRY))
-        raise KeyError(f"vendor {vendor!r} has no connector; supported vendors: {supported}") from None
+        definition = VENDORS.get(Vendor(vendor))
+    except ValueError:
+        definition = None
+    if definition is None:
+        supported = ", ".join(sorted(v.value for v in VENDORS.all()))
+        raise KeyError(f"vendor {vendor!r} has no connector; supported vendors: {supported}")
+    return definition
 
 
 def supported_vendors() -> list[Vendor]:
-    _load_builtin()
-    return sorted(_REGISTRY, key=lambda v: v.value)
+    return sorted(VENDORS.all(), key=lambda v: v.value)
 
 
 def build_connector(context: ConnectorContext) -> Connector:

@@ -6,13 +6,12 @@ reach it (its first line of output when served alone).
 
 from __future__ import annotations
 
-import functools
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pmsgate.canonical.enums import Vendor
+from pmsgate.kit.plugins import LazyRegistry
 
 
 @dataclass(frozen=True)
@@ -31,41 +30,24 @@ class EmulatorDefinition:
         return self.factory(records=records, seed=seed)
 
 
-_EMULATORS: dict[str, EmulatorDefinition] = {}
-_BUILTIN = (
-    "pmsgate.emulators.sample.definition",
-    "pmsgate.emulators.buildium.definition",
-    "pmsgate.emulators.propertyware.definition",
-    "pmsgate.emulators.rentmanager.definition",
-    "pmsgate.emulators.rentvine.definition",
-    "pmsgate.emulators.entrata.definition",
-    "pmsgate.emulators.resman.definition",
-    "pmsgate.emulators.yardi.definition",
+# Each emulator's package registers it when imported, the first time it is asked for: `serve`
+# mounts the sample PMS alone.
+_NAMES = ("sample", "buildium", "propertyware", "rentmanager", "rentvine", "entrata", "resman", "yardi")
+_EMULATORS: LazyRegistry[str, EmulatorDefinition] = LazyRegistry(
+    {f"pmsgate.emulators.{name}.definition": (name,) for name in _NAMES}
 )
 
 
 def register(definition: EmulatorDefinition) -> None:
-    _EMULATORS[definition.name] = definition
-
-
-@functools.cache
-def _load() -> None:
-    for module in _BUILTIN:
-        importlib.import_module(module)
+    _EMULATORS.register(definition.name, definition)
 
 
 def emulator(name: str) -> EmulatorDefinition:
-    module = f"pmsgate.emulators.{name}.definition"
-    if name not in _EMULATORS and module in _BUILTIN:
-        importlib.import_module(module)  # only the one asked for: `serve` mounts sample alone
-    if name not in _EMULATORS:
-        _load()
-    try:
-        return _EMULATORS[name]
-    except KeyError:
-        raise KeyError(f"no emulator {name!r}; known: {', '.join(sorted(_EMULATORS))}") from None
+    definition = _EMULATORS.get(name)
+    if definition is None:
+        raise KeyError(f"no emulator {name!r}; known: {', '.join(sorted(_EMULATORS.all()))}")
+    return definition
 
 
 def names() -> list[str]:
-    _load()
-    return sorted(_EMULATORS)
+    return sorted(_EMULATORS.all())
