@@ -4,6 +4,9 @@ mapped again whenever its stored rows may differ from what it maps to."""
 
 from __future__ import annotations
 
+import itertools
+import random
+from array import array
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -17,8 +20,9 @@ from pmsgate.kit.db import session_factory, unit_of_work
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.records import PAGE_DIGESTS, RECORD_TABLES
 from pmsgate.models.sync import SyncRun
+from pmsgate.sync import pages
 from pmsgate.sync.engine import RunInterrupted, execute_run
-from pmsgate.sync.pages import PageDigests, Part, Reader, _pages_sharing_keys, context
+from pmsgate.sync.pages import PageDigests, Part, Reader, _pages_sharing_keys, context, key_ranges
 from pmsgate.sync.seen import packed_keys
 from pmsgate.sync.upsert import UpsertContext, upsert_records
 from tests.fixtures.api import make_customer
@@ -156,7 +160,12 @@ def _id(n: int) -> str:
     return f"fee_{n:024x}"  # a stable id's shape (kit/ids.py)
 
 
-def test_pages_of_one_read_sharing_a_row_are_dropped_when_it_ends(fresh_sample_server: Served) -> None:
+@pytest.mark.parametrize("keys_per_pass", [pages.KEYS_PER_PASS, 1], ids=["one pass", "a pass per key"])
+def test_pages_of_one_read_sharing_a_row_are_dropped_when_it_ends(
+    fresh_sample_server: Served, monkeypatch: pytest.MonkeyPatch, keys_per_pass: int
+) -> None:
+    """Also when the read's keys are checked in key ranges, one pass each (a large model)."""
+    monkeypatch.setattr(pages, "KEYS_PER_PASS", keys_per_pass)
     integration_id = _synced(fresh_sample_server)
     reader = Reader("fees", utcnow())
     with unit_of_work(session_factory()) as session:
@@ -181,7 +190,37 @@ def test_pages_sharing_keys_are_found_across_runs() -> None:
         ("p3", "fees", packed_keys([_id(4), _id(3)])),
         ("p4", "units", packed_keys([_id(1)])),  # the same key in another table: not shared
     ]
-    assert _pages_sharing_keys(rows) == ["p2", "p3"]
+    assert _pages_sharing_keys(rows) == {"p2", "p3"}
+
+
+def test_key_ranges_cover_the_key_space_once() -> None:
+    for count in (1, 2, 3, 7, 16):
+        ranges = key_ranges(count)
+        assert len(ranges) == count
+        assert ranges[0][0] == 0 and ranges[-1][1] == 1 << 64
+        assert all(high == next_low for (_, high), (next_low, _) in itertools.pairwise(ranges))
+
+
+def test_pages_sharing_keys_checked_in_key_ranges_are_those_found_at_once() -> None:
+    """Random reads (keys repeated within and across pages and tables, keys at the ends of the
+    key space): the union over any number of key ranges is what one pass and a plain count find."""
+    rng = random.Random(12)
+    for _ in range(200):
+        pool = [rng.getrandbits(64) for _ in range(rng.randint(1, 40))] + [0, (1 << 64) - 1]
+        rows = []
+        for page in range(rng.randint(1, 12)):
+            for model in rng.sample(["fees", "units"], rng.randint(1, 2)):
+                keys = [rng.choice(pool) for _ in range(rng.randint(0, 8))]
+                rows.append((f"p{page}", model, array("Q", keys).tobytes()))
+        holders: dict[tuple[str, int], set[str]] = {}
+        for page_id, model, packed in rows:
+            for key in array("Q", packed):
+                holders.setdefault((model, key), set()).add(page_id)
+        expected = set().union(*(held for held in holders.values() if len(held) > 1))
+        assert _pages_sharing_keys(rows) == expected
+        for count in (2, 3, 5):
+            found = set().union(*(_pages_sharing_keys(rows, low, high) for low, high in key_ranges(count)))
+            assert found == expected
 
 
 def test_the_context_holds_the_disabled_properties() -> None:

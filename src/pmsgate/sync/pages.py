@@ -21,16 +21,16 @@ Only the pages of the read that set the model's seen stamp (completed) are offer
 from __future__ import annotations
 
 import hashlib
-import heapq
-from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from itertools import pairwise
 from typing import NamedTuple
 
-from sqlalchemy import Delete, and_, bindparam, delete, or_, select
+from sqlalchemy import Delete, and_, bindparam, delete, func, or_, select
 
 from pmsgate import __version__
 from pmsgate.connectors.base import KnownPages
@@ -192,16 +192,23 @@ class PageDigests(Repository):
                 PAGE_DIGESTS.c.read_started != reader.started,
             )
         )
-        rows = self.session.execute(
-            select(PAGE_DIGESTS.c.page_id, PAGE_DIGESTS.c.keys_model, PAGE_DIGESTS.c.packed).where(
-                PAGE_DIGESTS.c.integration_id == integration_id,
-                PAGE_DIGESTS.c.read_model == reader.model,
-                PAGE_DIGESTS.c.read_started == reader.started,
-            )
+        own = (
+            PAGE_DIGESTS.c.integration_id == integration_id,
+            PAGE_DIGESTS.c.read_model == reader.model,
+            PAGE_DIGESTS.c.read_started == reader.started,
         )
-        shared = _pages_sharing_keys((r.page_id, r.keys_model, r.packed) for r in rows)
-        for start in range(0, len(shared), 500):
-            chunk = shared[start : start + 500]
+        size = func.coalesce(func.sum(func.length(PAGE_DIGESTS.c.packed)), 0)
+        keys = int(self.session.scalar(select(size).where(*own)) or 0) // 8
+        shared: set[str] = set()
+        for low, high in key_ranges(keys // KEYS_PER_PASS + 1):
+            rows = self.session.execute(
+                select(PAGE_DIGESTS.c.page_id, PAGE_DIGESTS.c.keys_model, PAGE_DIGESTS.c.packed).where(*own),
+                execution_options={"yield_per": 500},  # streamed: never the whole model's keys at once
+            )
+            shared |= _pages_sharing_keys(((r.page_id, r.keys_model, r.packed) for r in rows), low, high)
+        ordered = sorted(shared)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
             self.session.execute(delete(PAGE_DIGESTS).where(PAGE_DIGESTS.c.page_id.in_(chunk)))
 
 
@@ -230,22 +237,36 @@ _DROP_HOLDING = _drop_holding(others=False)
 _DROP_HOLDING_OTHERS = _drop_holding(others=True)
 
 
-def _tagged(keys: array[int], page_id: str) -> Iterator[tuple[int, str]]:
-    return ((key, page_id) for key in keys)
+_KEY_SPACE = 1 << 64
+
+# The most keys one pass of `PageDigests.close` holds (~80 bytes each in its dict, ~5 MB): a
+# larger model is checked in key ranges, one pass over its pages each, so the check's memory
+# does not grow with the model (one pass up to 65,536 rows, 16 at a million).
+KEYS_PER_PASS = 65_536
 
 
-def _pages_sharing_keys(rows: Iterable[tuple[str, str, bytes]]) -> list[str]:
-    """Ids of the pages with a (model, key) that another page also has. Each page's keys are
-    sorted and the runs merged lazily: memory is the keys themselves (8 bytes each)."""
-    runs: dict[str, list[tuple[str, array[int]]]] = {}
-    for page_id, keys_model, packed in rows:
-        runs.setdefault(keys_model, []).append((page_id, array("Q", sorted(unpacked(packed)))))
+def key_ranges(count: int) -> list[tuple[int, int]]:
+    """The 64-bit key space cut into `count` contiguous ranges [low, high)."""
+    bounds = [index * _KEY_SPACE // count for index in range(count + 1)]
+    return list(pairwise(bounds))
+
+
+def _pages_sharing_keys(
+    rows: Iterable[tuple[str, str, bytes]], low: int = 0, high: int = _KEY_SPACE
+) -> set[str]:
+    """Ids of the pages with a (model, key) in [low, high) that another page also has. Memory
+    is one dict entry per such key (and one page's keys at a time)."""
+    owners: dict[str, dict[int, str]] = {}
     shared: set[str] = set()
-    for pages in runs.values():
-        merged = heapq.merge(*(_tagged(keys, page_id) for page_id, keys in pages))
-        previous_key, previous_page = None, None
-        for key, page_id in merged:
-            if key == previous_key and page_id != previous_page:
-                shared.update((page_id, previous_page))  # type: ignore[arg-type]
-            previous_key, previous_page = key, page_id
-    return sorted(shared)
+    whole = low == 0 and high == _KEY_SPACE
+    for page_id, keys_model, packed in rows:
+        keys: Sequence[int] = unpacked(packed)
+        if not whole:
+            ordered = sorted(keys)
+            keys = ordered[bisect_left(ordered, low) : bisect_left(ordered, high)]
+        owner = owners.setdefault(keys_model, {})
+        for key in owner.keys() & keys:  # set operations in C: the loop runs only on a share
+            if owner[key] != page_id:
+                shared.update((page_id, owner[key]))
+        owner.update(dict.fromkeys(keys, page_id))
+    return shared
