@@ -181,6 +181,7 @@ def run_pmsgate(base_url: str, database: str, admin_url: str | None, profile: bo
         status = execute_run(session_factory(), run_id)
     resync_cpu = time.process_time() - cpu
     assert status == "COMPLETED", status
+    rss_resync = common.rss_peak_mb()  # the peak of both syncs (a re-sync holds its seen keys)
     seen, totals = counted(run_id)
     touched = rows_touched_since(integration_id, resync_start)
     read_s, read_cpu_s = read_and_map_only(integration_id)
@@ -190,6 +191,7 @@ def run_pmsgate(base_url: str, database: str, admin_url: str | None, profile: bo
         "records": records,
         "first_s": first.seconds,
         "rss_first_mb": rss_first,
+        "rss_resync_mb": rss_resync,
         "resync_s": again.seconds,
         # CPU of this process alone (the emulator runs in another): comparable on a loaded machine
         "first_cpu_s": first_cpu,
@@ -302,7 +304,7 @@ def _line(residents: int, database: str, row: dict[str, Any]) -> dict[str, Any]:
         "records": p["records"],
         "rate": rate,
         "first": f"{p['first_s']:.1f} s = {rate:,.0f} rec/s (CPU {p['first_cpu_s']:.1f} s)",
-        "rss": f"{p['rss_first_mb']:.0f} MB",
+        "rss": f"{p['rss_first_mb']:.0f} MB (with the re-sync {p['rss_resync_mb']:.0f})",
         "resync": f"{p['resync_s']:.1f} s ({p['resync_s'] / p['first_s']:.2f}x first; CPU "
         f"{p['resync_cpu_s']:.1f} s = {p['resync_cpu_s'] / p['first_cpu_s']:.2f}x first's; reading and "
         f"mapping alone {p['read_s']:.1f} s, CPU {p['read_cpu_s'] / p['first_cpu_s']:.2f}x first's), "

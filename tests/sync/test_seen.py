@@ -18,7 +18,7 @@ from pmsgate.kit.db import get_engine, session_factory, unit_of_work
 from pmsgate.kit.timeutil import iso, utcnow
 from pmsgate.models.records import RECORD_TABLES, SEEN_STAMPS
 from pmsgate.sync.engine import RunInterrupted, execute_run
-from pmsgate.sync.seen import SeenKeys
+from pmsgate.sync.seen import SeenKeys, packed_keys
 from tests.fixtures.api import CustomerKey, make_customer
 from tests.fixtures.sample import Served, create_integration, run_queued_syncs
 from tests.records.test_reads import everything
@@ -334,11 +334,28 @@ def test_seen_keys_are_a_sorted_set_of_64_bit_keys() -> None:
     assert len(keys) == 75_000
     assert all(record_id in keys for record_id in ids[::2])
     assert not any(record_id in keys for record_id in ids[1::2])
-    frozen = keys.frozen()
-    assert list(frozen) == sorted(frozen)
-    assert frozen.itemsize == 8
+    ordered = list(keys.sorted_keys())
+    assert ordered == sorted(int(i[-16:], 16) for i in ids[::2])
     # Saved per batch and loaded by a resumed read: the same set.
     again = SeenKeys(keys.started)
     again.load(keys.unsaved())
-    assert list(again.frozen()) == list(frozen)
+    assert list(again.sorted_keys()) == ordered
     assert keys.unsaved() == b""
+    # Keys added after a membership check are found too (the buckets are sorted again).
+    keys.add(ids[1])
+    keys.add_packed(packed_keys(ids[3:7:2]))
+    assert len(keys) == 75_003
+    assert all(record_id in keys for record_id in (ids[1], ids[3], ids[5]))
+    assert ids[7] not in keys
+    assert keys.unsaved() == packed_keys([ids[1], ids[3], ids[5]])
+
+
+def test_seen_keys_at_the_ends_of_the_key_space() -> None:
+    keys = SeenKeys(utcnow())
+    ends = [f"fee_{'0' * 8}{n:016x}" for n in (0, 1, (1 << 56) - 1, 1 << 56, (1 << 64) - 1)]
+    for record_id in ends:
+        assert record_id not in keys
+        keys.add(record_id)
+        assert record_id in keys
+    assert f"fee_{'0' * 8}{2:016x}" not in keys
+    assert len(keys) == len(ends)

@@ -1,24 +1,24 @@
 """The keys of the rows a complete read of a model saw without writing them, kept compactly.
 
 A record's stable id ends in 24 hex digits of a SHA-256 (kit/ids.py); its last 16 are the
-64-bit key kept here: 8 bytes per row in an `array('Q')` (8 MB per million rows), sorted in
-runs of 65,536 as they come (a temporary list of one run at a time) and merged once at the
-end, so membership is a binary search. Each committed batch of pages stores the
-keys it added (`seen_keys`, 8 bytes per row in one blob per batch), so a read resumed from its
-checkpoint in another slice or process reloads the set instead of losing it. Two ids share a
-key with probability ~n²/2⁶⁵ (about 3·10⁻⁸ for a million rows); the cost of that would be one
-vendor-deleted row read as seen.
+64-bit key kept here: 8 bytes per row (8 MB per million rows), in 256 `array('Q')`s by the
+key's top byte. Membership is a binary search in one of them, each sorted apart once the
+read asks: sorting copies 1/256 of the keys at a time, never the whole set (merging sorted
+runs into one array held the set twice over at the end of a large model). Each committed
+batch of pages stores the keys it added (`seen_keys`, 8 bytes per row in one blob per batch),
+so a read resumed from its checkpoint in another slice or process reloads the set instead of
+losing it. Two ids share a key with probability ~n²/2⁶⁵ (about 3·10⁻⁸ for a million rows);
+the cost of that would be one vendor-deleted row read as seen.
 """
 
 from __future__ import annotations
 
-import heapq
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-_RUN = 65_536
+_BUCKETS = 256  # by a key's top byte (keys are uniform: SHA-256 digits)
 
 
 def key_of(record_id: str) -> int:
@@ -41,17 +41,17 @@ class SeenKeys:
 
     def __init__(self, started: datetime) -> None:
         self.started = started
-        self._pending = array("Q")
-        self._runs: list[array[int]] = []
-        self._sorted: array[int] | None = None
+        self._buckets = [array("Q") for _ in range(_BUCKETS)]
+        self._count = 0
+        self._sorted = True
         self._unsaved = array("Q")
 
     def add(self, record_id: str) -> None:
         key = key_of(record_id)
-        self._pending.append(key)
+        self._buckets[key >> 56].append(key)
         self._unsaved.append(key)
-        if len(self._pending) >= _RUN:
-            self._flush()
+        self._count += 1
+        self._sorted = False
 
     def add_packed(self, data: bytes) -> None:
         """Keys as `unsaved()` packs them (a known page's stored keys, sync/pages.py)."""
@@ -70,36 +70,32 @@ class SeenKeys:
         self._extend(unpacked(data))
 
     def _extend(self, keys: array[int]) -> None:
-        for start in range(0, len(keys), _RUN):
-            self._pending.extend(keys[start : start + _RUN])
-            if len(self._pending) >= _RUN:
-                self._flush()
-
-    def _flush(self) -> None:
-        if self._pending:
-            self._runs.append(array("Q", sorted(self._pending)))
-            self._pending = array("Q")
-        self._sorted = None
+        buckets = self._buckets
+        for key in keys:
+            buckets[key >> 56].append(key)
+        self._count += len(keys)
+        self._sorted = self._sorted and not keys
 
     def __len__(self) -> int:
-        return len(self._pending) + sum(len(run) for run in self._runs)
+        return self._count
 
-    def frozen(self) -> array[int]:
-        """All keys, sorted (merged once)."""
-        if self._sorted is None or self._pending:
-            self._flush()
-            if not self._runs:
-                merged = array("Q")
-            else:
-                merged = self._runs[0] if len(self._runs) == 1 else array("Q", heapq.merge(*self._runs))
-            self._runs = [merged]
-            self._sorted = merged
-        return self._sorted
+    def sorted_keys(self) -> Iterator[int]:
+        """All keys in ascending order."""
+        self._sort()
+        for bucket in self._buckets:
+            yield from bucket
+
+    def _sort(self) -> None:
+        if not self._sorted:
+            for index, bucket in enumerate(self._buckets):
+                self._buckets[index] = array("Q", sorted(bucket))
+            self._sorted = True
 
     def __contains__(self, record_id: object) -> bool:
         if not isinstance(record_id, str):
             return False
-        keys = self.frozen()
+        self._sort()
         key = key_of(record_id)
-        index = bisect_left(keys, key)
-        return index < len(keys) and keys[index] == key
+        bucket = self._buckets[key >> 56]
+        index = bisect_left(bucket, key)
+        return index < len(bucket) and bucket[index] == key
