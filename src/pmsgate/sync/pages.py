@@ -30,7 +30,7 @@ from importlib.resources.abc import Traversable
 from itertools import pairwise
 from typing import NamedTuple
 
-from sqlalchemy import Delete, and_, bindparam, delete, func, or_, select
+from sqlalchemy import ColumnElement, Delete, and_, bindparam, delete, func, or_, select
 
 from pmsgate import __version__
 from pmsgate.connectors.base import KnownPages
@@ -106,11 +106,7 @@ class PageDigests(Repository):
             return frozenset()
         rows = self.session.scalars(
             select(PAGE_DIGESTS.c.digest)
-            .where(
-                PAGE_DIGESTS.c.integration_id == integration_id,
-                PAGE_DIGESTS.c.read_model == reader_model,
-                PAGE_DIGESTS.c.read_started == stamp,
-            )
+            .where(*_recorded_by(integration_id, Reader(reader_model, stamp)))
             .distinct()
         )
         return frozenset(rows)
@@ -126,9 +122,7 @@ class PageDigests(Repository):
                 PAGE_DIGESTS.c.skipped,
             )
             .where(
-                PAGE_DIGESTS.c.integration_id == integration_id,
-                PAGE_DIGESTS.c.read_model == reader_model,
-                PAGE_DIGESTS.c.read_started == stamp,
+                *_recorded_by(integration_id, Reader(reader_model, stamp)),
                 PAGE_DIGESTS.c.digest == digest,
             )
             .order_by(PAGE_DIGESTS.c.page_id, PAGE_DIGESTS.c.id)
@@ -192,11 +186,7 @@ class PageDigests(Repository):
                 PAGE_DIGESTS.c.read_started != reader.started,
             )
         )
-        own = (
-            PAGE_DIGESTS.c.integration_id == integration_id,
-            PAGE_DIGESTS.c.read_model == reader.model,
-            PAGE_DIGESTS.c.read_started == reader.started,
-        )
+        own = _recorded_by(integration_id, reader)
         size = func.coalesce(func.sum(func.length(PAGE_DIGESTS.c.packed)), 0)
         keys = int(self.session.scalar(select(size).where(*own)) or 0) // 8
         shared: set[str] = set()
@@ -210,6 +200,15 @@ class PageDigests(Repository):
         for start in range(0, len(ordered), 500):
             chunk = ordered[start : start + 500]
             self.session.execute(delete(PAGE_DIGESTS).where(PAGE_DIGESTS.c.page_id.in_(chunk)))
+
+
+def _recorded_by(integration_id: str, reader: Reader) -> tuple[ColumnElement[bool], ...]:
+    """The conditions for the pages `reader` recorded."""
+    return (
+        PAGE_DIGESTS.c.integration_id == integration_id,
+        PAGE_DIGESTS.c.read_model == reader.model,
+        PAGE_DIGESTS.c.read_started == reader.started,
+    )
 
 
 def _drop_holding(others: bool) -> Delete:

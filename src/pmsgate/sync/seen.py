@@ -42,7 +42,6 @@ class SeenKeys:
     def __init__(self, started: datetime) -> None:
         self.started = started
         self._buckets = [array("Q") for _ in range(_BUCKETS)]
-        self._count = 0
         self._sorted = True
         self._unsaved = array("Q")
 
@@ -50,7 +49,6 @@ class SeenKeys:
         key = key_of(record_id)
         self._buckets[key >> 56].append(key)
         self._unsaved.append(key)
-        self._count += 1
         self._sorted = False
 
     def add_packed(self, data: bytes) -> None:
@@ -73,11 +71,11 @@ class SeenKeys:
         buckets = self._buckets
         for key in keys:
             buckets[key >> 56].append(key)
-        self._count += len(keys)
-        self._sorted = self._sorted and not keys
+        if keys:
+            self._sorted = False
 
     def __len__(self) -> int:
-        return self._count
+        return sum(map(len, self._buckets))
 
     def sorted_keys(self) -> Iterator[int]:
         """All keys in ascending order."""
