@@ -22,8 +22,8 @@ from pmsgate.models.records import PAGE_DIGESTS, RECORD_TABLES
 from pmsgate.models.sync import SyncRun
 from pmsgate.sync import pages
 from pmsgate.sync.engine import RunInterrupted, execute_run
-from pmsgate.sync.pages import PageDigests, Part, Reader, _pages_sharing_keys, context, key_ranges
-from pmsgate.sync.seen import packed_keys
+from pmsgate.sync.pages import PageDigests, Part, Reader, _pages_sharing_keys, context
+from pmsgate.sync.seen import key_ranges, packed_keys
 from pmsgate.sync.upsert import UpsertContext, upsert_records
 from tests.fixtures.api import make_customer
 from tests.fixtures.sample import Served, create_integration, run_queued_syncs

@@ -17,8 +17,9 @@ from pmsgate.canonical.registry import SYNC_ORDER, Model
 from pmsgate.kit.db import get_engine, session_factory, unit_of_work
 from pmsgate.kit.timeutil import iso, utcnow
 from pmsgate.models.records import RECORD_TABLES, SEEN_STAMPS
+from pmsgate.sync import seen as seen_module
 from pmsgate.sync.engine import RunInterrupted, execute_run
-from pmsgate.sync.seen import SeenKeys, packed_keys
+from pmsgate.sync.seen import KeySet, SeenKeys, key_of, packed_keys
 from tests.fixtures.api import CustomerKey, make_customer
 from tests.fixtures.sample import Served, create_integration, run_queued_syncs
 from tests.records.test_reads import everything
@@ -125,10 +126,17 @@ def test_an_unchanged_full_resync_writes_no_record_rows(fresh_sample_server: Ser
     assert all(stamp >= started for stamp in stamps.values())
 
 
+HELD = pytest.mark.parametrize(
+    "held", [seen_module.HELD_KEYS, 2], ids=["keys held", "keys read back in ranges"]
+)
+
+
+@HELD
 def test_last_seen_served_moves_for_seen_rows_and_stays_for_removed_ones(
-    fresh_sample_server: Served, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+    fresh_sample_server: Served, app: FastAPI, monkeypatch: pytest.MonkeyPatch, held: int
 ) -> None:
     monkeypatch.setattr("pmsgate.sync.repository._SCAN_CHUNK", 4)  # several keyset pages per model
+    monkeypatch.setattr(seen_module, "HELD_KEYS", held)  # 2: a pass per two rows of each model
     customer = make_customer()
     integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
     assert run_queued_syncs(dispatcher) == ["COMPLETED"]
@@ -251,9 +259,11 @@ def _fees_stamp(integration_id: str) -> Any:
         )
 
 
+@HELD
 def test_a_resumed_resync_reloads_the_keys_its_dead_slice_saw(
-    fresh_sample_server: Served, app: FastAPI
+    fresh_sample_server: Served, app: FastAPI, monkeypatch: pytest.MonkeyPatch, held: int
 ) -> None:
+    monkeypatch.setattr(seen_module, "HELD_KEYS", held)
     customer = make_customer()
     integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
     assert run_queued_syncs(dispatcher) == ["COMPLETED"]
@@ -299,12 +309,14 @@ def test_a_resumed_resync_without_saved_keys_bumps_what_it_reads(
         assert all(f["last_seen"] >= iso(later) for x, f in after.items() if x != gone)
 
 
+@HELD
 def test_a_read_that_fails_mid_model_bumps_the_rows_it_saw(
-    fresh_sample_server: Served, monkeypatch: pytest.MonkeyPatch
+    fresh_sample_server: Served, monkeypatch: pytest.MonkeyPatch, held: int
 ) -> None:
     from pmsgate.sync.repository import SyncRepository
 
     monkeypatch.setattr("pmsgate.sync.repository._SCAN_CHUNK", 3)
+    monkeypatch.setattr(seen_module, "HELD_KEYS", held)  # none saved: the unsaved keys, in ranges
     customer = make_customer()
     integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
     assert run_queued_syncs(dispatcher) == ["COMPLETED"]
@@ -317,45 +329,88 @@ def test_a_read_that_fails_mid_model_bumps_the_rows_it_saw(
     for record_id in ids[::2]:
         seen.add(record_id)
     with unit_of_work(session_factory()) as session:
-        SyncRepository.from_session(session).bump_seen(table, integration_id, seen)
+        SyncRepository.from_session(session).bump_seen(table, integration_id, "run_none", seen)
     with session_factory()() as session:
         after = dict(session.execute(query).all())
     assert {i for i in ids if after[i] == seen.started} == set(ids[::2])
     assert all(after[i] == before[i] for i in ids[1::2])
 
 
-def test_seen_keys_are_a_sorted_set_of_64_bit_keys() -> None:
+def _ids(count: int, salt: str = "") -> list[str]:
     import hashlib
 
-    keys = SeenKeys(utcnow())
-    ids = [f"fee_{hashlib.sha256(str(n).encode()).hexdigest()[:24]}" for n in range(150_000)]
-    for record_id in ids[::2]:
-        keys.add(record_id)
+    return [f"fee_{hashlib.sha256(f'{salt}{n}'.encode()).hexdigest()[:24]}" for n in range(count)]
+
+
+def test_a_key_set_is_a_sorted_set_of_64_bit_keys() -> None:
+    keys = KeySet()
+    ids = _ids(150_000)
+    keys.extend(key_of(i) for i in ids[::2])
     assert len(keys) == 75_000
-    assert all(record_id in keys for record_id in ids[::2])
-    assert not any(record_id in keys for record_id in ids[1::2])
-    ordered = list(keys.sorted_keys())
-    assert ordered == sorted(int(i[-16:], 16) for i in ids[::2])
-    # Saved per batch and loaded by a resumed read: the same set.
-    again = SeenKeys(keys.started)
-    again.load(keys.unsaved())
-    assert list(again.sorted_keys()) == ordered
-    assert keys.unsaved() == b""
+    assert all(key_of(i) in keys for i in ids[::2])
+    assert not any(key_of(i) in keys for i in ids[1::2])
+    assert list(keys.sorted_keys()) == sorted(key_of(i) for i in ids[::2])
     # Keys added after a membership check are found too (the buckets are sorted again).
-    keys.add(ids[1])
-    keys.add_packed(packed_keys(ids[3:7:2]))
-    assert len(keys) == 75_003
-    assert all(record_id in keys for record_id in (ids[1], ids[3], ids[5]))
-    assert ids[7] not in keys
-    assert keys.unsaved() == packed_keys([ids[1], ids[3], ids[5]])
+    keys.add(key_of(ids[1]))
+    assert key_of(ids[1]) in keys and key_of(ids[3]) not in keys
+    assert "not a key" not in keys
 
 
-def test_seen_keys_at_the_ends_of_the_key_space() -> None:
+def seen_and_not(keys: SeenKeys, ids: list[str], saved: list[bytes]) -> tuple[set[str], set[str], int]:
+    """What the end-of-read check finds of `ids`, over all its passes, and how many passes;
+    every id must fall in exactly one pass."""
+    seen: list[str] = []
+    unseen: list[str] = []
+    passes = 0
+    for keys_pass in keys.passes(lambda: saved):
+        found, missing = keys_pass.split(ids)
+        seen.extend(found)
+        unseen.extend(missing)
+        passes += 1
+    assert sorted(seen + unseen) == sorted(ids)
+    return set(seen), set(unseen), passes
+
+
+@pytest.mark.parametrize("held", [seen_module.HELD_KEYS, 1_000, 1], ids=["held", "ranges", "a range a key"])
+def test_seen_keys_found_alike_held_or_read_back(held: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(seen_module, "HELD_KEYS", held)
+    ids = _ids(6_000)
+    keys = SeenKeys(utcnow())
+    saved: list[bytes] = []
+    for start in range(0, 4_000, 500):  # batches: each one's keys saved, as a batch of pages does
+        for record_id in ids[start : start + 400]:
+            keys.add(record_id)
+        keys.add_packed(packed_keys(ids[start + 450 : start + 500]))  # a known page's keys
+        saved.append(keys.unsaved())
+    for record_id in ids[4_000:4_100]:
+        keys.add(record_id)  # not saved yet (a batch that did not commit)
+    batched = {i for n, i in enumerate(ids[:4_000]) if n % 500 < 400 or n % 500 >= 450}
+    expected = batched | set(ids[4_000:4_100])
+    assert len(keys) == len(expected)
+    assert keys.held == (held >= len(expected))
+    seen, unseen, passes = seen_and_not(keys, ids, saved)
+    assert seen == expected
+    assert unseen == set(ids) - expected
+    assert passes == (1 if keys.held else len(expected) // held + 1)
+    # A read resumed elsewhere loads what was saved: the same, bar the unsaved batch.
+    resumed = SeenKeys(keys.started)
+    for data in saved:
+        resumed.load(data)
+    assert seen_and_not(resumed, ids, saved)[0] == batched
+    assert keys.unsaved() == packed_keys(ids[4_000:4_100]) and keys.unsaved() == b""
+
+
+@pytest.mark.parametrize("held", [seen_module.HELD_KEYS, 2], ids=["held", "ranges"])
+def test_seen_keys_at_the_ends_of_the_key_space(held: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(seen_module, "HELD_KEYS", held)
     keys = SeenKeys(utcnow())
     ends = [f"fee_{'0' * 8}{n:016x}" for n in (0, 1, (1 << 56) - 1, 1 << 56, (1 << 64) - 1)]
+    others = [f"fee_{'0' * 8}{n:016x}" for n in (2, (1 << 56) + 1, (1 << 64) - 2)]
+    saved: list[bytes] = []
     for record_id in ends:
-        assert record_id not in keys
+        assert record_id not in seen_and_not(keys, ends, saved)[0]
         keys.add(record_id)
-        assert record_id in keys
-    assert f"fee_{'0' * 8}{2:016x}" not in keys
+        saved.append(keys.unsaved())
+        assert record_id in seen_and_not(keys, ends, saved)[0]
+    assert seen_and_not(keys, ends + others, saved)[:2] == (set(ends), set(others))
     assert len(keys) == len(ends)

@@ -319,7 +319,7 @@ def _close_read(
         return
     with unit_of_work(factory) as session:
         repository = SyncRepository.from_session(session)
-        marked = repository.close_read(RECORD_TABLES[model], snap.integration_id, seen)
+        marked = repository.close_read(RECORD_TABLES[model], snap.integration_id, snap.run_id, seen)
         repository.drop_seen(snap.run_id, model.value)
         PageDigests.from_session(session).close(snap.integration_id, Reader(model.value, seen.started))
     if marked:
@@ -336,7 +336,7 @@ def _bump_seen(
     with unit_of_work(factory) as session:
         repository = SyncRepository.from_session(session)
         if len(seen):
-            repository.bump_seen(RECORD_TABLES[model], snap.integration_id, seen)
+            repository.bump_seen(RECORD_TABLES[model], snap.integration_id, snap.run_id, seen)
         repository.drop_seen(snap.run_id, model.value)
 
 

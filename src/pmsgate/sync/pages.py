@@ -21,13 +21,11 @@ Only the pages of the read that set the model's seen stamp (completed) are offer
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from itertools import pairwise
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Delete, and_, bindparam, delete, func, or_, select
@@ -38,7 +36,7 @@ from pmsgate.kit.ids import new_id
 from pmsgate.kit.repository import Repository
 from pmsgate.models.records import PAGE_DIGESTS
 from pmsgate.sync.repository import SyncRepository
-from pmsgate.sync.seen import unpacked
+from pmsgate.sync.seen import KEY_SPACE, in_range, key_ranges, unpacked
 
 # The code a page's stored rows depend on besides its native rows: any change to it (an
 # upgrade, a patched mapping) gives every page a new digest, so pages are mapped again.
@@ -236,33 +234,21 @@ _DROP_HOLDING = _drop_holding(others=False)
 _DROP_HOLDING_OTHERS = _drop_holding(others=True)
 
 
-_KEY_SPACE = 1 << 64
-
 # The most keys one pass of `PageDigests.close` holds (~80 bytes each in its dict, ~5 MB): a
 # larger model is checked in key ranges, one pass over its pages each, so the check's memory
 # does not grow with the model (one pass up to 65,536 rows, 16 at a million).
 KEYS_PER_PASS = 65_536
 
 
-def key_ranges(count: int) -> list[tuple[int, int]]:
-    """The 64-bit key space cut into `count` contiguous ranges [low, high)."""
-    bounds = [index * _KEY_SPACE // count for index in range(count + 1)]
-    return list(pairwise(bounds))
-
-
 def _pages_sharing_keys(
-    rows: Iterable[tuple[str, str, bytes]], low: int = 0, high: int = _KEY_SPACE
+    rows: Iterable[tuple[str, str, bytes]], low: int = 0, high: int = KEY_SPACE
 ) -> set[str]:
     """Ids of the pages with a (model, key) in [low, high) that another page also has. Memory
     is one dict entry per such key (and one page's keys at a time)."""
     owners: dict[str, dict[int, str]] = {}
     shared: set[str] = set()
-    whole = low == 0 and high == _KEY_SPACE
     for page_id, keys_model, packed in rows:
-        keys: Sequence[int] = unpacked(packed)
-        if not whole:
-            ordered = sorted(keys)
-            keys = ordered[bisect_left(ordered, low) : bisect_left(ordered, high)]
+        keys = in_range(unpacked(packed), low, high)
         owner = owners.setdefault(keys_model, {})
         for key in owner.keys() & keys:  # set operations in C: the loop runs only on a share
             if owner[key] != page_id:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -40,7 +40,7 @@ from pmsgate.kit.sqltypes import UTCDateTime
 from pmsgate.models.integrations import Integration, PropertyConfiguration
 from pmsgate.models.records import RECORD_COUNTS, RECORD_TABLES, SEEN_KEYS, SEEN_STAMPS
 from pmsgate.models.sync import DataDiff, SyncRun
-from pmsgate.sync.seen import SeenKeys
+from pmsgate.sync.seen import KeyPass, SeenKeys
 from pmsgate.sync.states import LIVE, RunStatus
 
 # SQLite allows 32766 bound parameters per statement; ~45 columns a row.
@@ -346,7 +346,7 @@ class SyncRepository(Repository):
             )
         )
 
-    def close_read(self, table: Table, integration_id: str, seen: SeenKeys) -> int:
+    def close_read(self, table: Table, integration_id: str, run_id: str, seen: SeenKeys) -> int:
         """The end of a complete read of a model: its stored rows that it neither wrote nor saw
         are marked unseen (their effective time so far written into `last_seen`), and the
         model's stamp becomes the read's start, in the caller's transaction. Returns how many
@@ -365,11 +365,12 @@ class SyncRepository(Repository):
             .execution_options(synchronize_session=False)
         )
         marked = 0
-        for ids in self._unseen_candidates(table, integration_id, seen):
-            missing = [i for i in ids if i not in seen]
-            for chunk in _chunks(missing):
-                self.session.execute(mark, {"ids": list(chunk)})
-            marked += len(missing)
+        for keys in self._passes(run_id, model, seen):
+            for ids in self._unseen_candidates(table, integration_id, seen):
+                _, missing = keys.split(ids)
+                for chunk in _chunks(missing):
+                    self.session.execute(mark, {"ids": list(chunk)})
+                marked += len(missing)
         values = {"integration_id": integration_id, "model": model, "stamp": seen.started}
         upsert = (postgresql.insert if self._dialect() == "postgresql" else sqlite.insert)(SEEN_STAMPS)
         self.session.execute(
@@ -381,12 +382,27 @@ class SyncRepository(Repository):
         self.add_counts(integration_id, {}, [model])
         return marked
 
-    def bump_seen(self, table: Table, integration_id: str, seen: SeenKeys) -> None:
+    def bump_seen(self, table: Table, integration_id: str, run_id: str, seen: SeenKeys) -> None:
         """A read that stops before its model's last page (parked, failed) sets no stamp: the
         rows it saw unchanged get `last_seen` = the read's start, as a run without a stamp does."""
-        for ids in self._unseen_candidates(table, integration_id, seen):
-            self.touch(table, [i for i in ids if i in seen], seen.started)
+        for keys in self._passes(run_id, table.name, seen):
+            for ids in self._unseen_candidates(table, integration_id, seen):
+                self.touch(table, keys.split(ids)[0], seen.started)
         self.add_counts(integration_id, {}, [table.name])
+
+    def _passes(self, run_id: str, model: str, seen: SeenKeys) -> Iterator[KeyPass]:
+        """The read's keys, a range of the key space at a time when they are not all held
+        (each range reads the read's saved batches once, streamed)."""
+
+        def saved() -> Iterator[bytes]:
+            rows = self.session.execute(
+                select(SEEN_KEYS.c.packed).where(SEEN_KEYS.c.run_id == run_id, SEEN_KEYS.c.model == model),
+                execution_options={"yield_per": 100},
+            )
+            for (data,) in rows:
+                yield data
+
+        return seen.passes(saved)
 
     def _unseen_candidates(self, table: Table, integration_id: str, seen: SeenKeys) -> Iterable[list[str]]:
         """Ids of the rows not written since the read started and not marked unseen, in chunks
