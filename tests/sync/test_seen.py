@@ -398,6 +398,10 @@ def test_seen_keys_found_alike_held_or_read_back(held: int, monkeypatch: pytest.
         resumed.load(data)
     assert seen_and_not(resumed, ids, saved)[0] == batched
     assert keys.unsaved() == packed_keys(ids[4_000:4_100]) and keys.unsaved() == b""
+    # Once its read is closed the keys' memory goes, and nothing can ask them any more.
+    keys.release()
+    with pytest.raises(RuntimeError):
+        next(keys.passes(lambda: saved))
 
 
 @pytest.mark.parametrize("held", [seen_module.HELD_KEYS, 2], ids=["held", "ranges"])

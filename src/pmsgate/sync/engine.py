@@ -321,6 +321,7 @@ def _close_read(
         repository = SyncRepository.from_session(session)
         marked = repository.close_read(RECORD_TABLES[model], snap.integration_id, snap.run_id, seen)
         repository.drop_seen(snap.run_id, model.value)
+        seen.release()  # before the page check: the two peaks would add up
         PageDigests.from_session(session).close(snap.integration_id, Reader(model.value, seen.started))
     if marked:
         log.info("sync %s: %d %s rows not seen by this read keep their last_seen", snap.run_id, marked, model)

@@ -126,6 +126,7 @@ class SeenKeys:
         self._held: KeySet | None = KeySet()  # None once more than HELD_KEYS: read back in passes
         self._count = 0
         self._unsaved = array("Q")
+        self._released = False
 
     def add(self, record_id: str) -> None:
         key = key_of(record_id)
@@ -162,6 +163,14 @@ class SeenKeys:
     def __len__(self) -> int:
         return self._count
 
+    def release(self) -> None:
+        """The read is closed (its rows checked): its keys' memory goes now, before the rest of
+        the close (the page check) allocates its own, not when the engine lets go of the object."""
+        self._held = None
+        self._unsaved = array("Q")
+        self._count = 0
+        self._released = True
+
     @property
     def held(self) -> bool:
         """Whether the keys are all in memory (else `passes` reads the saved ones back)."""
@@ -171,6 +180,8 @@ class SeenKeys:
         """The end-of-read check in passes over the key space: one, over all of it, while the
         keys are held; else ranges of about `HELD_KEYS` keys each, each built from `saved()`
         (the read's stored batches, read once per range) and the keys not saved yet."""
+        if self._released:
+            raise RuntimeError("the seen keys of a closed read were released")
         if self._held is not None:
             yield KeyPass(0, KEY_SPACE, self._held)
             return
