@@ -45,6 +45,7 @@ from pmsgate.connectors.registry import definition_for
 from pmsgate.kit.db import unit_of_work
 from pmsgate.kit.deferral import Deferred
 from pmsgate.kit.ids import new_id
+from pmsgate.kit.longlived import trim_heap
 from pmsgate.kit.redact import Redactor, secret_values
 from pmsgate.kit.timeutil import utcnow
 from pmsgate.models.integrations import Integration, PropertyConfiguration
@@ -283,6 +284,7 @@ def _run_models(
         finally:
             pages.close()  # stops the fetching thread before the connector is used again
             batch.close()  # rolls back what was not committed (a crash: read again on resume)
+            trim_heap()  # the read's peak is not the floor of the next one's
     return _finish_run(factory, snap, fatal, auth_failure=credentials_refused)
 
 

@@ -190,4 +190,7 @@ class SeenKeys:
             for data in saved():
                 keys.extend(in_range(unpacked(data), low, high))
             keys.extend(in_range(self._unsaved, low, high))
-            yield KeyPass(low, high, keys)
+            done = KeyPass(low, high, keys)
+            del keys
+            yield done
+            done.keys = KeySet()  # a pass at a time: not the last range's keys beside the next's
