@@ -323,7 +323,8 @@ class SyncRepository(Repository):
         rows = self.session.execute(
             select(SEEN_KEYS.c.started, SEEN_KEYS.c.packed)
             .where(SEEN_KEYS.c.run_id == run_id, SEEN_KEYS.c.model == model)
-            .order_by(SEEN_KEYS.c.id)
+            .order_by(SEEN_KEYS.c.id),
+            execution_options={"yield_per": 100},  # a large read's keys are not all held (sync/seen.py)
         )
         seen: SeenKeys | None = None
         for started, data in rows:
