@@ -11,6 +11,7 @@ import psycopg
 from sqlalchemy import (
     ARRAY,
     JSON,
+    ColumnElement,
     Dialect,
     Select,
     Table,
@@ -46,6 +47,11 @@ from pmsgate.sync.states import LIVE, RunStatus
 # SQLite allows 32766 bound parameters per statement; ~45 columns a row.
 _IN_CHUNK = 500
 _SCAN_CHUNK = 10_000  # rows per keyset page of the unseen scan (records/seen.py)
+
+
+def _saved_by(run_id: str, model: str) -> tuple[ColumnElement[bool], ...]:
+    """The conditions for the seen keys a run's read of `model` saved."""
+    return SEEN_KEYS.c.run_id == run_id, SEEN_KEYS.c.model == model
 
 
 def _chunks(values: Sequence[Any], size: int = _IN_CHUNK) -> Iterable[Sequence[Any]]:
@@ -322,7 +328,7 @@ class SyncRepository(Repository):
         (that read then bumps the rows it sees, as an incremental one does)."""
         rows = self.session.execute(
             select(SEEN_KEYS.c.started, SEEN_KEYS.c.packed)
-            .where(SEEN_KEYS.c.run_id == run_id, SEEN_KEYS.c.model == model)
+            .where(*_saved_by(run_id, model))
             .order_by(SEEN_KEYS.c.id),
             execution_options={"yield_per": 100},  # a large read's keys are not all held (sync/seen.py)
         )
@@ -335,9 +341,7 @@ class SyncRepository(Repository):
 
     def drop_seen(self, run_id: str, model: str) -> None:
         """The read's scratch keys, once its stamp is set or its rows bumped."""
-        self.session.execute(
-            delete(SEEN_KEYS).where(SEEN_KEYS.c.run_id == run_id, SEEN_KEYS.c.model == model)
-        )
+        self.session.execute(delete(SEEN_KEYS).where(*_saved_by(run_id, model)))
 
     def stamp_of(self, integration_id: str, model: str) -> datetime | None:
         """The start of the last complete read of the model (records/seen.py), if any."""
@@ -397,7 +401,7 @@ class SyncRepository(Repository):
 
         def saved() -> Iterator[bytes]:
             rows = self.session.execute(
-                select(SEEN_KEYS.c.packed).where(SEEN_KEYS.c.run_id == run_id, SEEN_KEYS.c.model == model),
+                select(SEEN_KEYS.c.packed).where(*_saved_by(run_id, model)),
                 execution_options={"yield_per": 100},
             )
             for (data,) in rows:

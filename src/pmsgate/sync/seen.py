@@ -186,11 +186,13 @@ class SeenKeys:
             yield KeyPass(0, KEY_SPACE, self._held)
             return
         for low, high in key_ranges(self._count // HELD_KEYS + 1):
-            keys = KeySet()
-            for data in saved():
-                keys.extend(in_range(unpacked(data), low, high))
-            keys.extend(in_range(self._unsaved, low, high))
-            done = KeyPass(low, high, keys)
-            del keys
-            yield done
-            done.keys = KeySet()  # a pass at a time: not the last range's keys beside the next's
+            current = self._range(low, high, saved)
+            yield current
+            current.keys = KeySet()  # a pass at a time: not the last range's keys beside the next's
+
+    def _range(self, low: int, high: int, saved: Callable[[], Iterable[bytes]]) -> KeyPass:
+        keys = KeySet()
+        for data in saved():
+            keys.extend(in_range(unpacked(data), low, high))
+        keys.extend(in_range(self._unsaved, low, high))
+        return KeyPass(low, high, keys)
