@@ -19,7 +19,7 @@ from pmsgate.kit.timeutil import iso, utcnow
 from pmsgate.models.records import RECORD_TABLES, SEEN_STAMPS
 from pmsgate.sync import seen as seen_module
 from pmsgate.sync.engine import RunInterrupted, execute_run
-from pmsgate.sync.seen import KeySet, SeenKeys, key_of, packed_keys
+from pmsgate.sync.seen import KEY_SPACE, KeyPass, KeySet, SeenKeys, key_of, key_ranges, packed_keys
 from tests.fixtures.api import CustomerKey, make_customer
 from tests.fixtures.sample import Served, create_integration, run_queued_syncs
 from tests.records.test_reads import everything
@@ -418,3 +418,63 @@ def test_seen_keys_at_the_ends_of_the_key_space(held: int, monkeypatch: pytest.M
         assert record_id in seen_and_not(keys, ends, saved)[0]
     assert seen_and_not(keys, ends + others, saved)[:2] == (set(ends), set(others))
     assert len(keys) == len(ends)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 7, 256])
+def test_a_pass_bounds_its_range_as_the_text_of_the_ids_last_16_hex_digits(count: int) -> None:
+    """The store filters a pass's rows by the text of the id's key: the same rows as the keys."""
+    ends = [0, 1, (1 << 56) - 1, 1 << 56, KEY_SPACE - 2, KEY_SPACE - 1]
+    beside_bounds = [low - d for low, _ in key_ranges(count) for d in (0, 1) if low - d >= 0]
+    keys = ends + beside_bounds + [key_of(i) for i in _ids(2_000)]
+    for low, high in key_ranges(count):
+        text_low, text_high = KeyPass(low, high, KeySet()).hex_bounds()
+        assert (text_low is None) == (low == 0) and (text_high is None) == (high == KEY_SPACE)
+        for key in keys:
+            digits = f"{key:016x}"
+            by_text = (text_low is None or digits >= text_low) and (text_high is None or digits < text_high)
+            assert by_text == (low <= key < high), (low, high, digits)
+
+
+@pytest.mark.parametrize("close", [False, True], ids=["bumped", "closed"])
+def test_rows_with_keys_at_the_bounds_of_the_ranges_are_checked_by_their_own_pass(
+    fresh_sample_server: Served, monkeypatch: pytest.MonkeyPatch, close: bool
+) -> None:
+    """The store filters each pass's rows by key (SyncRepository._key_range): rows whose keys
+    lie on and beside the ranges' bounds are each checked once, seen or not."""
+    from pmsgate.sync.repository import SyncRepository
+
+    monkeypatch.setattr(seen_module, "HELD_KEYS", 1)  # 3 keys seen: 4 ranges, cut at 1/4, 1/2, 3/4
+    customer = make_customer()
+    integration_id, dispatcher = create_integration(customer, fresh_sample_server.base_url)
+    assert run_queued_syncs(dispatcher) == ["COMPLETED"]
+    table = RECORD_TABLES[Model.FEES]
+    quarter = KEY_SPACE // 4
+    keys = [0, *(bound + d for bound in (quarter, 2 * quarter, 3 * quarter) for d in (-1, 0)), KEY_SPACE - 1]
+    ids = [f"fee_{integration_id[-8:]}{key:016x}" for key in keys]  # ids are unique across integrations
+    with unit_of_work(session_factory()) as session:
+        stored = session.scalars(select(table.c.id).where(table.c.integration_id == integration_id)).all()
+        assert len(stored) >= len(ids)
+        for old, new in zip(sorted(stored), ids, strict=False):
+            session.execute(table.update().where(table.c.id == old).values(id=new))
+    query = select(table.c.id, table.c.last_seen, table.c.unseen).where(table.c.id.in_(ids))
+    with session_factory()() as session:
+        before = {i: (last_seen, unseen) for i, last_seen, unseen in session.execute(query)}
+    seen = SeenKeys(utcnow())
+    for record_id in (ids[2], ids[3], ids[6]):  # a range's first key, one's last, one's first
+        seen.add(record_id)
+    assert not seen.held
+    with unit_of_work(session_factory()) as session:
+        repository = SyncRepository.from_session(session)
+        if close:
+            repository.close_read(table, integration_id, "run_none", seen)
+        else:
+            repository.bump_seen(table, integration_id, "run_none", seen)
+    with session_factory()() as session:
+        after = {i: (last_seen, unseen) for i, last_seen, unseen in session.execute(query)}
+    seen_ids = {ids[2], ids[3], ids[6]}
+    for record_id in ids:
+        if close:  # the rows not seen are marked, the seen ones left for the stamp to cover
+            assert after[record_id][1] == (record_id not in seen_ids), record_id
+        else:  # the rows seen get the read's start, the others keep theirs
+            expected = seen.started if record_id in seen_ids else before[record_id][0]
+            assert after[record_id] == (expected, False), record_id

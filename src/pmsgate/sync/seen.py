@@ -106,6 +106,14 @@ class KeyPass:
     def __init__(self, low: int, high: int, keys: KeySet) -> None:
         self.low, self.high, self.keys = low, high, keys
 
+    def hex_bounds(self) -> tuple[str | None, str | None]:
+        """The range as bounds on an id's last 16 hex digits, compared as text (lowercase,
+        fixed width: the text order is the keys' order); None where the range is open."""
+        return (
+            f"{self.low:016x}" if self.low > 0 else None,
+            f"{self.high:016x}" if self.high < KEY_SPACE else None,
+        )
+
     def split(self, record_ids: Iterable[str]) -> tuple[list[str], list[str]]:
         """Of these ids, those with a key in this pass's range: (seen, not seen)."""
         seen: list[str] = []
