@@ -12,6 +12,7 @@ from sqlalchemy import (
     ARRAY,
     JSON,
     ColumnElement,
+    DateTime,
     Dialect,
     Select,
     Table,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     text,
     true,
     tuple_,
+    type_coerce,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -414,8 +416,11 @@ class SyncRepository(Repository):
     ) -> Iterable[list[str]]:
         """Ids of the rows not written since the read started and not marked unseen, with a
         key in the pass's range, in chunks along the `(integration_id, last_seen, id)` index
-        (keyset pages: memory stays flat)."""
-        base = select(table.c.id, table.c.last_seen).where(
+        (keyset pages: memory stays flat). `last_seen` is read and given back as the column
+        holds it (naive UTC): the aware conversion of every row's time was half of the scan's
+        time in Python, for a value used only as the next page's bound."""
+        stored_last_seen = type_coerce(table.c.last_seen, DateTime())
+        base = select(table.c.id, stored_last_seen).where(
             table.c.integration_id == integration_id,
             table.c.last_seen < seen.started,
             table.c.unseen == false(),
@@ -427,7 +432,7 @@ class SyncRepository(Repository):
             if after is not None:
                 query = query.where(
                     tuple_(table.c.last_seen, table.c.id)
-                    > tuple_(literal(after[0], UTCDateTime()), literal(after[1], table.c.id.type))
+                    > tuple_(literal(after[0], DateTime()), literal(after[1], table.c.id.type))
                 )
             rows = self.session.execute(
                 query.order_by(table.c.last_seen, table.c.id).limit(_SCAN_CHUNK)
