@@ -1,7 +1,7 @@
 """Benchmark: first sync and unchanged re-sync of the sample PMS, beside dlt and the floor.
 
     .venv/bin/python bench/sync.py --records 2000 8000 [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
-        [--skip-sqlite] [--skip-dlt] [--skip-floor] [--no-write] [--profile]
+        [--skip-sqlite] [--skip-dlt] [--skip-floor] [--no-write] [--profile] [--held-keys N]
 
 For each size the sample PMS runs in its own process (`pmsgate emulate sample`); each of these
 runs in a fresh child process against a fresh store, so its peak RSS is its own:
@@ -9,6 +9,9 @@ runs in a fresh child process against a fresh store, so its peak RSS is its own:
 - dlt: the `rest_api` source pulling the same endpoints (same page size) into the same database;
 - floor: the already mapped rows (read and mapped before the clock starts) bulk-inserted with
   nothing else: SQLite `executemany`, PostgreSQL `COPY`.
+The re-sync's column includes its end-of-read checks (`close_read` and the page check, timed
+apart); `--held-keys` lowers the number of seen keys a read holds so that models past it are
+checked in key ranges, as models of millions of rows are by default.
 Figures go to docs/benchmarks.md (section "sync") unless --no-write.
 """
 
@@ -28,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 
 SAME_STORE = False  # the child syncs into the store of its environment (bench/reads.py)
+HELD_KEYS_ENV = "PMSGATE_BENCH_HELD_KEYS"  # --held-keys, handed to the pmsgate child
 
 
 def child(kind: str, base_url: str, database: str, admin_url: str | None, profile: bool) -> dict[str, Any]:
@@ -36,7 +40,7 @@ def child(kind: str, base_url: str, database: str, admin_url: str | None, profil
         command += ["--postgres", admin_url]
     if profile:
         command.append("--profile")
-    out = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    out = subprocess.run(command, capture_output=True, text=True, timeout=3600)
     if out.stderr.strip():
         print(out.stderr[-3000:], file=sys.stderr)
     out.check_returncode()
@@ -107,6 +111,22 @@ def run_pmsgate(base_url: str, database: str, admin_url: str | None, profile: bo
     dispatcher = RecordingDispatcher()
     integration_id = bench_integration(base_url, dispatcher)
     from pmsgate.kit.longlived import freeze_set_up_objects
+    from pmsgate.sync import engine
+    from pmsgate.sync import seen as seen_keys
+
+    if os.environ.get(HELD_KEYS_ENV):  # --held-keys: models past it are checked in key ranges
+        seen_keys.HELD_KEYS = int(os.environ[HELD_KEYS_ENV])
+    close_seconds = [0.0]  # the end-of-read checks of the run under way (`_close_read`)
+    close_read = engine._close_read
+
+    def timed_close_read(*args: Any) -> None:
+        started = time.perf_counter()
+        try:
+            close_read(*args)
+        finally:
+            close_seconds[0] += time.perf_counter() - started
+
+    engine._close_read = timed_close_read
 
     freeze_set_up_objects()  # as a worker process does once it is set up (cli/server.py)
 
@@ -176,6 +196,7 @@ def run_pmsgate(base_url: str, database: str, admin_url: str | None, profile: bo
         assert integration is not None
         run_id = request_sync(session, integration, RunKind.MANUAL, dispatcher, full=True).id
     resync_start = utcnow()
+    close_seconds[0] = 0.0
     cpu = time.process_time()
     with common.Timer() as again, profiled("resync"):
         status = execute_run(session_factory(), run_id)
@@ -196,6 +217,8 @@ def run_pmsgate(base_url: str, database: str, admin_url: str | None, profile: bo
         # CPU of this process alone (the emulator runs in another): comparable on a loaded machine
         "first_cpu_s": first_cpu,
         "resync_cpu_s": resync_cpu,
+        "resync_close_s": close_seconds[0],
+        "held_keys": seen_keys.HELD_KEYS,
         "read_s": read_s,
         "read_cpu_s": read_cpu_s,
         "resync_seen": seen,
@@ -259,6 +282,12 @@ def main() -> None:
     parser.add_argument("--skip-floor", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--profile", action="store_true", help="cProfile first sync and re-sync to /tmp")
+    parser.add_argument(
+        "--held-keys",
+        type=int,
+        default=None,
+        help="seen keys a read holds before its end-of-read check goes by key ranges (default 1,048,576)",
+    )
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--base-url", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--database", default="sqlite", help=argparse.SUPPRESS)
@@ -276,6 +305,8 @@ def main() -> None:
         print(json.dumps(runner[args.child](args.base_url, args.database, args.postgres, args.profile)))
         return
 
+    if args.held_keys is not None:
+        os.environ[HELD_KEYS_ENV] = str(args.held_keys)
     databases = [*([] if args.skip_sqlite else ["sqlite"]), *(["postgresql"] if args.postgres else [])]
     kinds = ["pmsgate", *([] if args.skip_dlt else ["dlt"]), *([] if args.skip_floor else ["floor"])]
     lines = []
@@ -307,7 +338,8 @@ def _line(residents: int, database: str, row: dict[str, Any]) -> dict[str, Any]:
         "rss": f"{p['rss_first_mb']:.0f} MB (with the re-sync {p['rss_resync_mb']:.0f})",
         "resync": f"{p['resync_s']:.1f} s ({p['resync_s'] / p['first_s']:.2f}x first; CPU "
         f"{p['resync_cpu_s']:.1f} s = {p['resync_cpu_s'] / p['first_cpu_s']:.2f}x first's; reading and "
-        f"mapping alone {p['read_s']:.1f} s, CPU {p['read_cpu_s'] / p['first_cpu_s']:.2f}x first's), "
+        f"mapping alone {p['read_s']:.1f} s, CPU {p['read_cpu_s'] / p['first_cpu_s']:.2f}x first's; "
+        f"end-of-read checks {p['resync_close_s']:.1f} s, {p['held_keys']:,} keys held), "
         f"{p['resync_written']} rows written, {p.get('resync_touched', 0)} `last_seen` bumped",
     }
     if "dlt" in row:
